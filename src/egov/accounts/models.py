@@ -1,0 +1,157 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from egov.accounts.identity import validate_citizen_id
+from egov.core.masking import mask_citizen_id, mask_email, mask_phone
+from egov.organizations.models import Agency
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, username, password=None, **fields):
+        if not username:
+            raise ValueError("a user needs a username")
+        fields.setdefault("kind", User.Kind.CITIZEN)
+        user = self.model(username=username, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True, kind=User.Kind.STAFF)
+        return self.create_user(username, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A citizen (who submits dossiers) or a staff member (who works in agencies).
+
+    ``is_staff`` keeps Django's meaning (may open the Django admin); ``kind`` says which side of
+    the counter a person is on.
+    """
+
+    class Kind(models.TextChoices):
+        CITIZEN = "citizen", _("Citizen")
+        STAFF = "staff", _("Staff")
+
+    username = models.CharField(_("user name"), max_length=150, unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    email = models.EmailField(_("e-mail"), null=True, blank=True, unique=True)
+    email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, null=True, blank=True, unique=True)
+    phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
+    citizen_id = models.CharField(
+        _("citizen ID number (CCCD)"), max_length=12, null=True, blank=True, unique=True
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text=_("The agency a staff member works in."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("may use the Django admin"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="citizen") | Q(agency__isnull=False) | Q(is_superuser=True),
+                name="staff_belongs_to_agency",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.kind == self.Kind.CITIZEN
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.kind == self.Kind.STAFF
+
+    @property
+    def masked_citizen_id(self) -> str:
+        return mask_citizen_id(self.citizen_id)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_email(self) -> str:
+        return mask_email(self.email)
+
+    def clean(self):
+        super().clean()
+        if self.email == "":
+            self.email = None
+        if self.phone == "":
+            self.phone = None
+        if self.citizen_id == "":
+            self.citizen_id = None
+        if self.citizen_id:
+            try:
+                validate_citizen_id(self.citizen_id, self.date_of_birth)
+            except ValidationError as exc:
+                raise ValidationError({"citizen_id": exc.messages}) from exc
+        if self.kind == self.Kind.CITIZEN and not (self.email or self.phone):
+            raise ValidationError(_("A citizen account needs an e-mail address or a phone number."))
+        if self.kind == self.Kind.STAFF and not self.agency_id and not self.is_superuser:
+            raise ValidationError({"agency": _("A staff member must belong to an agency.")})
+
+
+class Role(models.TextChoices):
+    DESK_OFFICER = "desk_officer", _("One-stop desk officer (cán bộ một cửa)")
+    SPECIALIST = "specialist", _("Specialist (chuyên viên)")
+    APPROVER = "approver", _("Head of unit / approver")
+    LEADER = "leader", _("Leader (lãnh đạo)")
+    CLERK = "clerk", _("Clerk (văn thư)")
+    AGENCY_ADMIN = "agency_admin", _("Agency administrator")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class RoleAssignment(models.Model):
+    """A role held in one agency, and optionally in every agency below it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="role_assignments"
+    )
+    include_subtree = models.BooleanField(
+        _("covers the agencies below"),
+        default=False,
+        help_text=_("The role also applies in every agency under this one."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "agency"], name="role_once_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.agency}"

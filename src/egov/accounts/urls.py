@@ -1,0 +1,11 @@
+from django.urls import path
+
+from egov.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("login/verify/", views.verify_view, name="verify"),
+    path("login/setup/", views.setup_view, name="setup"),
+    path("logout/", views.logout_view, name="logout"),
+]

@@ -1,0 +1,118 @@
+from base64 import b32encode
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from egov.accounts import services
+from egov.accounts.forms import LoginForm, TokenForm
+from egov.accounts.middleware import needs_second_factor
+
+
+def _next_url(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _home_for(user) -> str:
+    return "/staff/" if user.kind == "staff" else "/"
+
+
+def login_view(request):
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if user is not None:
+            login(request, user)
+            next_url = _next_url(request, _home_for(user))
+            if needs_second_factor(user):
+                request.session["after_2fa"] = next_url
+                return redirect("accounts:verify")
+            if user.kind == "staff":
+                services.record_login(user=user, second_factor=False)
+            return redirect(next_url)
+        form.add_error(None, _("The user name or password is not right. Check them and try again."))
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request, "")})
+
+
+def verify_view(request):
+    """The second step for staff: a TOTP code, or enrolment when there is no device yet."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("accounts:login")
+    if user.is_verified():
+        return redirect(request.session.pop("after_2fa", _home_for(user)))
+    if not TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+        return redirect("accounts:setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            services.record_login(user=user, second_factor=True)
+            return redirect(request.session.pop("after_2fa", _home_for(user)))
+        form.add_error("token", _("That code is not right or has expired. Enter the current code."))
+    return render(request, "accounts/verify.html", {"form": form})
+
+
+def setup_view(request):
+    """Enrol an authenticator app: scan the QR code, then confirm with a first code."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("accounts:login")
+    if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+        return redirect("accounts:verify")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            services.record_totp_enrolled(user=user, device_name=device.name)
+            otp_login(request, device)
+            services.record_login(user=user, second_factor=True)
+            messages.success(request, _("Two-step sign-in is now on for your account."))
+            return redirect(request.session.pop("after_2fa", _home_for(user)))
+        form.add_error(
+            "token",
+            _("That code is not right. Check the time on your phone and enter the current code."),
+        )
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    context = {
+        "form": form,
+        "qr_svg": buffer.getvalue().decode(),
+        "secret": b32encode(device.bin_key).decode().rstrip("="),
+    }
+    return render(request, "accounts/setup.html", context)
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("portal:home")
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """Axes calls this once the failure limit is reached (403 with a plain explanation)."""
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=403)

@@ -1,0 +1,58 @@
+"""The HTTP API at /api/v1/: one NinjaAPI, one router per app, RFC 9457 problem bodies on errors."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from egov.organizations.api import router as organizations_router
+
+api = NinjaAPI(
+    title="eGov platform API",
+    version="1",
+    description=(
+        "Public and partner API of the e-government platform. Errors are returned as "
+        "`application/problem+json` (RFC 9457) with a translated `title` and `detail`."
+    ),
+    urls_namespace="api",
+)
+
+
+def problem(request, status: int, title: str, detail: str = "", **extra):
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    errors = [
+        {"field": ".".join(str(part) for part in error.get("loc", [])[1:]), "message": error["msg"]}
+        for error in exc.errors
+    ]
+    return problem(
+        request,
+        422,
+        _("The request is not valid"),
+        _("Correct the fields listed in “errors” and send the request again."),
+        errors=errors,
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return problem(request, 404, _("Not found"), _("Nothing exists at this address."))
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return problem(request, 401, _("Sign-in required"), _("Send valid credentials."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return problem(request, exc.status_code, str(exc))
+
+
+api.add_router("/", organizations_router)

@@ -1,0 +1,102 @@
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from egov.accounts import scoping
+from egov.accounts.models import Role, User
+from egov.backoffice.access import staff_required
+from egov.backoffice.forms import AuditFilterForm
+from egov.core.models import AuditEvent
+from egov.organizations.models import Agency
+
+AUDIT_ROLES = [Role.AUDITOR, Role.SYSTEM_ADMIN]
+ADMIN_ROLES = [Role.AGENCY_ADMIN, Role.SYSTEM_ADMIN]
+
+
+@staff_required
+def dashboard(request):
+    assignments = request.user.role_assignments.select_related("agency").order_by("agency__code")
+    return render(request, "backoffice/dashboard.html", {"assignments": assignments})
+
+
+@staff_required
+def agency_list(request):
+    agencies = scoping.agency_scope(request.user).select_related("parent").order_by("path")
+    return render(request, "backoffice/agencies.html", {"agencies": agencies})
+
+
+@staff_required
+def agency_detail(request, pk: int):
+    agency = scoping.get_scoped_or_404(
+        Agency.objects.select_related("parent", "unit"), request.user, agency_field="pk", pk=pk
+    )
+    return render(
+        request,
+        "backoffice/agency.html",
+        {
+            "agency": agency,
+            "desks": agency.desks.all(),
+            "children": agency.children.order_by("code"),
+        },
+    )
+
+
+@staff_required
+def people(request):
+    users = scoping.scoped(
+        User.objects.filter(kind=User.Kind.STAFF).select_related("agency"),
+        request.user,
+        roles=ADMIN_ROLES,
+    ).order_by("agency__code", "username")
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "backoffice/people.html", {"page": page})
+
+
+def _audit_events(user):
+    if not any(scoping.has_role(user, role) for role in AUDIT_ROLES):
+        raise PermissionDenied
+    events = AuditEvent.objects.all()
+    if scoping.covers_everything(user, AUDIT_ROLES):
+        return events
+    in_scope = scoping.agency_scope(user, AUDIT_ROLES).values("pk")
+    return events.filter(agency_id__in=in_scope)
+
+
+@staff_required
+def audit_list(request):
+    form = AuditFilterForm(request.GET or None)
+    events = _audit_events(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            events = events.filter(action__icontains=data["action"])
+        if data["object_type"]:
+            events = events.filter(object_type__icontains=data["object_type"])
+        if data["object_id"]:
+            events = events.filter(object_id=data["object_id"])
+        if data["actor"]:
+            events = events.filter(actor_label__icontains=data["actor"])
+        if data["date_from"]:
+            events = events.filter(occurred_at__date__gte=data["date_from"])
+        if data["date_to"]:
+            events = events.filter(occurred_at__date__lte=data["date_to"])
+    elif form.is_bound:
+        events = events.none()
+    page = Paginator(events.order_by("-seq"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "backoffice/audit_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@staff_required
+def audit_detail(request, seq: int):
+    event = get_object_or_404(_audit_events(request.user), seq=seq)
+    return render(request, "backoffice/audit_detail.html", {"event": event})

@@ -1,0 +1,105 @@
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from egov.accounts import services as accounts
+from egov.accounts.models import Role, User
+from egov.demo import agencies as demo
+from egov.organizations import reference
+from egov.organizations import services as organizations
+from egov.organizations.models import AdministrativeUnit, Agency, OneStopDesk
+
+DEMO_PASSWORD = "demo-egov-2026"  # noqa: S105 - printed for the demo; never in production data
+TWO_TIER = datetime.date(2025, 7, 1)
+LAST_THREE_TIER_DAY = datetime.date(2025, 6, 30)
+
+DEMO_STAFF = [
+    # username, full name, agency code, role, covers sub-tree
+    ("quantri", "Nguyễn Văn Quản", "000.00.00.H13", Role.SYSTEM_ADMIN, True),
+    ("kiemtoan", "Trần Thị Kiểm", "000.00.00.H13", Role.AUDITOR, True),
+    ("motcua", "Lê Thị Một Cửa", "000.00.30.H13", Role.DESK_OFFICER, False),
+    ("chuyenvien", "Phạm Văn Chuyên", "000.00.03.H13", Role.SPECIALIST, False),
+    ("lanhdao", "Võ Minh Lãnh", "000.00.03.H13", Role.LEADER, True),
+    ("vanthu", "Đặng Thu Văn", "000.00.01.H13", Role.CLERK, False),
+    ("quantri.stp", "Huỳnh Quốc Trị", "000.00.03.H13", Role.AGENCY_ADMIN, True),
+    ("kiemtoan.stp", "Bùi Thanh Toán", "000.00.03.H13", Role.AUDITOR, True),
+]
+
+
+class Command(BaseCommand):
+    help = "Loads the demo city (Cần Thơ): units over time, agencies, desks and demo accounts."
+
+    def handle(self, *args, **options):
+        created = reference.load_two_tier_tree()
+        self.stdout.write(f"Two-tier units created: {created}")
+        if not AdministrativeUnit.objects.filter(code="916").exists():
+            for line in reference.load_city_history():
+                self.stdout.write(line)
+        with transaction.atomic():
+            self._agencies()
+            self._people()
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+
+    def _agency(self, code, name, kind, parent=None, unit=None, valid_from=None, valid_to=None):
+        agency = Agency.objects.filter(code=code).first()
+        if agency:
+            return agency
+        agency = Agency(code=code, name=name, kind=kind, parent=parent, unit=unit,
+                        valid_from=valid_from, valid_to=valid_to)
+        return organizations.save_agency(agency, actor=None)
+
+    def _agencies(self):
+        code, name, kind, unit_code = demo.PROVINCE
+        city_unit = AdministrativeUnit.objects.get(code=unit_code, valid_from=TWO_TIER)
+        city = self._agency(code, name, kind, unit=city_unit)
+        by_part = {}
+        for part, dept_name, dept_kind in demo.DEPARTMENTS:
+            valid_to = datetime.date(2025, 2, 28) if part in demo.ENDED_2025_03 else None
+            by_part[part] = self._agency(f"000.00.{part}.H13", dept_name, dept_kind, parent=city,
+                                         valid_to=valid_to)
+        for sub_code, part, sub_name, sub_kind in demo.SUB_DEPARTMENTS:
+            self._agency(sub_code, sub_name, sub_kind, parent=by_part[part])
+        centre = by_part["30"]
+        if not centre.desks.exists():
+            organizations.save_desk(OneStopDesk(
+                agency=centre, name="Bộ phận Một cửa – Trung tâm Phục vụ hành chính công",
+                address="Số 02 Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ"), actor=None)
+        for part, unit_code in demo.DISTRICTS:
+            unit = AdministrativeUnit.objects.as_of(LAST_THREE_TIER_DAY).get(code=unit_code)
+            self._agency(f"000.00.{part}.H13", f"Ủy ban nhân dân {unit.name}", "ubnd",
+                         parent=city, unit=unit, valid_to=LAST_THREE_TIER_DAY)
+        communes = AdministrativeUnit.objects.as_of(TWO_TIER).filter(parent=city_unit)
+        for index, unit in enumerate(communes.order_by("code")):
+            group, number = divmod(index, 99)
+            commune_code = f"000.{number + 1:02d}.{50 + group}.H13"
+            committee = self._agency(commune_code, f"Ủy ban nhân dân {unit.name}", "ubnd",
+                                     parent=city, unit=unit, valid_from=TWO_TIER)
+            if not committee.desks.exists():
+                organizations.save_desk(OneStopDesk(
+                    agency=committee, name=f"Bộ phận Một cửa {unit.name}"), actor=None)
+
+    def _people(self):
+        lines = []
+        for username, full_name, agency_code, role, subtree in DEMO_STAFF:
+            agency = Agency.objects.get(code=agency_code)
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = accounts.create_user(
+                    actor=None, username=username, password=DEMO_PASSWORD, full_name=full_name,
+                    kind=User.Kind.STAFF, agency=agency,
+                    email=f"{username}@cantho.example.vn",
+                    is_staff=role == Role.SYSTEM_ADMIN, is_superuser=role == Role.SYSTEM_ADMIN,
+                )
+                accounts.grant_role(actor=None, user=user, role=role, agency=agency,
+                                    include_subtree=subtree)
+            lines.append(f"  {username:<14} {Role(role).label} — {agency.name}")
+        if not User.objects.filter(username="congdan").exists():
+            accounts.create_user(
+                actor=None, username="congdan", password=DEMO_PASSWORD,
+                full_name="Nguyễn Thị Công Dân", kind=User.Kind.CITIZEN,
+                email="congdan@example.vn", citizen_id="092190012345",
+                date_of_birth=datetime.date(1990, 5, 17),
+            )
+        lines.append("  congdan        Citizen")
+        self.stdout.write("Demo sign-ins (password: %s):\n%s" % (DEMO_PASSWORD, "\n".join(lines)))

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from django_otp.admin import OTPAdminSite
+
+from egov.api import api
+from egov.core.views import healthz
+
+if settings.EGOV_STAFF_REQUIRE_2FA:
+    # The Django admin is a staff site too: the same second factor guards it.
+    admin.site.__class__ = OTPAdminSite
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("egov.accounts.urls")),
+    path("staff/", include("egov.backoffice.urls")),
+    path("", include("egov.portal.urls")),
+]
