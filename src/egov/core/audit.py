@@ -123,5 +123,9 @@ def verify_chain(batch_size: int = 5000) -> Iterator[ChainProblem]:
         expected_prev = event.hash
     head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
     last_seq = expected_seq - 1
-    if head is not None and (head.last_seq != last_seq or head.last_hash != expected_prev):
+    if head is None:
+        return
+    if head.last_seq > last_seq:
         yield ChainProblem(last_seq + 1, f"records after #{last_seq} are missing")
+    elif head.last_seq == last_seq and head.last_hash != expected_prev:
+        yield ChainProblem(last_seq, "record was rewritten (it no longer matches the chain head)")

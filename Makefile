@@ -1,0 +1,54 @@
+# Everything a developer or CI needs; see README.md.
+SHELL := /bin/bash
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+UV_VERSION := 0.13.9
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup venv messages test lint format openapi worker clean
+
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+venv: $(UV)
+	$(UV) sync --frozen --quiet
+
+messages: venv
+	$(MANAGE) compilemessages --ignore=.venv --ignore=.tools -v0
+
+setup: venv messages
+	mkdir -p var
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) load_demo
+
+run: setup
+	@echo "Web: http://$(HOST):$(PORT)/  Staff site: http://$(HOST):$(PORT)/staff/  API: http://$(HOST):$(PORT)/api/v1/docs"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(MANAGE) db_worker --queue-name default & \
+	.venv/bin/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - & \
+	wait
+
+worker: venv
+	$(MANAGE) db_worker --queue-name default
+
+lint: venv
+	.venv/bin/ruff check src tests scripts
+	.venv/bin/ruff format --check src tests scripts
+
+format: venv
+	.venv/bin/ruff check --fix src tests scripts
+	.venv/bin/ruff format src tests scripts
+
+openapi: venv
+	$(MANAGE) export_openapi > docs/api/openapi.json
+
+test: venv messages lint
+	$(MANAGE) makemigrations --check --dry-run -v0
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var .venv $(TOOLS)

@@ -1,0 +1,89 @@
+import datetime
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from egov.accounts import services as accounts
+from egov.accounts.models import Role, User
+from egov.organizations import services as organizations
+from egov.organizations.models import AdministrativeUnit, Agency
+
+PASSWORD = "a-long-test-password-123"
+
+
+@pytest.fixture(autouse=True)
+def _no_lockouts_between_tests(settings):
+    # Each test starts with a clean login-failure count; lock-out has tests of its own.
+    settings.AXES_ENABLED = True
+
+
+@pytest.fixture
+def province(db):
+    return AdministrativeUnit.objects.create(
+        code="92", name="Thành phố Cần Thơ", level=1, kind="thanh_pho_tw",
+        valid_from=datetime.date(2025, 7, 1),
+    )
+
+
+@pytest.fixture
+def agencies(db, province):
+    """A small tree: the city, two departments, one sub-department under the first."""
+
+    def make(code, name, kind, parent=None):
+        return organizations.save_agency(
+            Agency(code=code, name=name, kind=kind, parent=parent, unit=province), actor=None
+        )
+
+    city = make("000.00.00.H13", "Ủy ban nhân dân thành phố Cần Thơ", "ubnd")
+    justice = make("000.00.03.H13", "Sở Tư pháp", "so", city)
+    health = make("000.00.10.H13", "Sở Y tế", "so", city)
+    legal_aid = make("000.01.03.H13", "Trung tâm Trợ giúp pháp lý", "su_nghiep", justice)
+    return {"city": city, "justice": justice, "health": health, "legal_aid": legal_aid}
+
+
+@pytest.fixture
+def make_staff(db):
+    def make(username, agency, role=None, include_subtree=False, **fields):
+        user = accounts.create_user(
+            actor=None, username=username, password=PASSWORD, kind=User.Kind.STAFF,
+            agency=agency, full_name=fields.pop("full_name", username.title()), **fields,
+        )
+        if role:
+            accounts.grant_role(actor=None, user=user, role=role, agency=agency,
+                                include_subtree=include_subtree)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def citizen(db):
+    return accounts.create_user(
+        actor=None, username="congdan", password=PASSWORD, kind=User.Kind.CITIZEN,
+        email="congdan@example.vn", full_name="Nguyễn Thị Công Dân",
+    )
+
+
+def current_token(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+@pytest.fixture
+def totp_device():
+    def enrol(user) -> TOTPDevice:
+        return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+    return enrol
+
+
+@pytest.fixture
+def staff_client(client, make_staff, agencies):
+    """A signed-in client for a new staff member with the given role."""
+
+    def make(role=Role.SPECIALIST, agency_key="justice", include_subtree=False, username="staff"):
+        user = make_staff(username, agencies[agency_key], role, include_subtree)
+        client.force_login(user)
+        return client, user
+
+    return make
