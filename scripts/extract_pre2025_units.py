@@ -49,11 +49,13 @@ def main() -> None:
         out.writerow([pcode, province["name"], 1, kind_of(province["name"], 1), "", "", LAST_DAY])
         for district in province["districts"]:
             dcode = str(district["code"])
-            out.writerow([dcode, district["name"], 2, kind_of(district["name"], 2), pcode, "",
-                          LAST_DAY])
+            out.writerow(
+                [dcode, district["name"], 2, kind_of(district["name"], 2), pcode, "", LAST_DAY]
+            )
             for ward in district["wards"]:
-                out.writerow([ward["code"], ward["name"], 3, kind_of(ward["name"], 3), dcode, "",
-                              LAST_DAY])
+                out.writerow(
+                    [ward["code"], ward["name"], 3, kind_of(ward["name"], 3), dcode, "", LAST_DAY]
+                )
 
 
 if __name__ == "__main__":

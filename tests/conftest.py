@@ -21,7 +21,10 @@ def _no_lockouts_between_tests(settings):
 @pytest.fixture
 def province(db):
     return AdministrativeUnit.objects.create(
-        code="92", name="Thành phố Cần Thơ", level=1, kind="thanh_pho_tw",
+        code="92",
+        name="Thành phố Cần Thơ",
+        level=1,
+        kind="thanh_pho_tw",
         valid_from=datetime.date(2025, 7, 1),
     )
 
@@ -46,12 +49,18 @@ def agencies(db, province):
 def make_staff(db):
     def make(username, agency, role=None, include_subtree=False, **fields):
         user = accounts.create_user(
-            actor=None, username=username, password=PASSWORD, kind=User.Kind.STAFF,
-            agency=agency, full_name=fields.pop("full_name", username.title()), **fields,
+            actor=None,
+            username=username,
+            password=PASSWORD,
+            kind=User.Kind.STAFF,
+            agency=agency,
+            full_name=fields.pop("full_name", username.title()),
+            **fields,
         )
         if role:
-            accounts.grant_role(actor=None, user=user, role=role, agency=agency,
-                                include_subtree=include_subtree)
+            accounts.grant_role(
+                actor=None, user=user, role=role, agency=agency, include_subtree=include_subtree
+            )
         return user
 
     return make
@@ -60,8 +69,12 @@ def make_staff(db):
 @pytest.fixture
 def citizen(db):
     return accounts.create_user(
-        actor=None, username="congdan", password=PASSWORD, kind=User.Kind.CITIZEN,
-        email="congdan@example.vn", full_name="Nguyễn Thị Công Dân",
+        actor=None,
+        username="congdan",
+        password=PASSWORD,
+        kind=User.Kind.CITIZEN,
+        email="congdan@example.vn",
+        full_name="Nguyễn Thị Công Dân",
     )
 
 

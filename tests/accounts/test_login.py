@@ -75,8 +75,10 @@ def test_staff_without_device_needs_no_totp_in_development(client, make_staff, a
 
 
 def test_next_url_to_another_site_is_ignored(client, citizen):
-    response = client.post(LOGIN + "?next=https://evil.example/", {
-        "username": "congdan", "password": PASSWORD, "next": "https://evil.example/"})
+    response = client.post(
+        LOGIN + "?next=https://evil.example/",
+        {"username": "congdan", "password": PASSWORD, "next": "https://evil.example/"},
+    )
     assert response["Location"] == "/"
 
 

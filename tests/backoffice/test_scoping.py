@@ -40,8 +40,13 @@ def _event_in(agency):
     from django.db import transaction
 
     with transaction.atomic():
-        return audit.record(actor=None, action="test.changed", object_type="test.thing",
-                            object_id=str(agency.pk), agency_id=agency.pk)
+        return audit.record(
+            actor=None,
+            action="test.changed",
+            object_type="test.thing",
+            object_id=str(agency.pk),
+            agency_id=agency.pk,
+        )
 
 
 def test_auditor_sees_only_events_of_their_agencies(staff_client, agencies):
@@ -59,8 +64,9 @@ def test_city_wide_auditor_sees_all_and_filters(staff_client, agencies):
     client, _user = staff_client(Role.AUDITOR, "city", include_subtree=True)
     theirs = _event_in(agencies["health"])
     assert client.get(f"/staff/audit/{theirs.seq}/").status_code == 200
-    filtered = client.get("/staff/audit/", {"object_id": str(agencies["health"].pk),
-                                            "action": "test"}).content.decode()
+    filtered = client.get(
+        "/staff/audit/", {"object_id": str(agencies["health"].pk), "action": "test"}
+    ).content.decode()
     assert f"/staff/audit/{theirs.seq}/" in filtered
     bad = client.get("/staff/audit/", {"date_from": "2026-02-01", "date_to": "2026-01-01"})
     assert "error-summary" in bad.content.decode()
@@ -73,8 +79,9 @@ def test_staff_without_an_audit_role_cannot_open_the_audit_trail(staff_client):
 
 def test_people_list_masks_contact_details(staff_client, make_staff, agencies):
     client, _user = staff_client(Role.AGENCY_ADMIN, "justice")
-    make_staff("colleague", agencies["justice"], email="nguyen.van.a@stp.cantho.gov.vn",
-               phone="0912345678")
+    make_staff(
+        "colleague", agencies["justice"], email="nguyen.van.a@stp.cantho.gov.vn", phone="0912345678"
+    )
     make_staff("other", agencies["health"])
     page = client.get("/staff/people/").content.decode()
     assert "colleague" in page and "other" not in page

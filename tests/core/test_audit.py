@@ -12,8 +12,14 @@ pytestmark = pytest.mark.django_db
 def _append(n=3):
     with transaction.atomic():
         return [
-            audit.record(actor=None, action="test.changed", object_type="test.thing",
-                         object_id=str(i), before={"v": i}, after={"v": i + 1})
+            audit.record(
+                actor=None,
+                action="test.changed",
+                object_type="test.thing",
+                object_id=str(i),
+                before={"v": i},
+                after={"v": i + 1},
+            )
             for i in range(n)
         ]
 
@@ -95,8 +101,9 @@ def test_rewritten_chain_is_found_through_the_head():
     last = AuditEvent.objects.get(seq=2)
     last.after = {"v": 0}
     new_hash = audit.compute_hash(last)
-    _tamper("UPDATE core_auditevent SET after = %s, hash = %s WHERE seq = 2",
-            ['{"v": 0}', new_hash])
+    _tamper(
+        "UPDATE core_auditevent SET after = %s, hash = %s WHERE seq = 2", ['{"v": 0}', new_hash]
+    )
     assert [p.seq for p in audit.verify_chain()] == [2]
 
 

@@ -16,14 +16,20 @@ def test_healthz_reports_database_and_queue(client):
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"]["status"] == "ok"
-    assert body["tasks"] == {"status": "ok", "backend": "django_tasks_db.DatabaseBackend",
-                             "waiting": 0, "oldest_waiting_seconds": 0.0}
+    assert body["tasks"] == {
+        "status": "ok",
+        "backend": "django_tasks_db.DatabaseBackend",
+        "waiting": 0,
+        "oldest_waiting_seconds": 0.0,
+    }
 
 
 def test_healthz_says_when_no_worker_takes_work(client):
     DBTaskResult.objects.create(
-        args_kwargs={"args": [], "kwargs": {}}, task_path="egov.core.tasks.nothing",
-        queue_name="default", backend_name="default",
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="egov.core.tasks.nothing",
+        queue_name="default",
+        backend_name="default",
         run_after=timezone.now() - datetime.timedelta(hours=1),
     )
     body = client.get("/healthz").json()

@@ -26,8 +26,15 @@ def test_free_text_is_masked():
 
 
 def test_log_records_are_masked():
-    record = logging.LogRecord("egov", logging.INFO, __file__, 1, "user %s called from %s",
-                               ("092190012345", "+84912345678"), None)
+    record = logging.LogRecord(
+        "egov",
+        logging.INFO,
+        __file__,
+        1,
+        "user %s called from %s",
+        ("092190012345", "+84912345678"),
+        None,
+    )
     MaskPersonalDataFilter().filter(record)
     assert "092190012345" not in record.getMessage()
     assert "912345678" not in record.getMessage()

@@ -45,8 +45,9 @@ def test_staff_signs_in_with_totp_and_reads_the_audit_trail(
     live_server, page, check_page, make_staff, agencies, settings
 ):
     settings.EGOV_STAFF_REQUIRE_2FA = True
-    make_staff("kiemtoan", agencies["city"], Role.AUDITOR, include_subtree=True,
-               full_name="Trần Thị Kiểm")
+    make_staff(
+        "kiemtoan", agencies["city"], Role.AUDITOR, include_subtree=True, full_name="Trần Thị Kiểm"
+    )
     page.goto(live_server.url + "/staff/")
     assert "/accounts/login/" in page.url
     check_page(page, "login")

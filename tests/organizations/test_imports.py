@@ -109,7 +109,11 @@ def test_agencies_import_with_errors_saves_nothing():
     report = services.import_agencies_csv(bad, actor=None)
     assert Agency.objects.count() == 0
     assert {(e.row, e.column) for e in report.errors} == {
-        (5, "code"), (6, "parent_code"), (7, "kind"), (8, "unit_code"), (9, "code"),
+        (5, "code"),
+        (6, "parent_code"),
+        (7, "kind"),
+        (8, "unit_code"),
+        (9, "code"),
     }
     assert "000.00.01.H13" in next(e.message for e in report.errors if e.row == 5)
 

@@ -140,8 +140,11 @@ def _parse_unit_row(line: int, row: dict, report: ImportReport) -> Administrativ
             _("Unknown kind; use one of: %(kinds)s.") % {"kinds": ", ".join(sorted(kinds))},
         )
     elif level and row["kind"] not in AdministrativeUnit.KINDS_BY_LEVEL[level]:
-        report.add(line, "kind", _("This kind of unit does not belong to level %(level)s.")
-                   % {"level": level})
+        report.add(
+            line,
+            "kind",
+            _("This kind of unit does not belong to level %(level)s.") % {"level": level},
+        )
     dates = {}
     for column in ("valid_from", "valid_to"):
         try:

@@ -1,3 +1,5 @@
+import contextlib
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,10 +27,9 @@ class AsOfForm(forms.Form):
         # The day decides which provinces can be chosen, so it is read before the form is.
         self.day = timezone.localdate()
         if self.is_bound and self.data.get("as_of"):
-            try:
+            # A bad date is reported by is_valid() next to the field; today is shown meanwhile.
+            with contextlib.suppress(forms.ValidationError):
                 self.day = self.fields["as_of"].clean(self.data["as_of"]) or self.day
-            except forms.ValidationError:
-                pass  # reported by is_valid() when the template shows the field's errors
         self.fields["province"].queryset = (
             AdministrativeUnit.objects.as_of(self.day)
             .filter(level=AdministrativeUnit.Level.PROVINCE)

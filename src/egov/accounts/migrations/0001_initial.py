@@ -2,73 +2,219 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import egov.accounts.models
 from django.conf import settings
 from django.db import migrations, models
 
+import egov.accounts.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('organizations', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(max_length=150, unique=True, verbose_name='user name')),
-                ('full_name', models.CharField(blank=True, max_length=200, verbose_name='full name')),
-                ('kind', models.CharField(choices=[('citizen', 'Citizen'), ('staff', 'Staff')], max_length=10, verbose_name='kind')),
-                ('email', models.EmailField(blank=True, max_length=254, null=True, unique=True, verbose_name='e-mail')),
-                ('email_verified_at', models.DateTimeField(blank=True, null=True, verbose_name='e-mail verified at')),
-                ('phone', models.CharField(blank=True, max_length=20, null=True, unique=True, verbose_name='phone')),
-                ('phone_verified_at', models.DateTimeField(blank=True, null=True, verbose_name='phone verified at')),
-                ('citizen_id', models.CharField(blank=True, max_length=12, null=True, unique=True, verbose_name='citizen ID number (CCCD)')),
-                ('date_of_birth', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('is_staff', models.BooleanField(default=False, verbose_name='may use the Django admin')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='joined')),
-                ('agency', models.ForeignKey(blank=True, help_text='The agency a staff member works in.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='organizations.agency', verbose_name='agency')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(max_length=150, unique=True, verbose_name="user name"),
+                ),
+                (
+                    "full_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="full name"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("citizen", "Citizen"), ("staff", "Staff")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, null=True, unique=True, verbose_name="e-mail"
+                    ),
+                ),
+                (
+                    "email_verified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="e-mail verified at"),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True, max_length=20, null=True, unique=True, verbose_name="phone"
+                    ),
+                ),
+                (
+                    "phone_verified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="phone verified at"),
+                ),
+                (
+                    "citizen_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=12,
+                        null=True,
+                        unique=True,
+                        verbose_name="citizen ID number (CCCD)",
+                    ),
+                ),
+                (
+                    "date_of_birth",
+                    models.DateField(blank=True, null=True, verbose_name="date of birth"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "is_staff",
+                    models.BooleanField(default=False, verbose_name="may use the Django admin"),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="joined"),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The agency a staff member works in.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="organizations.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
             },
             managers=[
-                ('objects', egov.accounts.models.UserManager()),
+                ("objects", egov.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('desk_officer', 'One-stop desk officer (cán bộ một cửa)'), ('specialist', 'Specialist (chuyên viên)'), ('approver', 'Head of unit / approver'), ('leader', 'Leader (lãnh đạo)'), ('clerk', 'Clerk (văn thư)'), ('agency_admin', 'Agency administrator'), ('system_admin', 'System administrator'), ('auditor', 'Auditor')], max_length=20, verbose_name='role')),
-                ('include_subtree', models.BooleanField(default=False, help_text='The role also applies in every agency under this one.', verbose_name='covers the agencies below')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='role_assignments', to='organizations.agency', verbose_name='agency')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("desk_officer", "One-stop desk officer (cán bộ một cửa)"),
+                            ("specialist", "Specialist (chuyên viên)"),
+                            ("approver", "Head of unit / approver"),
+                            ("leader", "Leader (lãnh đạo)"),
+                            ("clerk", "Clerk (văn thư)"),
+                            ("agency_admin", "Agency administrator"),
+                            ("system_admin", "System administrator"),
+                            ("auditor", "Auditor"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "include_subtree",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The role also applies in every agency under this one.",
+                        verbose_name="covers the agencies below",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="role_assignments",
+                        to="organizations.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'role assignment',
-                'verbose_name_plural': 'role assignments',
+                "verbose_name": "role assignment",
+                "verbose_name_plural": "role assignments",
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'citizen'), ('agency__isnull', False), ('is_superuser', True), _connector='OR'), name='staff_belongs_to_agency'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind", "citizen"),
+                    ("agency__isnull", False),
+                    ("is_superuser", True),
+                    _connector="OR",
+                ),
+                name="staff_belongs_to_agency",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(fields=('user', 'role', 'agency'), name='role_once_per_agency'),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                fields=("user", "role", "agency"), name="role_once_per_agency"
+            ),
         ),
     ]

@@ -45,8 +45,15 @@ class Command(BaseCommand):
         agency = Agency.objects.filter(code=code).first()
         if agency:
             return agency
-        agency = Agency(code=code, name=name, kind=kind, parent=parent, unit=unit,
-                        valid_from=valid_from, valid_to=valid_to)
+        agency = Agency(
+            code=code,
+            name=name,
+            kind=kind,
+            parent=parent,
+            unit=unit,
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
         return organizations.save_agency(agency, actor=None)
 
     def _agencies(self):
@@ -56,28 +63,47 @@ class Command(BaseCommand):
         by_part = {}
         for part, dept_name, dept_kind in demo.DEPARTMENTS:
             valid_to = datetime.date(2025, 2, 28) if part in demo.ENDED_2025_03 else None
-            by_part[part] = self._agency(f"000.00.{part}.H13", dept_name, dept_kind, parent=city,
-                                         valid_to=valid_to)
+            by_part[part] = self._agency(
+                f"000.00.{part}.H13", dept_name, dept_kind, parent=city, valid_to=valid_to
+            )
         for sub_code, part, sub_name, sub_kind in demo.SUB_DEPARTMENTS:
             self._agency(sub_code, sub_name, sub_kind, parent=by_part[part])
         centre = by_part["30"]
         if not centre.desks.exists():
-            organizations.save_desk(OneStopDesk(
-                agency=centre, name="Bộ phận Một cửa – Trung tâm Phục vụ hành chính công",
-                address="Số 02 Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ"), actor=None)
+            organizations.save_desk(
+                OneStopDesk(
+                    agency=centre,
+                    name="Bộ phận Một cửa – Trung tâm Phục vụ hành chính công",
+                    address="Số 02 Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ",
+                ),
+                actor=None,
+            )
         for part, unit_code in demo.DISTRICTS:
             unit = AdministrativeUnit.objects.as_of(LAST_THREE_TIER_DAY).get(code=unit_code)
-            self._agency(f"000.00.{part}.H13", f"Ủy ban nhân dân {unit.name}", "ubnd",
-                         parent=city, unit=unit, valid_to=LAST_THREE_TIER_DAY)
+            self._agency(
+                f"000.00.{part}.H13",
+                f"Ủy ban nhân dân {unit.name}",
+                "ubnd",
+                parent=city,
+                unit=unit,
+                valid_to=LAST_THREE_TIER_DAY,
+            )
         communes = AdministrativeUnit.objects.as_of(TWO_TIER).filter(parent=city_unit)
         for index, unit in enumerate(communes.order_by("code")):
             group, number = divmod(index, 99)
             commune_code = f"000.{number + 1:02d}.{50 + group}.H13"
-            committee = self._agency(commune_code, f"Ủy ban nhân dân {unit.name}", "ubnd",
-                                     parent=city, unit=unit, valid_from=TWO_TIER)
+            committee = self._agency(
+                commune_code,
+                f"Ủy ban nhân dân {unit.name}",
+                "ubnd",
+                parent=city,
+                unit=unit,
+                valid_from=TWO_TIER,
+            )
             if not committee.desks.exists():
-                organizations.save_desk(OneStopDesk(
-                    agency=committee, name=f"Bộ phận Một cửa {unit.name}"), actor=None)
+                organizations.save_desk(
+                    OneStopDesk(agency=committee, name=f"Bộ phận Một cửa {unit.name}"), actor=None
+                )
 
     def _people(self):
         lines = []
@@ -86,20 +112,30 @@ class Command(BaseCommand):
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = accounts.create_user(
-                    actor=None, username=username, password=DEMO_PASSWORD, full_name=full_name,
-                    kind=User.Kind.STAFF, agency=agency,
+                    actor=None,
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    full_name=full_name,
+                    kind=User.Kind.STAFF,
+                    agency=agency,
                     email=f"{username}@cantho.example.vn",
-                    is_staff=role == Role.SYSTEM_ADMIN, is_superuser=role == Role.SYSTEM_ADMIN,
+                    is_staff=role == Role.SYSTEM_ADMIN,
+                    is_superuser=role == Role.SYSTEM_ADMIN,
                 )
-                accounts.grant_role(actor=None, user=user, role=role, agency=agency,
-                                    include_subtree=subtree)
+                accounts.grant_role(
+                    actor=None, user=user, role=role, agency=agency, include_subtree=subtree
+                )
             lines.append(f"  {username:<14} {Role(role).label} — {agency.name}")
         if not User.objects.filter(username="congdan").exists():
             accounts.create_user(
-                actor=None, username="congdan", password=DEMO_PASSWORD,
-                full_name="Nguyễn Thị Công Dân", kind=User.Kind.CITIZEN,
-                email="congdan@example.vn", citizen_id="092190012345",
+                actor=None,
+                username="congdan",
+                password=DEMO_PASSWORD,
+                full_name="Nguyễn Thị Công Dân",
+                kind=User.Kind.CITIZEN,
+                email="congdan@example.vn",
+                citizen_id="092190012345",
                 date_of_birth=datetime.date(1990, 5, 17),
             )
         lines.append("  congdan        Citizen")
-        self.stdout.write("Demo sign-ins (password: %s):\n%s" % (DEMO_PASSWORD, "\n".join(lines)))
+        self.stdout.write(f"Demo sign-ins (password: {DEMO_PASSWORD}):\n" + "\n".join(lines))

@@ -29,5 +29,6 @@ class Command(BaseCommand):
             for error in report.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"{len(report.errors)} error(s); nothing was imported.")
-        self.stdout.write(self.style.SUCCESS(
-            f"{kind}: {report.created} created, {report.updated} updated."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{kind}: {report.created} created, {report.updated} updated.")
+        )
