@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from egov.core.schemas import Problem
 from egov.organizations.models import AdministrativeUnit, Agency
 
 router = Router(tags=["organisations"])
@@ -52,7 +53,11 @@ def _unit_out(unit: AdministrativeUnit) -> dict:
     }
 
 
-@router.get("/units", response=list[UnitOut], summary="Administrative units in force on a day")
+@router.get(
+    "/units",
+    response={200: list[UnitOut], 422: Problem},
+    summary="Administrative units in force on a day",
+)
 def list_units(request, filters: Query[UnitFilter]):
     day = filters.as_of or timezone.localdate()
     units = AdministrativeUnit.objects.as_of(day).select_related("parent")
@@ -65,7 +70,11 @@ def list_units(request, filters: Query[UnitFilter]):
     return [_unit_out(unit) for unit in units.order_by("code")[:5000]]
 
 
-@router.get("/units/{code}", response=UnitDetailOut, summary="One unit with its merger links")
+@router.get(
+    "/units/{code}",
+    response={200: UnitDetailOut, 404: Problem, 422: Problem},
+    summary="One unit with its merger links",
+)
 def get_unit(request, code: str, as_of: datetime.date | None = None):
     day = as_of or timezone.localdate()
     unit = get_object_or_404(

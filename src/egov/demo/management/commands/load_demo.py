@@ -137,5 +137,5 @@ class Command(BaseCommand):
                 citizen_id="092190012345",
                 date_of_birth=datetime.date(1990, 5, 17),
             )
-        lines.append("  congdan        Citizen")
+        lines.append(f"  congdan        {User.Kind.CITIZEN.label}")
         self.stdout.write(f"Demo sign-ins (password: {DEMO_PASSWORD}):\n" + "\n".join(lines))
