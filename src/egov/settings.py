@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "egov.core.context_processors.site",
+                "egov.backoffice.context_processors.staff",
             ],
         },
     },

@@ -25,3 +25,25 @@ class AuditFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("The end date must not be before the start date."))
         return data
+
+
+class OrganizationImportForm(forms.Form):
+    MAX_BYTES = 5 * 1024 * 1024
+
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[
+            ("units", _("Administrative units")),
+            ("successions", _("Unit mergers and splits")),
+            ("agencies", _("Agencies")),
+        ],
+    )
+    file = forms.FileField(label=_("CSV file (UTF-8)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(_("Choose a .csv file (save the sheet as CSV UTF-8)."))
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB; split it into parts."))
+        return upload

@@ -1,12 +1,16 @@
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from egov.accounts import scoping
 from egov.accounts.models import Role, User
 from egov.backoffice.access import staff_required
-from egov.backoffice.forms import AuditFilterForm
+from egov.backoffice.forms import AuditFilterForm, OrganizationImportForm
 from egov.core.models import AuditEvent
+from egov.organizations import services as organizations
 from egov.organizations.models import Agency
 
 AUDIT_ROLES = [Role.AUDITOR, Role.SYSTEM_ADMIN]
@@ -100,3 +104,47 @@ def audit_list(request):
 def audit_detail(request, seq: int):
     event = get_object_or_404(_audit_events(request.user), seq=seq)
     return render(request, "backoffice/audit_detail.html", {"event": event})
+
+
+IMPORTERS = {
+    "units": organizations.import_units_csv,
+    "successions": organizations.import_successions_csv,
+    "agencies": organizations.import_agencies_csv,
+}
+EXPORTERS = {"units": organizations.export_units_csv, "agencies": organizations.export_agencies_csv}
+
+
+def _require_system_admin(user):
+    if not scoping.is_system_wide(user):
+        raise PermissionDenied
+
+
+@staff_required
+def organizations_import(request):
+    """System administrators load units, mergers and agencies from CSV (all or nothing)."""
+    _require_system_admin(request.user)
+    form = OrganizationImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = IMPORTERS[form.cleaned_data["kind"]](
+            upload.read(), actor=request.user, filename=upload.name
+        )
+        if report.ok:
+            messages.success(
+                request,
+                _("Imported: %(created)s created, %(updated)s updated.")
+                % {"created": report.created, "updated": report.updated},
+            )
+            return redirect("backoffice:organizations_import")
+    return render(request, "backoffice/organizations_import.html", {"form": form, "report": report})
+
+
+@staff_required
+def organizations_export(request, kind: str):
+    _require_system_admin(request.user)
+    if kind not in EXPORTERS:
+        raise Http404
+    response = HttpResponse(EXPORTERS[kind](), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
+    return response
