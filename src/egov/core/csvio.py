@@ -60,6 +60,15 @@ def read_rows(data: bytes | str, required: list[str], optional: list[str] = ()):
         yield line, {key: (value or "").strip() for key, value in row.items() if key}
 
 
+def read_all(data, required, optional, report: ImportReport) -> list | None:
+    """Every row, or None with the reason in ``report`` when the file cannot be read at all."""
+    try:
+        return list(read_rows(data, required, optional))
+    except CsvFormatError as exc:
+        report.add(1, "-", str(exc))
+        return None
+
+
 def parse_date(value: str) -> datetime.date | None:
     """ISO dates (2025-07-01); empty means open-ended. Raises ValueError with a hint."""
     if not value:

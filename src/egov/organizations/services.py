@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.core import audit
-from egov.core.csvio import CsvFormatError, ImportReport, parse_date, read_rows, write_rows
+from egov.core.csvio import ImportReport, parse_date, read_all, write_rows
 from egov.organizations.codes import parse_agency_code
 from egov.organizations.models import AdministrativeUnit, Agency, OneStopDesk, UnitSuccession
 
@@ -29,9 +29,20 @@ def _message(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def _file_digest(data: bytes | str) -> str:
+def _record_import(actor, action, object_type, filename, data, report) -> None:
+    """One audit record per imported file: what it did and the file's fingerprint."""
     raw = data.encode() if isinstance(data, str) else data
-    return hashlib.sha256(raw).hexdigest()
+    audit.record(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_repr=filename[:300],
+        after={
+            "created": report.created,
+            "updated": report.updated,
+            "sha256": hashlib.sha256(raw).hexdigest(),
+        },
+    )
 
 
 # --- Administrative units -----------------------------------------------------------------------
@@ -56,10 +67,8 @@ class _UnitRow:
 def import_units_csv(data: bytes | str, *, actor, filename: str = "") -> ImportReport:
     """Creates or updates units keyed by (code, valid_from); nothing is saved if a row is bad."""
     report = ImportReport()
-    try:
-        rows = list(read_rows(data, UNIT_COLUMNS, UNIT_OPTIONAL))
-    except CsvFormatError as exc:
-        report.add(1, "-", str(exc))
+    rows = read_all(data, UNIT_COLUMNS, UNIT_OPTIONAL, report)
+    if rows is None:
         return report
     parsed: list[_UnitRow] = []
     seen: set[tuple[str, datetime.date | None]] = set()
@@ -106,16 +115,13 @@ def import_units_csv(data: bytes | str, *, actor, filename: str = "") -> ImportR
             else:
                 report.created += 1
             item.unit.save()
-        audit.record(
-            actor=actor,
-            action="organizations.units_imported",
-            object_type="organizations.administrativeunit",
-            object_repr=filename[:300],
-            after={
-                "created": report.created,
-                "updated": report.updated,
-                "sha256": _file_digest(data),
-            },
+        _record_import(
+            actor,
+            "organizations.units_imported",
+            "organizations.administrativeunit",
+            filename,
+            data,
+            report,
         )
     return report
 
@@ -192,10 +198,8 @@ def export_units_csv(queryset=None) -> str:
 def import_successions_csv(data: bytes | str, *, actor, filename: str = "") -> ImportReport:
     """Links each predecessor (in force the day before) to its successor (in force that day)."""
     report = ImportReport()
-    try:
-        rows = list(read_rows(data, SUCCESSION_COLUMNS, SUCCESSION_OPTIONAL))
-    except CsvFormatError as exc:
-        report.add(1, "-", str(exc))
+    rows = read_all(data, SUCCESSION_COLUMNS, SUCCESSION_OPTIONAL, report)
+    if rows is None:
         return report
     links = []
     for line, row in rows:
@@ -241,22 +245,15 @@ def import_successions_csv(data: bytes | str, *, actor, filename: str = "") -> I
                 report.created += 1
             else:
                 report.updated += 1
-        audit.record(
-            actor=actor,
-            action="organizations.successions_imported",
-            object_type="organizations.unitsuccession",
-            object_repr=filename[:300],
-            after={
-                "created": report.created,
-                "updated": report.updated,
-                "sha256": _file_digest(data),
-            },
+        _record_import(
+            actor,
+            "organizations.successions_imported",
+            "organizations.unitsuccession",
+            filename,
+            data,
+            report,
         )
     return report
-
-
-def successors_of(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
-    return [link.successor for link in unit.successions_out.select_related("successor")]
 
 
 # --- Agencies -----------------------------------------------------------------------------------
@@ -325,10 +322,8 @@ def save_desk(desk: OneStopDesk, *, actor) -> OneStopDesk:
 def import_agencies_csv(data: bytes | str, *, actor, filename: str = "") -> ImportReport:
     """Creates or updates agencies keyed by their code; nothing is saved if a row is bad."""
     report = ImportReport()
-    try:
-        rows = list(read_rows(data, AGENCY_COLUMNS, AGENCY_OPTIONAL))
-    except CsvFormatError as exc:
-        report.add(1, "-", str(exc))
+    rows = read_all(data, AGENCY_COLUMNS, AGENCY_OPTIONAL, report)
+    if rows is None:
         return report
     in_file = {row["code"] for _line, row in rows}
     seen: set[str] = set()
