@@ -1,4 +1,7 @@
 import datetime
+import os
+import tempfile
+from pathlib import Path
 
 import pytest
 from django_otp.oath import totp
@@ -10,6 +13,18 @@ from egov.organizations import services as organizations
 from egov.organizations.models import AdministrativeUnit, Agency
 
 PASSWORD = "a-long-test-password-123"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The SQLite test database lives in a file, not in memory, so that worker subprocesses
+    (tests/notifications) can open it as the tests' own connection does."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = Path(tempfile.gettempdir()) / f"egov-test-{os.getpid()}.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
 
 
 @pytest.fixture(autouse=True)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "egov.accounts",
     "egov.portal",
     "egov.backoffice",
+    "egov.notifications",
     "egov.demo",
 ]
 
@@ -251,6 +252,40 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "egov@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Notifications: e-mail, SMS, Zalo (docs/notifications.md) ----------------------------------
+# Each channel is an adapter chosen here; "off" leaves a channel out, "console" logs the message.
+EGOV_NOTIFICATIONS = {
+    "EMAIL_BACKEND": os.environ.get("NOTIFY_EMAIL_BACKEND", ""),  # empty: EMAIL_BACKEND
+    "EMAIL_FROM": os.environ.get("NOTIFY_EMAIL_FROM", DEFAULT_FROM_EMAIL),
+    "SMS_PROVIDER": os.environ.get("NOTIFY_SMS_PROVIDER", "off" if PRODUCTION else "console"),
+    "ZALO_PROVIDER": os.environ.get("NOTIFY_ZALO_PROVIDER", "off" if PRODUCTION else "console"),
+    "ESMS": {
+        "BASE_URL": os.environ.get("ESMS_BASE_URL", "https://rest.esms.vn"),
+        "API_KEY": os.environ.get("ESMS_API_KEY", ""),
+        "SECRET_KEY": os.environ.get("ESMS_SECRET_KEY", ""),
+        "BRANDNAME": os.environ.get("ESMS_BRANDNAME", ""),
+        "SMS_TYPE": os.environ.get("ESMS_SMS_TYPE", "2"),
+        "SANDBOX": env_bool("ESMS_SANDBOX", False),
+        "CALLBACK_URL": os.environ.get("ESMS_CALLBACK_URL", ""),
+    },
+    "ZNS": {
+        "BASE_URL": os.environ.get("ZNS_BASE_URL", "https://business.openapi.zalo.me"),
+        "ACCESS_TOKEN": os.environ.get("ZNS_ACCESS_TOKEN", ""),
+        "DEVELOPMENT_MODE": env_bool("ZNS_DEVELOPMENT_MODE", False),
+    },
+    # Brandname SMS accept only unaccented text unless the contract says otherwise.
+    "SMS_STRIP_DIACRITICS": env_bool("NOTIFY_SMS_STRIP_DIACRITICS", True),
+    "SMS_MAX_SEGMENTS": int(os.environ.get("NOTIFY_SMS_MAX_SEGMENTS", "2")),
+    "HTTP_TIMEOUT_SECONDS": float(os.environ.get("NOTIFY_HTTP_TIMEOUT_SECONDS", "15")),
+    # Retries: exponential back-off with jitter, capped, until the horizon; then "failed".
+    "RETRY_BASE_SECONDS": float(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "30")),
+    "RETRY_MAX_SECONDS": float(os.environ.get("NOTIFY_RETRY_MAX_SECONDS", "3600")),
+    "RETRY_HORIZON_SECONDS": float(os.environ.get("NOTIFY_RETRY_HORIZON_SECONDS", str(3 * 86400))),
+    # A worker owns the messages it claimed for this long; then another may take them over.
+    "LEASE_SECONDS": float(os.environ.get("NOTIFY_LEASE_SECONDS", "300")),
+    "BATCH_SIZE": int(os.environ.get("NOTIFY_BATCH_SIZE", "100")),
+}
 
 # --- Language and time --------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
