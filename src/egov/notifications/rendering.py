@@ -60,12 +60,17 @@ def _names(expression) -> set[str]:
     return {lookups[0]} if lookups else set()
 
 
+# Every template may also use these.
+COMMON_VARIABLES = {"site_name"}
+
+
 def check_variables(source: str, event: EventType) -> None:
-    unknown = sorted(used_variables(source) - set(event.variables))
+    known = set(event.variables) | COMMON_VARIABLES
+    unknown = sorted(used_variables(source) - known)
     if unknown:
         raise ValidationError(
             _("Unknown variable(s): %(unknown)s. This event provides: %(known)s.")
-            % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(event.variables))}
+            % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(known))}
         )
 
 

@@ -16,8 +16,8 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
-from datetime import timedelta
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models, transaction
@@ -31,6 +31,7 @@ from egov.notifications.channels import (
     ChannelUnavailable,
     DeliveryError,
     PermanentError,
+    RecipientUnreachable,
     TemporaryError,
     enabled_channels,
     get_adapter,
@@ -63,6 +64,7 @@ COPIED_ON_RESEND = [
     "priority",
 ]
 ERASED = "[erased once sent]"
+GAVE_UP = "the retry window ended before the message could be sent"
 
 
 @dataclass(frozen=True)
@@ -146,10 +148,12 @@ def template_for(event: str, channel: str, language: str) -> NotificationTemplat
 def _usable_template(event: str, channel: str, recipient, language: str, enabled: list[str]):
     if channel not in enabled or not _address(recipient, channel):
         return None
-    template = template_for(event, channel, language)
-    if template is None or (channel == Channel.ZALO and not template.zns_template_id):
-        return None
-    return template
+    for lang in dict.fromkeys([language, settings.LANGUAGE_CODE]):
+        template = template_for(event, channel, lang)
+        # Zalo sends only templates it approved: one without an ID cannot be used.
+        if template and (channel != Channel.ZALO or template.zns_template_id):
+            return template
+    return None
 
 
 def render_for(template, context: dict) -> rendering.Rendered:
@@ -236,6 +240,8 @@ def notify(
                 _undeliverable(common, template.channel, recipient, language, f"template: {exc}")
             )
             continue
+        if template.channel == Channel.ZALO and all(t.channel != Channel.SMS for t in plan):
+            rendered.data["fallback_sms"] = _fallback_sms(event, recipient, language, context)
         rows.append(
             Notification(
                 **common,
@@ -258,6 +264,18 @@ def notify(
     if any(row.status == Notification.Status.QUEUED for row in rows):
         _schedule_delivery(urgent=event_type.priority > 0)
     return rows
+
+
+def _fallback_sms(event, recipient, language, context) -> str:
+    """The SMS to send instead when the number turns out to have no Zalo account."""
+    template = _usable_template(event, Channel.SMS, recipient, language, enabled_channels())
+    if template is None:
+        return ""
+    try:
+        return render_for(template, context).body
+    except Exception:
+        logger.exception("the SMS fallback of %s could not be rendered", event)
+        return ""
 
 
 def _undeliverable(common: dict, channel, recipient, language, reason: str) -> Notification:
@@ -358,9 +376,9 @@ def claim_due(limit: int, lease_seconds: float) -> tuple[str, list[Notification]
             )
             for row in interrupted
         )
-        expired = [row for row in rows if row.deadline <= now]
-        for row in expired:
-            _finish(row, "", DeliveryAttempt.Outcome.GAVE_UP, now, now, "the retry window ended")
+        for row in rows:
+            if row.deadline <= now:
+                _finish(row, "", Result(DeliveryAttempt.Outcome.GAVE_UP, now, detail=GAVE_UP))
         claimed = [row for row in rows if row.deadline > now]
         Notification.objects.filter(pk__in=[row.pk for row in claimed]).update(
             status=Notification.Status.SENDING,
@@ -384,24 +402,27 @@ def deliver_due(
     lease = conf.get("LEASE_SECONDS")
     token, rows = claim_due(limit or conf.get("BATCH_SIZE"), lease)
     report = DeliveryReport(claimed=len(rows))
-    deadline = time.monotonic() + lease * 0.8
+    # Stop well before the lease ends, so that no other worker takes over a message in hand.
+    lease_ends = time.monotonic() + lease * 0.8
+
+    def stop() -> bool:
+        return should_stop() or time.monotonic() > lease_ends
+
     by_channel: dict[str, list[Notification]] = {}
     for row in rows:
         by_channel.setdefault(row.channel, []).append(row)
     for channel, group in by_channel.items():
-        _deliver_group(
-            channel, group, token, report, lambda: should_stop() or time.monotonic() > deadline
-        )
+        _deliver_group(channel, group, token, report, stop)
     return report
 
 
 def _deliver_group(channel, rows, token, report: DeliveryReport, stop: Callable[[], bool]) -> None:
     unavailable: DeliveryError | None = None
+    session = None
     try:
         session = get_adapter(channel).session()
     except Exception as exc:
         logger.exception("the %s channel cannot be used", channel)
-        session = None
         unavailable = TemporaryError(f"the {channel} channel cannot be used: {exc}")
     try:
         for row in rows:
@@ -415,75 +436,70 @@ def _deliver_group(channel, rows, token, report: DeliveryReport, stop: Callable[
                 continue
             try:
                 provider_id = session.send(row)
-            except ChannelUnavailable as exc:
-                unavailable = exc
-                _record_error(row, token, exc, started, report)
             except DeliveryError as exc:
+                if isinstance(exc, ChannelUnavailable):
+                    # The rest of the batch waits for the next attempt without trying.
+                    unavailable = exc
                 _record_error(row, token, exc, started, report)
             except Exception as exc:
                 logger.exception("unexpected error sending notification %s", row.pk)
-                _record_error(
-                    row, token, TemporaryError(f"{type(exc).__name__}: {exc}"), started, report
-                )
+                error = TemporaryError(f"{type(exc).__name__}: {exc}")
+                _record_error(row, token, error, started, report)
             else:
-                _finish(
-                    row,
-                    token,
-                    DeliveryAttempt.Outcome.SENT,
-                    started,
-                    timezone.now(),
-                    "",
-                    provider_id,
-                )
+                sent = Result(DeliveryAttempt.Outcome.SENT, started, provider_id=provider_id)
+                _finish(row, token, sent)
                 report.sent += 1
     finally:
         if session is not None:
             session.__exit__(None, None, None)
 
 
+@dataclass
+class Result:
+    """The outcome of one attempt."""
+
+    outcome: str
+    started: datetime
+    finished: datetime = field(default_factory=timezone.now)
+    detail: str = ""
+    code: str = ""
+    provider_id: str = ""
+    next_at: datetime | None = None
+    fallback_sms: str = ""
+
+
 def _record_error(row, token, error: DeliveryError, started, report: DeliveryReport) -> None:
-    now = timezone.now()
+    result = Result("", started, detail=error.detail, code=error.code)
     if isinstance(error, PermanentError):
-        _finish(
-            row, token, DeliveryAttempt.Outcome.FAILED, started, now, error.detail, code=error.code
-        )
+        result.outcome = DeliveryAttempt.Outcome.FAILED
+        if isinstance(error, RecipientUnreachable):
+            result.fallback_sms = row.data.get("fallback_sms", "")
         report.failed += 1
-        return
-    next_at = now + timedelta(seconds=retry_delay(row.attempts))
-    if next_at > row.deadline:
-        _finish(
-            row, token, DeliveryAttempt.Outcome.GAVE_UP, started, now, error.detail, code=error.code
-        )
-        report.failed += 1
-        return
-    _finish(
-        row,
-        token,
-        DeliveryAttempt.Outcome.RETRY,
-        started,
-        now,
-        error.detail,
-        code=error.code,
-        next_at=next_at,
-    )
-    report.retried += 1
+    else:
+        result.next_at = result.finished + timedelta(seconds=retry_delay(row.attempts))
+        if result.next_at > row.deadline:
+            result.outcome, result.next_at = DeliveryAttempt.Outcome.GAVE_UP, None
+            report.failed += 1
+        else:
+            result.outcome = DeliveryAttempt.Outcome.RETRY
+            report.retried += 1
+    _finish(row, token, result)
 
 
-def _finish(
-    row, token, outcome, started, finished, detail, provider_id="", *, code="", next_at=None
-):
+def _finish(row, token: str, result: Result) -> None:
     """Records one attempt and the notification's new state in one short transaction."""
-    detail = mask_text(detail)[:500]
-    changes: dict = {"claim": "", "next_attempt_at": next_at}
-    if outcome == DeliveryAttempt.Outcome.SENT:
-        changes.update(status=Notification.Status.SENT, sent_at=finished, last_error="")
-        changes["provider_message_id"] = provider_id[:128]
+    detail = mask_text(result.detail)[:500]
+    changes: dict = {"claim": "", "next_attempt_at": result.next_at}
+    if result.outcome == DeliveryAttempt.Outcome.SENT:
+        changes.update(status=Notification.Status.SENT, sent_at=result.finished, last_error="")
+        changes["provider_message_id"] = result.provider_id[:128]
         if row.sensitive:
             changes.update(body=ERASED, data={})
-    elif outcome == DeliveryAttempt.Outcome.RETRY:
+    elif result.outcome == DeliveryAttempt.Outcome.RETRY:
         changes.update(status=Notification.Status.QUEUED, last_error=detail)
     else:
-        changes.update(status=Notification.Status.FAILED, failed_at=finished, last_error=detail)
+        changes.update(status=Notification.Status.FAILED, failed_at=result.finished)
+        changes["last_error"] = detail
     current = Notification.objects.filter(pk=row.pk)
     if token:
         current = current.filter(claim=token, status=Notification.Status.SENDING)
@@ -492,19 +508,32 @@ def _finish(
         DeliveryAttempt.objects.create(
             notification_id=row.pk,
             number=row.attempts,
-            started_at=started,
-            finished_at=finished,
-            outcome=outcome,
-            code=code[:32],
+            started_at=result.started,
+            finished_at=result.finished,
+            outcome=result.outcome,
+            code=result.code[:32],
             detail=detail,
         )
+        if result.fallback_sms and updated:
+            _queue_fallback_sms(row, result)
     for name, value in changes.items():
         setattr(row, name, value)
     address = mask_email(row.address) if row.channel == Channel.EMAIL else mask_phone(row.address)
-    log = logger.warning if outcome != DeliveryAttempt.Outcome.SENT else logger.debug
-    log("notification %s (%s to %s): %s %s", row.pk, row.channel, address, outcome, detail)
+    log = logger.debug if result.outcome == DeliveryAttempt.Outcome.SENT else logger.warning
+    log("notification %s (%s to %s): %s %s", row.pk, row.channel, address, result.outcome, detail)
     if token and not updated:
         logger.warning("notification %s was taken over by another worker meanwhile", row.pk)
+
+
+def _queue_fallback_sms(row, result: Result) -> None:
+    """The number has no Zalo: the SMS version of the message goes instead."""
+    Notification.objects.create(
+        **{name: getattr(row, name) for name in COPIED_ON_RESEND},
+        **{"channel": Channel.SMS, "body": result.fallback_sms, "data": {}},
+        **{"created_at": result.finished, "next_attempt_at": result.finished},
+        resent_from_id=row.pk,
+        deadline=max(row.deadline, result.finished + timedelta(minutes=10)),
+    )
 
 
 def _release(row, token) -> None:

@@ -35,6 +35,10 @@ class PermanentError(DeliveryError):
     """Trying again would give the same answer: a bad address, a number without Zalo."""
 
 
+class RecipientUnreachable(PermanentError):
+    """This channel cannot reach this person (no Zalo account): another channel may."""
+
+
 class Session(AbstractContextManager):
     def send(self, notification: "Notification") -> str:
         raise NotImplementedError

@@ -12,6 +12,7 @@ from egov.notifications import conf
 from egov.notifications.channels import (
     ChannelAdapter,
     PermanentError,
+    RecipientUnreachable,
     Session,
     TemporaryError,
     national_number,
@@ -29,6 +30,7 @@ PERMANENT = {
     -118: "the number has no Zalo account",
     -119: "the Zalo account cannot receive ZNS messages",
 }
+UNREACHABLE = {-114, -118, -119}
 # Others (-100 unknown error, -124 access token not valid, quota exhausted, …) are retried.
 
 
@@ -74,5 +76,6 @@ class ZnsSession(Session):
             return str((answer.get("data") or {}).get("msg_id", ""))
         message = str(answer.get("message", ""))
         if error in PERMANENT:
-            raise PermanentError(f"ZNS {error}: {PERMANENT[error]} ({message})", str(error))
+            kind = RecipientUnreachable if error in UNREACHABLE else PermanentError
+            raise kind(f"ZNS {error}: {PERMANENT[error]} ({message})", str(error))
         raise TemporaryError(f"ZNS {error}: {message or 'no message'}", str(error))

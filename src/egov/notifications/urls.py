@@ -1,0 +1,10 @@
+"""Citizen pages, under /thong-bao/."""
+
+from django.urls import path
+
+from egov.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("cai-dat/", views.preferences, name="preferences"),
+]
