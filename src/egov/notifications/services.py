@@ -527,11 +527,12 @@ def _finish(row, token: str, result: Result) -> None:
 
 def _queue_fallback_sms(row, result: Result) -> None:
     """The number has no Zalo: the SMS version of the message goes instead."""
+    fields = {name: getattr(row, name) for name in COPIED_ON_RESEND}
+    fields.update(channel=Channel.SMS, body=result.fallback_sms, data={}, resent_from_id=row.pk)
     Notification.objects.create(
-        **{name: getattr(row, name) for name in COPIED_ON_RESEND},
-        **{"channel": Channel.SMS, "body": result.fallback_sms, "data": {}},
-        **{"created_at": result.finished, "next_attempt_at": result.finished},
-        resent_from_id=row.pk,
+        **fields,
+        created_at=result.finished,
+        next_attempt_at=result.finished,
         deadline=max(row.deadline, result.finished + timedelta(minutes=10)),
     )
 
