@@ -28,10 +28,13 @@ def test_rows_roll_back_with_the_change_and_no_task_is_queued(
     person, providers, templates, django_capture_on_commit_callbacks
 ):
     citizen = person()
-    with django_capture_on_commit_callbacks() as callbacks:
-        with pytest.raises(ZeroDivisionError), transaction.atomic():
-            services.notify("dossier.received", recipient=citizen, context=RECEIVED)
-            1 / 0  # noqa: B018 - the dossier change fails after the notification was written
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(ZeroDivisionError),
+        transaction.atomic(),
+    ):
+        services.notify("dossier.received", recipient=citizen, context=RECEIVED)
+        1 / 0  # noqa: B018 - the dossier change fails after the notification was written
     assert Notification.objects.count() == 0
     assert callbacks == []
 

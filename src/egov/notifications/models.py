@@ -179,6 +179,7 @@ class DeliveryAttempt(models.Model):
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
     code = models.CharField(_("provider code"), max_length=32, blank=True)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
+    worker = models.CharField(_("worker"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["notification", "number", "finished_at"]

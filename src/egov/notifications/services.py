@@ -513,6 +513,7 @@ def _finish(row, token: str, result: Result) -> None:
             outcome=result.outcome,
             code=result.code[:32],
             detail=detail,
+            worker=token,
         )
         if result.fallback_sms and updated:
             _queue_fallback_sms(row, result)

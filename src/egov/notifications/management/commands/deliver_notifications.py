@@ -23,6 +23,8 @@ class Command(BaseCommand):
         if loop:
             signal.signal(signal.SIGTERM, self._stop)
             signal.signal(signal.SIGINT, self._stop)
+            self.stdout.write(f"Delivering notifications as {services.worker_name()}.")
+            self.stdout.flush()
         while True:
             report = services.deliver_pending(should_stop=lambda: self.stopping)
             if report.claimed and options["verbosity"] >= 1:
