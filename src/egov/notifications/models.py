@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.masking import mask_email, mask_phone, mask_text
+from egov.notifications import events
 from egov.organizations.models import Agency
 
 
@@ -142,6 +143,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} · {self.channel} · {self.masked_address}"
+
+    @property
+    def event_label(self) -> str:
+        try:
+            return events.get(self.event).label
+        except ValueError:
+            return self.event
 
     @property
     def masked_address(self) -> str:

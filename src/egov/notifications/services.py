@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from egov.core import audit
 from egov.core.masking import mask_email, mask_phone, mask_text
@@ -573,7 +574,7 @@ def resend(notification: Notification, *, actor) -> Notification:
     before = {"status": notification.status, "attempts": notification.attempts}
     if notification.status == Notification.Status.FAILED:
         if not notification.body:
-            raise ValueError("this notification has no text to send")
+            raise ValueError(_("This notification has no text to send."))
         Notification.objects.filter(pk=notification.pk).update(
             status=Notification.Status.QUEUED,
             next_attempt_at=now,
@@ -584,7 +585,7 @@ def resend(notification: Notification, *, actor) -> Notification:
         queued = notification
     elif notification.status == Notification.Status.SENT:
         if notification.sensitive:
-            raise ValueError("a one-time code is not sent twice; ask for a new one")
+            raise ValueError(_("A one-time code is not sent twice; ask for a new one."))
         queued = Notification.objects.create(
             **{name: getattr(notification, name) for name in COPIED_ON_RESEND},
             status=Notification.Status.QUEUED,
@@ -594,7 +595,7 @@ def resend(notification: Notification, *, actor) -> Notification:
             resent_from=notification,
         )
     else:
-        raise ValueError("this notification is already waiting to be sent")
+        raise ValueError(_("This notification is already waiting to be sent."))
     audit.record(
         actor=actor,
         action="notifications.resent",
