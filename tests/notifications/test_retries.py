@@ -91,7 +91,7 @@ def test_an_outage_far_longer_than_a_naive_retry_window_loses_nothing(person, pr
 def test_a_message_is_failed_only_after_the_horizon_and_can_be_sent_again(
     person, providers, templates, settings, make_staff, agencies
 ):
-    settings.EGOV_NOTIFICATIONS = {**settings.EGOV_NOTIFICATIONS, "RETRY_HORIZON_SECONDS": 0.6}
+    settings.EGOV_NOTIFICATIONS = {**settings.EGOV_NOTIFICATIONS, "RETRY_HORIZON_SECONDS": 1.5}
     with transaction.atomic():
         [row] = services.notify(
             "dossier.received",
