@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup venv messages test lint format openapi worker clean
+.PHONY: run setup venv messages test lint format openapi worker bench clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -29,19 +29,23 @@ run: setup
 	@echo "Web: http://$(HOST):$(PORT)/  Staff site: http://$(HOST):$(PORT)/staff/  API: http://$(HOST):$(PORT)/api/v1/docs"
 	@trap 'kill 0' EXIT INT TERM; \
 	$(MANAGE) db_worker --queue-name default & \
+	$(MANAGE) deliver_notifications --loop & \
 	.venv/bin/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - & \
 	wait
 
 worker: venv
-	$(MANAGE) db_worker --queue-name default
+	@trap 'kill 0' EXIT INT TERM; \
+	$(MANAGE) db_worker --queue-name default & \
+	$(MANAGE) deliver_notifications --loop & \
+	wait
 
 lint: venv
-	.venv/bin/ruff check src tests scripts
-	.venv/bin/ruff format --check src tests scripts
+	.venv/bin/ruff check src tests scripts bench
+	.venv/bin/ruff format --check src tests scripts bench
 
 format: venv
-	.venv/bin/ruff check --fix src tests scripts
-	.venv/bin/ruff format src tests scripts
+	.venv/bin/ruff check --fix src tests scripts bench
+	.venv/bin/ruff format src tests scripts bench
 
 openapi: venv
 	$(MANAGE) export_openapi > docs/api/openapi.json
@@ -49,6 +53,9 @@ openapi: venv
 test: venv messages lint
 	$(MANAGE) makemigrations --check --dry-run -v0
 	.venv/bin/pytest $(PYTEST_ARGS)
+
+bench: venv
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf var .venv $(TOOLS)
