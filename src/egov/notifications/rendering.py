@@ -1,7 +1,7 @@
 """Rendering of administrator-written templates (Django template syntax, plain text).
 
-The engine has no template loaders and no tag libraries to load, so a template can only format
-the values it is given: it cannot include files or reach into the platform.
+The engine has no template loaders, no include/extends/load/debug tags and no libraries to load,
+so a template can only format the values it is given: it cannot read files or the platform.
 """
 
 import re
@@ -10,19 +10,19 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import VariableNode
-from django.template.defaulttags import ForNode
+from django.template.defaulttags import ForNode, IfNode, WithNode
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from egov.notifications import sms
 from egov.notifications.events import EventType
 
-ENGINE = Engine(
-    loaders=[],
-    autoescape=False,
-    string_if_invalid="",
-    builtins=["egov.notifications.templatetags.notification_text"],
-)
+
+class TextEngine(Engine):
+    default_builtins = ["egov.notifications.text_library"]
+
+
+ENGINE = TextEngine(loaders=[], autoescape=False, string_if_invalid="")
 _PARAM_LINE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s?(.*)$")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -49,6 +49,13 @@ def used_variables(source: str) -> set[str]:
     for loop in template.nodelist.get_nodes_by_type(ForNode):
         bound.update(loop.loopvars)
         names.update(_names(loop.sequence))
+    for node in template.nodelist.get_nodes_by_type(WithNode):
+        bound.update(node.extra_context)
+        for expression in node.extra_context.values():
+            names.update(_names(expression))
+    for node in template.nodelist.get_nodes_by_type(IfNode):
+        for condition, _nodelist in node.conditions_nodelists:
+            names.update(_condition_names(condition))
     for node in template.nodelist.get_nodes_by_type(VariableNode):
         names.update(_names(node.filter_expression))
     return names - bound
@@ -58,6 +65,15 @@ def _names(expression) -> set[str]:
     variable = getattr(expression, "var", None)
     lookups = getattr(variable, "lookups", None)
     return {lookups[0]} if lookups else set()
+
+
+def _condition_names(condition) -> set[str]:
+    """Names in an {% if %} condition: a literal, or an operator over one or two operands."""
+    if condition is None:
+        return set()
+    if getattr(condition, "value", None) is not None:
+        return _names(condition.value)
+    return _condition_names(condition.first) | _condition_names(condition.second)
 
 
 # Every template may also use these.
