@@ -271,8 +271,16 @@ EGOV_NOTIFICATIONS = {
     },
     "ZNS": {
         "BASE_URL": os.environ.get("ZNS_BASE_URL", "https://business.openapi.zalo.me"),
-        "ACCESS_TOKEN": os.environ.get("ZNS_ACCESS_TOKEN", ""),
         "DEVELOPMENT_MODE": env_bool("ZNS_DEVELOPMENT_MODE", False),
+        # Either a fixed access token, or the app's ID and secret to renew it with the refresh
+        # token (seeded by ZNS_REFRESH_TOKEN or manage.py set_zalo_refresh_token).
+        "ACCESS_TOKEN": os.environ.get("ZNS_ACCESS_TOKEN", ""),
+        "APP_ID": os.environ.get("ZNS_APP_ID", ""),
+        "APP_SECRET": os.environ.get("ZNS_APP_SECRET", ""),
+        "REFRESH_TOKEN": os.environ.get("ZNS_REFRESH_TOKEN", ""),
+        "OAUTH_URL": os.environ.get(
+            "ZNS_OAUTH_URL", "https://oauth.zaloapp.com/v4/oa/access_token"
+        ),
     },
     # Brandname SMS accept only unaccented text unless the contract says otherwise.
     "SMS_STRIP_DIACRITICS": env_bool("NOTIFY_SMS_STRIP_DIACRITICS", True),

@@ -7,6 +7,8 @@
 - Zalo ZNS: ``POST /message/template`` with the ``access_token`` header (-124), the phone in
   84… form (-108), an approved template (-109) whose parameters all come (-111, -112), numbers
   without Zalo (-118); answered ``{"error": 0, "message": "Success", "data": {"msg_id", …}}``.
+  And Zalo's OAuth ``POST /v4/oa/access_token`` (form fields, ``secret_key`` header) that trades
+  a single-use refresh token for ``{"access_token", "refresh_token", "expires_in"}``.
 
 Each can be stopped and started again on the same port (an outage), told to answer the next
 requests with given errors, or to answer slowly (a timeout).
@@ -20,6 +22,7 @@ import re
 import socket
 import threading
 import time
+import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -151,11 +154,14 @@ class ProviderServer:
 
     def _serve(self, request: BaseHTTPRequestHandler):
         raw = request.rfile.read(int(request.headers.get("Content-Length") or 0))
-        try:
-            payload = json.loads(raw)
-        except ValueError:
-            payload = None
         headers = {key.lower(): value for key, value in request.headers.items()}
+        if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            payload = dict(urllib.parse.parse_qsl(raw.decode()))
+        else:
+            try:
+                payload = json.loads(raw)
+            except ValueError:
+                payload = None
         with self.lock:
             self.requests.append({"path": request.path, "headers": headers, "payload": payload})
             queued = self.queued_answers.pop(0) if self.queued_answers else None
@@ -243,7 +249,10 @@ class FakeEsms(ProviderServer):
 
 class FakeZns(ProviderServer):
     ACCESS_TOKEN = "zalo-oa-test-access-token"
+    APP_ID = "1234567890123456789"
+    APP_SECRET = "zalo-app-test-secret"
     PATH = "/message/template"
+    OAUTH_PATH = "/v4/oa/access_token"
     PHONE = re.compile(r"^84(3|5|7|8|9)\d{8}$")
 
     def __init__(self, templates: dict[str, set[str]]):
@@ -251,18 +260,59 @@ class FakeZns(ProviderServer):
         self.templates = templates  # approved template id -> its parameter names
         self.without_zalo: set[str] = set()
         self.daily_quota = 500
+        self.access_tokens = {self.ACCESS_TOKEN}
+        self.refresh_tokens: set[str] = set()
+        self.renewals = 0
 
     def settings(self) -> dict:
         return {"BASE_URL": self.url, "ACCESS_TOKEN": self.ACCESS_TOKEN}
+
+    def renewing_settings(self, refresh_token: str) -> dict:
+        """The app's ID and secret instead of a fixed token, and a first refresh token."""
+        self.refresh_tokens.add(refresh_token)
+        return {
+            "BASE_URL": self.url,
+            "APP_ID": self.APP_ID,
+            "APP_SECRET": self.APP_SECRET,
+            "REFRESH_TOKEN": refresh_token,
+            "OAUTH_URL": self.url + self.OAUTH_PATH,
+        }
 
     @property
     def delivered(self) -> list[dict]:
         return self.accepted
 
+    def _renew(self, headers, payload):
+        if not headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            return 200, {"error": -14002, "error_name": "Invalid parameter"}
+        if headers.get("secret_key") != self.APP_SECRET or payload.get("app_id") != self.APP_ID:
+            return 200, {
+                "error": -14004,
+                "error_name": "Invalid app",
+                "error_description": "Invalid secret key",
+            }
+        with self.lock:
+            if payload.get("grant_type") != "refresh_token" or (
+                payload.get("refresh_token") not in self.refresh_tokens
+            ):
+                return 200, {
+                    "error": -14014,
+                    "error_name": "Invalid refresh token",
+                    "error_description": "Invalid refresh token",
+                }
+            self.refresh_tokens.discard(payload["refresh_token"])  # single use
+            access, refresh = f"access-{uuid.uuid4().hex}", f"refresh-{uuid.uuid4().hex}"
+            self.access_tokens.add(access)
+            self.refresh_tokens.add(refresh)
+            self.renewals += 1
+        return 200, {"access_token": access, "refresh_token": refresh, "expires_in": "90000"}
+
     def answer(self, path, headers, payload):
+        if path == self.OAUTH_PATH:
+            return self._renew(headers, payload)
         if path != self.PATH:
             return 404, {"error": -106, "message": "Method unsupported"}
-        if headers.get("access_token") != self.ACCESS_TOKEN:
+        if headers.get("access_token") not in self.access_tokens:
             return 200, {"error": -124, "message": "Access token invalid"}
         if not isinstance(payload, dict):
             return 200, {"error": -100, "message": "Unknown error"}

@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from egov.notifications import events, services
-from egov.notifications.models import Notification, NotificationTemplate
+from egov.notifications.models import Notification, NotificationTemplate, ZaloToken
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +82,42 @@ def test_without_an_approved_template_zalo_is_not_used(person, providers, templa
     NotificationTemplate.objects.filter(channel="zalo").update(zns_template_id="")
     rows = _queue(person())
     assert [row.channel for row in rows] == ["email"]
+
+
+def test_the_oa_token_is_renewed_with_the_single_use_refresh_token(
+    person, providers, templates, settings
+):
+    settings.EGOV_NOTIFICATIONS = {
+        **settings.EGOV_NOTIFICATIONS,
+        "ZNS": providers.zns.renewing_settings("refresh-first"),
+    }
+    providers.zns.access_tokens.clear()  # the fixed token does not count here
+    _queue(person())
+    assert services.deliver_pending().sent == 1
+    token = ZaloToken.objects.get()
+    assert token.access_token in providers.zns.access_tokens
+    assert token.refresh_token in providers.zns.refresh_tokens
+    assert "refresh-first" not in providers.zns.refresh_tokens  # spent
+    assert providers.zns.requests[0]["headers"]["secret_key"] == "zalo-app-test-secret"
+    assert providers.zns.requests[0]["payload"]["grant_type"] == "refresh_token"
+
+    _queue(person(username="nguoi-thu-hai", email=None, phone="0987654321"))
+    assert services.deliver_pending().sent == 1
+    assert providers.zns.renewals == 1  # still valid: used as is
+
+    # Zalo revokes the token before its time: renewed once, and the message goes.
+    providers.zns.access_tokens.clear()
+    _queue(person(username="nguoi-thu-ba", email=None, phone="0977654321"))
+    assert services.deliver_pending().sent == 1
+    assert providers.zns.renewals == 2
+
+
+def test_a_refused_renewal_keeps_the_message_waiting(person, providers, templates, settings):
+    settings.EGOV_NOTIFICATIONS = {
+        **settings.EGOV_NOTIFICATIONS,
+        "ZNS": {**providers.zns.renewing_settings("refresh-first"), "APP_SECRET": "wrong"},
+    }
+    [row] = _queue(person())
+    assert services.deliver_due().retried == 1
+    row.refresh_from_db()
+    assert row.status == "queued" and "Invalid secret key" in row.last_error

@@ -196,3 +196,22 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.number} {self.outcome}"
+
+
+class ZaloToken(models.Model):
+    """The Zalo OA access token and the refresh token that replaces it.
+
+    Refresh tokens are single-use (each refresh returns a new one), so they live in the database
+    where every worker finds the current one; one row, locked while it is renewed.
+    """
+
+    access_token = models.TextField()
+    refresh_token = models.TextField()
+    expires_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Zalo OA token")
+
+    def __str__(self) -> str:
+        return f"Zalo OA token until {self.expires_at:%Y-%m-%d %H:%M}"

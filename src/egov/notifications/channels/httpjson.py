@@ -1,22 +1,28 @@
 """JSON over HTTPS for the SMS and Zalo providers, with errors sorted into retry or not."""
 
 import json
-import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from egov.notifications.channels import ChannelUnavailable, PermanentError, TemporaryError
 
 
 def post_json(url: str, payload: dict, *, headers: dict | None = None, timeout: float) -> dict:
+    data = json.dumps(payload, ensure_ascii=False).encode()
+    return _post(url, data, "application/json", headers, timeout)
+
+
+def post_form(url: str, fields: dict, *, headers: dict | None = None, timeout: float) -> dict:
+    data = urllib.parse.urlencode(fields).encode()
+    return _post(url, data, "application/x-www-form-urlencoded", headers, timeout)
+
+
+def _post(url: str, data: bytes, content_type: str, headers: dict | None, timeout: float) -> dict:
     request = urllib.request.Request(  # noqa: S310 - the URL comes from settings, https in production
         url,
-        data=json.dumps(payload, ensure_ascii=False).encode(),
-        headers={
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-            **(headers or {}),
-        },
+        data=data,
+        headers={"Content-Type": content_type, "Accept": "application/json", **(headers or {})},
         method="POST",
     )
     try:
@@ -31,7 +37,7 @@ def post_json(url: str, payload: dict, *, headers: dict | None = None, timeout: 
         # The request may have arrived: the next attempt carries the same request id.
         raise TemporaryError("the provider did not answer in time", "timeout") from exc
     except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError | socket.timeout):
+        if isinstance(exc.reason, TimeoutError):
             raise TemporaryError("the provider did not answer in time", "timeout") from exc
         raise ChannelUnavailable(f"cannot reach the provider: {exc.reason}") from exc
     except OSError as exc:

@@ -16,6 +16,7 @@ from egov.notifications.channels import (
     Session,
     TemporaryError,
     national_number,
+    zalo_token,
 )
 from egov.notifications.channels.httpjson import post_json
 
@@ -31,6 +32,7 @@ PERMANENT = {
     -119: "the Zalo account cannot receive ZNS messages",
 }
 UNREACHABLE = {-114, -118, -119}
+TOKEN_INVALID = -124
 # Others (-100 unknown error, -124 access token not valid, quota exhausted, …) are retried.
 
 
@@ -62,16 +64,11 @@ class ZnsSession(Session):
         }
         if self.options.get("DEVELOPMENT_MODE"):
             payload["mode"] = "development"
-        answer = post_json(
-            self.url,
-            payload,
-            headers={"access_token": self.options.get("ACCESS_TOKEN", "")},
-            timeout=conf.get("HTTP_TIMEOUT_SECONDS"),
-        )
-        try:
-            error = int(answer.get("error", -100))
-        except (TypeError, ValueError):
-            error = -100
+        token = zalo_token.access_token()
+        error, answer = self._post(payload, token)
+        if error == TOKEN_INVALID and zalo_token.renews():
+            # Expired or revoked before its time: renew once and send again.
+            error, answer = self._post(payload, zalo_token.renew(stale=token))
         if error == 0:
             return str((answer.get("data") or {}).get("msg_id", ""))
         message = str(answer.get("message", ""))
@@ -79,3 +76,15 @@ class ZnsSession(Session):
             kind = RecipientUnreachable if error in UNREACHABLE else PermanentError
             raise kind(f"ZNS {error}: {PERMANENT[error]} ({message})", str(error))
         raise TemporaryError(f"ZNS {error}: {message or 'no message'}", str(error))
+
+    def _post(self, payload: dict, token: str) -> tuple[int, dict]:
+        answer = post_json(
+            self.url,
+            payload,
+            headers={"access_token": token},
+            timeout=conf.get("HTTP_TIMEOUT_SECONDS"),
+        )
+        try:
+            return int(answer.get("error", -100)), answer
+        except (TypeError, ValueError):
+            return -100, answer
