@@ -115,3 +115,29 @@ def test_a_message_is_failed_only_after_the_horizon_and_can_be_sent_again(
     row.refresh_from_db()
     assert row.status == "sent"
     assert providers.mail.message_ids == [f"<{row.uuid.hex}@dichvucong.cantho.gov.vn>"]
+
+
+def test_the_delivery_task_schedules_itself_for_the_next_retry(person, providers, templates):
+    from django_tasks_db.models import DBTaskResult
+
+    from egov.notifications.tasks import deliver_notifications
+
+    with transaction.atomic():
+        [row] = services.notify(
+            "dossier.received", recipient=person(), context=events.DOSSIER_RECEIVED.sample
+        )
+    providers.mail.data_replies = ["451 4.3.0 Try again later"]
+    assert deliver_notifications.call()["retried"] == 1
+    row.refresh_from_db()
+    wake_up = DBTaskResult.objects.get()
+    assert wake_up.task_path == "egov.notifications.tasks.deliver_notifications"
+    assert wake_up.run_after == row.next_attempt_at
+    Notification.objects.filter(pk=row.pk).update(status="sent")
+    assert deliver_notifications.call() == {
+        "claimed": 0,
+        "sent": 0,
+        "retried": 0,
+        "failed": 0,
+        "released": 0,
+    }
+    assert DBTaskResult.objects.count() == 1  # nothing to retry: no more wake-ups

@@ -549,6 +549,16 @@ def _release(row, token) -> None:
     )
 
 
+def next_retry_at() -> datetime | None:
+    """When the earliest waiting message falls due."""
+    return (
+        Notification.objects.filter(status=Notification.Status.QUEUED)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+
+
 def deliver_pending(
     *, max_seconds: float | None = None, should_stop: Callable[[], bool] = lambda: False
 ) -> DeliveryReport:
