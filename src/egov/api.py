@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from egov.catalog.api import router as catalog_router
 from egov.organizations.api import router as organizations_router
 
 api = NinjaAPI(
@@ -56,3 +57,4 @@ def on_http_error(request, exc: HttpError):
 
 
 api.add_router("/", organizations_router)
+api.add_router("/", catalog_router)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "egov.core",
     "egov.organizations",
     "egov.accounts",
+    "egov.catalog",
     "egov.portal",
     "egov.backoffice",
     "egov.demo",

@@ -126,6 +126,7 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Head of unit / approver")
     LEADER = "leader", _("Leader (lãnh đạo)")
     CLERK = "clerk", _("Clerk (văn thư)")
+    CATALOGUE_EDITOR = "catalogue_editor", _("Procedure catalogue editor")
     AGENCY_ADMIN = "agency_admin", _("Agency administrator")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
     AUDITOR = "auditor", _("Auditor")
