@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup venv messages test lint format openapi worker clean
+.PHONY: run setup venv messages test lint format openapi worker bench clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -36,8 +36,8 @@ worker: venv
 	$(MANAGE) db_worker --queue-name default
 
 lint: venv
-	.venv/bin/ruff check src tests scripts
-	.venv/bin/ruff format --check src tests scripts
+	.venv/bin/ruff check src tests scripts bench
+	.venv/bin/ruff format --check src tests scripts bench
 
 format: venv
 	.venv/bin/ruff check --fix src tests scripts
@@ -49,6 +49,12 @@ openapi: venv
 test: venv messages lint
 	$(MANAGE) makemigrations --check --dry-run -v0
 	.venv/bin/pytest $(PYTEST_ARGS)
+
+# Benchmarks (docs/performance.md): each prints a table and writes var/bench/*.json.
+bench: venv messages
+	$(PY) bench/search.py --database sqlite
+	@if pg_isready -q -h 127.0.0.1 -p 5432; then $(PY) bench/search.py --database postgres; \
+	else echo "PostgreSQL is not running: PostgreSQL benchmarks skipped"; fi
 
 clean:
 	rm -rf var .venv $(TOOLS)

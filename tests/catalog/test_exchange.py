@@ -202,3 +202,16 @@ def test_bundle_moves_every_version_to_another_installation(catalogue, django_db
     assert birth.versions.get(number=1).workflow_transitions.count() > 0
     again = exchange.import_bundle(bundle, actor=None)
     assert again.ok and again.created == 0  # idempotent
+
+
+def test_bundle_commands(catalogue, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command("export_catalog")
+    path = tmp_path / "catalogue.json"
+    path.write_text(capsys.readouterr().out, encoding="utf-8")
+    call_command("import_catalog", str(path))
+    assert "0 versions added" in capsys.readouterr().out
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("import_catalog", str(path))

@@ -36,7 +36,20 @@ def search(
     online_mode: str | None = None,
     day: datetime.date | None = None,
 ) -> QuerySet[ProcedureVersion]:
-    versions = current_versions(day).select_related("procedure", "field", "deciding_agency")
+    # Lists need only the summary; the long texts and the e-form stay in the database.
+    versions = (
+        current_versions(day)
+        .select_related("procedure", "field")
+        .defer(
+            "search_text",
+            "legal_bases",
+            "results",
+            "steps",
+            "form_schema",
+            "form_ui",
+            "change_note",
+        )
+    )
     if field:
         versions = versions.filter(field__code=field)
     if level:
