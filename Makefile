@@ -40,8 +40,8 @@ lint: venv
 	.venv/bin/ruff format --check src tests scripts bench
 
 format: venv
-	.venv/bin/ruff check --fix src tests scripts
-	.venv/bin/ruff format src tests scripts
+	.venv/bin/ruff check --fix src tests scripts bench
+	.venv/bin/ruff format src tests scripts bench
 
 openapi: venv
 	$(MANAGE) export_openapi > docs/api/openapi.json
