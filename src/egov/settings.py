@@ -293,3 +293,6 @@ LOGGING = {
 # In development WhiteNoise serves files straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Office hours used to count working time (giờ hành chính), comma-separated periods.
+EGOV_WORKING_HOURS = os.environ.get("EGOV_WORKING_HOURS", "07:00-11:30,13:30-17:00")
