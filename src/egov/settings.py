@@ -296,3 +296,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Office hours used to count working time (giờ hành chính), comma-separated periods.
 EGOV_WORKING_HOURS = os.environ.get("EGOV_WORKING_HOURS", "07:00-11:30,13:30-17:00")
+
+# --- Uploads ------------------------------------------------------------------------------------
+EGOV_UPLOAD_MAX_BYTES = int(os.environ.get("EGOV_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# "clamd" scans every upload (production default); "none" only for a development machine.
+EGOV_MALWARE_SCANNER = os.environ.get("EGOV_MALWARE_SCANNER", "clamd" if PRODUCTION else "none")
+EGOV_CLAMD_SOCKET = os.environ.get("EGOV_CLAMD_SOCKET", "")
+EGOV_CLAMD_HOST = os.environ.get("EGOV_CLAMD_HOST", "127.0.0.1")
+EGOV_CLAMD_PORT = int(os.environ.get("EGOV_CLAMD_PORT", "3310"))
+EGOV_CLAMD_TIMEOUT = float(os.environ.get("EGOV_CLAMD_TIMEOUT", "30"))
