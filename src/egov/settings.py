@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "egov.organizations",
     "egov.accounts",
     "egov.catalog",
+    "egov.dossiers",
     "egov.portal",
     "egov.backoffice",
     "egov.demo",
