@@ -3,9 +3,10 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from egov.catalog.api import router as catalog_router
+from egov.dossiers.api import router as dossiers_router
 from egov.organizations.api import router as organizations_router
 
 api = NinjaAPI(
@@ -51,6 +52,16 @@ def on_unauthenticated(request, exc):
     return problem(request, 401, _("Sign-in required"), _("Send valid credentials."))
 
 
+@api.exception_handler(Throttled)
+def on_throttled(request, exc):
+    return problem(
+        request,
+        429,
+        _("Too many requests"),
+        _("Too many look-ups came from your connection; wait a minute."),
+    )
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return problem(request, exc.status_code, str(exc))
@@ -58,3 +69,4 @@ def on_http_error(request, exc: HttpError):
 
 api.add_router("/", organizations_router)
 api.add_router("/", catalog_router)
+api.add_router("/", dossiers_router)

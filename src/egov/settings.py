@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Axes must be last: it turns a lock-out into the response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -127,6 +128,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: shared by every process (rate limits, throttles) ----------------------------------
+# The database by default (one less service to run); Redis at scale: CACHE_URL=redis://host:6379/1
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+    }
+    if CACHE_URL.startswith("redis")
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "egov_cache",
+    }
+}
+RATELIMIT_VIEW = "egov.core.views.rate_limited"
 
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS = {

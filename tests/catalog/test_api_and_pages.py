@@ -75,18 +75,6 @@ def test_procedure_page_and_template_download(client, catalogue):
     assert client.get("/thu-tuc/9.999999/").status_code == 404
 
 
-def test_e_form_is_rendered_from_the_schema_and_checked(client, catalogue, citizen):
-    url = "/thu-tuc/2.000815/nop-truc-tuyen/"
-    assert client.get(url)["Location"].startswith("/accounts/login/")
-    client.force_login(citizen)
-    page = client.get(url).content.decode()
-    assert 'name="so_trang"' in page and 'name="so_ban"' in page
-    bad = client.post(url, {"so_trang": "", "so_ban": "-1"}).content.decode()
-    assert "error-summary" in bad
-    good = client.post(url, {"so_trang": "3", "so_ban": "1"}).content.decode()
-    assert "5.000 đ" in good or "5,000 đ" in good
-
-
 def test_editor_sees_only_their_agencys_procedures(staff_client, catalogue):
     client, _user = staff_client(Role.CATALOGUE_EDITOR, "health")
     listing = client.get("/staff/catalog/").content.decode()

@@ -1,11 +1,10 @@
-"""Public catalogue pages: search, a procedure's page, templates, and the e-form entry."""
+"""Public catalogue pages: search, a procedure's page and its templates."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from egov.catalog import eforms, fees, search
+from egov.catalog import search
 from egov.catalog.models import DocumentRequirement
 from egov.portal.forms import ProcedureSearchForm
 
@@ -69,24 +68,4 @@ def procedure_template(request, code: str, pk: int):
         requirement.template_file.open("rb"),
         as_attachment=True,
         filename=f"{code}-mau-{requirement.position}.{extension}",
-    )
-
-
-@login_required
-def procedure_form(request, code: str):
-    """Fill the e-form: rendered from the schema, checked against it on the server."""
-    version = _current(code)
-    form = eforms.EForm(version.form_schema, version.form_ui, request.POST or None)
-    checked = None
-    if request.method == "POST" and form.is_valid():
-        lines = fees.compute(version.fees.all(), form.as_json())
-        checked = {
-            "answers": form.as_json(),
-            "fees": lines,
-            "total": sum(line.amount for line in lines),
-        }
-    return render(
-        request,
-        "portal/procedure_form.html",
-        {"version": version, "form": form, "checked": checked},
     )
