@@ -10,6 +10,8 @@ from egov.accounts.models import Role, User
 from egov.organizations import services as organizations
 from egov.organizations.models import AdministrativeUnit, Agency
 
+pytest_plugins = ["tests.catalog_fixtures"]
+
 PASSWORD = "a-long-test-password-123"
 
 

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from egov.catalog.api import router as catalog_router
+from egov.dossiers.api import citizen_router as dossiers_citizen_router
 from egov.dossiers.api import router as dossiers_router
 from egov.organizations.api import router as organizations_router
 
@@ -70,3 +71,4 @@ def on_http_error(request, exc: HttpError):
 api.add_router("/", organizations_router)
 api.add_router("/", catalog_router)
 api.add_router("/", dossiers_router)
+api.add_router("/", dossiers_citizen_router)

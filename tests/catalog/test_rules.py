@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from egov.catalog import eforms, fees, services
 from egov.catalog.eforms import schema_from_fields
-from tests.catalog.conftest import BIRTH_FORM
+from tests.catalog_fixtures import BIRTH_FORM
 
 pytestmark = pytest.mark.django_db
 

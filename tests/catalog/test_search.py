@@ -52,7 +52,7 @@ def test_filters(catalogue, agencies):
 
 
 def test_drafts_and_future_versions_are_not_found(catalogue, agencies):
-    from tests.catalog.conftest import make_procedure
+    from tests.catalog_fixtures import make_procedure
 
     make_procedure(
         "9.000001", "Đăng ký khai sinh lưu động", owner=agencies["justice"], publish=False

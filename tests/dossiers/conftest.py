@@ -1,13 +1,12 @@
 import pytest
 
 from egov.dossiers import services
-from tests.catalog.conftest import catalogue  # noqa: F401 - shared fixture
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def record_version(catalogue):  # noqa: F811
+def record_version(catalogue):
     """The judicial record procedure: received by the city, 10 working days, a 200,000 đ fee."""
     return catalogue["record"]
 

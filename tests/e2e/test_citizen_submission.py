@@ -2,7 +2,6 @@
 
 import pytest
 
-from tests.catalog.conftest import catalogue  # noqa: F401 - the shared fixture
 from tests.conftest import PASSWORD
 from tests.dossiers.conftest import PDF
 
@@ -15,7 +14,7 @@ def test_submit_and_track(
     check_page,
     catalogue,
     citizen,
-    settings,  # noqa: F811
+    settings,
     clamd_socket,
     tmp_path,
 ):

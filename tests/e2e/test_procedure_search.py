@@ -4,13 +4,12 @@ import pytest
 from django.core.files.base import ContentFile
 
 from egov.catalog.templates_docx import declaration_form
-from tests.catalog.conftest import catalogue  # noqa: F401 - the shared fixture
 from tests.e2e.conftest import DESKTOP
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_search_open_and_download(live_server, page, check_page, catalogue, tmp_path):  # noqa: F811
+def test_search_open_and_download(live_server, page, check_page, catalogue, tmp_path):
     birth = catalogue["birth"]
     requirement = birth.requirements.get()
     requirement.template_name = "Tờ khai đăng ký khai sinh"

@@ -12,12 +12,24 @@ router = Router(tags=["procedures"])
 
 
 class ProcedureFilter(Schema):
-    q: str = Field("", max_length=200, description="Words to find, with or without diacritics")
-    field: str | None = Field(None, description="Field (lĩnh vực) code")
-    agency: str | None = Field(None, description="Agency code (QCVN 102) receiving or deciding")
+    q: str = Field(
+        "",
+        max_length=200,
+        pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$",
+        description="Words to find, with or without diacritics",
+    )
+    field: str | None = Field(
+        None, max_length=50, pattern=r"^[A-Za-z0-9_-]*$", description="Field (lĩnh vực) code"
+    )
+    agency: str | None = Field(
+        None,
+        max_length=13,
+        pattern=r"^[0-9A-Z.]*$",
+        description="Agency code (QCVN 102) receiving or deciding",
+    )
     level: Level | None = None
     online_mode: OnlineMode | None = None
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(20, ge=1, le=100)
 
 

@@ -89,10 +89,26 @@ def _editable(dossier: Dossier, applicant) -> Dossier:
     return locked
 
 
+def _has_control_characters(value) -> bool:
+    if isinstance(value, str):
+        return any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value)
+    if isinstance(value, dict):
+        return any(
+            _has_control_characters(k) or _has_control_characters(v) for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return any(_has_control_characters(v) for v in value)
+    return False
+
+
 @transaction.atomic
 def save_answers(dossier: Dossier, *, applicant, answers: dict) -> dict[str, list[str]]:
     """Stores the e-form answers; returns the field errors (saved anyway, as a draft)."""
     dossier = _editable(dossier, applicant)
+    if _has_control_characters(answers):
+        raise ValidationError(
+            _("The answers contain invisible control characters; type them again.")
+        )
     dossier.form_data = answers
     dossier.revision += 1
     dossier.save(update_fields=["form_data", "revision", "updated_at"])

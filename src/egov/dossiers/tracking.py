@@ -1,9 +1,16 @@
 """Public tracking by code. Only what the receipt already shows: no name, no address, no file."""
 
+import re
+
 from egov.dossiers.models import Dossier
+
+CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4,6}$")
 
 
 def lookup(code: str) -> dict | None:
+    code = code.strip().upper()
+    if not CODE.match(code):
+        return None  # not a code: nothing to look up
     dossier = (
         Dossier.objects.exclude(status=Dossier.Status.DRAFT)
         .select_related("procedure_version", "receiving_agency")

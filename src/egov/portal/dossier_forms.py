@@ -55,3 +55,17 @@ class TrackingForm(forms.Form):
             )
         },
     )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What the key is for"),
+        max_length=100,
+        error_messages={"required": _("Name the key, e.g. “Kế toán app”.")},
+    )
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        initial=90,
+        choices=[(30, _("30 days")), (90, _("90 days")), (365, _("one year"))],
+    )

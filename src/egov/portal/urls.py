@@ -1,6 +1,6 @@
 from django.urls import path
 
-from egov.portal import catalog_views, dossier_views, views
+from egov.portal import account_views, catalog_views, dossier_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -27,4 +27,6 @@ urlpatterns = [
     path("ho-so/<uuid:public_id>/nhan-ket-qua/", dossier_views.delivery, name="dossier_delivery"),
     path("ho-so/<uuid:public_id>/kiem-tra/", dossier_views.review, name="dossier_review"),
     path("tra-cuu/", dossier_views.track, name="track"),
+    path("tai-khoan/khoa-api/", account_views.access_tokens, name="access_tokens"),
+    path("tai-khoan/khoa-api/<int:pk>/thu-hoi/", account_views.revoke_token, name="revoke_token"),
 ]

@@ -1,3 +1,5 @@
+"""Catalogue fixtures shared by every test package (loaded as a plugin by tests/conftest.py)."""
+
 import datetime
 
 import pytest
