@@ -323,3 +323,18 @@ EGOV_CLAMD_SOCKET = os.environ.get("EGOV_CLAMD_SOCKET", "")
 EGOV_CLAMD_HOST = os.environ.get("EGOV_CLAMD_HOST", "127.0.0.1")
 EGOV_CLAMD_PORT = int(os.environ.get("EGOV_CLAMD_PORT", "3310"))
 EGOV_CLAMD_TIMEOUT = float(os.environ.get("EGOV_CLAMD_TIMEOUT", "30"))
+
+# --- Single sign-on (OpenID Connect) -----------------------------------------------------------
+EGOV_OIDC_ENABLED = env_bool("EGOV_OIDC_ENABLED", False)
+EGOV_OIDC_NAME = os.environ.get("EGOV_OIDC_NAME", "VNeID")
+EGOV_OIDC_DISCOVERY_URL = os.environ.get("EGOV_OIDC_DISCOVERY_URL", "")
+EGOV_OIDC_CLIENT_ID = os.environ.get("EGOV_OIDC_CLIENT_ID", "")
+EGOV_OIDC_CLIENT_SECRET = os.environ.get("EGOV_OIDC_CLIENT_SECRET", "")
+EGOV_OIDC_SCOPES = os.environ.get("EGOV_OIDC_SCOPES", "openid profile email phone address")
+# Which claim carries each profile field (providers differ; VNeID-style names can be set here).
+EGOV_OIDC_CLAIM_NAME = os.environ.get("EGOV_OIDC_CLAIM_NAME", "name")
+EGOV_OIDC_CLAIM_EMAIL = os.environ.get("EGOV_OIDC_CLAIM_EMAIL", "email")
+EGOV_OIDC_CLAIM_PHONE = os.environ.get("EGOV_OIDC_CLAIM_PHONE", "phone_number")
+EGOV_OIDC_CLAIM_BIRTHDATE = os.environ.get("EGOV_OIDC_CLAIM_BIRTHDATE", "birthdate")
+EGOV_OIDC_CLAIM_ADDRESS = os.environ.get("EGOV_OIDC_CLAIM_ADDRESS", "address_text")
+EGOV_OIDC_CLAIM_CITIZEN_ID = os.environ.get("EGOV_OIDC_CLAIM_CITIZEN_ID", "citizen_id")

@@ -49,6 +49,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("citizen ID number (CCCD)"), max_length=12, null=True, blank=True, unique=True
     )
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=500, blank=True)
     agency = models.ForeignKey(
         Agency,
         verbose_name=_("agency"),
@@ -183,3 +184,21 @@ class PersonalAccessToken(models.Model):
     def active(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class ExternalIdentity(models.Model):
+    """The person's account at a single sign-on provider (issuer + subject)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="identity_once")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"
