@@ -108,3 +108,19 @@ def test_tracking_is_rate_limited(client, db):
     for _ in range(30):
         client.get("/tra-cuu/", {"ma": "000.00.00.H13-000101-0001"})
     assert client.get("/tra-cuu/", {"ma": "000.00.00.H13-000101-0001"}).status_code == 429
+
+
+def test_withdraw_from_the_page(client, complete_draft, citizen):
+    from egov.dossiers import services
+
+    dossier = services.submit(complete_draft, applicant=citizen)
+    client.force_login(citizen)
+    page = client.get(f"/ho-so/{dossier.public_id}/").content.decode()
+    assert f"/ho-so/{dossier.public_id}/rut/" in page
+    client.post(f"/ho-so/{dossier.public_id}/rut/", {"reason": "Nộp nhầm"})
+    dossier.refresh_from_db()
+    assert dossier.status == "withdrawn"
+    assert (
+        f"/ho-so/{dossier.public_id}/rut/"
+        not in client.get(f"/ho-so/{dossier.public_id}/").content.decode()
+    )

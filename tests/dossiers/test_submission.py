@@ -140,3 +140,15 @@ def test_postal_delivery_needs_an_address(draft, citizen):
     )
     draft.refresh_from_db()
     assert draft.result_delivery == "post"
+
+
+def test_withdrawal(complete_draft, citizen):
+    with pytest.raises(ValidationError):
+        services.withdraw(complete_draft, applicant=citizen, reason="Nộp nhầm")  # a draft
+    dossier = services.submit(complete_draft, applicant=citizen)
+    with pytest.raises(ValidationError):
+        services.withdraw(dossier, applicant=citizen, reason="  ")
+    dossier = services.withdraw(dossier, applicant=citizen, reason="Nộp nhầm thủ tục")
+    assert dossier.status == Dossier.Status.WITHDRAWN
+    assert dossier.events.last().note == "Nộp nhầm thủ tục"
+    assert AuditEvent.objects.filter(action="dossiers.withdrawn").count() == 1

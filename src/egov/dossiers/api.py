@@ -239,3 +239,21 @@ def submit_dossier(request, dossier_id: uuid.UUID):
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from exc
     return _out(dossier)
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=500, pattern=r"^[^\x00-\x08]*$")
+
+
+@citizen_router.post(
+    "/dossiers/{dossier_id}/withdraw",
+    response={200: DossierOut, 404: Problem, 422: Problem},
+    summary="Withdraw a dossier before its result is issued",
+)
+def withdraw_dossier(request, dossier_id: uuid.UUID, data: WithdrawIn):
+    dossier = _mine(request, dossier_id)
+    try:
+        dossier = services.withdraw(dossier, applicant=request.auth, reason=data.reason)
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from exc
+    return _out(dossier)

@@ -246,6 +246,40 @@ def submit(dossier: Dossier, *, applicant) -> Dossier:
     return dossier
 
 
+WITHDRAWABLE = {
+    Dossier.Status.SUBMITTED,
+    Dossier.Status.RECEIVED,
+    Dossier.Status.IN_PROGRESS,
+    Dossier.Status.SUPPLEMENT_REQUESTED,
+    Dossier.Status.PAUSED,
+}
+
+
+@transaction.atomic
+def withdraw(dossier: Dossier, *, applicant, reason: str) -> Dossier:
+    """The citizen takes the dossier back before a result is issued (rút hồ sơ)."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk, applicant=applicant)
+    if dossier.status == Dossier.Status.WITHDRAWN:
+        return dossier
+    if dossier.status not in WITHDRAWABLE:
+        raise ValidationError(
+            _(
+                "This dossier can no longer be withdrawn: its result was "
+                "already issued or it was closed."
+            )
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why you withdraw the dossier."))
+    before = audit.snapshot(dossier, DOSSIER_AUDIT_FIELDS)
+    dossier.status = Dossier.Status.WITHDRAWN
+    dossier.revision += 1
+    dossier.save(update_fields=["status", "revision", "updated_at"])
+    _event(dossier, reason[:500])
+    _record(applicant, "dossiers.withdrawn", dossier, before)
+    return dossier
+
+
 def visible_to(applicant):
     """A citizen's own dossiers, and nobody else's."""
     return Dossier.objects.filter(applicant=applicant)

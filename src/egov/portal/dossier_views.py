@@ -217,9 +217,23 @@ def detail(request, public_id):
         {
             "dossier": dossier,
             "events": dossier.events.all(),
+            "can_withdraw": dossier.status in services.WITHDRAWABLE,
             "attachments": dossier.attachments.select_related("requirement"),
         },
     )
+
+
+@login_required
+@require_POST
+def withdraw(request, public_id):
+    dossier = _mine(request, public_id)
+    try:
+        services.withdraw(dossier, applicant=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The dossier was withdrawn."))
+    return redirect("portal:dossier", public_id=dossier.public_id)
 
 
 @login_required

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("ho-so/<uuid:public_id>/nhan-ket-qua/", dossier_views.delivery, name="dossier_delivery"),
     path("ho-so/<uuid:public_id>/kiem-tra/", dossier_views.review, name="dossier_review"),
+    path("ho-so/<uuid:public_id>/rut/", dossier_views.withdraw, name="dossier_withdraw"),
     path("tra-cuu/", dossier_views.track, name="track"),
     path("tai-khoan/khoa-api/", account_views.access_tokens, name="access_tokens"),
     path("tai-khoan/khoa-api/<int:pk>/thu-hoi/", account_views.revoke_token, name="revoke_token"),
