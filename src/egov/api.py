@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from egov.organizations.api import router as organizations_router
+from egov.signatures.api import router as signatures_router
 
 api = NinjaAPI(
     title="eGov platform API",
@@ -56,3 +57,4 @@ def on_http_error(request, exc: HttpError):
 
 
 api.add_router("/", organizations_router)
+api.add_router("/", signatures_router)
