@@ -276,7 +276,9 @@ EGOV_SIGNATURE_INTERMEDIATES = env_list("EGOV_SIGNATURE_INTERMEDIATES")
 # The development PKI (manage.py create_dev_pki) is trusted in development only, never in production.
 EGOV_DEV_PKI_DIR = Path(os.environ.get("EGOV_DEV_PKI_DIR", VAR_DIR / "pki"))
 EGOV_DEV_PKI_URL = os.environ.get("EGOV_DEV_PKI_URL", "http://127.0.0.1:8790")
-EGOV_SIGNATURE_TRUST_DEV_PKI = False if PRODUCTION else env_bool("EGOV_SIGNATURE_TRUST_DEV_PKI", True)
+EGOV_SIGNATURE_TRUST_DEV_PKI = (
+    False if PRODUCTION else env_bool("EGOV_SIGNATURE_TRUST_DEV_PKI", True)
+)
 # RFC 3161 time-stamp authority for B-T and B-LT signatures.
 EGOV_TSA_URL = os.environ.get("EGOV_TSA_URL", "" if PRODUCTION else f"{EGOV_DEV_PKI_URL}/tsa")
 EGOV_SIGNATURE_NETWORK_TIMEOUT = int(os.environ.get("EGOV_SIGNATURE_NETWORK_TIMEOUT", "10"))

@@ -166,33 +166,9 @@ def sign_directly(pdf: bytes, issued: Issued) -> bytes:
     return signers.PdfSigner(metadata, signer=signer).sign_pdf(writer).getvalue()
 
 
-def self_signed(name: str = "Cơ quan giả mạo") -> Issued:
-    """A certificate that no trusted CA issued."""
-    import datetime
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.x509.oid import NameOID
-
-    from egov.signatures.devpki import _signing_usage, new_key
-
-    key = new_key("ec-p256")
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
-            x509.NameAttribute(NameOID.COMMON_NAME, name),
-        ]
+@pytest.fixture(scope="session")
+def foreign_pki(tmp_path_factory):
+    """Another CA, which the platform does not trust (its responders are never reached)."""
+    return DevelopmentPKI.create(
+        tmp_path_factory.mktemp("foreign-pki"), "http://127.0.0.1:9", name="Unknown"
     )
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(_signing_usage(), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    return Issued(certificate, key, [])

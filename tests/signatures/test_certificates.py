@@ -9,7 +9,7 @@ from egov.core.models import AuditEvent
 from egov.signatures import keystore, services, signing
 from egov.signatures.models import SigningCertificate
 from egov.signatures.signing import SignatureError
-from tests.signatures.fixtures import P12_PASSWORD, self_signed
+from tests.signatures.fixtures import P12_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +68,8 @@ def test_expired_certificate_is_refused(agencies, dev_pki, pki_settings):
     assert "Chứng thư số đã hết hạn" in error.value.message
 
 
-def test_untrusted_certificate_is_refused(agencies, pki_settings):
-    data = self_signed().pkcs12(P12_PASSWORD)
+def test_untrusted_certificate_is_refused(agencies, foreign_pki, pki_settings):
+    data = foreign_pki.issue("Sở Tư pháp", organization="Sở Tư pháp").pkcs12(P12_PASSWORD)
     with pytest.raises(SignatureError) as error:
         services.import_pkcs12(data, P12_PASSWORD, actor=None, agency=agencies["justice"])
     assert "không do tổ chức chứng thực" in error.value.message
@@ -82,7 +82,7 @@ def test_certificate_revoked_at_its_ca_cannot_be_imported(agencies, dev_pki, pki
         services.import_pkcs12(
             issued.pkcs12(P12_PASSWORD), P12_PASSWORD, actor=None, agency=agencies["justice"]
         )
-    assert "đã bị thu hồi" in error.value.message
+    assert "đã bị tổ chức chứng thực thu hồi" in error.value.message
 
 
 def test_a_file_without_a_key_is_refused(agencies, agency_issued, pki_settings):
@@ -100,9 +100,7 @@ def test_a_file_without_a_key_is_refused(agencies, agency_issued, pki_settings):
     assert "khóa bí mật" in error.value.message
 
 
-def test_personal_certificate_belongs_to_its_official(
-    agencies, dev_pki, make_staff, pki_settings
-):
+def test_personal_certificate_belongs_to_its_official(agencies, dev_pki, make_staff, pki_settings):
     official = make_staff("lanhdao", agencies["justice"], full_name="Võ Minh Lãnh")
     issued = dev_pki.issue("Võ Minh Lãnh", organization="Sở Tư pháp", key_type="ec-p256")
     certificate = services.import_pkcs12(

@@ -29,7 +29,9 @@ def test_certificate_revoked_on_the_platform_cannot_sign(
     assert not certificate.signed_documents.exists()
 
 
-def test_only_an_agency_administrator_revokes(agencies, dev_pki, import_agency_certificate, make_staff):
+def test_only_an_agency_administrator_revokes(
+    agencies, dev_pki, import_agency_certificate, make_staff
+):
     certificate = import_agency_certificate(agencies["justice"], dev_pki.issue("Sở Tư pháp"))
     neighbour = make_staff("quantri.syt", agencies["health"], "agency_admin")
     with pytest.raises(PermissionDenied):
@@ -73,9 +75,7 @@ def test_verification_reports_a_revocation(
         assert "Certificate has been Revoked." in output, output
 
 
-def test_revocation_after_the_time_stamp_is_a_warning(
-    agencies, dev_pki, import_agency_certificate
-):
+def test_revocation_after_the_time_stamp_is_a_warning(agencies, dev_pki, import_agency_certificate):
     issued = dev_pki.issue("Sở Tư pháp")
     certificate = import_agency_certificate(agencies["justice"], issued)
     signed = services.sign_pdf(

@@ -9,7 +9,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from egov.signatures import services
 from egov.signatures.verification import INVALID, VALID, verify_pdf
-from tests.signatures.fixtures import make_pdf, self_signed, sign_directly
+from tests.signatures.fixtures import make_pdf, sign_directly
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +85,9 @@ def test_a_signature_by_an_expired_certificate(dev_pki, pki_settings):
     assert "đã hết hạn" in report.signatures[0].messages[0]
 
 
-def test_a_signature_by_an_untrusted_certificate(pki_settings):
-    report = verify_pdf(sign_directly(make_pdf(), self_signed()))
+def test_a_signature_by_an_untrusted_certificate(foreign_pki, pki_settings):
+    issued = foreign_pki.issue("Sở Tư pháp", organization="Sở Tư pháp")
+    report = verify_pdf(sign_directly(make_pdf(), issued))
     assert report.verdict == INVALID
     assert not report.signatures[0].trusted
     assert "không do tổ chức chứng thực" in report.signatures[0].messages[0]
@@ -103,7 +104,9 @@ def test_a_second_signature_keeps_the_first_valid(
 ):
     official = make_staff("lanhdao", agencies["justice"], full_name="Võ Minh Lãnh")
     issued = dev_pki.issue("Võ Minh Lãnh", organization="Sở Tư pháp", key_type="rsa2048")
-    personal = services.import_pkcs12(issued.pkcs12("pw-12345"), "pw-12345", actor=official, user=official)
+    personal = services.import_pkcs12(
+        issued.pkcs12("pw-12345"), "pw-12345", actor=official, user=official
+    )
     countersigned = services.sign_pdf(
         signed.data,
         signer_certificate=personal,

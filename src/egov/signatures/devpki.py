@@ -107,7 +107,9 @@ class DevelopmentPKI:
         return (Path(directory) / "pki.json").exists()
 
     @classmethod
-    def create(cls, directory: Path | str, base_url: str) -> "DevelopmentPKI":
+    def create(
+        cls, directory: Path | str, base_url: str, name: str = "eGov Development"
+    ) -> "DevelopmentPKI":
         """A new root and issuing CA, a TSA and an OCSP responder; replaces any previous one."""
         directory = Path(directory)
         (directory / "issued").mkdir(parents=True, exist_ok=True)
@@ -117,7 +119,7 @@ class DevelopmentPKI:
         now = datetime.datetime.now(UTC) - datetime.timedelta(minutes=5)
 
         root_key = new_key("rsa2048")
-        root_name = _name("eGov Development Root CA")
+        root_name = _name(f"{name} Root CA")
         root = (
             cls._builder(root_name, root_name, root_key.public_key(), now, 3650)
             .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
@@ -130,7 +132,7 @@ class DevelopmentPKI:
         issuing_key = new_key("rsa2048")
         issuing = (
             cls._builder(
-                _name("eGov Development Issuing CA"), root_name, issuing_key.public_key(), now, 1825
+                _name(f"{name} Issuing CA"), root_name, issuing_key.public_key(), now, 1825
             )
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(_ca_usage(), critical=True)
@@ -153,14 +155,14 @@ class DevelopmentPKI:
         (directory / "revoked.json").write_text("{}")
         pki = cls(directory)
         tsa = pki.issue(
-            "eGov Development Time-Stamp Authority",
+            f"{name} Time-Stamp Authority",
             organization=DEV_PKI_ORGANIZATION,
             ocsp=False,
             extended_usage=[ExtendedKeyUsageOID.TIME_STAMPING],
             valid_days=1825,
         )
         responder = pki.issue(
-            "eGov Development OCSP Responder",
+            f"{name} OCSP Responder",
             organization=DEV_PKI_ORGANIZATION,
             crl=False,
             ocsp=False,

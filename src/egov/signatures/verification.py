@@ -2,6 +2,7 @@
 the certificate revoked (CRL or OCSP, asked now), and is the file exactly a document the platform
 registered (same SHA-256)."""
 
+import asyncio
 import datetime
 import hashlib
 import io
@@ -13,7 +14,7 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus
 
 from egov.signatures import trust
@@ -122,10 +123,10 @@ def _revocation_source(context, certificate) -> str:
     return ""
 
 
-def _report_one(embedded, context) -> SignatureReport:
+async def _report_one(embedded, context) -> SignatureReport:
     report = SignatureReport(field_name=embedded.field_name or "")
     try:
-        status = validate_pdf_signature(
+        status = await async_validate_pdf_signature(
             embedded, signer_validation_context=context, ts_validation_context=context
         )
     except (PdfError, ValueError, KeyError, TypeError) as exc:
@@ -213,6 +214,14 @@ def _judge(report: SignatureReport, problem) -> tuple[str, list[str]]:
     return VALID, [_("The signature is valid and the document has not been changed since.")]
 
 
+async def _report_all(signatures) -> list[SignatureReport]:
+    context = trust.validation_context()
+    try:
+        return [await _report_one(embedded, context) for embedded in signatures]
+    finally:
+        await context.aclose()
+
+
 def verify_pdf(data: bytes) -> VerificationReport:
     report = VerificationReport(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
     report.registered = (
@@ -233,7 +242,5 @@ def verify_pdf(data: bytes) -> VerificationReport:
     if not signatures:
         report.messages.append(_("The document carries no digital signature."))
         return report
-    context = trust.validation_context()
-    for embedded in signatures:
-        report.signatures.append(_report_one(embedded, context))
+    report.signatures = asyncio.run(_report_all(signatures))
     return report
