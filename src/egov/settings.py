@@ -273,7 +273,8 @@ EGOV_SIGNING_KEY_ENCRYPTION_KEY = os.environ.get("EGOV_SIGNING_KEY_ENCRYPTION_KE
 # PEM or DER files of the trusted root CAs, and of intermediate CAs that signers may omit.
 EGOV_SIGNATURE_TRUST_ROOTS = env_list("EGOV_SIGNATURE_TRUST_ROOTS")
 EGOV_SIGNATURE_INTERMEDIATES = env_list("EGOV_SIGNATURE_INTERMEDIATES")
-# The development PKI (manage.py create_dev_pki) is trusted in development only, never in production.
+# The development PKI (manage.py create_dev_pki) is trusted in development only, never in
+# production.
 EGOV_DEV_PKI_DIR = Path(os.environ.get("EGOV_DEV_PKI_DIR", VAR_DIR / "pki"))
 EGOV_DEV_PKI_URL = os.environ.get("EGOV_DEV_PKI_URL", "http://127.0.0.1:8790")
 EGOV_SIGNATURE_TRUST_DEV_PKI = (

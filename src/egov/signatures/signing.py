@@ -156,6 +156,8 @@ def signer_for(certificate: SigningCertificate) -> Iterator[signers.Signer]:
             key_label=certificate.key_label,
             signing_cert=cert,
             ca_chain=chain,
+            # Tokens sign ECDSA over a hash computed outside (CKM_ECDSA); few offer ECDSA-SHA256.
+            use_raw_mechanism=cert.public_key.algorithm == "ec",
         )
     finally:
         session.close()

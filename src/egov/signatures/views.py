@@ -22,6 +22,13 @@ from egov.signatures.models import SignedDocument, SigningCertificate, reference
 from egov.signatures.signing import SignatureError
 from egov.signatures.verification import verify_pdf
 
+def _bound(request, form_class, **kwargs):
+    """The form bound to a POST (even an empty one, so that it reports what is missing)."""
+    if request.method == "POST":
+        return form_class(request.POST, request.FILES, **kwargs)
+    return form_class(**kwargs)
+
+
 # --- Public -------------------------------------------------------------------------------------
 
 
@@ -38,7 +45,7 @@ def verify(request):
             code_form.add_error("ma", _("No document was registered under this code."))
     else:
         code_form = CodeForm()
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    form = _bound(request, VerifyForm)
     report = None
     if request.method == "POST" and form.is_valid():
         report = verify_pdf(form.cleaned_data["file"].read())
@@ -56,7 +63,7 @@ def document(request, code: str):
         SignedDocument.objects.select_related("certificate", "agency"),
         code=services.normalize_code(code),
     )
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    form = _bound(request, VerifyForm)
     report = None
     if request.method == "POST" and form.is_valid():
         report = verify_pdf(form.cleaned_data["file"].read())
@@ -105,7 +112,7 @@ def certificate_list(request):
 def certificate_detail(request, pk: int):
     certificate = get_object_or_404(_visible_certificates(request.user), pk=pk)
     may_manage = services.may_manage(request.user, certificate.agency, certificate.user)
-    form = RevokeForm(request.POST or None)
+    form = _bound(request, RevokeForm)
     if request.method == "POST":
         if not may_manage:
             raise PermissionDenied
@@ -161,7 +168,7 @@ def certificate_seal_image(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def certificate_import(request):
     agencies = scoping.agency_scope(request.user, services.MANAGING_ROLES).order_by("path")
-    form = ImportCertificateForm(request.POST or None, request.FILES or None, agencies=agencies)
+    form = _bound(request, ImportCertificateForm, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = data["holder"] == "person"
@@ -189,7 +196,7 @@ def sign_document(request):
     """An official signs a PDF with a certificate they may use and downloads the result."""
     usable = _usable_certificates(request.user)
     queryset = SigningCertificate.objects.filter(pk__in=[c.pk for c in usable])
-    form = SignForm(request.POST or None, request.FILES or None, certificates=queryset)
+    form = _bound(request, SignForm, certificates=queryset)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
