@@ -1,6 +1,7 @@
 """A development PKI with its CRL, OCSP and time-stamp responders on a localhost port, the
 certificates the tests sign with, and sample PDFs. Imported by the signature and browser tests."""
 
+import contextlib
 import io
 import subprocess
 import threading
@@ -34,10 +35,22 @@ def dev_pki(tmp_path_factory):
     url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    pki = DevelopmentPKI.create(directory, url)
-    yield RunningPKI(pki, directory, url)
+    yield RunningPKI(DevelopmentPKI.create(directory, url), directory, url)
     server.shutdown()
     server.server_close()
+
+
+@contextlib.contextmanager
+def serve(directory, url: str):
+    """The responders of the PKI in ``directory`` on the port of ``url``, while in the block."""
+    server = http_server(directory, "127.0.0.1", int(url.rsplit(":", 1)[1]))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture

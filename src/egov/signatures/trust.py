@@ -55,14 +55,14 @@ def _development_files(name: str) -> list[Path]:
 
 
 def _load(paths) -> list[asn1_x509.Certificate]:
-    certificates = []
+    certificates = {}
     for path in paths:
         for certificate in read_certificates(path):
             if settings.PRODUCTION and is_development_certificate(certificate):
                 logger.error("Ignoring development PKI certificate in %s under production", path)
                 continue
-            certificates.append(certificate)
-    return certificates
+            certificates.setdefault(certificate.sha256, certificate)
+    return list(certificates.values())
 
 
 def trust_roots() -> list[asn1_x509.Certificate]:

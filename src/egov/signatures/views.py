@@ -22,6 +22,7 @@ from egov.signatures.models import SignedDocument, SigningCertificate, reference
 from egov.signatures.signing import SignatureError
 from egov.signatures.verification import verify_pdf
 
+
 def _bound(request, form_class, **kwargs):
     """The form bound to a POST (even an empty one, so that it reports what is missing)."""
     if request.method == "POST":
