@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup venv messages test lint format openapi worker clean
+.PHONY: run setup venv messages test lint format openapi worker bench clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -24,11 +24,13 @@ setup: venv messages
 	mkdir -p var
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_demo
+	$(MANAGE) create_dev_pki --if-missing --demo
 
 run: setup
 	@echo "Web: http://$(HOST):$(PORT)/  Staff site: http://$(HOST):$(PORT)/staff/  API: http://$(HOST):$(PORT)/api/v1/docs"
 	@trap 'kill 0' EXIT INT TERM; \
 	$(MANAGE) db_worker --queue-name default & \
+	$(MANAGE) serve_dev_pki & \
 	.venv/bin/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - & \
 	wait
 
@@ -49,6 +51,10 @@ openapi: venv
 test: venv messages lint
 	$(MANAGE) makemigrations --check --dry-run -v0
 	.venv/bin/pytest $(PYTEST_ARGS)
+
+bench: venv messages
+	mkdir -p var/bench
+	@set -e; for script in bench/*.py; do echo "== $$script"; $(PY) $$script; done
 
 clean:
 	rm -rf var .venv $(TOOLS)

@@ -36,8 +36,17 @@ def token(dev_pki, tmp_path_factory):
     )
     os.environ["SOFTHSM2_CONF"] = str(config)
     subprocess.run(
-        ["softhsm2-util", "--init-token", "--free", "--label", TOKEN]
-        + ["--so-pin", SO_PIN, "--pin", PIN],
+        [
+            "softhsm2-util",
+            "--init-token",
+            "--free",
+            "--label",
+            TOKEN,
+            "--so-pin",
+            SO_PIN,
+            "--pin",
+            PIN,
+        ],
         check=True,
         capture_output=True,
     )
@@ -51,8 +60,19 @@ def token(dev_pki, tmp_path_factory):
         )
     )
     subprocess.run(
-        ["softhsm2-util", "--import", str(key_file), "--token", TOKEN]
-        + ["--label", LABEL, "--id", "01", "--pin", PIN],
+        [
+            "softhsm2-util",
+            "--import",
+            str(key_file),
+            "--token",
+            TOKEN,
+            "--label",
+            LABEL,
+            "--id",
+            "01",
+            "--pin",
+            PIN,
+        ],
         check=True,
         capture_output=True,
     )
