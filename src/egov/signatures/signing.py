@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import io
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from asn1crypto import keys as asn1_keys
@@ -42,6 +43,17 @@ SIGNATURE_WIDTH, SIGNATURE_HEIGHT = 250, 110
 SEAL_SIZE = 105  # about 37 mm: the real size of a round agency seal
 QR_SIZE = 64
 BOTTOM_MARGIN, RIGHT_MARGIN, LEFT_MARGIN = 20 * MM, 20 * MM, 30 * MM
+
+
+def run_sync(coroutine):
+    """Runs pyHanko's coroutines from synchronous code; in a helper thread when this thread
+    already runs an event loop (an async caller, a browser-driving test)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class SignatureError(Exception):
@@ -117,7 +129,7 @@ def check_certificate(certificate: asn1_x509.Certificate, chain=()) -> None:
         finally:
             await context.aclose()
 
-    asyncio.run(run())
+    run_sync(run())
 
 
 @contextlib.contextmanager
@@ -312,7 +324,7 @@ def sign(
             await context.aclose()
 
     try:
-        output = asyncio.run(run())
+        output = run_sync(run())
     except SigningError as exc:
         cause = exc.__cause__
         if isinstance(cause, errors.PathValidationError | errors.PathBuildingError):

@@ -2,7 +2,6 @@
 the certificate revoked (CRL or OCSP, asked now), and is the file exactly a document the platform
 registered (same SHA-256)."""
 
-import asyncio
 import datetime
 import hashlib
 import io
@@ -19,6 +18,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus
 
 from egov.signatures import trust
 from egov.signatures.models import SignedDocument, reference_label
+from egov.signatures.signing import run_sync
 
 logger = logging.getLogger(__name__)
 
@@ -242,5 +242,5 @@ def verify_pdf(data: bytes) -> VerificationReport:
     if not signatures:
         report.messages.append(_("The document carries no digital signature."))
         return report
-    report.signatures = asyncio.run(_report_all(signatures))
+    report.signatures = run_sync(_report_all(signatures))
     return report

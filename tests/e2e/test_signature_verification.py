@@ -1,0 +1,70 @@
+"""A citizen checks a signed result on the public verification page: upload the PDF, or follow
+the QR's address; on a phone and a desktop, with axe-core on every page."""
+
+import pytest
+
+from egov.signatures import services
+from tests.e2e.conftest import DESKTOP
+from tests.signatures.fixtures import (  # noqa: F401 - fixtures
+    agency_issued,
+    dev_pki,
+    import_agency_certificate,
+    make_pdf,
+    pki_settings,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def signed_files(agencies, agency_issued, import_agency_certificate, tmp_path):  # noqa: F811
+    certificate = import_agency_certificate(agencies["justice"], agency_issued["rsa2048"])
+    result = services.sign_pdf(
+        make_pdf(),
+        signer_certificate=certificate,
+        actor=None,
+        level="B-T",
+        reference=("dossiers.result", "15"),
+        title="Kết quả hồ sơ 000.00.03.H13-260115-0003",
+    )
+    original = tmp_path / "ket-qua.pdf"
+    original.write_bytes(result.data)
+    tampered = bytearray(result.data)
+    position = tampered.index(b"KET QUA")
+    tampered[position] = ord("X")
+    changed = tmp_path / "ket-qua-da-sua.pdf"
+    changed.write_bytes(bytes(tampered))
+    return result.document, original, changed
+
+
+def test_citizen_verifies_a_signed_result(live_server, page, check_page, signed_files):
+    document, original, changed = signed_files
+    page.goto(live_server.url + "/xac-thuc/")
+    assert page.locator("h1").inner_text() == "Xác thực văn bản điện tử"
+    check_page(page, "verify")
+
+    page.set_input_files("#id_file", str(original))
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+    assert "Chữ ký số hợp lệ." in page.locator(".verification-report").inner_text()
+    assert "Sở Tư pháp thành phố Cần Thơ" in page.locator(".verification-report").inner_text()
+    check_page(page, "verify-valid")
+
+    page.set_input_files("#id_file", str(changed))
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+    report = page.locator(".verification-report").inner_text()
+    assert "Văn bản này không có chữ ký số hợp lệ." in report
+    assert "đã bị thay đổi sau khi ký" in report
+    check_page(page, "verify-invalid")
+
+    # The QR printed on the result leads here; the code can also be typed.
+    page.fill("#id_ma", document.display_code)
+    page.get_by_role("button", name="Tra cứu").click()
+    assert page.url.endswith(f"/xac-thuc/{document.code}/")
+    assert "Kết quả hồ sơ 000.00.03.H13-260115-0003" in page.locator("main").inner_text()
+    check_page(page, "verify-document")
+    page.set_input_files("#id_file", str(original))
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+    assert "trùng khớp hoàn toàn" in page.locator("main").inner_text()
+    check_page(page, "verify-document-match")
+    page.set_viewport_size(DESKTOP)
+    check_page(page, "verify-document-match")
