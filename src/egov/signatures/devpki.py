@@ -9,6 +9,7 @@ the commands that issue or revoke certificates can run in different processes.
 
 import base64
 import datetime
+import functools
 import json
 import secrets
 from dataclasses import dataclass
@@ -192,9 +193,8 @@ class DevelopmentPKI:
         return x509.load_pem_x509_certificate((self.directory / f"{name}.pem").read_bytes())
 
     def _key(self, name: str):
-        return serialization.load_pem_private_key(
-            (self.directory / f"{name}.key.pem").read_bytes(), password=None
-        )
+        path = self.directory / f"{name}.key.pem"
+        return _load_key(str(path), path.stat().st_mtime_ns)
 
     @property
     def root(self) -> x509.Certificate:
@@ -440,6 +440,12 @@ def http_server(directory: Path | str, host: str = "127.0.0.1", port: int = 0, q
     return make_server(
         host, port, responder(directory), server_class=_ThreadingServer, handler_class=handler
     )
+
+
+@functools.lru_cache(maxsize=32)
+def _load_key(path: str, _mtime_ns: int):
+    """Keys are read once per process: loading (and checking) an RSA key costs ~20 ms."""
+    return serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
 
 
 def _ca_usage() -> x509.KeyUsage:

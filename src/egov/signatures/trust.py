@@ -10,6 +10,7 @@ from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
+from pyhanko_certvalidator.fetchers.api import OwnedFetcherBackend
 
 from egov.signatures.devpki import DEV_PKI_ORGANIZATION, DevelopmentPKI
 
@@ -82,7 +83,8 @@ def validation_context(extra_certificates=()) -> ValidationContext:
         other_certs=[*intermediates(), *extra_certificates],
         allow_fetching=True,
         revocation_mode=settings.EGOV_SIGNATURE_REVOCATION_MODE,
-        fetcher_backend=AIOHttpFetcherBackend(
-            per_request_timeout=settings.EGOV_SIGNATURE_NETWORK_TIMEOUT
+        # Owned: the context closes the HTTP session when the operation is over (aclose()).
+        fetcher_backend=OwnedFetcherBackend(
+            AIOHttpFetcherBackend(per_request_timeout=settings.EGOV_SIGNATURE_NETWORK_TIMEOUT)
         ),
     )
