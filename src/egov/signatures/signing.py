@@ -223,11 +223,17 @@ def _font_subset(path: str, _mtime_ns: int) -> str:
     handle, temporary = tempfile.mkstemp(suffix=".ttf", prefix="egov-signature-font-")
     os.close(handle)
     subset.save_font(font, temporary, options)
+    font.close()
     return temporary
 
 
 def _font(size: int) -> GlyphAccumulatorFactory:
     path = Path(settings.EGOV_SIGNATURE_FONT)
+    if not path.is_file():
+        raise SignatureError(
+            _("The font of the visible signature is missing (EGOV_SIGNATURE_FONT: %(path)s).")
+            % {"path": path}
+        )
     return GlyphAccumulatorFactory(_font_subset(str(path), path.stat().st_mtime_ns), font_size=size)
 
 
