@@ -21,7 +21,7 @@ from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image
-from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils import generic, layout
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -283,7 +283,13 @@ def _add_qr(writer: IncrementalPdfFileWriter, page: int, url: str, caption: str)
     pages = writer.root["/Pages"]["/Count"]
     index = page if page >= 0 else pages + page
     stamp = QRStamp(writer, style=style, url=url, text_params={"caption": caption})
-    stamp.apply(index, int(LEFT_MARGIN), int(BOTTOM_MARGIN))
+    page_ref, _size = stamp.apply(index, int(LEFT_MARGIN), int(BOTTOM_MARGIN))
+    # The stamp comes with a link to the URL; viewers would frame it (default border 1).
+    for reference in page_ref.get_object().get("/Annots", []):
+        annotation = reference.get_object()
+        if annotation.get("/Subtype") == "/Link" and "/Border" not in annotation:
+            annotation["/Border"] = generic.ArrayObject([generic.NumberObject(0)] * 3)
+            writer.update_container(annotation)
 
 
 @dataclass
