@@ -289,7 +289,9 @@ EGOV_SIGNATURE_REVOCATION_MODE = os.environ.get("EGOV_SIGNATURE_REVOCATION_MODE"
 # The PKCS#11 module (shared library) of the hardware tokens or HSM that hold signing keys.
 EGOV_PKCS11_MODULE = os.environ.get("EGOV_PKCS11_MODULE", "")
 # Public address of the verification page, printed as a QR code on signed documents.
-EGOV_VERIFY_BASE_URL = os.environ.get("EGOV_VERIFY_BASE_URL", "http://127.0.0.1:8000/xac-thuc/")
+EGOV_VERIFY_BASE_URL = os.environ.get(
+    "EGOV_VERIFY_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000/xac-thuc/"
+)
 EGOV_SIGNATURE_MAX_UPLOAD_BYTES = int(os.environ.get("EGOV_SIGNATURE_MAX_UPLOAD_BYTES", "20971520"))
 EGOV_SIGNATURE_FONT = os.environ.get(
     "EGOV_SIGNATURE_FONT", "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"

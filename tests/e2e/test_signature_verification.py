@@ -5,19 +5,20 @@ import pytest
 
 from egov.signatures import services
 from tests.e2e.conftest import DESKTOP
-from tests.signatures.fixtures import (  # noqa: F401 - fixtures
-    agency_issued,
-    dev_pki,
-    import_agency_certificate,
-    make_pdf,
-    pki_settings,
-)
+from tests.signatures import fixtures
+from tests.signatures.fixtures import make_pdf
+
+# The signature tests' fixtures: a development PKI with its responders on localhost.
+dev_pki = fixtures.dev_pki
+pki_settings = fixtures.pki_settings
+agency_issued = fixtures.agency_issued
+import_agency_certificate = fixtures.import_agency_certificate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def signed_files(agencies, agency_issued, import_agency_certificate, tmp_path):  # noqa: F811
+def signed_files(agencies, agency_issued, import_agency_certificate, tmp_path):
     certificate = import_agency_certificate(agencies["justice"], agency_issued["rsa2048"])
     result = services.sign_pdf(
         make_pdf(),
@@ -68,3 +69,53 @@ def test_citizen_verifies_a_signed_result(live_server, page, check_page, signed_
     check_page(page, "verify-document-match")
     page.set_viewport_size(DESKTOP)
     check_page(page, "verify-document-match")
+
+
+def test_agency_admin_imports_a_certificate_and_signs_a_pdf(
+    live_server,
+    page,
+    check_page,
+    make_staff,
+    agencies,
+    dev_pki,
+    pki_settings,
+    tmp_path,
+):
+    from egov.accounts.models import Role
+    from egov.signatures.verification import verify_pdf
+    from tests.conftest import PASSWORD
+    from tests.signatures.fixtures import P12_PASSWORD
+
+    make_staff("quantri.stp", agencies["justice"], Role.AGENCY_ADMIN, full_name="Huỳnh Quốc Trị")
+    p12 = tmp_path / "so-tu-phap.p12"
+    p12.write_bytes(dev_pki.issue("Sở Tư pháp thành phố Cần Thơ").pkcs12(P12_PASSWORD))
+    unsigned = tmp_path / "van-ban.pdf"
+    unsigned.write_bytes(make_pdf())
+
+    page.goto(live_server.url + "/staff/signatures/")
+    page.fill("#id_username", "quantri.stp")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").last.click()
+    assert page.url.endswith("/staff/signatures/")
+    check_page(page, "staff-certificates-empty")
+
+    page.get_by_role("link", name="Nhập chứng thư số").click()
+    check_page(page, "staff-certificate-import")
+    page.select_option("#id_holder", "agency")
+    page.select_option("#id_agency", str(agencies["justice"].pk))
+    page.set_input_files("#id_file", str(p12))
+    page.fill("#id_password", P12_PASSWORD)
+    page.fill("#id_label", "Chữ ký số Sở Tư pháp")
+    page.get_by_role("button", name="Nhập").last.click()
+    assert page.locator("h1").inner_text() == "Chữ ký số Sở Tư pháp"
+    check_page(page, "staff-certificate-detail")
+
+    page.goto(live_server.url + "/staff/signatures/sign/")
+    check_page(page, "staff-sign")
+    page.set_input_files("#id_file", str(unsigned))
+    page.select_option("#id_level", "B-T")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Ký và tải về").click()
+    signed = tmp_path / "signed.pdf"
+    download.value.save_as(signed)
+    assert verify_pdf(signed.read_bytes()).valid

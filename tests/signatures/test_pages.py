@@ -195,3 +195,24 @@ def test_agency_admin_imports_and_revokes_on_the_staff_pages(
     assert "Chữ ký số Sở Tư pháp 2026" in client.get(detail).content.decode()
     revoked = client.post(detail, {"reason": "Thiết bị bị mất"}, follow=True).content.decode()
     assert "Đã thu hồi" in revoked
+
+
+def test_agency_admin_replaces_the_seal_image(staff_client, certificate):
+    from egov.core.models import AuditEvent
+    from egov.signatures.seal import draw_seal
+
+    client, _user = staff_client(Role.AGENCY_ADMIN, "justice")
+    not_png = client.post(
+        f"/staff/signatures/{certificate.pk}/seal/",
+        {"seal": SimpleUploadedFile("dau.jpg", b"not an image")},
+        follow=True,
+    ).content.decode()
+    assert "Hình ảnh con dấu phải là tệp PNG." in not_png
+    png = draw_seal("Sở Tư pháp thành phố Cần Thơ", "2026")
+    client.post(
+        f"/staff/signatures/{certificate.pk}/seal/",
+        {"seal": SimpleUploadedFile("dau.png", png, content_type="image/png")},
+    )
+    image = client.get(f"/staff/signatures/{certificate.pk}/seal.png")
+    assert image["Content-Type"] == "image/png" and image.content == png
+    assert AuditEvent.objects.filter(action="signatures.seal_changed").count() == 1

@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
@@ -63,10 +64,12 @@ class VerificationOut(Schema):
     )
 
 
-def _registered(document: SignedDocument) -> dict:
+def _registered(request, document: SignedDocument) -> dict:
     return {
         "code": document.code,
-        "verification_url": services.verification_url(document.code),
+        "verification_url": request.build_absolute_uri(
+            reverse("signatures:document", args=[document.code])
+        ),
         "document_type": document.reference_type,
         "document_type_label": reference_label(document.reference_type),
         "title": document.title,
@@ -107,7 +110,7 @@ def verify(request, file: File[UploadedFile]):
         "sha256": report.sha256,
         "size": report.size,
         "signatures": [vars(signature) for signature in report.signatures],
-        "registered": _registered(report.registered) if report.registered else None,
+        "registered": _registered(request, report.registered) if report.registered else None,
     }
 
 
@@ -121,4 +124,4 @@ def get_document(request, code: str):
         SignedDocument.objects.select_related("agency", "certificate"),
         code=services.normalize_code(code),
     )
-    return _registered(document)
+    return _registered(request, document)

@@ -34,8 +34,8 @@ class CodeForm(forms.Form):
 
 class ImportCertificateForm(forms.Form):
     HOLDER_CHOICES = [
-        ("agency", _("The agency (agency seal certificate)")),
-        ("person", _("Myself (personal certificate)")),
+        ("agency", _("The agency's certificate")),
+        ("person", _("My personal certificate")),
     ]
     holder = forms.ChoiceField(label=_("Whose certificate"), choices=HOLDER_CHOICES)
     agency = forms.ModelChoiceField(
@@ -79,7 +79,7 @@ class RevokeForm(forms.Form):
 
 class SignForm(forms.Form):
     file = PdfUploadField(label=_("PDF file to sign"))
-    certificate = forms.ModelChoiceField(label=_("Sign with"), queryset=None)
+    certificate = forms.ModelChoiceField(label=_("Sign with"), queryset=None, empty_label=None)
     level = forms.ChoiceField(
         label=_("Signature level"),
         choices=[(level, f"PAdES {level}") for level in LEVELS],

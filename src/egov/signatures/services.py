@@ -319,6 +319,10 @@ def normalize_code(text: str) -> str:
 
 
 def verification_url(code: str) -> str:
+    if not settings.EGOV_VERIFY_BASE_URL:
+        raise SignatureError(
+            _("The public verification address is not configured (EGOV_VERIFY_BASE_URL).")
+        )
     return f"{settings.EGOV_VERIFY_BASE_URL.rstrip('/')}/{code}/"
 
 
