@@ -122,3 +122,14 @@ def test_a_missing_font_is_a_clear_error(agencies, agency_issued, import_agency_
         pytest.raises(SignatureError, match="EGOV_SIGNATURE_FONT"),
     ):
         services.sign_pdf(make_pdf(), signer_certificate=certificate, actor=None, level="B-B")
+
+
+def test_an_unreachable_time_stamp_authority_is_a_clear_error(
+    agencies, agency_issued, import_agency_certificate, pki_settings
+):
+    certificate = import_agency_certificate(agencies["justice"], agency_issued["rsa2048"])
+    pki_settings.EGOV_TSA_URL = "http://127.0.0.1:9/tsa"
+    with pytest.raises(SignatureError) as error:
+        services.sign_pdf(make_pdf(), signer_certificate=certificate, actor=None, level="B-T")
+    assert "Dịch vụ cấp dấu thời gian không phản hồi" in error.value.message
+    assert not SignedDocument.objects.exists()
