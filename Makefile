@@ -38,12 +38,12 @@ worker: venv
 	$(MANAGE) db_worker --queue-name default
 
 lint: venv
-	.venv/bin/ruff check src tests scripts
-	.venv/bin/ruff format --check src tests scripts
+	.venv/bin/ruff check src tests scripts bench
+	.venv/bin/ruff format --check src tests scripts bench
 
 format: venv
-	.venv/bin/ruff check --fix src tests scripts
-	.venv/bin/ruff format src tests scripts
+	.venv/bin/ruff check --fix src tests scripts bench
+	.venv/bin/ruff format src tests scripts bench
 
 openapi: venv
 	$(MANAGE) export_openapi > docs/api/openapi.json
@@ -52,9 +52,12 @@ test: venv messages lint
 	$(MANAGE) makemigrations --check --dry-run -v0
 	.venv/bin/pytest $(PYTEST_ARGS)
 
+# Benchmarks (docs/performance.md): each prints a table and writes var/bench/*.json.
 bench: venv messages
-	mkdir -p var/bench
-	@set -e; for script in bench/*.py; do echo "== $$script"; $(PY) $$script; done
+	$(PY) bench/search.py --database sqlite
+	@if pg_isready -q -h 127.0.0.1 -p 5432; then $(PY) bench/search.py --database postgres; \
+	else echo "PostgreSQL is not running: PostgreSQL benchmarks skipped"; fi
+	$(PY) bench/signatures.py
 
 clean:
 	rm -rf var .venv $(TOOLS)
