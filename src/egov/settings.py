@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "egov.portal",
     "egov.backoffice",
     "egov.demo",
+    "egov.signatures",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +284,37 @@ USE_TZ = True
 # The province this installation serves (statistics office code); dossier-side rows carry it.
 EGOV_PROVINCE_CODE = os.environ.get("EGOV_PROVINCE_CODE", "92")
 EGOV_SITE_NAME = os.environ.get("EGOV_SITE_NAME", "Cần Thơ")
+
+# --- Digital signatures (docs/signatures.md) ------------------------------------------------------
+# Private keys and token PINs are stored encrypted with a key derived from this value; production
+# must set it (keep it apart from SECRET_KEY so that rotating one does not lose the other).
+EGOV_SIGNING_KEY_ENCRYPTION_KEY = os.environ.get("EGOV_SIGNING_KEY_ENCRYPTION_KEY", "")
+# PEM or DER files of the trusted root CAs, and of intermediate CAs that signers may omit.
+EGOV_SIGNATURE_TRUST_ROOTS = env_list("EGOV_SIGNATURE_TRUST_ROOTS")
+EGOV_SIGNATURE_INTERMEDIATES = env_list("EGOV_SIGNATURE_INTERMEDIATES")
+# The development PKI (manage.py create_dev_pki) is trusted in development only, never in
+# production.
+EGOV_DEV_PKI_DIR = Path(os.environ.get("EGOV_DEV_PKI_DIR", VAR_DIR / "pki"))
+EGOV_DEV_PKI_URL = os.environ.get("EGOV_DEV_PKI_URL", "http://127.0.0.1:8790")
+EGOV_SIGNATURE_TRUST_DEV_PKI = (
+    False if PRODUCTION else env_bool("EGOV_SIGNATURE_TRUST_DEV_PKI", True)
+)
+# RFC 3161 time-stamp authority for B-T and B-LT signatures.
+EGOV_TSA_URL = os.environ.get("EGOV_TSA_URL", "" if PRODUCTION else f"{EGOV_DEV_PKI_URL}/tsa")
+EGOV_SIGNATURE_NETWORK_TIMEOUT = int(os.environ.get("EGOV_SIGNATURE_NETWORK_TIMEOUT", "10"))
+EGOV_SIGNATURE_DEFAULT_LEVEL = os.environ.get("EGOV_SIGNATURE_DEFAULT_LEVEL", "B-LT")
+# "hard-fail": a certificate that names a CRL or OCSP responder that cannot be reached is refused.
+EGOV_SIGNATURE_REVOCATION_MODE = os.environ.get("EGOV_SIGNATURE_REVOCATION_MODE", "hard-fail")
+# The PKCS#11 module (shared library) of the hardware tokens or HSM that hold signing keys.
+EGOV_PKCS11_MODULE = os.environ.get("EGOV_PKCS11_MODULE", "")
+# Public address of the verification page, printed as a QR code on signed documents.
+EGOV_VERIFY_BASE_URL = os.environ.get(
+    "EGOV_VERIFY_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000/xac-thuc/"
+)
+EGOV_SIGNATURE_MAX_UPLOAD_BYTES = int(os.environ.get("EGOV_SIGNATURE_MAX_UPLOAD_BYTES", "20971520"))
+EGOV_SIGNATURE_FONT = os.environ.get(
+    "EGOV_SIGNATURE_FONT", "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
+)
 
 # --- Logging: personal identifiers are masked in every record -----------------------------------
 LOGGING = {

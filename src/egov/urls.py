@@ -17,6 +17,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("egov.accounts.urls")),
+    path("staff/signatures/", include("egov.signatures.staff_urls")),
     path("staff/", include("egov.backoffice.urls")),
+    path("xac-thuc/", include("egov.signatures.urls")),
     path("", include("egov.portal.urls")),
 ]
