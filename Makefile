@@ -24,12 +24,14 @@ setup: venv messages
 	mkdir -p var
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_demo
+	$(MANAGE) create_dev_pki --if-missing --demo
 
 run: setup
 	@echo "Web: http://$(HOST):$(PORT)/  Staff site: http://$(HOST):$(PORT)/staff/  API: http://$(HOST):$(PORT)/api/v1/docs"
 	@trap 'kill 0' EXIT INT TERM; \
 	$(MANAGE) db_worker --queue-name default & \
 	$(MANAGE) deliver_notifications --loop & \
+	$(MANAGE) serve_dev_pki & \
 	.venv/bin/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - & \
 	wait
 
@@ -54,8 +56,13 @@ test: venv messages lint
 	$(MANAGE) makemigrations --check --dry-run -v0
 	.venv/bin/pytest $(PYTEST_ARGS)
 
-bench: venv
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+# Benchmarks (docs/performance.md): each prints a table and writes var/bench/*.json.
+bench: venv messages
+	$(PY) bench/search.py --database sqlite
+	@if pg_isready -q -h 127.0.0.1 -p 5432; then $(PY) bench/search.py --database postgres; \
+	else echo "PostgreSQL is not running: PostgreSQL benchmarks skipped"; fi
+	$(PY) bench/signatures.py
+	$(PY) bench/notifications.py
 
 clean:
 	rm -rf var .venv $(TOOLS)

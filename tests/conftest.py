@@ -12,6 +12,8 @@ from egov.accounts.models import Role, User
 from egov.organizations import services as organizations
 from egov.organizations.models import AdministrativeUnit, Agency
 
+pytest_plugins = ["tests.catalog_fixtures"]
+
 PASSWORD = "a-long-test-password-123"
 
 
@@ -115,3 +117,53 @@ def staff_client(client, make_staff, agencies):
         return client, user
 
     return make
+
+
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+@pytest.fixture(scope="session")
+def clamd_socket(tmp_path_factory):
+    """A real clamd with a one-line signature database (the EICAR test file), on a socket."""
+    import shutil
+    import subprocess
+    import time
+
+    binary = shutil.which("clamd") or "/usr/sbin/clamd"
+    if not Path(binary).exists():
+        pytest.fail("clamd is not installed: apt-get install clamav-daemon (see README)")
+    home = tmp_path_factory.mktemp("clamd")
+    (home / "db").mkdir()
+    # The whole-file hash, and the string itself anywhere in a file (what real signatures do).
+    (home / "db" / "egov-test.hdb").write_text(
+        "44d88612fea8a8f36de82e1278abb02f:68:Egov.Test.EICAR\n"
+    )
+    (home / "db" / "egov-test.ndb").write_text(f"Egov.Test.EICAR.Body:0:*:{EICAR.hex()}\n")
+    socket_path = home / "clamd.sock"
+    config = home / "clamd.conf"
+    config.write_text(
+        "\n".join(
+            [
+                f"DatabaseDirectory {home / 'db'}",
+                f"LocalSocket {socket_path}",
+                f"PidFile {home / 'clamd.pid'}",
+                f"LogFile {home / 'clamd.log'}",
+                "Foreground yes",
+                "User root",
+                "StreamMaxLength 50M",
+                "",
+            ]
+        )
+    )
+    process = subprocess.Popen(
+        [binary, "--config-file", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    for _ in range(300):
+        if socket_path.exists():
+            break
+        if process.poll() is not None:
+            pytest.fail(f"clamd stopped: {(home / 'clamd.log').read_text()}")
+        time.sleep(0.1)
+    yield str(socket_path)
+    process.terminate()
+    process.wait(timeout=10)

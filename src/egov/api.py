@@ -3,9 +3,13 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from egov.catalog.api import router as catalog_router
+from egov.dossiers.api import citizen_router as dossiers_citizen_router
+from egov.dossiers.api import router as dossiers_router
 from egov.organizations.api import router as organizations_router
+from egov.signatures.api import router as signatures_router
 
 api = NinjaAPI(
     title="eGov platform API",
@@ -50,9 +54,23 @@ def on_unauthenticated(request, exc):
     return problem(request, 401, _("Sign-in required"), _("Send valid credentials."))
 
 
+@api.exception_handler(Throttled)
+def on_throttled(request, exc):
+    return problem(
+        request,
+        429,
+        _("Too many requests"),
+        _("Too many look-ups came from your connection; wait a minute."),
+    )
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return problem(request, exc.status_code, str(exc))
 
 
 api.add_router("/", organizations_router)
+api.add_router("/", catalog_router)
+api.add_router("/", dossiers_router)
+api.add_router("/", dossiers_citizen_router)
+api.add_router("/", signatures_router)

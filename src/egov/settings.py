@@ -61,10 +61,13 @@ INSTALLED_APPS = [
     "egov.core",
     "egov.organizations",
     "egov.accounts",
+    "egov.catalog",
+    "egov.dossiers",
     "egov.portal",
     "egov.backoffice",
     "egov.notifications",
     "egov.demo",
+    "egov.signatures",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +85,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Axes must be last: it turns a lock-out into the response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -126,6 +130,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: shared by every process (rate limits, throttles) ----------------------------------
+# The database by default (one less service to run); Redis at scale: CACHE_URL=redis://host:6379/1
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+    }
+    if CACHE_URL.startswith("redis")
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "egov_cache",
+    }
+}
+RATELIMIT_VIEW = "egov.core.views.rate_limited"
 
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS = {
@@ -308,6 +328,37 @@ USE_TZ = True
 EGOV_PROVINCE_CODE = os.environ.get("EGOV_PROVINCE_CODE", "92")
 EGOV_SITE_NAME = os.environ.get("EGOV_SITE_NAME", "Cần Thơ")
 
+# --- Digital signatures (docs/signatures.md) ------------------------------------------------------
+# Private keys and token PINs are stored encrypted with a key derived from this value; production
+# must set it (keep it apart from SECRET_KEY so that rotating one does not lose the other).
+EGOV_SIGNING_KEY_ENCRYPTION_KEY = os.environ.get("EGOV_SIGNING_KEY_ENCRYPTION_KEY", "")
+# PEM or DER files of the trusted root CAs, and of intermediate CAs that signers may omit.
+EGOV_SIGNATURE_TRUST_ROOTS = env_list("EGOV_SIGNATURE_TRUST_ROOTS")
+EGOV_SIGNATURE_INTERMEDIATES = env_list("EGOV_SIGNATURE_INTERMEDIATES")
+# The development PKI (manage.py create_dev_pki) is trusted in development only, never in
+# production.
+EGOV_DEV_PKI_DIR = Path(os.environ.get("EGOV_DEV_PKI_DIR", VAR_DIR / "pki"))
+EGOV_DEV_PKI_URL = os.environ.get("EGOV_DEV_PKI_URL", "http://127.0.0.1:8790")
+EGOV_SIGNATURE_TRUST_DEV_PKI = (
+    False if PRODUCTION else env_bool("EGOV_SIGNATURE_TRUST_DEV_PKI", True)
+)
+# RFC 3161 time-stamp authority for B-T and B-LT signatures.
+EGOV_TSA_URL = os.environ.get("EGOV_TSA_URL", "" if PRODUCTION else f"{EGOV_DEV_PKI_URL}/tsa")
+EGOV_SIGNATURE_NETWORK_TIMEOUT = int(os.environ.get("EGOV_SIGNATURE_NETWORK_TIMEOUT", "10"))
+EGOV_SIGNATURE_DEFAULT_LEVEL = os.environ.get("EGOV_SIGNATURE_DEFAULT_LEVEL", "B-LT")
+# "hard-fail": a certificate that names a CRL or OCSP responder that cannot be reached is refused.
+EGOV_SIGNATURE_REVOCATION_MODE = os.environ.get("EGOV_SIGNATURE_REVOCATION_MODE", "hard-fail")
+# The PKCS#11 module (shared library) of the hardware tokens or HSM that hold signing keys.
+EGOV_PKCS11_MODULE = os.environ.get("EGOV_PKCS11_MODULE", "")
+# Public address of the verification page, printed as a QR code on signed documents.
+EGOV_VERIFY_BASE_URL = os.environ.get(
+    "EGOV_VERIFY_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000/xac-thuc/"
+)
+EGOV_SIGNATURE_MAX_UPLOAD_BYTES = int(os.environ.get("EGOV_SIGNATURE_MAX_UPLOAD_BYTES", "20971520"))
+EGOV_SIGNATURE_FONT = os.environ.get(
+    "EGOV_SIGNATURE_FONT", "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
+)
+
 # --- Logging: personal identifiers are masked in every record -----------------------------------
 LOGGING = {
     "version": 1,
@@ -335,3 +386,30 @@ LOGGING = {
 # In development WhiteNoise serves files straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Office hours used to count working time (giờ hành chính), comma-separated periods.
+EGOV_WORKING_HOURS = os.environ.get("EGOV_WORKING_HOURS", "07:00-11:30,13:30-17:00")
+
+# --- Uploads ------------------------------------------------------------------------------------
+EGOV_UPLOAD_MAX_BYTES = int(os.environ.get("EGOV_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# "clamd" scans every upload (production default); "none" only for a development machine.
+EGOV_MALWARE_SCANNER = os.environ.get("EGOV_MALWARE_SCANNER", "clamd" if PRODUCTION else "none")
+EGOV_CLAMD_SOCKET = os.environ.get("EGOV_CLAMD_SOCKET", "")
+EGOV_CLAMD_HOST = os.environ.get("EGOV_CLAMD_HOST", "127.0.0.1")
+EGOV_CLAMD_PORT = int(os.environ.get("EGOV_CLAMD_PORT", "3310"))
+EGOV_CLAMD_TIMEOUT = float(os.environ.get("EGOV_CLAMD_TIMEOUT", "30"))
+
+# --- Single sign-on (OpenID Connect) -----------------------------------------------------------
+EGOV_OIDC_ENABLED = env_bool("EGOV_OIDC_ENABLED", False)
+EGOV_OIDC_NAME = os.environ.get("EGOV_OIDC_NAME", "VNeID")
+EGOV_OIDC_DISCOVERY_URL = os.environ.get("EGOV_OIDC_DISCOVERY_URL", "")
+EGOV_OIDC_CLIENT_ID = os.environ.get("EGOV_OIDC_CLIENT_ID", "")
+EGOV_OIDC_CLIENT_SECRET = os.environ.get("EGOV_OIDC_CLIENT_SECRET", "")
+EGOV_OIDC_SCOPES = os.environ.get("EGOV_OIDC_SCOPES", "openid profile email phone address")
+# Which claim carries each profile field (providers differ; VNeID-style names can be set here).
+EGOV_OIDC_CLAIM_NAME = os.environ.get("EGOV_OIDC_CLAIM_NAME", "name")
+EGOV_OIDC_CLAIM_EMAIL = os.environ.get("EGOV_OIDC_CLAIM_EMAIL", "email")
+EGOV_OIDC_CLAIM_PHONE = os.environ.get("EGOV_OIDC_CLAIM_PHONE", "phone_number")
+EGOV_OIDC_CLAIM_BIRTHDATE = os.environ.get("EGOV_OIDC_CLAIM_BIRTHDATE", "birthdate")
+EGOV_OIDC_CLAIM_ADDRESS = os.environ.get("EGOV_OIDC_CLAIM_ADDRESS", "address_text")
+EGOV_OIDC_CLAIM_CITIZEN_ID = os.environ.get("EGOV_OIDC_CLAIM_CITIZEN_ID", "citizen_id")

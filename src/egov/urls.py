@@ -18,7 +18,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("egov.accounts.urls")),
     path("staff/notifications/", include("egov.notifications.staff_urls")),
+    path("staff/signatures/", include("egov.signatures.staff_urls")),
     path("staff/", include("egov.backoffice.urls")),
+    path("xac-thuc/", include("egov.signatures.urls")),
     path("thong-bao/", include("egov.notifications.urls")),
     path("", include("egov.portal.urls")),
 ]

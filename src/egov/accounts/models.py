@@ -49,6 +49,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("citizen ID number (CCCD)"), max_length=12, null=True, blank=True, unique=True
     )
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=500, blank=True)
     agency = models.ForeignKey(
         Agency,
         verbose_name=_("agency"),
@@ -126,6 +127,7 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Head of unit / approver")
     LEADER = "leader", _("Leader (lãnh đạo)")
     CLERK = "clerk", _("Clerk (văn thư)")
+    CATALOGUE_EDITOR = "catalogue_editor", _("Procedure catalogue editor")
     AGENCY_ADMIN = "agency_admin", _("Agency administrator")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
     AUDITOR = "auditor", _("Auditor")
@@ -155,3 +157,48 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.agency}"
+
+
+class PersonalAccessToken(models.Model):
+    """A bearer token a person creates for an API client. Only its SHA-256 is stored; the
+    token itself is shown once, when it is created."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("personal access token")
+        verbose_name_plural = _("personal access tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class ExternalIdentity(models.Model):
+    """The person's account at a single sign-on provider (issuer + subject)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="identity_once")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

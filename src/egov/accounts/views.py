@@ -1,12 +1,17 @@
+import logging
 from base64 import b32encode
 from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
+import requests
+from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,9 +19,11 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from egov.accounts import services
+from egov.accounts import services, sso
 from egov.accounts.forms import LoginForm, TokenForm
 from egov.accounts.middleware import needs_second_factor
+
+logger = logging.getLogger(__name__)
 
 
 def _next_url(request, default: str) -> str:
@@ -48,7 +55,16 @@ def login_view(request):
                 services.record_login(user=user, second_factor=False)
             return redirect(next_url)
         form.add_error(None, _("The user name or password is not right. Check them and try again."))
-    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request, "")})
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "next": _next_url(request, ""),
+            "sso_enabled": settings.EGOV_OIDC_ENABLED,
+            "sso_name": settings.EGOV_OIDC_NAME,
+        },
+    )
 
 
 def verify_view(request):
@@ -116,3 +132,32 @@ def locked_out(request, original_response=None, credentials=None):
     """Axes calls this once the failure limit is reached (403 with a plain explanation)."""
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
     return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=403)
+
+
+def sso_login(request):
+    if not settings.EGOV_OIDC_ENABLED:
+        raise Http404
+    request.session["after_sso"] = _next_url(request, "/")
+    redirect_uri = request.build_absolute_uri(reverse("accounts:sso_callback"))
+    return sso.client().authorize_redirect(request, redirect_uri)
+
+
+def sso_callback(request):
+    if not settings.EGOV_OIDC_ENABLED:
+        raise Http404
+    try:
+        token = sso.client().authorize_access_token(request)
+    except (OAuthError, MismatchingStateError, requests.RequestException, ValueError) as exc:
+        logger.warning("single sign-on failed: %s", exc.__class__.__name__)
+        messages.error(
+            request,
+            _(
+                "Signing in with %(provider)s did not succeed. Try again, or "
+                "sign in with your user name and password."
+            )
+            % {"provider": settings.EGOV_OIDC_NAME},
+        )
+        return redirect("accounts:login")
+    user = sso.sign_in(token["userinfo"])
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect(request.session.pop("after_sso", "/"))

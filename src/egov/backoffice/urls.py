@@ -1,6 +1,6 @@
 from django.urls import path
 
-from egov.backoffice import views
+from egov.backoffice import catalog_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -14,6 +14,15 @@ urlpatterns = [
         views.organizations_export,
         name="organizations_export",
     ),
+    path("catalog/", catalog_views.catalog_list, name="catalog"),
+    path("catalog/new/", catalog_views.catalog_new, name="catalog_new"),
+    path("catalog/import/", catalog_views.catalog_import, name="catalog_import"),
+    path("catalog/export.xlsx", catalog_views.catalog_export, name="catalog_export"),
+    path("catalog/<str:code>/", catalog_views.catalog_procedure, name="catalog_procedure"),
+    path("catalog/<str:code>/draft/", catalog_views.catalog_start_draft, name="catalog_draft"),
+    path("catalog/<str:code>/edit/", catalog_views.catalog_edit, name="catalog_edit"),
+    path("catalog/<str:code>/preview/", catalog_views.catalog_preview, name="catalog_preview"),
+    path("catalog/<str:code>/publish/", catalog_views.catalog_publish, name="catalog_publish"),
     path("audit/", views.audit_list, name="audit"),
     path("audit/<int:seq>/", views.audit_detail, name="audit_event"),
 ]

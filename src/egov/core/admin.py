@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from egov.core.models import AuditEvent
+from egov.core.models import AuditEvent, CalendarDay
 
 
 @admin.register(AuditEvent)
@@ -17,3 +17,9 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "reason"]
+    list_filter = ["kind"]

@@ -59,3 +59,24 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_seq} {self.last_hash[:12]}"
+
+
+class CalendarDay(models.Model):
+    """A day the city declares off (ngày nghỉ) or working (ngày làm bù) beyond the national
+    calendar, e.g. a day moved by a Prime Minister's notice after the holidays package shipped."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "off", _("Day off")
+        WORKING_DAY = "working", _("Working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"

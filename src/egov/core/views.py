@@ -13,3 +13,10 @@ def healthz(request):
     healthy = database["status"] == "ok" and tasks["status"] == "ok"
     body = {"status": "ok" if healthy else "degraded", "database": database, "tasks": tasks}
     return JsonResponse(body, status=200 if database["status"] == "ok" else 503)
+
+
+def rate_limited(request, exception=None):
+    """Too many requests from one address (django-ratelimit sends them here)."""
+    from django.shortcuts import render
+
+    return render(request, "rate_limited.html", status=429)

@@ -35,3 +35,38 @@ class AsOfForm(forms.Form):
             .filter(level=AdministrativeUnit.Level.PROVINCE)
             .order_by("name")
         )
+
+
+class ProcedureSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find a procedure"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. khai sinh")}),
+    )
+    field = forms.ChoiceField(label=_("Field"), required=False)
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    online_mode = forms.ChoiceField(label=_("Online"), required=False)
+    agency = forms.ChoiceField(label=_("Agency"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from egov.catalog.models import Field, Level, OnlineMode, ProcedureVersion
+        from egov.organizations.models import Agency
+
+        super().__init__(*args, **kwargs)
+        anything = [("", _("All"))]
+        self.fields["field"].choices = anything + list(
+            Field.objects.order_by("name").values_list("code", "name")
+        )
+        self.fields["level"].choices = [
+            *anything,
+            (Level.PROVINCE, Level.PROVINCE.label),
+            (Level.COMMUNE, Level.COMMUNE.label),
+        ]
+        self.fields["online_mode"].choices = anything + list(OnlineMode.choices)
+        deciding = ProcedureVersion.objects.filter(status=ProcedureVersion.Status.PUBLISHED).values(
+            "deciding_agency"
+        )
+        self.fields["agency"].choices = anything + list(
+            Agency.objects.filter(pk__in=deciding).order_by("name").values_list("code", "name")
+        )

@@ -1,10 +1,33 @@
 from django.urls import path
 
-from egov.portal import views
+from egov.portal import account_views, catalog_views, dossier_views, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("don-vi-hanh-chinh/", views.units, name="units"),
     path("co-quan/", views.agencies, name="agencies"),
+    path("thu-tuc/", catalog_views.procedure_search, name="procedures"),
+    path("thu-tuc/<str:code>/", catalog_views.procedure_detail, name="procedure"),
+    path(
+        "thu-tuc/<str:code>/mau/<int:pk>/",
+        catalog_views.procedure_template,
+        name="procedure_template",
+    ),
+    path("thu-tuc/<str:code>/nop-truc-tuyen/", dossier_views.start, name="procedure_form"),
+    path("ho-so/", dossier_views.my_dossiers, name="my_dossiers"),
+    path("ho-so/<uuid:public_id>/", dossier_views.detail, name="dossier"),
+    path("ho-so/<uuid:public_id>/to-khai/", dossier_views.declare, name="dossier_form"),
+    path("ho-so/<uuid:public_id>/giay-to/", dossier_views.documents, name="dossier_documents"),
+    path(
+        "ho-so/<uuid:public_id>/giay-to/<int:attachment_id>/xoa/",
+        dossier_views.remove_document,
+        name="dossier_remove_document",
+    ),
+    path("ho-so/<uuid:public_id>/nhan-ket-qua/", dossier_views.delivery, name="dossier_delivery"),
+    path("ho-so/<uuid:public_id>/kiem-tra/", dossier_views.review, name="dossier_review"),
+    path("ho-so/<uuid:public_id>/rut/", dossier_views.withdraw, name="dossier_withdraw"),
+    path("tra-cuu/", dossier_views.track, name="track"),
+    path("tai-khoan/khoa-api/", account_views.access_tokens, name="access_tokens"),
+    path("tai-khoan/khoa-api/<int:pk>/thu-hoi/", account_views.revoke_token, name="revoke_token"),
 ]

@@ -6,6 +6,7 @@ from django.db import transaction
 from egov.accounts import services as accounts
 from egov.accounts.models import Role, User
 from egov.demo import agencies as demo
+from egov.demo import catalog as demo_catalog
 from egov.organizations import reference
 from egov.organizations import services as organizations
 from egov.organizations.models import AdministrativeUnit, Agency, OneStopDesk
@@ -24,6 +25,7 @@ DEMO_STAFF = [
     ("vanthu", "Đặng Thu Văn", "000.00.01.H13", Role.CLERK, False),
     ("quantri.stp", "Huỳnh Quốc Trị", "000.00.03.H13", Role.AGENCY_ADMIN, True),
     ("kiemtoan.stp", "Bùi Thanh Toán", "000.00.03.H13", Role.AUDITOR, True),
+    ("bientap.stp", "Lý Thị Biên", "000.00.03.H13", Role.CATALOGUE_EDITOR, True),
 ]
 
 
@@ -39,6 +41,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._agencies()
             self._people()
+        self.stdout.write(f"Procedures published: {demo_catalog.load()}")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def _agency(self, code, name, kind, parent=None, unit=None, valid_from=None, valid_to=None):

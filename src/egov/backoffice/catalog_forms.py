@@ -1,0 +1,126 @@
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from egov.catalog.models import Field, Level, OnlineMode, TimeUnit
+from egov.organizations.models import Agency
+
+
+class JSONTextField(forms.CharField):
+    """A textarea holding JSON, parsed on clean with a message that says where it broke."""
+
+    def __init__(self, *args, empty=None, **kwargs):
+        self.empty = empty
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 8, "class": "mono"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, (dict, list)):
+            return json.dumps(value, ensure_ascii=False, indent=2)
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return self.empty
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                _("Not valid JSON at line %(line)s, column %(column)s: %(error)s."),
+                params={"line": exc.lineno, "column": exc.colno, "error": exc.msg},
+            ) from exc
+
+
+class VersionForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=1000)
+    field = forms.ModelChoiceField(
+        label=_("Field"), queryset=Field.objects.all(), to_field_name="code"
+    )
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    deciding_agency = forms.ModelChoiceField(
+        label=_("Deciding agency"),
+        queryset=Agency.objects.all(),
+        required=False,
+        to_field_name="code",
+        help_text=_("Empty for commune-level procedures."),
+    )
+    receiving_agencies = forms.ModelMultipleChoiceField(
+        label=_("Receiving agencies"),
+        queryset=Agency.objects.all(),
+        required=False,
+        to_field_name="code",
+    )
+    online_mode = forms.ChoiceField(label=_("Online"), choices=OnlineMode.choices)
+    legacy_service_level = forms.TypedChoiceField(
+        label=_("Service level (Nghị định 43/2011)"),
+        coerce=int,
+        choices=[(n, str(n)) for n in (1, 2, 3, 4)],
+    )
+    time_limit = forms.DecimalField(label=_("Time limit"), min_value=0.1, decimal_places=1)
+    time_unit = forms.ChoiceField(label=_("Unit"), choices=TimeUnit.choices)
+    legal_bases = forms.CharField(
+        label=_("Legal bases (one per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    results = forms.CharField(
+        label=_("Results (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    steps = forms.CharField(
+        label=_("Steps for the citizen (one per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    form_schema = JSONTextField(label=_("E-form schema (JSON Schema)"), empty={})
+    form_ui = JSONTextField(label=_("E-form layout (JSON)"), empty={})
+    requirements = JSONTextField(label=_("Documents to provide (JSON list)"), empty=[])
+    fees = JSONTextField(label=_("Fees and charges (JSON list)"), empty=[])
+    workflow = JSONTextField(label=_("Workflow steps (JSON list)"), empty=[])
+
+
+class NewProcedureForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Procedure code"),
+        regex=r"^[0-9A-Za-z.\-]{3,30}$",
+        error_messages={"invalid": _("Use the national code, e.g. 1.001193.")},
+    )
+    owner_agency = forms.ModelChoiceField(label=_("Owning agency"), queryset=Agency.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=1000)
+    field = forms.ModelChoiceField(label=_("Field"), queryset=Field.objects.all())
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    online_mode = forms.ChoiceField(label=_("Online"), choices=OnlineMode.choices)
+    legacy_service_level = forms.TypedChoiceField(
+        label=_("Service level (Nghị định 43/2011)"),
+        coerce=int,
+        choices=[(n, str(n)) for n in (1, 2, 3, 4)],
+    )
+    time_limit = forms.DecimalField(label=_("Time limit"), min_value=0.1, decimal_places=1)
+    time_unit = forms.ChoiceField(label=_("Unit"), choices=TimeUnit.choices)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_agency"].queryset = agencies
+
+
+class PublishForm(forms.Form):
+    effective_from = forms.DateField(
+        label=_("In force from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a date such as 2026-01-31.")},
+    )
+    change_note = forms.CharField(label=_("What changed"), max_length=500)
+
+
+class CatalogImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel workbook (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Choose an .xlsx workbook with the three sheets."))
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB; split it into parts."))
+        return upload

@@ -1,0 +1,215 @@
+"""A version's whole content as plain data: what imports, exports and the demo share.
+
+Keys: name, field ({code, name}), level, deciding_agency (code or None), receiving_agencies
+(codes), online_mode, legacy_service_level, time_limit, time_unit, legal_bases, results, steps
+(lists of lines), form_schema, form_ui, requirements, fees, workflow (steps) and, optionally,
+transitions.
+"""
+
+import base64
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+
+from egov.catalog import workflow as workflow_rules
+from egov.catalog.models import (
+    DocumentRequirement,
+    Fee,
+    Field,
+    ProcedureVersion,
+    WorkflowStep,
+    WorkflowTransition,
+)
+from egov.organizations.models import Agency
+
+
+def _agency(code: str | None) -> Agency | None:
+    if not code:
+        return None
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        raise ValidationError(_("No agency has the code %(code)s.") % {"code": code})
+    return agency
+
+
+def version_fields(data: dict) -> dict:
+    """Model field values (agencies resolved by code) for create/update of a version."""
+    field_data = data["field"]
+    field, _created = Field.objects.get_or_create(
+        code=field_data["code"], defaults={"name": field_data.get("name") or field_data["code"]}
+    )
+    try:
+        time_limit = Decimal(str(data["time_limit"]))
+    except (InvalidOperation, KeyError) as exc:
+        raise ValidationError(_("The time limit must be a number of days or hours.")) from exc
+    return {
+        "name": data["name"],
+        "field": field,
+        "level": data["level"],
+        "deciding_agency": _agency(data.get("deciding_agency")),
+        "receiving_agencies": [_agency(code) for code in data.get("receiving_agencies", [])],
+        "online_mode": data["online_mode"],
+        "legacy_service_level": int(data["legacy_service_level"]),
+        "time_limit": time_limit,
+        "time_unit": data["time_unit"],
+        "legal_bases": "\n".join(data.get("legal_bases", [])),
+        "results": "\n".join(data.get("results", [])),
+        "steps": "\n".join(data.get("steps", [])),
+        "form_schema": data.get("form_schema") or {},
+        "form_ui": data.get("form_ui") or {},
+    }
+
+
+def replace_requirements(version: ProcedureVersion, rows: list[dict]) -> None:
+    version.requirements.all().delete()
+    for position, row in enumerate(rows, start=1):
+        requirement = DocumentRequirement(
+            version=version,
+            position=position,
+            name=row["name"],
+            originals=int(row.get("originals", 1)),
+            copies=int(row.get("copies", 0)),
+            mandatory=bool(row.get("mandatory", True)),
+            condition=row.get("condition", ""),
+            accepted_types=list(row.get("accepted_types") or ["pdf", "jpg", "png"]),
+            template_name=row.get("template_name", ""),
+            registry=row.get("registry") or "",
+        )
+        requirement.full_clean(exclude=["version", "template_file"])
+        if row.get("template_file"):
+            file = row["template_file"]
+            requirement.template_file.save(
+                file["name"], ContentFile(base64.b64decode(file["content"])), save=False
+            )
+        requirement.save()
+
+
+def replace_fees(version: ProcedureVersion, rows: list[dict]) -> None:
+    version.fees.all().delete()
+    for position, row in enumerate(rows, start=1):
+        fee = Fee(
+            version=version,
+            position=position,
+            name=row["name"],
+            kind=row["kind"],
+            amount=int(row.get("amount") or 0),
+            rule=row.get("rule"),
+            exemptions=row.get("exemptions", ""),
+            exemption_rule=row.get("exemption_rule"),
+        )
+        fee.full_clean(exclude=["version"])
+        fee.save()
+
+
+def replace_workflow(version: ProcedureVersion, steps: list[dict], transitions=None) -> None:
+    version.workflow_transitions.all().delete()
+    version.workflow_steps.all().delete()
+    by_code = {}
+    for position, row in enumerate(steps, start=1):
+        step = WorkflowStep(
+            version=version,
+            position=position,
+            code=row.get("code") or f"{row['action']}-{position}",
+            name=row.get("name") or row["action"],
+            action=row["action"],
+            role=row["role"],
+            agency_role=row.get("agency_role", WorkflowStep.AgencyRole.DECIDING),
+            agency=_agency(row.get("agency")),
+            duration=Decimal(str(row["duration"])),
+        )
+        step.full_clean(exclude=["version"])
+        step.save()
+        by_code[step.code] = step
+    if transitions is None:
+        workflow_rules.default_transitions(version)
+        return
+    for row in transitions:
+        WorkflowTransition.objects.create(
+            version=version,
+            source=by_code[row["source"]],
+            target=by_code.get(row.get("target")),
+            kind=row["kind"],
+        )
+
+
+def apply(version: ProcedureVersion, data: dict) -> None:
+    """Sets requirements, fees and workflow from ``data`` (the version's own fields are set by
+    the service that created or updated it)."""
+    replace_requirements(version, data.get("requirements", []))
+    replace_fees(version, data.get("fees", []))
+    replace_workflow(version, data.get("workflow", []), data.get("transitions"))
+
+
+def dump(version: ProcedureVersion, *, with_files: bool = False) -> dict:
+    def template(requirement):
+        if not (with_files and requirement.template_file):
+            return None
+        with requirement.template_file.open("rb") as handle:
+            content = base64.b64encode(handle.read()).decode()
+        return {"name": requirement.template_file.name.rsplit("/", 1)[-1], "content": content}
+
+    return {
+        "code": version.procedure.code,
+        "owner_agency": version.procedure.owner_agency.code,
+        "number": version.number,
+        "status": version.status,
+        "effective_from": version.effective_from.isoformat() if version.effective_from else None,
+        "change_note": version.change_note,
+        "name": version.name,
+        "field": {"code": version.field.code, "name": version.field.name},
+        "level": version.level,
+        "deciding_agency": version.deciding_agency.code if version.deciding_agency else None,
+        "receiving_agencies": sorted(a.code for a in version.receiving_agencies.all()),
+        "online_mode": version.online_mode,
+        "legacy_service_level": version.legacy_service_level,
+        "time_limit": str(version.time_limit.normalize()),
+        "time_unit": version.time_unit,
+        "legal_bases": version.lines("legal_bases"),
+        "results": version.lines("results"),
+        "steps": version.lines("steps"),
+        "form_schema": version.form_schema,
+        "form_ui": version.form_ui,
+        "requirements": [
+            {
+                "name": r.name,
+                "originals": r.originals,
+                "copies": r.copies,
+                "mandatory": r.mandatory,
+                "condition": r.condition,
+                "accepted_types": r.accepted_types,
+                "template_name": r.template_name,
+                "registry": r.registry,
+                "template_file": template(r),
+            }
+            for r in version.requirements.all()
+        ],
+        "fees": [
+            {
+                "name": f.name,
+                "kind": f.kind,
+                "amount": f.amount,
+                "rule": f.rule,
+                "exemptions": f.exemptions,
+                "exemption_rule": f.exemption_rule,
+            }
+            for f in version.fees.all()
+        ],
+        "workflow": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "action": s.action,
+                "role": s.role,
+                "agency_role": s.agency_role,
+                "agency": s.agency.code if s.agency else None,
+                "duration": str(s.duration.normalize()),
+            }
+            for s in version.workflow_steps.all()
+        ],
+        "transitions": [
+            {"source": t.source.code, "target": t.target.code if t.target else None, "kind": t.kind}
+            for t in version.workflow_transitions.select_related("source", "target")
+        ],
+    }

@@ -1,0 +1,226 @@
+"""E-forms: a JSON Schema (plus layout hints) per procedure version.
+
+The portal renders the form from the schema and the server validates every submission against
+the same schema, so a page and an API client meet the same rules. Only a subset of JSON Schema
+is accepted (a flat object of strings, numbers, integers, booleans, dates and enumerations), so
+that every schema can be rendered as an accessible HTML form.
+"""
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError
+
+SUPPORTED_TYPES = {"string", "integer", "number", "boolean"}
+SUPPORTED_FORMATS = {"date", "email"}
+UI_KEYS = {"label", "help", "widget", "order", "placeholder"}
+WIDGETS = {"text", "textarea", "select", "radio", "checkbox", "date", "number", "email"}
+
+
+def validate_schema(schema: dict, ui: dict | None = None) -> None:
+    """Raises ValidationError listing everything wrong with an e-form schema and its layout."""
+    problems: list[str] = []
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        raise ValidationError(
+            _("The e-form schema is not valid JSON Schema: %(error)s") % {"error": exc.message}
+        ) from exc
+    if schema.get("type") != "object" or not isinstance(schema.get("properties"), dict):
+        raise ValidationError(_("The e-form schema must be an object with “properties”."))
+    properties = schema["properties"]
+    if not properties:
+        problems.append(_("The e-form has no fields."))
+    for name, spec in properties.items():
+        if not name.isidentifier():
+            problems.append(
+                _("Field name “%(name)s” must be letters, digits and _.") % {"name": name}
+            )
+        kind = spec.get("type")
+        if kind not in SUPPORTED_TYPES:
+            problems.append(
+                _("Field “%(name)s”: type must be one of string, integer, number, boolean.")
+                % {"name": name}
+            )
+        if spec.get("format") and spec["format"] not in SUPPORTED_FORMATS:
+            problems.append(
+                _("Field “%(name)s”: format “%(format)s” is not supported (date, email).")
+                % {"name": name, "format": spec["format"]}
+            )
+        if not spec.get("title"):
+            problems.append(_("Field “%(name)s” needs a title (its label).") % {"name": name})
+    for name in schema.get("required", []):
+        if name not in properties:
+            problems.append(_("Required field “%(name)s” is not defined.") % {"name": name})
+    for name, hints in (ui or {}).items():
+        if name not in properties:
+            problems.append(_("Layout names an unknown field “%(name)s”.") % {"name": name})
+            continue
+        unknown = set(hints) - UI_KEYS
+        if unknown:
+            problems.append(
+                _("Layout of “%(name)s” has unknown keys: %(keys)s.")
+                % {"name": name, "keys": ", ".join(sorted(unknown))}
+            )
+        if hints.get("widget") and hints["widget"] not in WIDGETS:
+            problems.append(
+                _("Layout of “%(name)s”: unknown widget “%(widget)s”.")
+                % {"name": name, "widget": hints["widget"]}
+            )
+    if problems:
+        raise ValidationError(problems)
+
+
+def ordered_fields(schema: dict, ui: dict) -> list[tuple[str, dict, dict]]:
+    properties = schema.get("properties", {})
+    position = {name: index for index, name in enumerate(properties)}
+    names = sorted(
+        position, key=lambda n: (ui.get(n, {}).get("order", 1000 + position[n]), position[n])
+    )
+    return [(name, properties[name], ui.get(name, {})) for name in names]
+
+
+def _message(error) -> str:
+    spec = error.schema if isinstance(error.schema, dict) else {}
+    validator = error.validator
+    if validator == "required":
+        return _("This field is required.")
+    if validator == "maxLength":
+        return _("Write at most %(n)s characters.") % {"n": error.validator_value}
+    if validator == "minLength":
+        if error.validator_value == 1:
+            return _("This field is required.")
+        return _("Write at least %(n)s characters.") % {"n": error.validator_value}
+    if validator == "pattern":
+        hint = spec.get("description") or error.validator_value
+        return _("This is not in the expected form (%(hint)s).") % {"hint": hint}
+    if validator == "enum":
+        return _("Choose one of the listed values.")
+    if validator == "minimum":
+        return _("Enter a value of at least %(n)s.") % {"n": error.validator_value}
+    if validator == "maximum":
+        return _("Enter a value of at most %(n)s.") % {"n": error.validator_value}
+    if validator == "format" and error.validator_value == "date":
+        return _("Enter a date as YYYY-MM-DD, e.g. 2026-01-31.")
+    if validator == "format" and error.validator_value == "email":
+        return _("Enter an e-mail address such as ten@example.vn.")
+    if validator == "type":
+        expected = error.validator_value
+        if expected in {"integer", "number"}:
+            return _("Enter a number.")
+        if expected == "boolean":
+            return _("Answer yes or no.")
+        return _("Enter text.")
+    if validator == "additionalProperties":
+        return _("This form has no such field.")
+    return _("This value is not accepted.")
+
+
+def validate_data(schema: dict, data: dict[str, Any]) -> dict[str, list[str]]:
+    """Field name → translated messages; empty when the data is valid."""
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    errors: dict[str, list[str]] = {}
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
+        if error.validator == "required":
+            field = error.message.split("'")[1]
+        elif error.path:
+            field = str(error.path[0])
+        else:
+            field = "__all__"
+        errors.setdefault(field, []).append(_message(error))
+    return errors
+
+
+def _field_for(name: str, spec: dict, hints: dict, required: bool) -> forms.Field:
+    label = hints.get("label") or spec.get("title") or name
+    common = {"label": label, "required": required, "help_text": hints.get("help", "")}
+    widget = hints.get("widget")
+    if "enum" in spec:
+        choices = [("", "—")] if not required else []
+        names = spec.get("enumNames") or spec["enum"]
+        choices += [(value, str(title)) for value, title in zip(spec["enum"], names, strict=False)]
+        widget_class = forms.RadioSelect if widget == "radio" else forms.Select
+        return forms.ChoiceField(choices=choices, widget=widget_class, **common)
+    kind = spec.get("type")
+    if kind == "boolean":
+        return forms.BooleanField(**{**common, "required": False})
+    if kind == "integer":
+        return forms.IntegerField(
+            min_value=spec.get("minimum"), max_value=spec.get("maximum"), **common
+        )
+    if kind == "number":
+        return forms.FloatField(
+            min_value=spec.get("minimum"), max_value=spec.get("maximum"), **common
+        )
+    if spec.get("format") == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if spec.get("format") == "email":
+        return forms.EmailField(**common)
+    text_widget = forms.Textarea(attrs={"rows": 3}) if widget == "textarea" else None
+    return forms.CharField(max_length=spec.get("maxLength"), widget=text_widget, **common)
+
+
+class EForm(forms.Form):
+    """A Django form built from a version's schema; the schema stays the authority."""
+
+    def __init__(self, schema: dict, ui: dict, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schema = schema
+        required = set(schema.get("required", []))
+        for name, spec, hints in ordered_fields(schema, ui):
+            self.fields[name] = _field_for(name, spec, hints, name in required)
+
+    def as_json(self) -> dict[str, Any]:
+        """Cleaned values as JSON (dates as ISO strings; empty optional values left out)."""
+        data = {}
+        for name, value in self.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            data[name] = value.isoformat() if isinstance(value, datetime.date) else value
+        return data
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            for field, messages in validate_data(self.schema, self.as_json()).items():
+                for message in messages:
+                    self.add_error(None if field == "__all__" else field, message)
+        return cleaned
+
+
+def schema_from_fields(fields: list[dict]) -> tuple[dict, dict]:
+    """Builds (schema, layout) from the short field list used in data files."""
+    properties, ui, required = {}, {}, []
+    for order, field in enumerate(fields, start=1):
+        kind = field.get("type", "string")
+        spec: dict[str, Any] = {"title": field["label"]}
+        if kind == "date":
+            spec.update(type="string", format="date")
+        elif kind == "text":
+            spec.update(type="string", maxLength=2000)
+            ui.setdefault(field["name"], {})["widget"] = "textarea"
+        elif kind == "enum":
+            spec.update(type="string", enum=list(field["choices"]))
+        elif kind in {"integer", "number", "boolean"}:
+            spec["type"] = kind
+            if kind != "boolean":
+                spec["minimum"] = field.get("minimum", 0)
+        else:
+            spec.update(type="string", maxLength=field.get("max_length", 200))
+        properties[field["name"]] = spec
+        ui.setdefault(field["name"], {})["order"] = order
+        if field.get("help"):
+            ui[field["name"]]["help"] = field["help"]
+        if field.get("required"):
+            required.append(field["name"])
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+    return schema, ui

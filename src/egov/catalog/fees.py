@@ -1,0 +1,118 @@
+"""Fee rules: a fixed amount, or a small rule on the e-form's values, always in integer VND.
+
+Rule shapes (JSON):
+
+- ``{"type": "per_unit", "field": "so_ban", "amount": 2000}``: amount × the field's value;
+- ``{"type": "tiered", "field": "so_trang", "tiers": [{"up_to": 2, "amount": 2000},
+  {"up_to": null, "amount": 1000}], "max": 200000}``: each unit priced by its tier, capped;
+- ``{"type": "cases", "field": "hinh_thuc", "cases": [{"equals": "x", "amount": 50000}],
+  "default": 100000}``: the first matching case.
+
+``per_unit`` and ``tiered`` may add ``"copies_field": "so_ban"``: the amount (capped by ``max``)
+is for one copy and is multiplied by that field's value.
+
+An exemption rule ``{"field": "doi_tuong", "in": ["ho_ngheo", "nguoi_co_cong"]}`` (or
+``"equals"``) makes the fee 0 when it matches.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+RULE_TYPES = {"per_unit", "tiered", "cases"}
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    name: str
+    kind: str
+    amount: int
+    exempt: bool
+
+
+def _number(data: dict, field: str) -> int:
+    value = data.get(field) or 0
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _matches(condition: dict, data: dict) -> bool:
+    value = data.get(condition["field"])
+    if "equals" in condition:
+        return value == condition["equals"]
+    return value in condition.get("in", [])
+
+
+def amount_for(rule: dict | None, fixed: int, data: dict[str, Any]) -> int:
+    if not rule:
+        return fixed
+    kind = rule["type"]
+    copies = _number(data, rule["copies_field"]) if rule.get("copies_field") else 1
+    if kind == "per_unit":
+        return rule["amount"] * _number(data, rule["field"]) * copies
+    if kind == "tiered":
+        units, total, counted = _number(data, rule["field"]), 0, 0
+        for tier in rule["tiers"]:
+            limit = tier["up_to"] if tier["up_to"] is not None else units
+            in_tier = max(min(units, limit) - counted, 0)
+            total += in_tier * tier["amount"]
+            counted += in_tier
+        return (min(total, rule["max"]) if rule.get("max") else total) * copies
+    for case in rule["cases"]:
+        if data.get(rule["field"]) == case["equals"]:
+            return case["amount"]
+    return rule.get("default", fixed)
+
+
+def compute(fees, data: dict[str, Any]) -> list[FeeLine]:
+    lines = []
+    for fee in fees:
+        exempt = bool(fee.exemption_rule) and _matches(fee.exemption_rule, data)
+        amount = 0 if exempt else amount_for(fee.rule, fee.amount, data)
+        lines.append(FeeLine(fee.name, fee.kind, int(amount), exempt))
+    return lines
+
+
+def validate_rule(rule: dict | None, exemption: dict | None, schema: dict) -> None:
+    """Raises ValidationError when a rule is malformed or names a field the form lacks."""
+    properties = schema.get("properties", {})
+    problems = []
+
+    def need_field(name, numeric=False):
+        spec = properties.get(name)
+        if spec is None:
+            problems.append(
+                _("The rule names “%(field)s”, which is not on the e-form.") % {"field": name}
+            )
+        elif numeric and spec.get("type") not in {"integer", "number"}:
+            problems.append(_("The rule needs “%(field)s” to be a number field.") % {"field": name})
+
+    if rule:
+        kind = rule.get("type")
+        if kind not in RULE_TYPES:
+            problems.append(_("Unknown rule type; use per_unit, tiered or cases."))
+        elif kind == "per_unit":
+            need_field(rule.get("field", ""), numeric=True)
+            if not isinstance(rule.get("amount"), int) or rule["amount"] < 0:
+                problems.append(_("The amount must be a whole number of đồng."))
+        elif kind == "tiered":
+            need_field(rule.get("field", ""), numeric=True)
+            tiers = rule.get("tiers") or []
+            if not tiers or any(not isinstance(t.get("amount"), int) for t in tiers):
+                problems.append(_("Each tier needs an amount in whole đồng."))
+        else:
+            need_field(rule.get("field", ""))
+            if not rule.get("cases"):
+                problems.append(_("A rule of cases needs at least one case."))
+        if kind in {"per_unit", "tiered"} and rule.get("copies_field"):
+            need_field(rule["copies_field"], numeric=True)
+    if exemption:
+        need_field(exemption.get("field", ""))
+        if "equals" not in exemption and "in" not in exemption:
+            problems.append(_("An exemption needs “equals” or “in”."))
+    if problems:
+        raise ValidationError(problems)

@@ -1,0 +1,189 @@
+"""Operations on the catalogue: the only code that creates, edits and publishes procedures."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.catalog import eforms, fees, search, workflow
+from egov.catalog.models import Procedure, ProcedureVersion
+from egov.core import audit
+from egov.core.text import normalize_search_text
+
+VERSION_AUDIT_FIELDS = [
+    "number",
+    "status",
+    "effective_from",
+    "name",
+    "field_id",
+    "level",
+    "deciding_agency_id",
+    "online_mode",
+    "legacy_service_level",
+    "time_limit",
+    "time_unit",
+]
+
+
+def _record(actor, action: str, version: ProcedureVersion, before=None) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=version.procedure,
+        object_repr=f"{version.procedure.code} v{version.number}: {version.name}"[:300],
+        agency_id=version.procedure.owner_agency_id,
+        before=before,
+        after=audit.snapshot(version, VERSION_AUDIT_FIELDS),
+    )
+
+
+def index(version: ProcedureVersion) -> None:
+    version.name_search = normalize_search_text(version.name)
+    version.search_text = search.search_text_for(version)
+
+
+@transaction.atomic
+def create_procedure(*, actor, code: str, owner_agency, **version_fields) -> ProcedureVersion:
+    """A new procedure with its first draft version."""
+    procedure = Procedure(code=code.strip(), owner_agency=owner_agency)
+    procedure.full_clean()
+    procedure.save()
+    receiving = version_fields.pop("receiving_agencies", [])
+    version = ProcedureVersion(
+        procedure=procedure, number=1, created_by=_user(actor), **version_fields
+    )
+    index(version)
+    version.full_clean(exclude=["name_search", "search_text"])
+    version.save()
+    version.receiving_agencies.set(receiving)
+    _record(actor, "catalog.procedure_created", version)
+    return version
+
+
+@transaction.atomic
+def update_draft(version: ProcedureVersion, *, actor, **changes) -> ProcedureVersion:
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_draft:
+        raise ValidationError(_("A published version cannot be changed; start a new draft."))
+    before = audit.snapshot(version, VERSION_AUDIT_FIELDS)
+    receiving = changes.pop("receiving_agencies", None)
+    for name, value in changes.items():
+        setattr(version, name, value)
+    index(version)
+    version.full_clean(exclude=["name_search", "search_text"])
+    version.save()
+    if receiving is not None:
+        version.receiving_agencies.set(receiving)
+    _record(actor, "catalog.draft_changed", version, before)
+    return version
+
+
+@transaction.atomic
+def start_draft(procedure: Procedure, *, actor) -> ProcedureVersion:
+    """A new draft copied from the latest version, with everything that hangs from it.
+
+    If a draft already exists it is returned: there is one line of editing per procedure.
+    """
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    existing = procedure.versions.filter(status=ProcedureVersion.Status.DRAFT).first()
+    if existing:
+        return existing
+    source = procedure.versions.order_by("-number").first()
+    draft = copy_version(source, number=source.number + 1)
+    draft.created_by = _user(actor)
+    draft.save(update_fields=["created_by"])
+    _record(actor, "catalog.draft_started", draft)
+    return draft
+
+
+def copy_version(source: ProcedureVersion, *, number: int) -> ProcedureVersion:
+    requirements = list(source.requirements.all())
+    fee_rows = list(source.fees.all())
+    steps = list(source.workflow_steps.all())
+    transitions = list(source.workflow_transitions.all())
+    receiving = list(source.receiving_agencies.all())
+    draft = ProcedureVersion.objects.get(pk=source.pk)
+    draft.pk = None
+    draft.number = number
+    draft.status = ProcedureVersion.Status.DRAFT
+    draft.effective_from = None
+    draft.published_at = None
+    draft.change_note = ""
+    draft.save()
+    draft.receiving_agencies.set(receiving)
+    for row in requirements + fee_rows:
+        row.pk = None
+        row.version = draft
+        row.save()
+    step_map = {}
+    for step in steps:
+        old = step.pk
+        step.pk = None
+        step.version = draft
+        step.save()
+        step_map[old] = step
+    for transition in transitions:
+        transition.pk = None
+        transition.version = draft
+        transition.source = step_map[transition.source_id]
+        transition.target = step_map.get(transition.target_id)
+        transition.save()
+    return draft
+
+
+def publication_problems(version: ProcedureVersion) -> list[str]:
+    found = []
+    try:
+        eforms.validate_schema(version.form_schema, version.form_ui)
+    except ValidationError as exc:
+        found.extend(exc.messages)
+    for fee in version.fees.all():
+        try:
+            fees.validate_rule(fee.rule, fee.exemption_rule, version.form_schema)
+        except ValidationError as exc:
+            found.extend(f"{fee.name}: {message}" for message in exc.messages)
+    found.extend(workflow.problems(version))
+    if not version.requirements.exists():
+        found.append(_("List at least one document the citizen provides."))
+    return found
+
+
+@transaction.atomic
+def publish(
+    version: ProcedureVersion, *, actor, effective_from: datetime.date, change_note: str = ""
+) -> ProcedureVersion:
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_draft:
+        raise ValidationError(_("This version is already published."))
+    problems = publication_problems(version)
+    if problems:
+        raise ValidationError(problems)
+    latest = (
+        version.procedure.versions.filter(status=ProcedureVersion.Status.PUBLISHED)
+        .order_by("-effective_from")
+        .first()
+    )
+    if latest and latest.effective_from and effective_from < latest.effective_from:
+        raise ValidationError(
+            _("The effective date cannot be before that of version %(n)s (%(day)s).")
+            % {"n": latest.number, "day": latest.effective_from.isoformat()}
+        )
+    before = audit.snapshot(version, VERSION_AUDIT_FIELDS)
+    version.status = ProcedureVersion.Status.PUBLISHED
+    version.effective_from = effective_from
+    version.published_at = timezone.now()
+    version.change_note = change_note or version.change_note
+    version.save(update_fields=["status", "effective_from", "published_at", "change_note"])
+    _record(actor, "catalog.version_published", version, before)
+    return version
+
+
+def version_for(procedure: Procedure, day: datetime.date | None = None) -> ProcedureVersion | None:
+    """The version a dossier filed on ``day`` is governed by."""
+    return search.current_versions(day).filter(procedure=procedure).first()
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None

@@ -1,0 +1,172 @@
+"""The one-stop case (hồ sơ): from the citizen's draft to the returned result.
+
+Every dossier-side table carries the province code so that a multi-province installation can
+distribute them on it (docs/architecture.md).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from egov.catalog.models import DocumentRequirement, Procedure, ProcedureVersion
+from egov.organizations.models import Agency
+
+
+def _province() -> str:
+    return settings.EGOV_PROVINCE_CODE
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    DESK = "desk", _("At the desk")
+    POST = "post", _("By post")
+
+
+class Dossier(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted, waiting to be received")
+        RECEIVED = "received", _("Received")
+        IN_PROGRESS = "in_progress", _("Being processed")
+        SUPPLEMENT_REQUESTED = "supplement", _("Supplement requested")
+        PAUSED = "paused", _("Paused")
+        RESULT_READY = "result_ready", _("Result ready")
+        RETURNED = "returned", _("Result returned")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    province_code = models.CharField(max_length=3, default=_province, db_index=True)
+    code = models.CharField(_("dossier code"), max_length=40, unique=True, null=True, blank=True)
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers")
+    procedure_version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.PROTECT, related_name="dossiers"
+    )
+    receiving_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("receiving agency"),
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    form_data = models.JSONField(_("form answers"), default=dict, blank=True)
+    result_delivery = models.CharField(
+        _("how to receive the result"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.ONLINE,
+    )
+    delivery_address = models.CharField(
+        _("postal address for the result"), max_length=500, blank=True
+    )
+    idempotency_key = models.CharField(max_length=100, blank=True, default="")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("appointment (ngày hẹn trả)"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: a change made from a stale page is refused, not silently lost.
+    revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="dossier_idempotency_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["receiving_agency", "status"]),
+            models.Index(fields=["applicant", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or str(self.public_id)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class DailySequence(models.Model):
+    """The last number given by an agency on a day: codes restart daily, without gaps."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="sequence_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day} {self.last}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"dossiers/{instance.dossier.public_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        SUBMISSION = "submission", _("Submitted document")
+        SUPPLEMENT = "supplement", _("Supplement")
+        RESULT = "result", _("Result")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    province_code = models.CharField(max_length=3, default=_province)
+    requirement = models.ForeignKey(
+        DocumentRequirement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SUBMISSION)
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=255)
+    extension = models.CharField(max_length=10)
+    mime = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["requirement__position", "uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DossierEvent(models.Model):
+    """The history the citizen and the public tracking page see (no personal data)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    province_code = models.CharField(max_length=3, default=_province)
+    at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=15, choices=Dossier.Status.choices)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("dossier event")
+        verbose_name_plural = _("dossier events")
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.status}"

@@ -1,0 +1,285 @@
+"""Operations on dossiers: the only code that changes them. Each runs in one transaction and
+writes the audit trail and, where the citizen should see it, the dossier's history."""
+
+import datetime
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.catalog import eforms
+from egov.catalog.models import Level, ProcedureVersion, TimeUnit
+from egov.catalog.search import current_versions
+from egov.core import audit, calendar, uploads
+from egov.dossiers.models import Attachment, Channel, DailySequence, Dossier, DossierEvent
+from egov.organizations.models import AdministrativeUnit, Agency
+
+DOSSIER_AUDIT_FIELDS = ["code", "status", "receiving_agency_id", "result_delivery", "due_at"]
+
+
+class StaleDossier(Exception):
+    """The dossier changed since the page was loaded."""
+
+
+def receiving_agency_for(version: ProcedureVersion, commune: AdministrativeUnit | None = None):
+    """Where a dossier for ``version`` is received: the commune's People's Committee for
+    commune-level procedures, otherwise the first receiving (or the deciding) agency."""
+    if version.level == Level.COMMUNE and version.deciding_agency_id is None:
+        if commune is None:
+            return None
+        return (
+            Agency.objects.as_of(timezone.localdate())
+            .filter(unit=commune, kind=Agency.Kind.PEOPLES_COMMITTEE)
+            .first()
+        )
+    return version.receiving_agencies.order_by("code").first() or version.deciding_agency
+
+
+def _record(actor, action, dossier, before=None):
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=dossier,
+        object_repr=str(dossier),
+        agency_id=dossier.receiving_agency_id,
+        before=before,
+        after=audit.snapshot(dossier, DOSSIER_AUDIT_FIELDS),
+    )
+
+
+def _event(dossier, note=""):
+    DossierEvent.objects.create(
+        dossier=dossier, province_code=dossier.province_code, status=dossier.status, note=note
+    )
+
+
+@transaction.atomic
+def start(*, applicant, version: ProcedureVersion, agency: Agency, idempotency_key: str = ""):
+    """A draft dossier; the same idempotency key returns the same draft."""
+    if idempotency_key:
+        existing = Dossier.objects.filter(
+            applicant=applicant, idempotency_key=idempotency_key
+        ).first()
+        if existing:
+            return existing
+    dossier = Dossier(
+        procedure=version.procedure,
+        procedure_version=version,
+        receiving_agency=agency,
+        applicant=applicant,
+        idempotency_key=idempotency_key,
+    )
+    try:
+        with transaction.atomic():
+            dossier.save()
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer with its dossier.
+        return Dossier.objects.get(applicant=applicant, idempotency_key=idempotency_key)
+    _record(applicant, "dossiers.draft_started", dossier)
+    return dossier
+
+
+def _editable(dossier: Dossier, applicant) -> Dossier:
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk, applicant=applicant)
+    if not locked.is_draft:
+        raise ValidationError(_("This dossier was already submitted and cannot be changed."))
+    return locked
+
+
+def _has_control_characters(value) -> bool:
+    if isinstance(value, str):
+        return any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value)
+    if isinstance(value, dict):
+        return any(
+            _has_control_characters(k) or _has_control_characters(v) for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return any(_has_control_characters(v) for v in value)
+    return False
+
+
+@transaction.atomic
+def save_answers(dossier: Dossier, *, applicant, answers: dict) -> dict[str, list[str]]:
+    """Stores the e-form answers; returns the field errors (saved anyway, as a draft)."""
+    dossier = _editable(dossier, applicant)
+    if _has_control_characters(answers):
+        raise ValidationError(
+            _("The answers contain invisible control characters; type them again.")
+        )
+    dossier.form_data = answers
+    dossier.revision += 1
+    dossier.save(update_fields=["form_data", "revision", "updated_at"])
+    return eforms.validate_data(dossier.procedure_version.form_schema, answers)
+
+
+@transaction.atomic
+def attach(dossier: Dossier, *, applicant, requirement_id: int, name: str, data: bytes):
+    """Checks the file (size, real type, malware) before anything is stored."""
+    dossier = _editable(dossier, applicant)
+    requirement = dossier.procedure_version.requirements.filter(pk=requirement_id).first()
+    if requirement is None:
+        raise ValidationError(_("This document is not part of the procedure."))
+    checked = uploads.check(data, accepted=requirement.accepted_types or ["pdf", "jpg", "png"])
+    attachment = Attachment(
+        dossier=dossier,
+        province_code=dossier.province_code,
+        requirement=requirement,
+        original_name=name[:255],
+        extension=checked.extension,
+        mime=checked.mime,
+        size=checked.size,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    attachment.file.save(f"file.{checked.extension}", ContentFile(data), save=False)
+    try:
+        attachment.save()
+        audit.record(
+            actor=applicant,
+            action="dossiers.attachment_added",
+            obj=dossier,
+            agency_id=dossier.receiving_agency_id,
+            after={
+                "requirement": requirement.pk,
+                "sha256": attachment.sha256,
+                "size": attachment.size,
+                "type": attachment.extension,
+            },
+        )
+    except Exception:
+        attachment.file.delete(save=False)  # nothing of a failed upload stays behind
+        raise
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(attachment: Attachment, *, applicant) -> None:
+    dossier = _editable(attachment.dossier, applicant)
+    stored = attachment.file.name
+    audit.record(
+        actor=applicant,
+        action="dossiers.attachment_removed",
+        obj=dossier,
+        agency_id=dossier.receiving_agency_id,
+        before={"sha256": attachment.sha256},
+    )
+    attachment.delete()
+    transaction.on_commit(lambda: attachment.file.storage.delete(stored))
+
+
+@transaction.atomic
+def set_delivery(dossier: Dossier, *, applicant, result_delivery: str, address: str = ""):
+    dossier = _editable(dossier, applicant)
+    if result_delivery not in Channel.values:
+        raise ValidationError(_("Choose how to receive the result."))
+    if result_delivery == Channel.POST and not address.strip():
+        raise ValidationError(_("Give the postal address where the result should be sent."))
+    dossier.result_delivery = result_delivery
+    dossier.delivery_address = address.strip() if result_delivery == Channel.POST else ""
+    dossier.save(update_fields=["result_delivery", "delivery_address", "updated_at"])
+    return dossier
+
+
+def missing_items(dossier: Dossier) -> list[str]:
+    """What still stops the dossier from being submitted, in words the citizen acts on."""
+    problems = []
+    errors = eforms.validate_data(dossier.procedure_version.form_schema, dossier.form_data)
+    if errors:
+        problems.append(_("Complete the declaration form: some answers are missing or wrong."))
+    attached = set(dossier.attachments.values_list("requirement_id", flat=True))
+    for requirement in dossier.procedure_version.requirements.filter(mandatory=True):
+        if requirement.registry or (requirement.originals == 0 and requirement.copies == 0):
+            continue  # the agency takes it from the shared registry
+        if requirement.pk not in attached:
+            problems.append(_("Attach “%(name)s”.") % {"name": requirement.name})
+    if dossier.result_delivery == Channel.POST and not dossier.delivery_address:
+        problems.append(_("Give the postal address where the result should be sent."))
+    return problems
+
+
+def next_code(agency: Agency, day: datetime.date) -> str:
+    """AGENCYCODE-YYMMDD-NNNN, numbered per agency and day without gaps.
+
+    Runs inside the submission's transaction: the row lock serialises concurrent submissions
+    to one agency, and a rolled-back submission rolls its number back too.
+    """
+    sequence, _created = DailySequence.objects.select_for_update().get_or_create(
+        agency=agency, day=day
+    )
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{agency.code}-{day:%y%m%d}-{sequence.last:04d}"
+
+
+def due_at(version: ProcedureVersion, received: datetime.datetime) -> datetime.datetime:
+    if version.time_unit == TimeUnit.WORKING_HOURS:
+        return calendar.add_working_time(received, hours=version.time_limit)
+    return calendar.add_working_time(received, days=version.time_limit)
+
+
+@transaction.atomic
+def submit(dossier: Dossier, *, applicant) -> Dossier:
+    """Submits a complete draft; submitting again (a double click) changes nothing."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk, applicant=applicant)
+    if not dossier.is_draft:
+        return dossier
+    problems = missing_items(dossier)
+    if problems:
+        raise ValidationError(problems)
+    if not current_versions().filter(pk=dossier.procedure_version_id).exists():
+        # The procedure changed since the draft began: the dossier follows today's version.
+        newer = current_versions().filter(procedure=dossier.procedure).first()
+        if newer is None:
+            raise ValidationError(_("This procedure is no longer offered online."))
+        dossier.procedure_version = newer
+    now = timezone.now()
+    dossier.code = next_code(dossier.receiving_agency, timezone.localdate(now))
+    dossier.status = Dossier.Status.SUBMITTED
+    dossier.submitted_at = now
+    dossier.due_at = due_at(dossier.procedure_version, now)
+    dossier.revision += 1
+    dossier.save()
+    _event(dossier)
+    _record(applicant, "dossiers.submitted", dossier)
+    return dossier
+
+
+WITHDRAWABLE = {
+    Dossier.Status.SUBMITTED,
+    Dossier.Status.RECEIVED,
+    Dossier.Status.IN_PROGRESS,
+    Dossier.Status.SUPPLEMENT_REQUESTED,
+    Dossier.Status.PAUSED,
+}
+
+
+@transaction.atomic
+def withdraw(dossier: Dossier, *, applicant, reason: str) -> Dossier:
+    """The citizen takes the dossier back before a result is issued (rút hồ sơ)."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk, applicant=applicant)
+    if dossier.status == Dossier.Status.WITHDRAWN:
+        return dossier
+    if dossier.status not in WITHDRAWABLE:
+        raise ValidationError(
+            _(
+                "This dossier can no longer be withdrawn: its result was "
+                "already issued or it was closed."
+            )
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why you withdraw the dossier."))
+    before = audit.snapshot(dossier, DOSSIER_AUDIT_FIELDS)
+    dossier.status = Dossier.Status.WITHDRAWN
+    dossier.revision += 1
+    dossier.save(update_fields=["status", "revision", "updated_at"])
+    _event(dossier, reason[:500])
+    _record(applicant, "dossiers.withdrawn", dossier, before)
+    return dossier
+
+
+def visible_to(applicant):
+    """A citizen's own dossiers, and nobody else's."""
+    return Dossier.objects.filter(applicant=applicant)

@@ -1,0 +1,71 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from egov.dossiers.models import Channel
+from egov.organizations.models import AdministrativeUnit
+
+
+class CommuneForm(forms.Form):
+    commune = forms.ModelChoiceField(
+        label=_("Commune or ward where you apply"),
+        queryset=AdministrativeUnit.objects.none(),
+        to_field_name="code",
+        empty_label=_("Choose…"),
+        error_messages={"required": _("Choose the commune or ward where you apply.")},
+    )
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, province_code: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        province = AdministrativeUnit.objects.as_of(today).filter(code=province_code).first()
+        self.fields["commune"].queryset = (
+            AdministrativeUnit.objects.as_of(today).filter(parent=province).order_by("name")
+        )
+
+
+class AttachmentForm(forms.Form):
+    requirement = forms.IntegerField(widget=forms.HiddenInput)
+    file = forms.FileField(
+        label=_("File"),
+        error_messages={"required": _("Choose a file to attach.")},
+    )
+
+
+class DeliveryForm(forms.Form):
+    result_delivery = forms.ChoiceField(
+        label=_("How do you want to receive the result?"),
+        choices=Channel.choices,
+        widget=forms.RadioSelect,
+    )
+    address = forms.CharField(
+        label=_("Postal address (if by post)"), required=False, max_length=500
+    )
+
+
+class TrackingForm(forms.Form):
+    ma = forms.RegexField(
+        label=_("Dossier code"),
+        regex=r"^\s*\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2}-\d{6}-\d{4,6}\s*$",
+        max_length=40,
+        error_messages={
+            "invalid": _(
+                "The code has the form 000.00.30.H13-261207-0001, as printed on your receipt."
+            )
+        },
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What the key is for"),
+        max_length=100,
+        error_messages={"required": _("Name the key, e.g. “Kế toán app”.")},
+    )
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        initial=90,
+        choices=[(30, _("30 days")), (90, _("90 days")), (365, _("one year"))],
+    )

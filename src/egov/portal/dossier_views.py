@@ -1,0 +1,256 @@
+"""The citizen's pages for a dossier: start, declare, attach, choose delivery, review, submit,
+follow. Every page fetches the dossier among the signed-in citizen's own (others: 404)."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from egov.catalog import eforms, fees
+from egov.core.uploads import UploadRejected
+from egov.dossiers import services, tracking
+from egov.portal.catalog_views import _current
+from egov.portal.dossier_forms import AttachmentForm, CommuneForm, DeliveryForm, TrackingForm
+
+# Profile data that pre-fills the e-form, by the field names the catalogue uses.
+PREFILL = {
+    "ho_ten": "full_name",
+    "ho_ten_nguoi_yeu_cau": "full_name",
+    "ho_va_ten": "full_name",
+    "so_dinh_danh": "citizen_id",
+    "so_cccd": "citizen_id",
+    "so_dinh_danh_ca_nhan": "citizen_id",
+    "email": "email",
+    "so_dien_thoai": "phone",
+}
+
+
+def _mine(request, public_id):
+    if request.user.kind != "citizen":
+        raise Http404
+    return get_object_or_404(
+        services.visible_to(request.user).select_related("procedure_version", "receiving_agency"),
+        public_id=public_id,
+    )
+
+
+@login_required
+def start(request, code: str):
+    """Begin a dossier. The hidden token makes a double click land on the same draft."""
+    version = _current(code)
+    if version.online_mode == "none":
+        raise Http404
+    needs_commune = services.receiving_agency_for(version) is None
+    form = CommuneForm(
+        request.POST or None,
+        province_code=settings.EGOV_PROVINCE_CODE,
+        initial={"token": uuid.uuid4().hex},
+    )
+    if request.method == "POST" and (form.is_valid() or not needs_commune):
+        commune = form.cleaned_data.get("commune") if needs_commune else None
+        agency = services.receiving_agency_for(version, commune)
+        if agency is None:
+            form.add_error(
+                "commune",
+                _(
+                    "This commune has no one-stop desk in the system yet; "
+                    "choose another or apply at the desk."
+                ),
+            )
+        else:
+            dossier = services.start(
+                applicant=request.user,
+                version=version,
+                agency=agency,
+                idempotency_key=f"page-{request.POST.get('token', '')}",
+            )
+            return redirect("portal:dossier_form", public_id=dossier.public_id)
+    return render(
+        request,
+        "portal/dossier_start.html",
+        {"version": version, "form": form, "needs_commune": needs_commune},
+    )
+
+
+@login_required
+def declare(request, public_id):
+    dossier = _mine(request, public_id)
+    version = dossier.procedure_version
+    initial = dict(dossier.form_data)
+    for field, attribute in PREFILL.items():
+        if field in version.form_schema.get("properties", {}) and field not in initial:
+            initial[field] = getattr(request.user, attribute, "") or ""
+    form = eforms.EForm(version.form_schema, version.form_ui, request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not dossier.is_draft:
+            return redirect("portal:dossier", public_id=dossier.public_id)
+        if form.is_valid():
+            services.save_answers(dossier, applicant=request.user, answers=form.as_json())
+            return redirect("portal:dossier_documents", public_id=dossier.public_id)
+    return render(
+        request, "portal/dossier_form.html", {"dossier": dossier, "form": form, "step": 1}
+    )
+
+
+@login_required
+def documents(request, public_id):
+    dossier = _mine(request, public_id)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.attach(
+                dossier,
+                applicant=request.user,
+                requirement_id=form.cleaned_data["requirement"],
+                name=upload.name,
+                data=upload.read(),
+            )
+        except (UploadRejected, ValidationError) as exc:
+            messages.error(
+                request,
+                _("“%(name)s” was not attached: %(reason)s")
+                % {"name": upload.name, "reason": " ".join(getattr(exc, "messages", [str(exc)]))},
+            )
+        else:
+            messages.success(request, _("“%(name)s” is attached.") % {"name": upload.name})
+        return redirect("portal:dossier_documents", public_id=dossier.public_id)
+    attached = {}
+    for attachment in dossier.attachments.all():
+        attached.setdefault(attachment.requirement_id, []).append(attachment)
+    rows = [(r, attached.get(r.pk, [])) for r in dossier.procedure_version.requirements.all()]
+    return render(
+        request,
+        "portal/dossier_documents.html",
+        {
+            "dossier": dossier,
+            "rows": rows,
+            "step": 2,
+            "max_mb": settings.EGOV_UPLOAD_MAX_BYTES // 1_048_576,
+        },
+    )
+
+
+@login_required
+@require_POST
+def remove_document(request, public_id, attachment_id: int):
+    dossier = _mine(request, public_id)
+    attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
+    try:
+        services.remove_attachment(attachment, applicant=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("portal:dossier_documents", public_id=dossier.public_id)
+
+
+@login_required
+def delivery(request, public_id):
+    dossier = _mine(request, public_id)
+    form = DeliveryForm(
+        request.POST or None,
+        initial={"result_delivery": dossier.result_delivery, "address": dossier.delivery_address},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_delivery(
+                dossier,
+                applicant=request.user,
+                result_delivery=form.cleaned_data["result_delivery"],
+                address=form.cleaned_data["address"],
+            )
+        except ValidationError as exc:
+            form.add_error("address", exc.messages[0])
+        else:
+            return redirect("portal:dossier_review", public_id=dossier.public_id)
+    return render(
+        request, "portal/dossier_delivery.html", {"dossier": dossier, "form": form, "step": 3}
+    )
+
+
+@login_required
+def review(request, public_id):
+    dossier = _mine(request, public_id)
+    if request.method == "POST":
+        try:
+            dossier = services.submit(dossier, applicant=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Your dossier was submitted. Its code is %(code)s.") % {"code": dossier.code},
+            )
+            return redirect("portal:dossier", public_id=dossier.public_id)
+    version = dossier.procedure_version
+    fee_lines = fees.compute(version.fees.all(), dossier.form_data)
+    return render(
+        request,
+        "portal/dossier_review.html",
+        {
+            "dossier": dossier,
+            "step": 4,
+            "problems": services.missing_items(dossier),
+            "answers": [
+                (f.label, dossier.form_data.get(name))
+                for name, f in eforms.EForm(version.form_schema, version.form_ui).fields.items()
+            ],
+            "fee_lines": fee_lines,
+            "total": sum(line.amount for line in fee_lines),
+        },
+    )
+
+
+@login_required
+def detail(request, public_id):
+    dossier = _mine(request, public_id)
+    return render(
+        request,
+        "portal/dossier_detail.html",
+        {
+            "dossier": dossier,
+            "events": dossier.events.all(),
+            "can_withdraw": dossier.status in services.WITHDRAWABLE,
+            "attachments": dossier.attachments.select_related("requirement"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, public_id):
+    dossier = _mine(request, public_id)
+    try:
+        services.withdraw(dossier, applicant=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The dossier was withdrawn."))
+    return redirect("portal:dossier", public_id=dossier.public_id)
+
+
+@login_required
+def my_dossiers(request):
+    if request.user.kind != "citizen":
+        raise Http404
+    dossiers = services.visible_to(request.user).select_related("procedure_version")[:200]
+    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers})
+
+
+@ratelimit(key="ip", rate="30/m", block=True)
+def track(request):
+    """Public tracking by code: status, current step and appointment; no personal data."""
+    form = TrackingForm(request.GET or None)
+    found = None
+    if form.is_valid():
+        found = tracking.lookup(form.cleaned_data["ma"].strip().upper())
+        if found is None:
+            form.add_error("ma", _("No dossier has this code. Check it against your receipt."))
+    return render(request, "portal/track.html", {"form": form, "found": found})

@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from egov.signatures.models import SignedDocument, SigningCertificate
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Certificates and signed documents change only through the services (audited)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SigningCertificate)
+class SigningCertificateAdmin(ReadOnlyAdmin):
+    list_display = ["label", "holder", "agency", "user", "not_after", "key_storage", "status"]
+    list_filter = ["holder", "key_storage", "status"]
+    search_fields = ["label", "common_name", "serial_number", "fingerprint"]
+    exclude = ["certificate_der", "encrypted_key", "encrypted_pin", "seal_image"]
+
+
+@admin.register(SignedDocument)
+class SignedDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["code", "reference_type", "reference_id", "agency", "level", "signed_at"]
+    list_filter = ["level", "reference_type"]
+    search_fields = ["code", "sha256", "reference_id", "title"]

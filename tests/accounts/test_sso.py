@@ -1,0 +1,125 @@
+"""Single sign-on against a real OpenID Connect provider (oidc-provider-mock, built on Authlib)
+started on this machine: discovery, authorization code flow, signed ID token, nonce."""
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import requests
+
+from egov.accounts.models import ExternalIdentity, User
+from egov.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+CLAIMS = {
+    "sub": "vneid-0001",
+    "name": "Trần Văn Bình",
+    "email": "binh@example.vn",
+    "email_verified": True,
+    "phone_number": "0912345678",
+    "birthdate": "1990-05-17",
+    "citizen_id": "092090012345",
+    "address_text": "12 Hòa Bình, phường Ninh Kiều",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def provider():
+    port = _free_port()
+    binary = shutil.which("oidc-provider-mock") or str(
+        Path(sys.executable).parent / "oidc-provider-mock"
+    )
+    process = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--require-nonce",
+            "true",
+            "--user-claims",
+            json.dumps(CLAIMS),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(f"{base}/.well-known/openid-configuration", timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def sso_settings(settings, provider):
+    settings.EGOV_OIDC_ENABLED = True
+    settings.EGOV_OIDC_DISCOVERY_URL = f"{provider}/.well-known/openid-configuration"
+    settings.EGOV_OIDC_CLIENT_ID = "egov-test"
+    settings.EGOV_OIDC_CLIENT_SECRET = "egov-test-secret"
+    return settings
+
+
+def _sign_in(client, subject="vneid-0001"):
+    start = client.get("/accounts/sso/login/")
+    assert start.status_code == 302
+    authorize = start["Location"]
+    assert "nonce=" in authorize and "state=" in authorize
+    answer = requests.post(authorize, data={"sub": subject}, allow_redirects=False, timeout=5)
+    callback = urlparse(answer.headers["Location"])
+    return client.get(f"{callback.path}?{callback.query}")
+
+
+def test_first_sign_in_creates_the_citizen_from_the_claims(client, sso_settings):
+    response = _sign_in(client)
+    assert response["Location"] == "/"
+    user = User.objects.get(external_identities__subject="vneid-0001")
+    assert (user.kind, user.full_name, user.email, user.citizen_id) == (
+        "citizen",
+        "Trần Văn Bình",
+        "binh@example.vn",
+        "092090012345",
+    )
+    assert user.date_of_birth.isoformat() == "1990-05-17" and user.email_verified_at
+    assert user.address.startswith("12 Hòa Bình")
+    assert not user.has_usable_password()
+    assert client.get("/ho-so/").status_code == 200  # signed in
+    assert AuditEvent.objects.filter(action="accounts.sso_sign_in").count() == 1
+
+
+def test_the_same_person_gets_the_same_account(client, sso_settings):
+    _sign_in(client)
+    client.post("/accounts/logout/")
+    _sign_in(client)
+    assert ExternalIdentity.objects.count() == 1 and User.objects.count() == 1
+
+
+def test_a_forged_callback_signs_nobody_in(client, sso_settings):
+    client.get("/accounts/sso/login/")
+    response = client.get("/accounts/sso/callback/?code=forged&state=forged", follow=True)
+    assert "không thành công" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_sso_is_off_unless_configured(client):
+    assert client.get("/accounts/sso/login/").status_code == 404
+    assert "sso" not in client.get("/accounts/login/").content.decode()
+
+
+def test_the_login_page_offers_it(client, sso_settings):
+    assert "/accounts/sso/login/" in client.get("/accounts/login/").content.decode()

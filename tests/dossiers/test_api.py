@@ -1,0 +1,112 @@
+import pytest
+
+from egov.accounts import tokens
+from egov.dossiers.models import Dossier
+from tests.conftest import EICAR
+from tests.dossiers.conftest import PDF
+
+pytestmark = pytest.mark.django_db
+
+BODY = {
+    "procedure_code": "2.000488",
+    "answers": {"ho_ten_tre": "Nguyễn Văn An", "ngay_sinh": "2026-01-05", "gioi_tinh": "Nam"},
+}
+
+
+@pytest.fixture
+def api(client, citizen, record_version, settings):
+    settings.EGOV_MALWARE_SCANNER = "none"
+    _record, token = tokens.create(citizen, name="test")
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+def test_submit_through_the_api_with_an_idempotency_key(api):
+    first = api.post(
+        "/api/v1/dossiers", BODY, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    again = api.post(
+        "/api/v1/dossiers", BODY, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert Dossier.objects.count() == 1
+    dossier_id = first.json()["id"]
+    missing = api.post(f"/api/v1/dossiers/{dossier_id}/submit")
+    assert missing.status_code == 422 and "Tờ khai" in missing.json()["title"]
+    requirement = Dossier.objects.get().procedure_version.requirements.get()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    attached = api.post(
+        f"/api/v1/dossiers/{dossier_id}/attachments",
+        {"requirement_id": requirement.pk, "file": SimpleUploadedFile("a.pdf", PDF)},
+    )
+    assert attached.status_code == 201 and attached.json()["type"] == "pdf"
+    submitted = api.post(f"/api/v1/dossiers/{dossier_id}/submit").json()
+    assert submitted["status"] == "submitted" and submitted["code"].startswith("000.00.00.H13")
+    assert api.get("/api/v1/dossiers").json()[0]["code"] == submitted["code"]
+
+
+def test_api_refusals(api, client, settings, clamd_socket):
+    created = api.post(
+        "/api/v1/dossiers",
+        {**BODY, "answers": {"ngay_sinh": "hôm qua"}},
+        content_type="application/json",
+    ).json()
+    assert "ho_ten_tre" in created["answer_errors"] and created["missing"]
+    settings.EGOV_MALWARE_SCANNER = "clamd"
+    settings.EGOV_CLAMD_SOCKET = clamd_socket
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    requirement = Dossier.objects.get().procedure_version.requirements.get()
+    virus = api.post(
+        f"/api/v1/dossiers/{created['id']}/attachments",
+        {"requirement_id": requirement.pk, "file": SimpleUploadedFile("a.pdf", PDF + EICAR)},
+    )
+    assert virus.status_code == 422 and virus["Content-Type"] == "application/problem+json"
+    assert (
+        api.post(
+            "/api/v1/dossiers", {"procedure_code": "9.999999"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert (
+        api.post("/api/v1/dossiers", {"answers": []}, content_type="application/json").status_code
+        == 422
+    )
+    api.defaults.pop("HTTP_AUTHORIZATION")
+    anonymous = api.get("/api/v1/dossiers")
+    assert anonymous.status_code == 401
+    api.defaults["HTTP_AUTHORIZATION"] = "Bearer egov_not-a-real-token"
+    assert api.get("/api/v1/dossiers").status_code == 401
+
+
+def test_another_citizens_dossier_is_404_and_revoked_tokens_stop(api, citizen):
+    from egov.accounts import services as accounts
+
+    created = api.post("/api/v1/dossiers", BODY, content_type="application/json").json()
+    other = accounts.create_user(
+        actor=None, username="khac", password="x" * 12, kind="citizen", email="khac@example.vn"
+    )
+    record, token = tokens.create(other, name="other")
+    api.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    assert api.get(f"/api/v1/dossiers/{created['id']}").status_code == 404
+    assert api.post(f"/api/v1/dossiers/{created['id']}/submit").status_code == 404
+    tokens.revoke(record, actor=other)
+    assert api.get("/api/v1/dossiers").status_code == 401
+
+
+def test_token_page_shows_the_token_once(client, citizen):
+    client.force_login(citizen)
+    page = client.post("/tai-khoan/khoa-api/", {"name": "Ứng dụng kế toán", "days": "30"})
+    text = page.content.decode()
+    assert "egov_" in text
+    record = citizen.access_tokens.get()
+    assert record.digest not in text
+    assert (
+        "egov_"
+        not in client.get("/tai-khoan/khoa-api/").content.decode().split(record.prefix)[1][:5]
+    )
+    client.post(f"/tai-khoan/khoa-api/{record.pk}/thu-hoi/")
+    record.refresh_from_db()
+    assert not record.active

@@ -1,0 +1,55 @@
+"""50 citizens submit to the same agency at the same moment: 50 codes, no duplicate, no gap."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from egov.dossiers import services
+from egov.dossiers.models import DailySequence, Dossier
+from tests.dossiers.conftest import PDF
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent writers are a PostgreSQL property; SQLite has one writer",
+)
+def test_fifty_parallel_submissions(record_version, citizen, settings):
+    settings.EGOV_MALWARE_SCANNER = "none"
+    agency = services.receiving_agency_for(record_version)
+    requirement = record_version.requirements.get()
+    drafts = []
+    for _ in range(50):
+        dossier = services.start(applicant=citizen, version=record_version, agency=agency)
+        services.save_answers(
+            dossier,
+            applicant=citizen,
+            answers={"ho_ten_tre": "A", "ngay_sinh": "2026-01-05", "gioi_tinh": "Nam"},
+        )
+        services.attach(
+            dossier, applicant=citizen, requirement_id=requirement.pk, name="a.pdf", data=PDF
+        )
+        drafts.append(dossier)
+    barrier = threading.Barrier(50)
+    errors = []
+
+    def submit(dossier):
+        try:
+            barrier.wait()
+            services.submit(dossier, applicant=citizen)
+        except Exception as exc:  # collected and reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(d,)) for d in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    numbers = sorted(int(code[-4:]) for code in Dossier.objects.values_list("code", flat=True))
+    assert numbers == list(range(1, 51))
+    assert DailySequence.objects.get().last == 50

@@ -1,0 +1,66 @@
+"""A citizen on a phone submits a dossier with an attachment, gets its code and tracks it."""
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.dossiers.conftest import PDF
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_submit_and_track(
+    live_server,
+    page,
+    check_page,
+    catalogue,
+    citizen,
+    settings,
+    clamd_socket,
+    tmp_path,
+):
+    settings.EGOV_MALWARE_SCANNER = "clamd"
+    settings.EGOV_CLAMD_SOCKET = clamd_socket
+    scan = tmp_path / "to-khai.pdf"
+    scan.write_bytes(PDF)
+
+    page.goto(live_server.url + "/thu-tuc/2.000488/")
+    page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
+    page.fill("#id_username", citizen.username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").last.click()
+    check_page(page, "dossier-start")
+    page.get_by_role("button", name="Bắt đầu").click()
+
+    check_page(page, "dossier-form")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    assert page.locator(".error-summary").is_visible()
+    check_page(page, "dossier-form-errors")
+    page.fill("#id_ho_ten_tre", "Nguyễn Văn An")
+    page.fill("#id_ngay_sinh", "2026-01-05")
+    page.select_option("#id_gioi_tinh", "Nam")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+
+    check_page(page, "dossier-documents")
+    page.set_input_files("input[type=file]", str(scan))
+    page.get_by_role("button", name="Đính kèm").click()
+    assert "Đã đính kèm" in page.locator(".messages").inner_text()
+    check_page(page, "dossier-documents-attached")
+    page.get_by_role("link", name="Tiếp tục").click()
+
+    check_page(page, "dossier-delivery")
+    page.get_by_label("Trực tuyến").check()
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    check_page(page, "dossier-review")
+    assert "200.000 đ" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+
+    heading = page.locator("h1").inner_text()
+    assert heading.startswith("Hồ sơ 000.00.00.H13-")
+    code = heading.removeprefix("Hồ sơ ")
+    check_page(page, "dossier-detail")
+
+    page.get_by_role("link", name="Tra cứu hồ sơ").first.click()
+    page.fill("#id_ma", code)
+    page.get_by_role("button", name="Tra cứu").click()
+    assert "Đã nộp, chờ tiếp nhận" in page.locator("main").inner_text()
+    check_page(page, "track")
