@@ -8,12 +8,20 @@ from tests.dossiers.conftest import PDF
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _code_sent_to(destination):
+    import re
+
+    from egov.notifications.models import Notification
+
+    body = Notification.objects.filter(address=destination).latest("id").body
+    return re.search(r"\b(\d{6})\b", body).group(1)
+
+
 def test_submit_and_track(
     live_server,
     page,
     check_page,
     catalogue,
-    citizen,
     settings,
     clamd_socket,
     tmp_path,
@@ -23,11 +31,22 @@ def test_submit_and_track(
     scan = tmp_path / "to-khai.pdf"
     scan.write_bytes(PDF)
 
+    # A new citizen signs up with a phone number and the code sent by SMS.
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_role("link", name="Đăng ký tài khoản").click()
+    page.fill("#id_full_name", "Huỳnh Thị Diễm")
+    page.fill("#id_contact", "0987654321")
+    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    check_page(page, "sign-up")
+    page.get_by_role("button", name="Gửi mã cho tôi").click()
+    check_page(page, "sign-up-code")
+    page.fill("#id_code", _code_sent_to("0987654321"))
+    page.get_by_role("button", name="Xác nhận").click()
+    assert "Tài khoản của bạn đã sẵn sàng" in page.locator(".messages").inner_text()
+
     page.goto(live_server.url + "/thu-tuc/2.000488/")
     page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
-    page.fill("#id_username", citizen.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").last.click()
     check_page(page, "dossier-start")
     page.get_by_role("button", name="Bắt đầu").click()
 

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -202,3 +204,35 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.subject}"
+
+
+class VerificationCode(models.Model):
+    """A one-time code sent to an e-mail address or phone number (sign-up, password reset).
+
+    Only an HMAC of the code is kept; attempts are counted and the code expires.
+    """
+
+    class Purpose(models.TextChoices):
+        SIGN_UP = "signup", _("Sign-up")
+        PASSWORD_RESET = "reset", _("Password reset")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    channel = models.CharField(max_length=10)
+    destination = models.CharField(max_length=254, db_index=True)
+    digest = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict, blank=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.public_id}"

@@ -69,3 +69,51 @@ class TokenForm(forms.Form):
         initial=90,
         choices=[(30, _("30 days")), (90, _("90 days")), (365, _("one year"))],
     )
+
+
+class SignUpForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    contact = forms.CharField(
+        label=_("E-mail address or mobile number"),
+        max_length=254,
+        help_text=_("We send a 6-digit code there to check it is yours."),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("6-digit code"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the 6 digits of the code we sent.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ResetRequestForm(forms.Form):
+    contact = forms.CharField(
+        label=_("E-mail address or mobile number of your account"), max_length=254
+    )
+
+
+class ResetForm(CodeForm):
+    password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from egov.portal import account_views, catalog_views, dossier_views, views
+from egov.portal import account_views, catalog_views, dossier_views, signup_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -28,6 +28,12 @@ urlpatterns = [
     path("ho-so/<uuid:public_id>/kiem-tra/", dossier_views.review, name="dossier_review"),
     path("ho-so/<uuid:public_id>/rut/", dossier_views.withdraw, name="dossier_withdraw"),
     path("tra-cuu/", dossier_views.track, name="track"),
+    path("tai-khoan/dang-ky/", signup_views.sign_up, name="sign_up"),
+    path(
+        "tai-khoan/dang-ky/<uuid:public_id>/", signup_views.sign_up_confirm, name="sign_up_confirm"
+    ),
+    path("tai-khoan/quen-mat-khau/", signup_views.reset_request, name="reset_request"),
+    path("tai-khoan/dat-lai-mat-khau/", signup_views.reset_confirm, name="reset_confirm"),
     path("tai-khoan/khoa-api/", account_views.access_tokens, name="access_tokens"),
     path("tai-khoan/khoa-api/<int:pk>/thu-hoi/", account_views.revoke_token, name="revoke_token"),
 ]
