@@ -75,6 +75,7 @@ class Dossier(models.Model):
     )
     idempotency_key = models.CharField(max_length=100, blank=True, default="")
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_at = models.DateTimeField(_("appointment (ngày hẹn trả)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -129,6 +130,7 @@ class Attachment(models.Model):
     class Kind(models.TextChoices):
         SUBMISSION = "submission", _("Submitted document")
         SUPPLEMENT = "supplement", _("Supplement")
+        RECEIPT = "receipt", _("Receipt (form 01)")
         RESULT = "result", _("Result")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
@@ -170,3 +172,24 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} {self.status}"
+
+
+class SupplementRequest(models.Model):
+    """Yêu cầu bổ sung: everything missing, listed at once (form 02)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplements")
+    province_code = models.CharField(max_length=3, default=_province)
+    items = models.JSONField(_("what is missing"))
+    note = models.CharField(_("explanation"), max_length=1000, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("supplement request")
+        verbose_name_plural = _("supplement requests")
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.requested_at:%Y-%m-%d}"

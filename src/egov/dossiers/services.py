@@ -118,7 +118,13 @@ def save_answers(dossier: Dossier, *, applicant, answers: dict) -> dict[str, lis
 @transaction.atomic
 def attach(dossier: Dossier, *, applicant, requirement_id: int, name: str, data: bytes):
     """Checks the file (size, real type, malware) before anything is stored."""
-    dossier = _editable(dossier, applicant)
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk, applicant=applicant)
+    if dossier.is_draft:
+        kind = Attachment.Kind.SUBMISSION
+    elif dossier.status == Dossier.Status.SUPPLEMENT_REQUESTED:
+        kind = Attachment.Kind.SUPPLEMENT
+    else:
+        raise ValidationError(_("This dossier was already submitted and cannot be changed."))
     requirement = dossier.procedure_version.requirements.filter(pk=requirement_id).first()
     if requirement is None:
         raise ValidationError(_("This document is not part of the procedure."))
@@ -127,6 +133,7 @@ def attach(dossier: Dossier, *, applicant, requirement_id: int, name: str, data:
         dossier=dossier,
         province_code=dossier.province_code,
         requirement=requirement,
+        kind=kind,
         original_name=name[:255],
         extension=checked.extension,
         mime=checked.mime,

@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "egov.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from egov.notifications import receivers  # noqa: F401 - connects the dossier events
