@@ -34,8 +34,12 @@ def test_receiving_issues_the_receipt_and_tells_the_citizen(submitted, officer, 
     assert data.startswith(b"%PDF") and receipt.size == len(data)
     pdf = tmp_path / "receipt.pdf"
     pdf.write_bytes(data)
-    text = subprocess.run([shutil.which("pdftotext") or "pdftotext", str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        [shutil.which("pdftotext") or "pdftotext", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
     assert dossier.code in text and "Lê Thị Một Cửa" in text
     message = Notification.objects.get(event="dossier.received", channel="email")
@@ -62,9 +66,12 @@ def test_two_officers_at_once_one_wins(submitted, officer, make_staff, agencies)
 def test_supplement_round_trip(submitted, officer, citizen):
     with pytest.raises(ValidationError):
         reception.request_supplement(submitted, officer=officer, items=["  "])
-    reception.request_supplement(submitted, officer=officer,
-                                 items=["Bản sao giấy chứng sinh", "Tờ khai ký tên"],
-                                 note="Bản nộp bị mờ")
+    reception.request_supplement(
+        submitted,
+        officer=officer,
+        items=["Bản sao giấy chứng sinh", "Tờ khai ký tên"],
+        note="Bản nộp bị mờ",
+    )
     submitted.refresh_from_db()
     assert submitted.status == "supplement"
     message = Notification.objects.get(event="dossier.supplement_requested", channel="email")
@@ -72,8 +79,9 @@ def test_supplement_round_trip(submitted, officer, citizen):
     with pytest.raises(ValidationError):  # nothing attached yet
         reception.answer_supplement(submitted, applicant=citizen)
     requirement = submitted.procedure_version.requirements.get()
-    services.attach(submitted, applicant=citizen, requirement_id=requirement.pk,
-                    name="bo-sung.pdf", data=PDF)
+    services.attach(
+        submitted, applicant=citizen, requirement_id=requirement.pk, name="bo-sung.pdf", data=PDF
+    )
     dossier = reception.answer_supplement(submitted, applicant=citizen)
     assert dossier.status == "submitted"
     assert dossier.attachments.filter(kind="supplement").count() == 1
@@ -85,7 +93,9 @@ def test_refusal_needs_a_reason_and_is_sent(submitted, officer):
         reception.refuse(submitted, officer=officer, reason=" ")
     reception.refuse(submitted, officer=officer, reason="Không thuộc thẩm quyền")
     assert Dossier.objects.get(pk=submitted.pk).status == "refused"
-    assert "Không thuộc thẩm quyền" in Notification.objects.get(
-        event="dossier.refused", channel="email").body
+    assert (
+        "Không thuộc thẩm quyền"
+        in Notification.objects.get(event="dossier.refused", channel="email").body
+    )
     with pytest.raises(ValidationError):
         reception.receive(submitted, officer=officer)

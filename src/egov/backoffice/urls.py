@@ -1,6 +1,6 @@
 from django.urls import path
 
-from egov.backoffice import catalog_views, views
+from egov.backoffice import catalog_views, dossier_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -23,6 +23,14 @@ urlpatterns = [
     path("catalog/<str:code>/edit/", catalog_views.catalog_edit, name="catalog_edit"),
     path("catalog/<str:code>/preview/", catalog_views.catalog_preview, name="catalog_preview"),
     path("catalog/<str:code>/publish/", catalog_views.catalog_publish, name="catalog_publish"),
+    path("dossiers/", dossier_views.queue, name="dossiers"),
+    path("dossiers/<uuid:public_id>/", dossier_views.detail, name="dossier"),
+    path(
+        "dossiers/<uuid:public_id>/files/<int:attachment_id>/",
+        dossier_views.download,
+        name="dossier_file",
+    ),
+    path("dossiers/<uuid:public_id>/<str:action>/", dossier_views.act, name="dossier_act"),
     path("audit/", views.audit_list, name="audit"),
     path("audit/<int:seq>/", views.audit_detail, name="audit_event"),
 ]

@@ -181,8 +181,9 @@ class SupplementRequest(models.Model):
     province_code = models.CharField(max_length=3, default=_province)
     items = models.JSONField(_("what is missing"))
     note = models.CharField(_("explanation"), max_length=1000, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 

@@ -24,13 +24,16 @@ def _qr_png(data: str) -> str:
 def receipt_pdf(dossier, *, officer) -> bytes:
     """Always in Vietnamese: it is an administrative paper."""
     with translation.override("vi"):
-        html = render_to_string("dossiers/receipt.html", {
-            "dossier": dossier,
-            "officer": officer,
-            "requirements": dossier.procedure_version.requirements.all(),
-            "attached": set(dossier.attachments.values_list("requirement_id", flat=True)),
-            "qr": _qr_png(tracking_url(dossier)),
-            "tracking_url": tracking_url(dossier),
-            "site_name": settings.EGOV_SITE_NAME,
-        })
+        html = render_to_string(
+            "dossiers/receipt.html",
+            {
+                "dossier": dossier,
+                "officer": officer,
+                "requirements": dossier.procedure_version.requirements.all(),
+                "attached": set(dossier.attachments.values_list("requirement_id", flat=True)),
+                "qr": _qr_png(tracking_url(dossier)),
+                "tracking_url": tracking_url(dossier),
+                "site_name": settings.EGOV_SITE_NAME,
+            },
+        )
     return HTML(string=html).write_pdf()

@@ -22,20 +22,29 @@ DESK_ROLES = [Role.DESK_OFFICER]
 
 def queue(officer):
     """The dossiers an officer's desks receive."""
-    return scoping.scoped(Dossier.objects.exclude(status=Dossier.Status.DRAFT), officer,
-                          roles=DESK_ROLES, agency_field="receiving_agency")
+    return scoping.scoped(
+        Dossier.objects.exclude(status=Dossier.Status.DRAFT),
+        officer,
+        roles=DESK_ROLES,
+        agency_field="receiving_agency",
+    )
 
 
 def _locked(dossier: Dossier, officer, revision: int | None, allowed: set) -> Dossier:
-    locked = Dossier.objects.select_for_update().select_related(
-        "receiving_agency", "procedure_version", "applicant").get(pk=dossier.pk)
+    locked = (
+        Dossier.objects.select_for_update()
+        .select_related("receiving_agency", "procedure_version", "applicant")
+        .get(pk=dossier.pk)
+    )
     if not scoping.has_role(officer, Role.DESK_OFFICER, locked.receiving_agency):
         raise PermissionDenied
     if revision is not None and locked.revision != revision:
         raise StaleDossier
     if locked.status not in allowed:
-        raise ValidationError(_("This dossier is “%(status)s”: that action no longer applies.")
-                              % {"status": locked.get_status_display()})
+        raise ValidationError(
+            _("This dossier is “%(status)s”: that action no longer applies.")
+            % {"status": locked.get_status_display()}
+        )
     return locked
 
 
@@ -50,9 +59,16 @@ def receive(dossier: Dossier, *, officer, revision: int | None = None) -> Dossie
     dossier.due_at = due_at(dossier.procedure_version, now)
     dossier.revision += 1
     dossier.save()
-    receipt = Attachment(dossier=dossier, province_code=dossier.province_code,
-                         kind=Attachment.Kind.RECEIPT, original_name=f"{dossier.code}-01.pdf",
-                         extension="pdf", mime="application/pdf", size=0, sha256="")
+    receipt = Attachment(
+        dossier=dossier,
+        province_code=dossier.province_code,
+        kind=Attachment.Kind.RECEIPT,
+        original_name=f"{dossier.code}-01.pdf",
+        extension="pdf",
+        mime="application/pdf",
+        size=0,
+        sha256="",
+    )
     pdf = receipts.receipt_pdf(dossier, officer=officer)
     receipt.size, receipt.sha256 = len(pdf), hashlib.sha256(pdf).hexdigest()
     receipt.file.save("receipt.pdf", ContentFile(pdf), save=False)
@@ -68,17 +84,21 @@ def receive(dossier: Dossier, *, officer, revision: int | None = None) -> Dossie
 
 
 @transaction.atomic
-def request_supplement(dossier: Dossier, *, officer, items: list[str], note: str = "",
-                       revision: int | None = None) -> SupplementRequest:
+def request_supplement(
+    dossier: Dossier, *, officer, items: list[str], note: str = "", revision: int | None = None
+) -> SupplementRequest:
     items = [item.strip() for item in items if item.strip()]
     if not items:
         raise ValidationError(_("List every missing paper or correction, one per line."))
     dossier = _locked(dossier, officer, revision, {Dossier.Status.SUBMITTED})
     before = {"status": dossier.status}
-    request = SupplementRequest.objects.create(dossier=dossier,
-                                               province_code=dossier.province_code,
-                                               items=items, note=note.strip()[:1000],
-                                               requested_by=officer)
+    request = SupplementRequest.objects.create(
+        dossier=dossier,
+        province_code=dossier.province_code,
+        items=items,
+        note=note.strip()[:1000],
+        requested_by=officer,
+    )
     dossier.status = Dossier.Status.SUPPLEMENT_REQUESTED
     dossier.revision += 1
     dossier.save(update_fields=["status", "revision", "updated_at"])
@@ -93,8 +113,9 @@ def refuse(dossier: Dossier, *, officer, reason: str, revision: int | None = Non
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for the refusal; it is sent to the citizen."))
-    dossier = _locked(dossier, officer, revision,
-                      {Dossier.Status.SUBMITTED, Dossier.Status.SUPPLEMENT_REQUESTED})
+    dossier = _locked(
+        dossier, officer, revision, {Dossier.Status.SUBMITTED, Dossier.Status.SUPPLEMENT_REQUESTED}
+    )
     before = {"status": dossier.status}
     dossier.status = Dossier.Status.REFUSED
     dossier.revision += 1
@@ -112,8 +133,9 @@ def answer_supplement(dossier: Dossier, *, applicant) -> Dossier:
     if dossier.status != Dossier.Status.SUPPLEMENT_REQUESTED:
         raise ValidationError(_("No supplement is being asked for this dossier."))
     request = dossier.supplements.filter(answered_at__isnull=True).first()
-    if not dossier.attachments.filter(kind=Attachment.Kind.SUPPLEMENT,
-                                      uploaded_at__gte=request.requested_at).exists():
+    if not dossier.attachments.filter(
+        kind=Attachment.Kind.SUPPLEMENT, uploaded_at__gte=request.requested_at
+    ).exists():
         raise ValidationError(_("Attach the papers asked for before sending the supplement."))
     request.answered_at = timezone.now()
     request.save(update_fields=["answered_at"])
@@ -121,7 +143,10 @@ def answer_supplement(dossier: Dossier, *, applicant) -> Dossier:
     dossier.revision += 1
     dossier.save(update_fields=["status", "revision", "updated_at"])
     _event(dossier, _("Supplement sent."))
-    _record(applicant, "dossiers.supplement_answered", dossier,
-            {"status": Dossier.Status.SUPPLEMENT_REQUESTED})
+    _record(
+        applicant,
+        "dossiers.supplement_answered",
+        dossier,
+        {"status": Dossier.Status.SUPPLEMENT_REQUESTED},
+    )
     return dossier
-

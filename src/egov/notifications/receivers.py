@@ -20,22 +20,41 @@ def _common(dossier) -> dict:
 
 @receiver(signals.dossier_received)
 def on_received(sender, *, dossier, **kwargs):
-    notify("dossier.received", recipient=dossier.applicant, about=dossier,
-           agency_id=dossier.receiving_agency_id,
-           context={**_common(dossier), "received_at": dossier.received_at,
-                    "appointment_date": dossier.due_at.date() if dossier.due_at else None})
+    notify(
+        "dossier.received",
+        recipient=dossier.applicant,
+        about=dossier,
+        agency_id=dossier.receiving_agency_id,
+        context={
+            **_common(dossier),
+            "received_at": dossier.received_at,
+            "appointment_date": dossier.due_at.date() if dossier.due_at else None,
+        },
+    )
 
 
 @receiver(signals.supplement_requested)
 def on_supplement(sender, *, dossier, request, **kwargs):
-    notify("dossier.supplement_requested", recipient=dossier.applicant, about=dossier,
-           agency_id=dossier.receiving_agency_id,
-           context={**_common(dossier), "items": request.items, "note": request.note,
-                    "deadline": None})
+    notify(
+        "dossier.supplement_requested",
+        recipient=dossier.applicant,
+        about=dossier,
+        agency_id=dossier.receiving_agency_id,
+        context={
+            **_common(dossier),
+            "items": request.items,
+            "note": request.note,
+            "deadline": None,
+        },
+    )
 
 
 @receiver(signals.dossier_refused)
 def on_refused(sender, *, dossier, reason, **kwargs):
-    notify("dossier.refused", recipient=dossier.applicant, about=dossier,
-           agency_id=dossier.receiving_agency_id,
-           context={**_common(dossier), "reason": reason})
+    notify(
+        "dossier.refused",
+        recipient=dossier.applicant,
+        about=dossier,
+        agency_id=dossier.receiving_agency_id,
+        context={**_common(dossier), "reason": reason},
+    )

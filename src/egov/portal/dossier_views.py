@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from django_ratelimit.decorators import ratelimit
 
 from egov.catalog import eforms, fees
 from egov.core.uploads import UploadRejected
-from egov.dossiers import services, tracking
+from egov.dossiers import reception, services, tracking
 from egov.portal.catalog_views import _current
 from egov.portal.dossier_forms import AttachmentForm, CommuneForm, DeliveryForm, TrackingForm
 
@@ -133,6 +133,7 @@ def documents(request, public_id):
             "dossier": dossier,
             "rows": rows,
             "step": 2,
+            "can_upload": dossier.is_draft or dossier.status == dossier.Status.SUPPLEMENT_REQUESTED,
             "max_mb": settings.EGOV_UPLOAD_MAX_BYTES // 1_048_576,
         },
     )
@@ -218,9 +219,34 @@ def detail(request, public_id):
             "dossier": dossier,
             "events": dossier.events.all(),
             "can_withdraw": dossier.status in services.WITHDRAWABLE,
+            "supplement": dossier.supplements.filter(answered_at__isnull=True).first()
+            if dossier.status == dossier.Status.SUPPLEMENT_REQUESTED
+            else None,
             "attachments": dossier.attachments.select_related("requirement"),
         },
     )
+
+
+@login_required
+def download(request, public_id, attachment_id: int):
+    dossier = _mine(request, public_id)
+    attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+    )
+
+
+@login_required
+@require_POST
+def send_supplement(request, public_id):
+    dossier = _mine(request, public_id)
+    try:
+        reception.answer_supplement(dossier, applicant=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The supplement was sent. The desk will check it again."))
+    return redirect("portal:dossier", public_id=dossier.public_id)
 
 
 @login_required

@@ -27,6 +27,14 @@ urlpatterns = [
     path("ho-so/<uuid:public_id>/nhan-ket-qua/", dossier_views.delivery, name="dossier_delivery"),
     path("ho-so/<uuid:public_id>/kiem-tra/", dossier_views.review, name="dossier_review"),
     path("ho-so/<uuid:public_id>/rut/", dossier_views.withdraw, name="dossier_withdraw"),
+    path(
+        "ho-so/<uuid:public_id>/bo-sung/", dossier_views.send_supplement, name="dossier_supplement"
+    ),
+    path(
+        "ho-so/<uuid:public_id>/tep/<int:attachment_id>/",
+        dossier_views.download,
+        name="dossier_file",
+    ),
     path("tra-cuu/", dossier_views.track, name="track"),
     path("tai-khoan/dang-ky/", signup_views.sign_up, name="sign_up"),
     path(
