@@ -29,6 +29,17 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         database.setdefault("TEST", {})["NAME"] = str(name)
 
 
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _files_stay_in_a_temporary_folder(settings, _media_root):
+    """Uploads, receipts and templates written by tests never land in var/media."""
+    settings.MEDIA_ROOT = _media_root
+
+
 @pytest.fixture(autouse=True)
 def _no_lockouts_between_tests(settings):
     # Each test starts with a clean login-failure count; lock-out has tests of its own.

@@ -2,6 +2,7 @@
 
 import pytest
 
+from egov.accounts.models import Role
 from tests.conftest import PASSWORD
 from tests.dossiers.conftest import PDF
 
@@ -18,6 +19,9 @@ def _code_sent_to(destination):
 
 
 def test_submit_and_track(
+    browser,
+    make_staff,
+    agencies,
     live_server,
     page,
     check_page,
@@ -26,6 +30,7 @@ def test_submit_and_track(
     clamd_socket,
     tmp_path,
 ):
+    make_staff("motcua", agencies["city"], Role.DESK_OFFICER)
     settings.EGOV_MALWARE_SCANNER = "clamd"
     settings.EGOV_CLAMD_SOCKET = clamd_socket
     scan = tmp_path / "to-khai.pdf"
@@ -78,8 +83,29 @@ def test_submit_and_track(
     code = heading.removeprefix("Hồ sơ ")
     check_page(page, "dossier-detail")
 
+    # The one-stop desk receives it; the citizen then has the receipt (form 01).
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    desk.problems = []
+    desk.goto(live_server.url + "/accounts/login/?next=/staff/dossiers/")
+    desk.fill("#id_username", "motcua")
+    desk.fill("#id_password", PASSWORD)
+    desk.get_by_role("button", name="Đăng nhập").last.click()
+    desk.get_by_role("link", name=code).click()
+    check_page(desk, "desk-dossier")
+    desk.get_by_role("button", name="Tiếp nhận hồ sơ và cấp giấy tiếp nhận").click()
+    assert "Đã tiếp nhận" in desk.locator(".messages").inner_text()
+    desk.context.close()
+    page.reload()
+    assert "Đã tiếp nhận" in page.locator("main").inner_text()
+    with page.expect_download() as info:
+        page.get_by_role("link", name=f"{code}-01.pdf").click()
+    receipt = tmp_path / "receipt.pdf"
+    info.value.save_as(receipt)
+    assert receipt.read_bytes().startswith(b"%PDF")
+    check_page(page, "dossier-received")
+
     page.get_by_role("link", name="Tra cứu hồ sơ").first.click()
     page.fill("#id_ma", code)
     page.get_by_role("button", name="Tra cứu").click()
-    assert "Đã nộp, chờ tiếp nhận" in page.locator("main").inner_text()
+    assert "Đã tiếp nhận" in page.locator("main").inner_text()
     check_page(page, "track")

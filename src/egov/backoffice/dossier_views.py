@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from egov.backoffice.access import staff_required
+from egov.catalog import eforms
 from egov.dossiers import reception
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import StaleDossier
@@ -51,7 +52,12 @@ def detail(request, public_id):
         "backoffice/dossier_detail.html",
         {
             "dossier": dossier,
-            "answers": dossier.form_data,
+            "answers": [
+                (field.label, dossier.form_data.get(name))
+                for name, field in eforms.EForm(
+                    dossier.procedure_version.form_schema, dossier.procedure_version.form_ui
+                ).fields.items()
+            ],
             "attachments": dossier.attachments.select_related("requirement"),
             "events": dossier.events.all(),
             "supplements": dossier.supplements.all(),
