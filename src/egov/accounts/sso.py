@@ -44,7 +44,7 @@ def sign_in(claims: dict) -> User:
     issuer, subject = str(claims["iss"]), str(claims["sub"])
     identity = (
         ExternalIdentity.objects.select_related("user")
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(issuer=issuer, subject=subject)
         .first()
     )

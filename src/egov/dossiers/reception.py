@@ -31,8 +31,9 @@ def queue(officer):
 
 
 def _locked(dossier: Dossier, officer, revision: int | None, allowed: set) -> Dossier:
+    # Only the dossier's row is locked, not the agency's or the procedure's that come with it.
     locked = (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .select_related("receiving_agency", "procedure_version", "applicant")
         .get(pk=dossier.pk)
     )

@@ -188,7 +188,9 @@ def confirm_password_reset(record: VerificationCode, code: str, password: str) -
     _check(record, code)
     with transaction.atomic():
         record = (
-            VerificationCode.objects.select_for_update().select_related("user").get(pk=record.pk)
+            VerificationCode.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=record.pk)
         )
         if record.used_at:
             raise ValidationError(_("This code has expired. Ask for a new one."))
