@@ -1,8 +1,14 @@
-"""A citizen on a phone submits a dossier with an attachment, gets its code and tracks it."""
+"""A citizen on a phone signs up, submits a birth registration dossier (đăng ký khai sinh) to
+their ward with an attachment, gets the code and, once the ward's desk receives it, the receipt;
+then tracks it."""
+
+import datetime
 
 import pytest
 
 from egov.accounts.models import Role
+from egov.organizations import services as organizations
+from egov.organizations.models import AdministrativeUnit, Agency
 from tests.conftest import PASSWORD
 from tests.dossiers.conftest import PDF
 
@@ -23,6 +29,7 @@ def test_submit_and_track(
     make_staff,
     agencies,
     live_server,
+    province,
     page,
     check_page,
     catalogue,
@@ -30,7 +37,25 @@ def test_submit_and_track(
     clamd_socket,
     tmp_path,
 ):
-    make_staff("motcua", agencies["city"], Role.DESK_OFFICER)
+    ward_unit = AdministrativeUnit.objects.create(
+        code="31135",
+        name="Phường Ninh Kiều",
+        level=3,
+        kind="phuong",
+        parent=province,
+        valid_from=datetime.date(2025, 7, 1),
+    )
+    ward = organizations.save_agency(
+        Agency(
+            code="000.01.50.H13",
+            name="Ủy ban nhân dân phường Ninh Kiều",
+            kind="ubnd",
+            parent=agencies["city"],
+            unit=ward_unit,
+        ),
+        actor=None,
+    )
+    make_staff("motcua", ward, Role.DESK_OFFICER)
     settings.EGOV_MALWARE_SCANNER = "clamd"
     settings.EGOV_CLAMD_SOCKET = clamd_socket
     scan = tmp_path / "to-khai.pdf"
@@ -50,9 +75,12 @@ def test_submit_and_track(
     page.get_by_role("button", name="Xác nhận").click()
     assert "Tài khoản của bạn đã sẵn sàng" in page.locator(".messages").inner_text()
 
-    page.goto(live_server.url + "/thu-tuc/2.000488/")
+    page.goto(live_server.url + "/thu-tuc/1.001193/")
     page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
     check_page(page, "dossier-start")
+    page.get_by_role("button", name="Bắt đầu").click()
+    assert page.locator(".error-summary").is_visible()  # the ward must be chosen
+    page.select_option("#id_commune", "31135")
     page.get_by_role("button", name="Bắt đầu").click()
 
     check_page(page, "dossier-form")
@@ -75,11 +103,11 @@ def test_submit_and_track(
     page.get_by_label("Trực tuyến").check()
     page.get_by_role("button", name="Lưu và tiếp tục").click()
     check_page(page, "dossier-review")
-    assert "200.000 đ" in page.locator("main").inner_text()
+    assert "Ủy ban nhân dân phường Ninh Kiều" in page.locator("main").inner_text()
     page.get_by_role("button", name="Nộp hồ sơ").click()
 
     heading = page.locator("h1").inner_text()
-    assert heading.startswith("Hồ sơ 000.00.00.H13-")
+    assert heading.startswith("Hồ sơ 000.01.50.H13-")
     code = heading.removeprefix("Hồ sơ ")
     check_page(page, "dossier-detail")
 
