@@ -135,11 +135,3 @@ def working_hours_between(start: datetime.datetime, end: datetime.datetime) -> D
                     total += finish - begin
         day += datetime.timedelta(days=1)
     return _hours(total)
-
-
-def next_working_day(day: datetime.date) -> datetime.date:
-    calendar = WorkingCalendar(day, day + datetime.timedelta(days=60))
-    day += datetime.timedelta(days=1)
-    while not calendar.is_working_day(day):
-        day += datetime.timedelta(days=1)
-    return day
