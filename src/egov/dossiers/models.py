@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from egov.catalog.models import DocumentRequirement, Procedure, ProcedureVersion
+from egov.accounts.models import Role
+from egov.catalog.models import DocumentRequirement, Procedure, ProcedureVersion, WorkflowStep
 from egov.organizations.models import Agency
 
 
@@ -51,12 +52,25 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="received_dossiers",
     )
+    deciding_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("competent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decided_dossiers",
+        help_text=_("Where the dossier is decided; a service centre receives for many agencies."),
+    )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("applicant"),
         on_delete=models.PROTECT,
         related_name="dossiers",
     )
+    # The applicant's name as written on the dossier (form 06 lists it), and its accent-free
+    # form for the desk's search.
+    applicant_name = models.CharField(_("applicant's name"), max_length=200, blank=True)
+    applicant_search = models.CharField(max_length=200, blank=True, editable=False)
     channel = models.CharField(
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
     )
@@ -77,6 +91,27 @@ class Dossier(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_at = models.DateTimeField(_("appointment (ngày hẹn trả)"), null=True, blank=True)
+    # Where the dossier is in its workflow: copied from the open DossierStep so that every work
+    # queue is one indexed query on this table.
+    current_step = models.ForeignKey(
+        WorkflowStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    current_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    current_role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_dossiers",
+    )
+    step_due_at = models.DateTimeField(_("step due"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("result issued at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic locking: a change made from a stale page is refused, not silently lost.
@@ -94,8 +129,11 @@ class Dossier(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["receiving_agency", "status"]),
+            models.Index(fields=["receiving_agency", "status", "due_at"]),
+            models.Index(fields=["current_agency", "current_role", "due_at"]),
+            models.Index(fields=["assignee", "due_at"]),
             models.Index(fields=["applicant", "-created_at"]),
+            models.Index(fields=["applicant_search"]),
         ]
 
     def __str__(self) -> str:
@@ -131,6 +169,7 @@ class Attachment(models.Model):
         SUBMISSION = "submission", _("Submitted document")
         SUPPLEMENT = "supplement", _("Supplement")
         RECEIPT = "receipt", _("Receipt (form 01)")
+        FORM = "form", _("Form issued to the applicant")
         RESULT = "result", _("Result")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
@@ -174,6 +213,69 @@ class DossierEvent(models.Model):
         return f"{self.dossier} {self.status}"
 
 
+class DossierStep(models.Model):
+    """One hand-over in the processing control sheet (Phiếu kiểm soát quá trình giải quyết hồ sơ,
+    form 05): who had the dossier, from when, until when, and by when they had to finish."""
+
+    class Outcome(models.TextChoices):
+        NEXT = "next", _("Handed on")
+        SEND_BACK = "send_back", _("Sent back")
+        SUPPLEMENT = "supplement", _("Supplement requested")
+        REFUSE = "refuse", _("Refused")
+        RETURNED = "returned", _("Result returned")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    province_code = models.CharField(max_length=3, default=_province)
+    step = models.ForeignKey(WorkflowStep, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    note = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        verbose_name = _("processing step")
+        verbose_name_plural = _("processing steps")
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.step}"
+
+    @property
+    def late(self) -> bool:
+        return self.finished_at is not None and self.finished_at > self.due_at
+
+
+class ApologyLetter(models.Model):
+    """Văn bản xin lỗi (form 04): at most one per dossier, issued before the appointment."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology")
+    province_code = models.CharField(max_length=3, default=_province)
+    reason = models.CharField(_("reason for the delay"), max_length=1000)
+    previous_due_at = models.DateTimeField()
+    new_due_at = models.DateTimeField(_("new appointment"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("apology letter")
+        verbose_name_plural = _("apology letters")
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.new_due_at:%Y-%m-%d}"
+
+
 class SupplementRequest(models.Model):
     """Yêu cầu bổ sung: everything missing, listed at once (form 02)."""
 
@@ -186,6 +288,11 @@ class SupplementRequest(models.Model):
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Asked by the processing department rather than at the desk: answering it restarts the
+    # time limit (Nghị định 118/2025/NĐ-CP) and the dossier goes back to that step.
+    during_step = models.ForeignKey(
+        WorkflowStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-requested_at"]

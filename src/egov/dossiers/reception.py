@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts import scoping
 from egov.accounts.models import Role
-from egov.dossiers import receipts, signals
+from egov.dossiers import gates, receipts, signals
 from egov.dossiers.models import Attachment, Dossier, SupplementRequest
 from egov.dossiers.services import StaleDossier, _event, _record, due_at
 
@@ -52,6 +52,7 @@ def _locked(dossier: Dossier, officer, revision: int | None, allowed: set) -> Do
 @transaction.atomic
 def receive(dossier: Dossier, *, officer, revision: int | None = None) -> Dossier:
     dossier = _locked(dossier, officer, revision, {Dossier.Status.SUBMITTED})
+    gates.check(dossier, "receive")
     before = {"status": dossier.status}
     now = timezone.now()
     dossier.status = Dossier.Status.RECEIVED

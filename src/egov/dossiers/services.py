@@ -14,6 +14,8 @@ from egov.catalog import eforms
 from egov.catalog.models import Level, ProcedureVersion, TimeUnit
 from egov.catalog.search import current_versions
 from egov.core import audit, calendar, uploads
+from egov.core.text import normalize_search_text
+from egov.dossiers import signals
 from egov.dossiers.models import Attachment, Channel, DailySequence, Dossier, DossierEvent
 from egov.organizations.models import AdministrativeUnit, Agency
 
@@ -220,6 +222,11 @@ def next_code(agency: Agency, day: datetime.date) -> str:
     return f"{agency.code}-{day:%y%m%d}-{sequence.last:04d}"
 
 
+def set_applicant_name(dossier: Dossier, name: str) -> None:
+    dossier.applicant_name = name[:200]
+    dossier.applicant_search = normalize_search_text(name)[:200]
+
+
 def due_at(version: ProcedureVersion, received: datetime.datetime) -> datetime.datetime:
     if version.time_unit == TimeUnit.WORKING_HOURS:
         return calendar.add_working_time(received, hours=version.time_limit)
@@ -243,6 +250,7 @@ def submit(dossier: Dossier, *, applicant) -> Dossier:
         dossier.procedure_version = newer
     now = timezone.now()
     dossier.code = next_code(dossier.receiving_agency, timezone.localdate(now))
+    set_applicant_name(dossier, str(applicant))
     dossier.status = Dossier.Status.SUBMITTED
     dossier.submitted_at = now
     dossier.due_at = due_at(dossier.procedure_version, now)
@@ -250,6 +258,7 @@ def submit(dossier: Dossier, *, applicant) -> Dossier:
     dossier.save()
     _event(dossier)
     _record(applicant, "dossiers.submitted", dossier)
+    signals.dossier_submitted.send(Dossier, dossier=dossier)
     return dossier
 
 

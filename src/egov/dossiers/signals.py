@@ -10,3 +10,9 @@ from django.dispatch import Signal
 dossier_received = Signal()  # receipt=<Attachment>
 supplement_requested = Signal()  # request=<SupplementRequest>
 dossier_refused = Signal()  # reason=<str>
+dossier_submitted = Signal()  # sent when a citizen's draft or a counter intake gets its code
+dossier_step_changed = Signal()  # step=<DossierStep> (the one just opened), previous=<DossierStep>
+result_issued = Signal()  # result=<Attachment>
+result_returned = Signal()  # channel=<Channel value>
+apology_issued = Signal()  # letter=<ApologyLetter>
+dossier_withdrawn = Signal()  # reason=<str>
