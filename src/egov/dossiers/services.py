@@ -50,6 +50,9 @@ def _record(actor, action, dossier, before=None):
         before=before,
         after=audit.snapshot(dossier, DOSSIER_AUDIT_FIELDS),
     )
+    # Every change of a dossier is recorded here, so this is the one place to announce it
+    # (reports keep their aggregates up to date from it).
+    signals.dossier_changed.send(Dossier, dossier=dossier, action=action)
 
 
 def _event(dossier, note=""):

@@ -16,3 +16,5 @@ result_issued = Signal()  # result=<Attachment>
 result_returned = Signal()  # channel=<Channel value>
 apology_issued = Signal()  # letter=<ApologyLetter>
 dossier_withdrawn = Signal()  # reason=<str>
+# Sent after every recorded change of a dossier (any status or date), with action=<audit action>.
+dossier_changed = Signal()
