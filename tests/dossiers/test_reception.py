@@ -30,7 +30,8 @@ def test_receiving_issues_the_receipt_and_tells_the_citizen(submitted, officer, 
     dossier = reception.receive(submitted, officer=officer, revision=submitted.revision)
     # Online: the desk hands it to the processing department at once.
     assert dossier.status == "in_progress" and dossier.received_at and dossier.due_at
-    assert dossier.current_step.action == "process" and dossier.current_agency == dossier.deciding_agency
+    assert dossier.current_step.action == "process"
+    assert dossier.current_agency == dossier.deciding_agency
     receipt = dossier.attachments.get(kind=Attachment.Kind.RECEIPT)
     data = receipt.file.read()
     assert data.startswith(b"%PDF") and receipt.size == len(data)

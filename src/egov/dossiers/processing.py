@@ -278,7 +278,9 @@ def _next_step(dossier: Dossier) -> WorkflowStep:
         .first()
     )
     if following is None:
-        raise ValidationError(_("The workflow has no step after “%(step)s”.") % {"step": ""})
+        raise ValidationError(
+            _("The workflow has no step after “%(step)s”.") % {"step": dossier.current_step.name}
+        )
     return following
 
 
