@@ -1,0 +1,733 @@
+"""City-scale benchmark: the platform as deployed on this machine under load, each figure beside
+the same database work done directly in SQL by pgbench (docs/performance.md).
+
+    .venv/bin/python bench/city.py --dossiers 100000          # generate, then measure
+    .venv/bin/python bench/city.py --reuse --database NAME    # measure an existing database
+
+It generates the city (bench/generate.py) unless --reuse, starts gunicorn (--workers sync
+workers), the database task worker (`manage.py db_worker`) and the notification sender, and runs
+each scenario from a separate load process (bench/load.py, asyncio + aiohttp) for a bounded time:
+
+1. dossier submission over the citizen API: start, attach a small PDF per required paper,
+   submit, each citizen with a personal access token;
+2. public tracking by code, each request carrying another client address (X-Forwarded-For, as
+   the city's reverse proxy passes it), so the per-address rate limit (30 a minute) does its
+   full work but never refuses: no setting is changed for the benchmark;
+3. the desk's work queues (HTML page and staff API, per tab) and dossier search (code, name
+   without accents, CCCD, phone), with a signed-in staff session made with Django's session
+   store; skipped with a message while the platform answers 404 at those addresses;
+4. the yearly statistics report (issue 8): skipped until it exists.
+
+Then pgbench runs the matching script (bench/raw_sql.py) with as many clients as the load had
+requests in flight, and the table shows platform / raw SQL. The platform runs with
+DJANGO_DEBUG=0 in the development environment, so that TOTP is not required of the staff
+session (EGOV_STAFF_REQUIRE_2FA), and EGOV_MALWARE_SCANNER=none (no clamd on the upload path).
+"""
+
+import argparse
+import glob
+import json
+import os
+import platform
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from bench import generate, raw_sql  # noqa: E402
+
+PYTHON = sys.executable
+TABS = ["receive", "assign", "process", "approve", "return", "overdue"]
+TAB_ROLES = {
+    "receive": "desk_officer",
+    "assign": "approver",
+    "process": "specialist",
+    "approve": "leader",
+    "return": "desk_officer",
+    "overdue": "desk_officer",
+}
+TARGETS = {
+    "submission": "≥ 30% of raw SQL",
+    "tracking": "p99 < 20 ms, ≥ 50% of raw SQL",
+    "queue": "p95 < 100 ms",
+    "search": "p95 < 100 ms",
+    "report": "< 500 ms",
+}
+
+
+def pdf_bytes(size: int) -> bytes:
+    """A valid one-page PDF, padded with a comment to ``size`` bytes (a small scan)."""
+    body = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 420 595]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n"
+    )
+    padding = b"%" + b"x" * max(0, size - len(body) - 8) + b"\n"
+    return body + padding + b"%%EOF\n"
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
+
+
+def summary(latencies: list[float], seconds: float) -> dict:
+    return {
+        "count": len(latencies),
+        "per_s": round(len(latencies) / seconds, 1) if seconds else 0,
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p95_ms": round(percentile(latencies, 95), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
+    }
+
+
+# -- the platform --------------------------------------------------------------------------
+
+
+class Platform:
+    """gunicorn and the task workers, started here and stopped by their process ids."""
+
+    def __init__(self, url: str, workers: int, port: int):
+        self.base = f"http://127.0.0.1:{port}"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_ENV": "development",
+            "DJANGO_DEBUG": "0",
+            "EGOV_MALWARE_SCANNER": "none",
+            "EGOV_STAFF_REQUIRE_2FA": "0",
+            "LOG_LEVEL": "WARNING",
+            "EGOV_VAR_DIR": str(ROOT / "var" / "bench" / "city"),
+            "EGOV_PUBLIC_BASE_URL": self.base,
+            "PYTHONPATH": str(ROOT / "src"),
+        }
+        self.command = [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "egov.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "120",
+        ]
+        self.processes = {}
+
+    def start(self) -> None:
+        devnull = subprocess.DEVNULL
+        manage = [PYTHON, str(ROOT / "manage.py")]
+        self.processes["web"] = subprocess.Popen(  # noqa: S603 - fixed commands
+            self.command, env=self.env, cwd=ROOT, stdout=devnull
+        )
+        self.processes["tasks"] = subprocess.Popen(  # noqa: S603
+            [*manage, "db_worker", "--queue-name", "default"], env=self.env, cwd=ROOT,
+            stdout=devnull, stderr=devnull,
+        )  # fmt: skip
+        self.processes["notifications"] = subprocess.Popen(  # noqa: S603
+            [*manage, "deliver_notifications", "--loop"], env=self.env, cwd=ROOT,
+            stdout=devnull, stderr=devnull,
+        )  # fmt: skip
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=5) as response:  # noqa: S310
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.5)
+        raise SystemExit("gunicorn did not answer /healthz within 90 s")
+
+    def web_workers(self) -> list[int]:
+        master = self.processes["web"].pid
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+    def peak_rss(self) -> dict:
+        """VmHWM (the peak resident set) of each process, in MiB."""
+
+        def hwm(pid: int) -> float:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+            return 0.0
+
+        workers = [hwm(pid) for pid in self.web_workers()]
+        return {
+            "web_worker_max_mib": max(workers),
+            "web_workers_mib": workers,
+            "task_worker_mib": hwm(self.processes["tasks"].pid),
+            "notification_sender_mib": hwm(self.processes["notifications"].pid),
+        }
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def get(base: str, path: str, headers: dict) -> tuple[int, bytes]:
+    request = urllib.request.Request(base + path, headers=headers)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def run_load(plan: dict) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(plan, handle)
+    try:
+        output = subprocess.run(  # noqa: S603
+            [PYTHON, str(ROOT / "bench" / "load.py"), handle.name],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        os.unlink(handle.name)
+    return json.loads(output)
+
+
+# -- raw SQL --------------------------------------------------------------------------------
+
+
+def pgbench_binary() -> str:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pgbench"))
+    if not found:
+        raise SystemExit("pgbench not found under /usr/lib/postgresql/*/bin")
+    return found[-1]
+
+
+def pgbench(database: str, scripts: dict, clients: int, seconds: int, variables: dict) -> dict:
+    """Runs pgbench with ``scripts`` ({text: weight}); returns its rate and latency spread."""
+    with tempfile.TemporaryDirectory(prefix="egov-pgbench-") as folder:
+        arguments = []
+        for index, (text, weight) in enumerate(scripts.items()):
+            path = Path(folder) / f"script{index}.sql"
+            path.write_text(text)
+            arguments += ["-f", f"{path}@{weight}"]
+        for name, value in variables.items():
+            arguments += ["-D", f"{name}={value}"]
+        command = [
+            pgbench_binary(), "-h", "127.0.0.1", "-U", "postgres", "-n", "-M", "simple",
+            "-c", str(clients), "-j", "1", "-T", str(seconds), "-l",
+            "--log-prefix", f"{folder}/log", *arguments, database,
+        ]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        if result.returncode != 0:
+            raise RuntimeError(f"pgbench failed: {result.stderr[-2000:]}")
+        latencies = []
+        for log in Path(folder).glob("log*"):
+            for line in log.read_text().splitlines():
+                latencies.append(int(line.split()[2]) / 1000)
+        rate = float(re.search(r"tps = ([\d.]+) \(without", result.stdout).group(1))
+    return {**summary(latencies, seconds), "per_s": round(rate, 1), "clients": clients}
+
+
+def fill_picks(connection, table: str, columns: str, rows: list[tuple]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TABLE {table} (n integer PRIMARY KEY, {columns})")
+        width = len(rows[0]) if rows else 0
+        marks = ", ".join(["%s"] * (width + 1))
+        cursor.executemany(
+            f"INSERT INTO {table} VALUES ({marks})",  # noqa: S608
+            [(index + 1, *row) for index, row in enumerate(rows)],
+        )
+    connection.commit()
+    return len(rows)
+
+
+# -- preparing the scenarios ---------------------------------------------------------------
+
+
+def answers_for(schema: dict) -> dict:
+    """Answers that satisfy an e-form's JSON Schema (its required fields)."""
+    answers = {}
+    for name in schema.get("required", []):
+        field = schema["properties"][name]
+        if "enum" in field:
+            answers[name] = field["enum"][0]
+        elif field.get("type") == "integer":
+            answers[name] = max(1, field.get("minimum", 1))
+        elif field.get("type") == "number":
+            answers[name] = 1
+        elif field.get("type") == "boolean":
+            answers[name] = True
+        elif field.get("format") == "date":
+            answers[name] = "2026-11-02"
+        elif field.get("type") == "array":
+            answers[name] = []
+        else:
+            answers[name] = "Nguyễn Văn An"[: field.get("maxLength", 200)]
+    return answers
+
+
+def submission_data(citizens: int, pdf_size: int, rng: random.Random) -> dict:
+    """The procedure with the fewest papers to upload among the fully online commune-level
+    ones, the communes a citizen may apply in, and a token for each of ``citizens``."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from egov.accounts import tokens
+    from egov.accounts.models import User
+    from egov.catalog import eforms
+    from egov.catalog.search import current_versions
+    from egov.organizations.models import Agency
+
+    best = None
+    for version in current_versions().filter(online_mode="full", level="commune"):
+        if version.deciding_agency_id is not None:
+            continue
+        uploads = [
+            r.pk
+            for r in version.requirements.filter(mandatory=True)
+            if not r.registry and (r.originals or r.copies) and "pdf" in (r.accepted_types or [])
+        ]
+        answers = answers_for(version.form_schema)
+        valid = not eforms.validate_data(version.form_schema, answers)
+        if uploads and valid and (best is None or len(uploads) < len(best[1])):
+            best = (version, uploads, answers)
+    version, uploads, answers = best
+    committees = Agency.objects.as_of(timezone.localdate()).filter(
+        kind=Agency.Kind.PEOPLES_COMMITTEE, unit__level=3
+    )
+    communes = list(committees.values_list("unit__code", "pk"))
+    people = list(User.objects.filter(kind=User.Kind.CITIZEN).order_by("pk")[:citizens])
+    with transaction.atomic():
+        issued = [tokens.create(person, name="bench", days=1)[1] for person in people]
+    dossiers = [
+        {"procedure_code": version.procedure.code, "commune_code": code, "answers": answers}
+        for code, _ in communes
+    ]
+    return {
+        "version": version,
+        "uploads": uploads,
+        "answers": answers,
+        "communes": communes,
+        "people": people,
+        "plan": {
+            "tokens": issued,
+            "dossiers": dossiers,
+            "requirements": uploads,
+            "pdf_hex": pdf_bytes(pdf_size).hex(),
+        },
+    }
+
+
+def tracking_codes(connection, count: int, rng: random.Random) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM dossiers_dossier")
+        top = cursor.fetchone()[0]
+        ids = [rng.randint(1, top) for _ in range(count * 2)]
+        cursor.execute(
+            "SELECT code FROM dossiers_dossier WHERE id = ANY(%s) AND code IS NOT NULL "
+            "AND status <> 'draft'",
+            [ids],
+        )
+        return [code for (code,) in cursor.fetchall()][:count]
+
+
+def staff_session(user) -> str:
+    """A signed-in session for ``user``, as the login view would leave it."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def queue_data(connection, rng: random.Random) -> dict:
+    """The busiest agency's officers (a session and a token each) and search queries drawn
+    from its dossiers: codes, names without accents, CCCD and phone numbers."""
+    from django.db import transaction
+
+    from egov.accounts import tokens
+    from egov.accounts.models import User
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_agency_id, count(*) FROM dossiers_dossier "
+            "WHERE current_agency_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+        )
+        agency, open_count = cursor.fetchone()
+        cursor.execute(
+            "SELECT count(*) FROM dossiers_dossier WHERE receiving_agency_id = %s", [agency]
+        )
+        received = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT d.code, d.applicant_search, u.citizen_id, u.phone FROM dossiers_dossier d "
+            "JOIN accounts_user u ON u.id = d.applicant_id "
+            "WHERE d.receiving_agency_id = %s AND d.code IS NOT NULL "
+            "ORDER BY d.id DESC LIMIT 2000",
+            [agency],
+        )
+        rows = cursor.fetchall()
+    picked = rng.sample(rows, min(50, len(rows)))
+    queries = (
+        [("code", r[0]) for r in picked]
+        + [("name", r[1]) for r in picked]
+        + [("cccd", r[2]) for r in picked if r[2]]
+        + [("phone", r[3]) for r in picked if r[3]]
+    )
+    officers = {}
+    with transaction.atomic():
+        for role in sorted(set(TAB_ROLES.values())):
+            user = User.objects.filter(
+                role_assignments__agency_id=agency, role_assignments__role=role
+            ).first()
+            officers[role] = {
+                "user": user.pk,
+                "session": staff_session(user),
+                "token": tokens.create(user, name="bench", days=1)[1],
+            }
+    return {
+        "agency": agency,
+        "open": open_count,
+        "received": received,
+        "queries": queries,
+        "officers": officers,
+    }
+
+
+# -- the scenarios -------------------------------------------------------------------------
+
+
+def scenario_submission(args, base, data, connection, database) -> dict:
+    plan = {
+        "scenario": "submission",
+        "base_url": base,
+        "concurrency": args.concurrency,
+        "seconds": args.seconds,
+        "data": data["plan"],
+    }
+    result = run_load(plan)
+    web = summary(result["latencies_ms"], result["seconds"])
+    fill_picks(
+        connection,
+        "bench_pick_agency",
+        "agency_id bigint, version_id bigint, procedure_id bigint",
+        [(pk, data["version"].pk, data["version"].procedure_id) for _, pk in data["communes"]],
+    )
+    fill_picks(
+        connection, "bench_pick_citizen", "user_id bigint", [(p.pk,) for p in data["people"]]
+    )
+    script = raw_sql.submission(
+        data["uploads"], args.pdf_size, json.dumps(data["answers"], ensure_ascii=False)
+    )
+    raw = pgbench(
+        database,
+        {script: 1},
+        args.concurrency,
+        args.seconds,
+        {"agencies": len(data["communes"]), "citizens": len(data["people"])},
+    )
+    parts = {
+        name: summary(values, result["seconds"]) for name, values in result["parts_ms"].items()
+    }
+    return {"platform": web, "raw": raw, "requests": parts, "errors": result["errors"]}
+
+
+def scenario_tracking(args, base, codes, connection, database) -> dict:
+    result = run_load(
+        {
+            "scenario": "tracking",
+            "base_url": base,
+            "concurrency": args.concurrency,
+            "seconds": args.seconds,
+            "data": {"codes": codes},
+        }
+    )
+    web = summary(result["latencies_ms"], result["seconds"])
+    fill_picks(connection, "bench_pick_code", "code text", [(c,) for c in codes])
+    raw = pgbench(
+        database, {raw_sql.TRACKING: 1}, args.concurrency, args.seconds, {"codes": len(codes)}
+    )
+    return {"platform": web, "raw": raw, "errors": result["errors"]}
+
+
+def staff_requests(base: str, data: dict, kind: str) -> tuple[list, list[str]]:
+    """(path, headers, part) for each tab and query, and what was skipped and why."""
+    from urllib.parse import urlencode
+
+    requests, skipped = [], []
+    officers = data["officers"]
+
+    def headers(role):
+        officer = officers[role]
+        if kind == "api":
+            return {"Authorization": f"Bearer {officer['token']}"}
+        return {"Cookie": f"sessionid={officer['session']}"}
+
+    path = "/staff/dossiers/" if kind == "html" else "/api/v1/staff/dossiers"
+    status, _ = get(base, f"{path}?tab=receive", headers("desk_officer"))
+    if status == 404:
+        return [], [f"{kind}: {path} answers 404 (not on this build yet)"]
+    if status != 200:
+        return [], [f"{kind}: {path} answers {status}"]
+    for tab in TABS:
+        requests.append(
+            (f"{path}?{urlencode({'tab': tab})}", headers(TAB_ROLES[tab]), f"queue:{tab}")
+        )
+    probe_kind, probe = data["queries"][0]
+    status, body = get(base, f"{path}?{urlencode({'q': probe})}", headers("desk_officer"))
+    if status == 200 and probe.encode() in body:
+        for query_kind, query in data["queries"]:
+            requests.append(
+                (
+                    f"{path}?{urlencode({'q': query})}",
+                    headers("desk_officer"),
+                    f"search:{query_kind}",
+                )
+            )
+    else:
+        skipped.append(f"{kind}: search ?q= does not find a dossier by its {probe_kind} yet")
+    return requests, skipped
+
+
+def scenario_staff(args, base, data, connection, database) -> dict:
+    results, skipped = {}, []
+    for kind in ("html", "api"):
+        requests, why = staff_requests(base, data, kind)
+        skipped += why
+        if not requests:
+            continue
+        result = run_load(
+            {
+                "scenario": "pages",
+                "base_url": base,
+                "concurrency": args.staff_concurrency,
+                "seconds": args.seconds,
+                "data": {"requests": requests},
+            }
+        )
+        parts = result["parts_ms"]
+        queue = [v for name, values in parts.items() if name.startswith("queue:") for v in values]
+        search = [v for name, values in parts.items() if name.startswith("search:") for v in values]
+        results[kind] = {
+            "queue": summary(queue, result["seconds"]),
+            "search": summary(search, result["seconds"]) if search else None,
+            "parts": {name: summary(values, result["seconds"]) for name, values in parts.items()},
+            "errors": result["errors"],
+        }
+    fill_picks(connection, "bench_pick_query", "q text", [(q,) for _, q in data["queries"]])
+    variables = {
+        "agency": data["agency"],
+        "user": data["officers"]["specialist"]["user"],
+        "queries": len(data["queries"]),
+    }
+    clients = args.staff_concurrency
+    raw_queue = pgbench(
+        database, {raw_sql.queue(tab): 1 for tab in TABS}, clients, args.seconds, variables
+    )
+    raw_search = pgbench(database, {raw_sql.search(): 1}, clients, args.seconds, variables)
+    return {
+        "agency_id": data["agency"],
+        "agency_open_dossiers": data["open"],
+        "agency_dossiers": data["received"],
+        "platform": results,
+        "raw_queue": raw_queue,
+        "raw_search": raw_search,
+        "skipped": skipped,
+    }
+
+
+def scenario_report(base: str) -> dict:
+    status, _ = get(base, "/api/v1/reports/yearly", {})
+    if status == 404:
+        return {"skipped": "the yearly statistics report (issue 8) is not on this build yet"}
+    return {"skipped": f"/api/v1/reports/yearly answers {status}: scenario still to be written"}
+
+
+# -- output ---------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor(),
+    )  # fmt: skip
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) / 2**20
+    import psycopg
+
+    with psycopg.connect(f"{generate.SERVER}/postgres") as connection:
+        version = connection.execute("SHOW server_version").fetchone()[0]
+        buffers = connection.execute("SHOW shared_buffers").fetchone()[0]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory, 1),
+        "postgresql": version,
+        "shared_buffers": buffers,
+        "python": platform.python_version(),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def ratio(web: dict, raw: dict) -> float | None:
+    if not web or not raw or not raw.get("per_s"):
+        return None
+    return round(web["per_s"] / raw["per_s"], 3)
+
+
+def row(name, web, raw, target, note="") -> str:
+    if web is None:
+        return f"{name:<22} {'skipped':>9}  {note}"
+    share = ratio(web, raw)
+    share_text = f"{share:>6.1%}" if share is not None else "     -"
+    raw_text = f"{raw['per_s']:>9.1f} {raw['p95_ms']:>7.1f}" if raw else " " * 17
+    return (
+        f"{name:<22} {web['per_s']:>9.1f} {web['p50_ms']:>7.1f} {web['p95_ms']:>7.1f} "
+        f"{web['p99_ms']:>7.1f} | {raw_text} | {share_text}  {target} {note}"
+    )
+
+
+def print_table(result: dict) -> None:
+    print(
+        f"\ncity benchmark: {result['dossiers']:,} dossiers, {result['workers']} gunicorn workers, "
+        f"{result['concurrency']} requests in flight ({result['staff_concurrency']} for staff)"
+    )
+    print(
+        f"{'scenario':<22} {'per s':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} | "
+        f"{'raw /s':>9} {'p95 ms':>7} | {'ratio':>6}  target"
+    )
+    s = result["scenarios"]
+    sub = s["submission"]
+    print(row("submission (whole)", sub["platform"], sub["raw"], TARGETS["submission"]))
+    for part, figures in sub["requests"].items():
+        print(row(f"  {part}", figures, None, ""))
+    track = s["tracking"]
+    print(row("tracking by code", track["platform"], track["raw"], TARGETS["tracking"]))
+    staff = s["staff"]
+    for kind in ("html", "api"):
+        figures = staff["platform"].get(kind)
+        if figures is None:
+            print(row(f"queue {kind}", None, None, "", "skipped"))
+            continue
+        print(row(f"queue {kind}", figures["queue"], staff["raw_queue"], TARGETS["queue"]))
+        print(row(f"search {kind}", figures["search"], staff["raw_search"], TARGETS["search"]))
+    for reason in staff["skipped"]:
+        print(f"  skipped: {reason}")
+    print(f"{'yearly report':<22} skipped: {s['report']['skipped']}")
+    memory = result["memory"]
+    print(
+        f"peak RSS: web worker {memory['web_worker_max_mib']} MiB, task worker "
+        f"{memory['task_worker_mib']} MiB, "
+        f"notification sender {memory['notification_sender_mib']} MiB"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dossiers", type=int, default=100_000)
+    parser.add_argument("--database", default="egov_bench_city")
+    parser.add_argument("--reuse", action="store_true", help="measure an existing database")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight")
+    parser.add_argument("--staff-concurrency", type=int, default=4)
+    parser.add_argument("--seconds", type=int, default=20, help="per scenario (max 600)")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--pdf-size", type=int, default=30_000)
+    parser.add_argument("--index-mode", choices=["keep", "rebuild"], default="keep")
+    args = parser.parse_args()
+    args.seconds = min(args.seconds, 600)
+    generated = None
+    if not args.reuse:
+        generated = generate.generate(
+            argparse.Namespace(
+                dossiers=args.dossiers, seed=args.seed, database=args.database, years=3,
+                now=None, citizens=None, extra_communes=generate.HCMC_COMMUNES - 103,
+                index_mode=args.index_mode, batch=20_000,
+            )
+        )  # fmt: skip
+        generate.print_report(generated)
+    url = f"{generate.SERVER}/{args.database}"
+    os.environ["EGOV_MALWARE_SCANNER"] = "none"
+    generate.setup_django(url)
+    import psycopg
+    from django.db import connection as django_connection
+
+    rng = random.Random(args.seed)
+    result = {
+        "benchmark": "city",
+        "database": args.database,
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+        "staff_concurrency": args.staff_concurrency,
+        "seconds_per_scenario": args.seconds,
+        "machine": machine(),
+        "generated": generated,
+        "scenarios": {},
+    }
+    with psycopg.connect(url) as connection:
+        result["dossiers"] = connection.execute("SELECT count(*) FROM dossiers_dossier").fetchone()[
+            0
+        ]
+        submission = submission_data(200, args.pdf_size, rng)
+        codes = tracking_codes(connection, 5000, rng)
+        staff = queue_data(connection, rng)
+        connection.commit()
+        django_connection.close()
+        service = Platform(url, args.workers, args.port)
+        service.start()
+        try:
+            scenarios = result["scenarios"]
+            scenarios["submission"] = scenario_submission(
+                args, service.base, submission, connection, args.database
+            )
+            scenarios["tracking"] = scenario_tracking(
+                args, service.base, codes, connection, args.database
+            )
+            scenarios["staff"] = scenario_staff(
+                args, service.base, staff, connection, args.database
+            )
+            scenarios["report"] = scenario_report(service.base)
+            result["memory"] = service.peak_rss()
+        finally:
+            service.stop()
+        for table in (
+            "bench_pick_agency",
+            "bench_pick_citizen",
+            "bench_pick_code",
+            "bench_pick_query",
+        ):
+            connection.execute(f"DROP TABLE IF EXISTS {table}")
+        connection.commit()
+    print_table(result)
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"city-{result['dossiers']}.json"
+    path.write_text(json.dumps(result, indent=2, default=str))
+    print(f"written to {path.relative_to(ROOT)}")
+    if not args.keep:
+        generate.drop_database(args.database)
+
+
+if __name__ == "__main__":
+    main()
