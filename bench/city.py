@@ -140,14 +140,16 @@ class Platform:
             stdout=devnull, stderr=devnull,
         )  # fmt: skip
         deadline = time.monotonic() + 90
+        answer = None
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=5) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.5)
-        raise SystemExit("gunicorn did not answer /healthz within 90 s")
+                answer = get(self.base, "/healthz", {})
+                if answer[0] == 200:
+                    return
+            except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+                answer = exc
+            time.sleep(0.5)
+        raise RuntimeError(f"gunicorn did not answer /healthz within 90 s: {answer}")
 
     def web_workers(self) -> list[int]:
         master = self.processes["web"].pid
@@ -695,8 +697,8 @@ def main() -> None:
         connection.commit()
         django_connection.close()
         service = Platform(url, args.workers, args.port)
-        service.start()
         try:
+            service.start()
             scenarios = result["scenarios"]
             scenarios["submission"] = scenario_submission(
                 args, service.base, submission, connection, args.database

@@ -17,7 +17,7 @@ BEGIN;
 INSERT INTO dossiers_dossier (public_id, province_code, procedure_id, procedure_version_id,
   receiving_agency_id, applicant_id, applicant_name, applicant_search, channel, status, form_data,
   result_delivery, delivery_address, idempotency_key, created_at, updated_at, revision,
-  current_role)
+  "current_role")
 VALUES (gen_random_uuid(), '92', :procedure_id, :version_id, :agency_id, :user_id, '', '',
   'online', 'draft', '{{}}', 'online', '', 'raw-' || gen_random_uuid(), now(), now(), 0, '')
 RETURNING id AS dossier_id \\gset

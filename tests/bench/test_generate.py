@@ -1,0 +1,147 @@
+"""The benchmark data generator (bench/) writes dossiers the platform itself could have written:
+run at a tiny size against the test database, its result is checked for consistency."""
+
+import datetime
+import random
+import re
+from collections import Counter, defaultdict
+
+import pytest
+from django.db import connection
+
+from bench import generate, people
+from bench.dossier_gen import SEQUENCE_COLUMNS, SEQUENCE_TABLE, TABLES, DossierGenerator
+from bench.dossier_gen import load_city, local_seconds, worktime_for
+from bench.worktime import DAY_SECONDS, day_number
+from egov.core.text import normalize_search_text
+from egov.dossiers.models import DailySequence, Dossier, DossierStep
+from egov.organizations import services as organizations
+from egov.organizations.models import AdministrativeUnit, Agency
+
+SINCE = datetime.date(2025, 7, 1)
+NOW = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.UTC)
+OPEN = {"received", "in_progress", "result_ready", "paused"}
+CODE = re.compile(r"^(?P<agency>\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})-(?P<day>\d{6})-(?P<n>\d{4,6})$")
+
+
+@pytest.fixture
+def postgres(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("the generator sends rows with PostgreSQL's COPY")
+    connection.ensure_connection()
+    return connection.connection
+
+
+@pytest.fixture
+def city(postgres, agencies, province, catalogue):
+    """Two ward People's Committees beside the catalogue fixtures' agencies, every dossier role
+    staffed in every agency, and a few hundred citizens."""
+    for code, name in [("31117", "Phường Ninh Kiều"), ("31120", "Phường Cái Khế")]:
+        unit = AdministrativeUnit.objects.create(
+            code=code, name=name, level=3, kind="phuong", parent=province, valid_from=SINCE
+        )
+        organizations.save_agency(
+            Agency(
+                code=f"000.{len(code) % 90 + int(code[-1]):02d}.50.H13",
+                name=f"Ủy ban nhân dân {name}",
+                kind="ubnd",
+                parent=agencies["city"],
+                unit=unit,
+                valid_from=SINCE,
+            ),
+            actor=None,
+        )
+    rng = random.Random(5)
+    ids = list(Agency.objects.values_list("pk", flat=True))
+    users, roles = people.staff_rows(
+        ids,
+        first_user=generate.next_id(postgres, "accounts_user"),
+        first_role=generate.next_id(postgres, "accounts_roleassignment"),
+        password="!",
+        rng=rng,
+    )
+    generate.copy_rows(postgres, "accounts_user", people.USER_COLUMNS, users)
+    generate.copy_rows(postgres, "accounts_roleassignment", people.ROLE_COLUMNS, roles)
+    citizens = people.citizen_rows(
+        200, first_user=generate.next_id(postgres, "accounts_user"), rng=rng
+    )
+    generate.copy_rows(postgres, "accounts_user", people.USER_COLUMNS, citizens)
+    return load_city("92")
+
+
+def run(city, ids, seed=11, total=300):
+    worktime = worktime_for(SINCE, NOW.date() + datetime.timedelta(days=900))
+    generator = DossierGenerator(
+        city,
+        worktime,
+        seed=seed,
+        start=day_number(SINCE) * DAY_SECONDS,
+        now=local_seconds(NOW),
+        ids=ids,
+    )
+    batches = []
+    generator.generate(total, 100, batches.append)
+    return generator, batches
+
+
+def test_generated_dossiers_are_consistent(postgres, city):
+    generator, batches = run(city, generate.first_ids(postgres))
+    for batch in batches:
+        for table, rows in batch.items():
+            generate.copy_rows(postgres, table, TABLES[table], rows)
+    generate.copy_rows(postgres, SEQUENCE_TABLE, SEQUENCE_COLUMNS, generator.sequence_rows())
+    connection.check_constraints()  # every foreign key points at a real row
+
+    dossiers = list(Dossier.objects.select_related("receiving_agency", "applicant"))
+    assert len(dossiers) == 300
+    assert Counter(d.status for d in dossiers) == generator.counts
+    assert {"returned", "in_progress", "draft"} <= set(generator.counts)
+
+    numbers = defaultdict(list)
+    for dossier in dossiers:
+        if dossier.status == Dossier.Status.DRAFT:
+            assert dossier.code is None and dossier.submitted_at is None
+            continue
+        match = CODE.match(dossier.code)
+        assert match and match["agency"] == dossier.receiving_agency.code
+        day = dossier.submitted_at.astimezone(datetime.timezone(datetime.timedelta(hours=7)))
+        assert match["day"] == f"{day:%y%m%d}"
+        numbers[(dossier.receiving_agency_id, day.date())].append(int(match["n"]))
+        assert dossier.applicant_name == dossier.applicant.full_name
+        assert dossier.applicant_search == normalize_search_text(dossier.applicant_name)
+    sequences = {(s.agency_id, s.day): s.last for s in DailySequence.objects.all()}
+    assert sequences == {key: len(values) for key, values in numbers.items()}
+    assert all(sorted(values) == list(range(1, len(values) + 1)) for values in numbers.values())
+
+    open_steps = defaultdict(list)
+    for step in DossierStep.objects.filter(finished_at__isnull=True):
+        open_steps[step.dossier_id].append(step)
+    for dossier in dossiers:
+        steps = open_steps.get(dossier.pk, [])
+        if dossier.status in OPEN:
+            assert len(steps) == 1, dossier.status
+            step = steps[0]
+            assert step.step.version_id == dossier.procedure_version_id
+            assert dossier.current_step_id == step.step_id
+            assert dossier.current_agency_id == step.agency_id
+            assert dossier.current_role == step.role == step.step.role
+            assert dossier.assignee_id == step.assignee_id
+            assert dossier.step_due_at == step.due_at
+        else:
+            assert steps == []
+        if dossier.status in {"returned", "refused", "withdrawn", "draft", "submitted"}:
+            assert dossier.current_step_id is None
+        if dossier.status == "returned":
+            assert dossier.received_at <= dossier.decided_at <= dossier.returned_at
+            assert dossier.events.filter(status="returned").count() == 1
+        if dossier.status not in {"draft"}:
+            first = dossier.events.order_by("at", "id").first()
+            assert first is not None and first.at >= dossier.submitted_at
+
+
+def test_the_same_seed_gives_the_same_rows(postgres, city):
+    _, first = run(city, generate.first_ids(postgres), seed=3)
+    _, again = run(city, generate.first_ids(postgres), seed=3)
+    _, other = run(city, generate.first_ids(postgres), seed=4)
+    assert first == again
+    assert first != other
