@@ -35,6 +35,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -55,6 +56,8 @@ TAB_ROLES = {
     "return": "desk_officer",
     "overdue": "desk_officer",
 }
+SCENARIOS = ["submission", "tracking", "staff", "report"]
+REDIS_CACHE = "redis://127.0.0.1:6379/13"
 TARGETS = {
     "submission": "≥ 30% of raw SQL",
     "tracking": "p99 < 20 ms, ≥ 50% of raw SQL",
@@ -83,6 +86,19 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
 
 
+def with_cpu(figures: dict, result: dict) -> dict:
+    return {**figures, "cpu_ms_per_op": result["cpu_ms_per_op"]}
+
+
+def capacity(figures: dict | None) -> float | None:
+    """Operations per second the machine's cores would sustain if the work had them to itself:
+    cores / CPU time per operation (web workers and database backends together)."""
+    if not figures or "cpu_ms_per_op" not in figures:
+        return None
+    used = sum(figures["cpu_ms_per_op"].values())
+    return round((os.cpu_count() or 1) * 1000 / used, 1) if used else None
+
+
 def summary(latencies: list[float], seconds: float) -> dict:
     return {
         "count": len(latencies),
@@ -99,7 +115,7 @@ def summary(latencies: list[float], seconds: float) -> dict:
 class Platform:
     """gunicorn and the task workers, started here and stopped by their process ids."""
 
-    def __init__(self, url: str, workers: int, port: int):
+    def __init__(self, url: str, workers: int, port: int, cache: str):
         self.base = f"http://127.0.0.1:{port}"
         self.env = {
             **os.environ,
@@ -112,16 +128,17 @@ class Platform:
             "EGOV_VAR_DIR": str(ROOT / "var" / "bench" / "city"),
             "EGOV_PUBLIC_BASE_URL": self.base,
             "PYTHONPATH": str(ROOT / "src"),
+            "CACHE_URL": REDIS_CACHE if cache == "redis" else "",
         }
         self.command = [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "egov.wsgi",
+            "--config",
+            str(ROOT / "bench" / "gunicorn_conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
-            "--timeout",
-            "120",
         ]
         self.processes = {}
 
@@ -139,7 +156,7 @@ class Platform:
             [*manage, "deliver_notifications", "--loop"], env=self.env, cwd=ROOT,
             stdout=devnull, stderr=devnull,
         )  # fmt: skip
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 180
         answer = None
         while time.monotonic() < deadline:
             try:
@@ -149,12 +166,15 @@ class Platform:
             except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
                 answer = exc
             time.sleep(0.5)
-        raise RuntimeError(f"gunicorn did not answer /healthz within 90 s: {answer}")
+        raise RuntimeError(f"gunicorn did not answer /healthz within 180 s: {answer}")
 
     def web_workers(self) -> list[int]:
         master = self.processes["web"].pid
         children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
         return [int(pid) for pid in children]
+
+    def meters(self, database: str) -> dict:
+        return {"web": self.web_workers, "database": backends(database, "")}
 
     def peak_rss(self) -> dict:
         """VmHWM (the peak resident set) of each process, in MiB."""
@@ -184,6 +204,65 @@ class Platform:
                 process.kill()
 
 
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ms(pid: int) -> float | None:
+    """User + system CPU time a process has used, in ms (None once it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return (int(fields[11]) + int(fields[12])) * TICK_MS
+
+
+class CpuMeter(threading.Thread):
+    """Adds up the CPU time the processes named by ``pids()`` use while it runs: the web
+    workers, and the PostgreSQL backends serving the benchmark's database. Figures per
+    operation do not depend on what else the machine is doing, unlike rates and latencies."""
+
+    def __init__(self, pids):
+        super().__init__(daemon=True)
+        self.pids = pids
+        self.first = {pid: cpu_ms(pid) for pid in pids()}
+        self.last = dict(self.first)
+        self.running = True
+
+    def run(self) -> None:
+        while self.running:
+            self.sample()
+            time.sleep(0.2)
+
+    def sample(self) -> None:
+        for pid in self.pids():
+            value = cpu_ms(pid)
+            if value is not None:
+                self.first.setdefault(pid, 0.0)  # born during the run: all of it counts
+                self.last[pid] = value
+
+    def stop(self) -> float:
+        self.running = False
+        self.join()
+        self.sample()
+        return sum(self.last[pid] - (self.first[pid] or 0.0) for pid in self.last)
+
+
+def backends(database: str, application: str | None):
+    """The PostgreSQL backend processes connected to ``database`` (by application name)."""
+    import psycopg
+
+    def pids():
+        with psycopg.connect(f"{generate.SERVER}/postgres", autocommit=True) as connection:
+            rows = connection.execute(
+                "SELECT pid, application_name FROM pg_stat_activity "
+                "WHERE datname = %s AND backend_type = 'client backend'",
+                [database],
+            ).fetchall()
+        return [pid for pid, name in rows if application is None or name == application]
+
+    return pids
+
+
 def get(base: str, path: str, headers: dict) -> tuple[int, bytes]:
     request = urllib.request.Request(base + path, headers=headers)  # noqa: S310
     try:
@@ -193,19 +272,34 @@ def get(base: str, path: str, headers: dict) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-def run_load(plan: dict) -> dict:
+def run_load(plan: dict, meters: dict) -> dict:
+    """Runs bench/load.py; ``meters`` ({name: pids function}) measure CPU from the end of its
+    warm-up to its end, reported per operation."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(plan, handle)
     try:
-        output = subprocess.run(  # noqa: S603
+        process = subprocess.Popen(  # noqa: S603
             [PYTHON, str(ROOT / "bench" / "load.py"), handle.name],
-            check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-        ).stdout
+        )
+        for line in process.stderr:
+            if line.strip() == "measuring":
+                break
+        running = {name: CpuMeter(pids) for name, pids in meters.items()}
+        for meter in running.values():
+            meter.start()
+        output, errors = process.communicate()
+        used = {name: meter.stop() for name, meter in running.items()}
+        if process.returncode != 0:
+            raise RuntimeError(f"the load generator failed: {errors[-2000:]}")
     finally:
         os.unlink(handle.name)
-    return json.loads(output)
+    result = json.loads(output)
+    operations = max(1, len(result["latencies_ms"]))
+    result["cpu_ms_per_op"] = {name: round(ms / operations, 2) for name, ms in used.items()}
+    return result
 
 
 # -- raw SQL --------------------------------------------------------------------------------
@@ -233,7 +327,10 @@ def pgbench(database: str, scripts: dict, clients: int, seconds: int, variables:
             "-c", str(clients), "-j", "1", "-T", str(seconds), "-l",
             "--log-prefix", f"{folder}/log", *arguments, database,
         ]  # fmt: skip
+        meter = CpuMeter(backends(database, "pgbench"))
+        meter.start()
         result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        used = meter.stop()
         if result.returncode != 0:
             raise RuntimeError(f"pgbench failed: {result.stderr[-2000:]}")
         latencies = []
@@ -241,7 +338,12 @@ def pgbench(database: str, scripts: dict, clients: int, seconds: int, variables:
             for line in log.read_text().splitlines():
                 latencies.append(int(line.split()[2]) / 1000)
         rate = float(re.search(r"tps = ([\d.]+) \(without", result.stdout).group(1))
-    return {**summary(latencies, seconds), "per_s": round(rate, 1), "clients": clients}
+    return {
+        **summary(latencies, seconds),
+        "per_s": round(rate, 1),
+        "clients": clients,
+        "cpu_ms_per_op": {"database": round(used / max(1, len(latencies)), 2)},
+    }
 
 
 def fill_picks(connection, table: str, columns: str, rows: list[tuple]) -> int:
@@ -418,16 +520,16 @@ def queue_data(connection, rng: random.Random) -> dict:
 # -- the scenarios -------------------------------------------------------------------------
 
 
-def scenario_submission(args, base, data, connection, database) -> dict:
+def scenario_submission(args, service, data, connection, database) -> dict:
     plan = {
         "scenario": "submission",
-        "base_url": base,
+        "base_url": service.base,
         "concurrency": args.concurrency,
         "seconds": args.seconds,
         "data": data["plan"],
     }
-    result = run_load(plan)
-    web = summary(result["latencies_ms"], result["seconds"])
+    result = run_load(plan, service.meters(database))
+    web = with_cpu(summary(result["latencies_ms"], result["seconds"]), result)
     fill_picks(
         connection,
         "bench_pick_agency",
@@ -453,17 +555,18 @@ def scenario_submission(args, base, data, connection, database) -> dict:
     return {"platform": web, "raw": raw, "requests": parts, "errors": result["errors"]}
 
 
-def scenario_tracking(args, base, codes, connection, database) -> dict:
+def scenario_tracking(args, service, codes, connection, database) -> dict:
     result = run_load(
         {
             "scenario": "tracking",
-            "base_url": base,
+            "base_url": service.base,
             "concurrency": args.concurrency,
             "seconds": args.seconds,
             "data": {"codes": codes},
-        }
+        },
+        service.meters(database),
     )
-    web = summary(result["latencies_ms"], result["seconds"])
+    web = with_cpu(summary(result["latencies_ms"], result["seconds"]), result)
     fill_picks(connection, "bench_pick_code", "code text", [(c,) for c in codes])
     raw = pgbench(
         database, {raw_sql.TRACKING: 1}, args.concurrency, args.seconds, {"codes": len(codes)}
@@ -510,28 +613,30 @@ def staff_requests(base: str, data: dict, kind: str) -> tuple[list, list[str]]:
     return requests, skipped
 
 
-def scenario_staff(args, base, data, connection, database) -> dict:
+def scenario_staff(args, service, data, connection, database) -> dict:
     results, skipped = {}, []
     for kind in ("html", "api"):
-        requests, why = staff_requests(base, data, kind)
+        requests, why = staff_requests(service.base, data, kind)
         skipped += why
         if not requests:
             continue
         result = run_load(
             {
                 "scenario": "pages",
-                "base_url": base,
+                "base_url": service.base,
                 "concurrency": args.staff_concurrency,
                 "seconds": args.seconds,
                 "data": {"requests": requests},
-            }
+            },
+            service.meters(database),
         )
         parts = result["parts_ms"]
         queue = [v for name, values in parts.items() if name.startswith("queue:") for v in values]
         search = [v for name, values in parts.items() if name.startswith("search:") for v in values]
         results[kind] = {
-            "queue": summary(queue, result["seconds"]),
-            "search": summary(search, result["seconds"]) if search else None,
+            "cpu_ms_per_op": result["cpu_ms_per_op"],
+            "queue": with_cpu(summary(queue, result["seconds"]), result),
+            "search": with_cpu(summary(search, result["seconds"]), result) if search else None,
             "parts": {name: summary(values, result["seconds"]) for name, values in parts.items()},
             "errors": result["errors"],
         }
@@ -596,15 +701,27 @@ def ratio(web: dict, raw: dict) -> float | None:
     return round(web["per_s"] / raw["per_s"], 3)
 
 
+def cpu_text(figures: dict | None) -> str:
+    if not figures or "cpu_ms_per_op" not in figures:
+        return " " * 13
+    cpu = figures["cpu_ms_per_op"]
+    if "web" in cpu:
+        return f"{cpu['web']:>6.1f}+{cpu['database']:<6.1f}"
+    return f"{'':>6} {cpu['database']:<6.1f}"
+
+
 def row(name, web, raw, target, note="") -> str:
     if web is None:
-        return f"{name:<22} {'skipped':>9}  {note}"
+        return f"{name:<20} {'skipped':>8}  {note}"
     share = ratio(web, raw)
-    share_text = f"{share:>6.1%}" if share is not None else "     -"
-    raw_text = f"{raw['per_s']:>9.1f} {raw['p95_ms']:>7.1f}" if raw else " " * 17
+    share_text = f"{share:>6.1%}" if share is not None else " " * 6
+    mine, theirs = capacity(web), capacity(raw)
+    cpu_share = f"{mine / theirs:>6.1%}" if mine and theirs else " " * 6
+    raw_text = f"{raw['per_s']:>8.1f} {raw['p95_ms']:>7.1f}" if raw else " " * 16
     return (
-        f"{name:<22} {web['per_s']:>9.1f} {web['p50_ms']:>7.1f} {web['p95_ms']:>7.1f} "
-        f"{web['p99_ms']:>7.1f} | {raw_text} | {share_text}  {target} {note}"
+        f"{name:<20} {web['per_s']:>8.1f} {web['p50_ms']:>7.1f} {web['p95_ms']:>7.1f} "
+        f"{web['p99_ms']:>7.1f} | {raw_text} | {share_text} | {cpu_text(web)} {cpu_text(raw)} "
+        f"{cpu_share} | {target} {note}"
     )
 
 
@@ -613,28 +730,35 @@ def print_table(result: dict) -> None:
         f"\ncity benchmark: {result['dossiers']:,} dossiers, {result['workers']} gunicorn workers, "
         f"{result['concurrency']} requests in flight ({result['staff_concurrency']} for staff)"
     )
+    print(f"{'':<20} {'platform':>33} | {'raw SQL':>16} | {'':>6} | {'CPU ms per op':>27} |")
     print(
-        f"{'scenario':<22} {'per s':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} | "
-        f"{'raw /s':>9} {'p95 ms':>7} | {'ratio':>6}  target"
+        f"{'scenario':<20} {'per s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} | "
+        f"{'per s':>8} {'p95 ms':>7} | {'ratio':>6} | {'web+db':>13} {'raw db':>13} "
+        f"{'ratio':>6} | target"
     )
     s = result["scenarios"]
-    sub = s["submission"]
-    print(row("submission (whole)", sub["platform"], sub["raw"], TARGETS["submission"]))
-    for part, figures in sub["requests"].items():
-        print(row(f"  {part}", figures, None, ""))
-    track = s["tracking"]
-    print(row("tracking by code", track["platform"], track["raw"], TARGETS["tracking"]))
-    staff = s["staff"]
-    for kind in ("html", "api"):
-        figures = staff["platform"].get(kind)
-        if figures is None:
-            print(row(f"queue {kind}", None, None, "", "skipped"))
-            continue
-        print(row(f"queue {kind}", figures["queue"], staff["raw_queue"], TARGETS["queue"]))
-        print(row(f"search {kind}", figures["search"], staff["raw_search"], TARGETS["search"]))
-    for reason in staff["skipped"]:
-        print(f"  skipped: {reason}")
-    print(f"{'yearly report':<22} skipped: {s['report']['skipped']}")
+    if "submission" in s:
+        sub = s["submission"]
+        print(row("submission (whole)", sub["platform"], sub["raw"], TARGETS["submission"]))
+        for part, figures in sub["requests"].items():
+            print(row(f"  {part}", figures, None, ""))
+    if "tracking" in s:
+        track = s["tracking"]
+        print(row("tracking by code", track["platform"], track["raw"], TARGETS["tracking"]))
+    if "staff" in s:
+        staff = s["staff"]
+        for kind in ("html", "api"):
+            figures = staff["platform"].get(kind)
+            if figures is None:
+                print(row(f"queue {kind}", None, None, "", "skipped"))
+                continue
+            print(row(f"queue {kind}", figures["queue"], staff["raw_queue"], TARGETS["queue"]))
+            search = figures["search"]
+            print(row(f"search {kind}", search, staff["raw_search"], TARGETS["search"]))
+        for reason in staff["skipped"]:
+            print(f"  skipped: {reason}")
+    if "report" in s:
+        print(f"{'yearly report':<22} skipped: {s['report']['skipped']}")
     memory = result["memory"]
     print(
         f"peak RSS: web worker {memory['web_worker_max_mib']} MiB, task worker "
@@ -657,6 +781,16 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--pdf-size", type=int, default=30_000)
     parser.add_argument("--index-mode", choices=["keep", "rebuild"], default="keep")
+    parser.add_argument(
+        "--cache",
+        choices=["redis", "database"],
+        default="redis",
+        help="the shared cache behind rate limits: Redis (at scale) or the database (default "
+        "of a small installation)",
+    )
+    parser.add_argument(
+        "--only", nargs="+", choices=SCENARIOS, default=SCENARIOS, help="scenarios to run"
+    )
     args = parser.parse_args()
     args.seconds = min(args.seconds, 600)
     generated = None
@@ -683,6 +817,7 @@ def main() -> None:
         "concurrency": args.concurrency,
         "staff_concurrency": args.staff_concurrency,
         "seconds_per_scenario": args.seconds,
+        "cache": args.cache,
         "machine": machine(),
         "generated": generated,
         "scenarios": {},
@@ -696,20 +831,22 @@ def main() -> None:
         staff = queue_data(connection, rng)
         connection.commit()
         django_connection.close()
-        service = Platform(url, args.workers, args.port)
+        service = Platform(url, args.workers, args.port, args.cache)
         try:
             service.start()
             scenarios = result["scenarios"]
-            scenarios["submission"] = scenario_submission(
-                args, service.base, submission, connection, args.database
-            )
-            scenarios["tracking"] = scenario_tracking(
-                args, service.base, codes, connection, args.database
-            )
-            scenarios["staff"] = scenario_staff(
-                args, service.base, staff, connection, args.database
-            )
-            scenarios["report"] = scenario_report(service.base)
+            if "submission" in args.only:
+                scenarios["submission"] = scenario_submission(
+                    args, service, submission, connection, args.database
+                )
+            if "tracking" in args.only:
+                scenarios["tracking"] = scenario_tracking(
+                    args, service, codes, connection, args.database
+                )
+            if "staff" in args.only:
+                scenarios["staff"] = scenario_staff(args, service, staff, connection, args.database)
+            if "report" in args.only:
+                scenarios["report"] = scenario_report(service.base)
             result["memory"] = service.peak_rss()
         finally:
             service.stop()

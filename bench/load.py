@@ -26,12 +26,12 @@ class Run:
         self.base = plan["base_url"].rstrip("/")
         if not self.base.startswith(("http://127.", "http://localhost")):
             raise SystemExit("the load generator only targets this machine's loopback")
-        self.deadline = time.monotonic() + min(plan["seconds"], MAX_SECONDS)
-        self.remaining = plan.get("limit") or 10**9
-        self.latencies = []
-        self.parts = {}
-        self.errors = {}
         self.rng = random.Random(plan.get("seed", 1))
+
+    def reset(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.remaining = self.plan.get("limit") or 10**9
+        self.latencies, self.parts, self.errors = [], {}, {}
 
     def more(self) -> bool:
         if time.monotonic() >= self.deadline or self.remaining <= 0:
@@ -135,6 +135,15 @@ class Run:
         connector = aiohttp.TCPConnector(limit=self.plan["concurrency"])
         timeout = aiohttp.ClientTimeout(total=60)
         async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+            # Unmeasured warm-up: every worker process opens its database connection and
+            # imports what the scenario needs before the clock starts.
+            self.reset(min(self.plan.get("warmup_seconds", 5), MAX_SECONDS))
+            await asyncio.gather(
+                *(scenario(session, worker) for worker in range(self.plan["concurrency"]))
+            )
+            warmup_errors = self.errors
+            self.reset(min(self.plan["seconds"], MAX_SECONDS))
+            print("measuring", file=sys.stderr, flush=True)
             started = time.perf_counter()
             await asyncio.gather(
                 *(scenario(session, worker) for worker in range(self.plan["concurrency"]))
@@ -145,6 +154,7 @@ class Run:
             "latencies_ms": self.latencies,
             "parts_ms": self.parts,
             "errors": self.errors,
+            "warmup_errors": warmup_errors,
         }
 
 
