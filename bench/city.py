@@ -444,7 +444,7 @@ def tracking_codes(connection, count: int, rng: random.Random) -> list[str]:
         ids = [rng.randint(1, top) for _ in range(count * 2)]
         cursor.execute(
             "SELECT code FROM dossiers_dossier WHERE id = ANY(%s) AND code IS NOT NULL "
-            "AND status <> 'draft'",
+            "AND status <> 'draft' AND idempotency_key NOT LIKE 'raw-%%'",
             [ids],
         )
         return [code for (code,) in cursor.fetchall()][:count]
@@ -491,6 +491,7 @@ def queue_data(connection, rng: random.Random) -> dict:
         )
         rows = cursor.fetchall()
     picked = rng.sample(rows, min(50, len(rows)))
+    probe = rows[-1][0]  # the oldest of the sample: not on the first page of any tab
     queries = (
         [("code", r[0]) for r in picked]
         + [("name", r[1]) for r in picked]
@@ -513,6 +514,7 @@ def queue_data(connection, rng: random.Random) -> dict:
         "open": open_count,
         "received": received,
         "queries": queries,
+        "probe": probe,
         "officers": officers,
     }
 
@@ -552,7 +554,18 @@ def scenario_submission(args, service, data, connection, database) -> dict:
     parts = {
         name: summary(values, result["seconds"]) for name, values in result["parts_ms"].items()
     }
+    remove_raw_dossiers(connection)
     return {"platform": web, "raw": raw, "requests": parts, "errors": result["errors"]}
+
+
+def remove_raw_dossiers(connection) -> None:
+    """The raw submissions leave dossiers behind; later scenarios should not find them."""
+    raw = "SELECT id FROM dossiers_dossier WHERE idempotency_key LIKE 'raw-%'"
+    with connection.cursor() as cursor:
+        for table in ("dossiers_attachment", "dossiers_dossierevent"):
+            cursor.execute(f"DELETE FROM {table} WHERE dossier_id IN ({raw})")  # noqa: S608
+        cursor.execute("DELETE FROM dossiers_dossier WHERE idempotency_key LIKE 'raw-%'")
+    connection.commit()
 
 
 def scenario_tracking(args, service, codes, connection, database) -> dict:
@@ -597,9 +610,12 @@ def staff_requests(base: str, data: dict, kind: str) -> tuple[list, list[str]]:
         requests.append(
             (f"{path}?{urlencode({'tab': tab})}", headers(TAB_ROLES[tab]), f"queue:{tab}")
         )
-    probe_kind, probe = data["queries"][0]
+    # Search works when asking for a code finds that dossier, which the unfiltered page (its
+    # newest dossiers) does not show.
+    probe = data["probe"]
+    _, plain = get(base, path, headers("desk_officer"))
     status, body = get(base, f"{path}?{urlencode({'q': probe})}", headers("desk_officer"))
-    if status == 200 and probe.encode() in body:
+    if status == 200 and probe.encode() in body and probe.encode() not in plain:
         for query_kind, query in data["queries"]:
             requests.append(
                 (
@@ -609,7 +625,7 @@ def staff_requests(base: str, data: dict, kind: str) -> tuple[list, list[str]]:
                 )
             )
     else:
-        skipped.append(f"{kind}: search ?q= does not find a dossier by its {probe_kind} yet")
+        skipped.append(f"{kind}: ?q=<code> does not find an old dossier by its code yet")
     return requests, skipped
 
 

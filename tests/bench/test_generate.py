@@ -9,10 +9,7 @@ from collections import Counter, defaultdict
 import pytest
 from django.db import connection
 
-from bench import generate, people
-from bench.dossier_gen import SEQUENCE_COLUMNS, SEQUENCE_TABLE, TABLES, DossierGenerator
-from bench.dossier_gen import load_city, local_seconds, worktime_for
-from bench.worktime import DAY_SECONDS, day_number
+from bench import dossier_gen, generate, people, worktime
 from egov.core.text import normalize_search_text
 from egov.dossiers.models import DailySequence, Dossier, DossierStep
 from egov.organizations import services as organizations
@@ -66,17 +63,17 @@ def city(postgres, agencies, province, catalogue):
         200, first_user=generate.next_id(postgres, "accounts_user"), rng=rng
     )
     generate.copy_rows(postgres, "accounts_user", people.USER_COLUMNS, citizens)
-    return load_city("92")
+    return dossier_gen.load_city("92")
 
 
 def run(city, ids, seed=11, total=300):
-    worktime = worktime_for(SINCE, NOW.date() + datetime.timedelta(days=900))
-    generator = DossierGenerator(
+    calendar = dossier_gen.worktime_for(SINCE, NOW.date() + datetime.timedelta(days=900))
+    generator = dossier_gen.DossierGenerator(
         city,
-        worktime,
+        calendar,
         seed=seed,
-        start=day_number(SINCE) * DAY_SECONDS,
-        now=local_seconds(NOW),
+        start=worktime.day_number(SINCE) * worktime.DAY_SECONDS,
+        now=dossier_gen.local_seconds(NOW),
         ids=ids,
     )
     batches = []
@@ -88,8 +85,13 @@ def test_generated_dossiers_are_consistent(postgres, city):
     generator, batches = run(city, generate.first_ids(postgres))
     for batch in batches:
         for table, rows in batch.items():
-            generate.copy_rows(postgres, table, TABLES[table], rows)
-    generate.copy_rows(postgres, SEQUENCE_TABLE, SEQUENCE_COLUMNS, generator.sequence_rows())
+            generate.copy_rows(postgres, table, dossier_gen.TABLES[table], rows)
+    generate.copy_rows(
+        postgres,
+        dossier_gen.SEQUENCE_TABLE,
+        dossier_gen.SEQUENCE_COLUMNS,
+        generator.sequence_rows(),
+    )
     connection.check_constraints()  # every foreign key points at a real row
 
     dossiers = list(Dossier.objects.select_related("receiving_agency", "applicant"))
