@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup venv messages test lint format openapi worker bench clean
+.PHONY: run setup venv messages test lint format openapi worker bench bench-city clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -59,10 +59,17 @@ test: venv messages lint
 # Benchmarks (docs/performance.md): each prints a table and writes var/bench/*.json.
 bench: venv messages
 	$(PY) bench/search.py --database sqlite
-	@if pg_isready -q -h 127.0.0.1 -p 5432; then $(PY) bench/search.py --database postgres; \
+	@if pg_isready -q -h 127.0.0.1 -p 5432; then $(PY) bench/search.py --database postgres \
+	&& $(PY) bench/city.py --dossiers 100000; \
 	else echo "PostgreSQL is not running: PostgreSQL benchmarks skipped"; fi
 	$(PY) bench/signatures.py
 	$(PY) bench/notifications.py
+
+# The city-scale benchmark at a chosen size: make bench-city N=1000000 (up to 20000000; see
+# docs/performance.md for the time and disk each size needs). ARGS passes more options.
+N ?= 1000000
+bench-city: venv messages
+	$(PY) bench/city.py --dossiers $(N) --database egov_bench_city_$(N) $(ARGS)
 
 clean:
 	rm -rf var .venv $(TOOLS)

@@ -483,7 +483,8 @@ def queue_data(connection, rng: random.Random) -> dict:
         )
         received = cursor.fetchone()[0]
         cursor.execute(
-            "SELECT d.code, d.applicant_search, u.citizen_id, u.phone FROM dossiers_dossier d "
+            "SELECT d.code, d.applicant_search, u.citizen_id, u.phone, d.public_id::text "
+            "FROM dossiers_dossier d "
             "JOIN accounts_user u ON u.id = d.applicant_id "
             "WHERE d.receiving_agency_id = %s AND d.code IS NOT NULL "
             "ORDER BY d.id DESC LIMIT 2000",
@@ -491,7 +492,7 @@ def queue_data(connection, rng: random.Random) -> dict:
         )
         rows = cursor.fetchall()
     picked = rng.sample(rows, min(50, len(rows)))
-    probe = rows[-1][0]  # the oldest of the sample: not on the first page of any tab
+    probe = (rows[-1][0], rows[-1][4])  # the oldest of the sample: on no tab's first page
     queries = (
         [("code", r[0]) for r in picked]
         + [("name", r[1]) for r in picked]
@@ -612,10 +613,10 @@ def staff_requests(base: str, data: dict, kind: str) -> tuple[list, list[str]]:
         )
     # Search works when asking for a code finds that dossier, which the unfiltered page (its
     # newest dossiers) does not show.
-    probe = data["probe"]
+    code, public_id = data["probe"]
     _, plain = get(base, path, headers("desk_officer"))
-    status, body = get(base, f"{path}?{urlencode({'q': probe})}", headers("desk_officer"))
-    if status == 200 and probe.encode() in body and probe.encode() not in plain:
+    status, body = get(base, f"{path}?{urlencode({'q': code})}", headers("desk_officer"))
+    if status == 200 and public_id.encode() in body and public_id.encode() not in plain:
         for query_kind, query in data["queries"]:
             requests.append(
                 (
@@ -656,17 +657,29 @@ def scenario_staff(args, service, data, connection, database) -> dict:
             "parts": {name: summary(values, result["seconds"]) for name, values in parts.items()},
             "errors": result["errors"],
         }
-    fill_picks(connection, "bench_pick_query", "q text", [(q,) for _, q in data["queries"]])
+    numbered, per_kind = [], {}
+    for kind, query in data["queries"]:
+        per_kind[kind] = per_kind.get(kind, 0) + 1
+        numbered.append((kind, per_kind[kind], query))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_pick_query")
+        cursor.execute(
+            "CREATE TABLE bench_pick_query (kind text, n integer, q text, PRIMARY KEY (kind, n))"
+        )
+        cursor.executemany("INSERT INTO bench_pick_query VALUES (%s, %s, %s)", numbered)
+    connection.commit()
     variables = {
         "agency": data["agency"],
         "user": data["officers"]["specialist"]["user"],
-        "queries": len(data["queries"]),
+        **{f"{kind}_queries": count for kind, count in per_kind.items()},
     }
     clients = args.staff_concurrency
     raw_queue = pgbench(
         database, {raw_sql.queue(tab): 1 for tab in TABS}, clients, args.seconds, variables
     )
-    raw_search = pgbench(database, {raw_sql.search(): 1}, clients, args.seconds, variables)
+    raw_search = pgbench(
+        database, {raw_sql.search(kind): 1 for kind in per_kind}, clients, args.seconds, variables
+    )
     return {
         "agency_id": data["agency"],
         "agency_open_dossiers": data["open"],
@@ -787,6 +800,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dossiers", type=int, default=100_000)
     parser.add_argument("--database", default="egov_bench_city")
+    parser.add_argument(
+        "--years",
+        type=float,
+        default=3,
+        help="period the dossiers are spread over; shorter means more a day, so longer queues",
+    )
     parser.add_argument("--reuse", action="store_true", help="measure an existing database")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--seed", type=int, default=20261123)
@@ -813,7 +832,7 @@ def main() -> None:
     if not args.reuse:
         generated = generate.generate(
             argparse.Namespace(
-                dossiers=args.dossiers, seed=args.seed, database=args.database, years=3,
+                dossiers=args.dossiers, seed=args.seed, database=args.database, years=args.years,
                 now=None, citizens=None, extra_communes=generate.HCMC_COMMUNES - 103,
                 index_mode=args.index_mode, batch=20_000,
             )

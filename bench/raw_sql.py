@@ -90,11 +90,16 @@ QUEUES = {
     "AND d.current_role = 'desk_officer'",
     "overdue": f"d.status IN {OPEN} AND d.current_agency_id = :agency AND d.due_at < now()",
 }
-SEARCH = (
-    "d.status <> 'draft' AND (d.receiving_agency_id = :agency OR d.current_agency_id = :agency) "
-    "AND (d.code = ':q' OR d.applicant_search LIKE '%' || ':q' || '%' OR d.applicant_id IN "
-    "(SELECT id FROM accounts_user WHERE citizen_id = ':q' OR phone = ':q'))"
-)
+# Search as an officer types it: a dossier code, a 12-digit CCCD or a phone number is looked up
+# through its own unique index; a name (without accents, as applicant_search stores it) is
+# matched from its beginning. Each within the agency's dossiers.
+SCOPE = "d.status <> 'draft' AND (d.receiving_agency_id = :agency OR d.current_agency_id = :agency)"
+SEARCHES = {
+    "code": "d.code = ':q'",
+    "cccd": "d.applicant_id IN (SELECT id FROM accounts_user WHERE citizen_id = ':q')",
+    "phone": "d.applicant_id IN (SELECT id FROM accounts_user WHERE phone = ':q')",
+    "name": "d.applicant_search LIKE ':q%'",
+}
 
 
 def submission(requirements: list[int], size: int, answers: str) -> str:
@@ -113,9 +118,10 @@ def queue(tab: str) -> str:
     )
 
 
-def search() -> str:
+def search(kind: str) -> str:
     return (
-        "\\set n random(1, :queries)\n"
-        "SELECT q FROM bench_pick_query WHERE n = :n \\gset\n"
-        f"SELECT {COLUMNS} {FROM} WHERE {SEARCH} ORDER BY d.submitted_at DESC LIMIT 50;\n"
+        f"\\set n random(1, :{kind}_queries)\n"
+        f"SELECT q FROM bench_pick_query WHERE kind = '{kind}' AND n = :n \\gset\n"
+        f"SELECT {COLUMNS} {FROM} WHERE {SCOPE} AND {SEARCHES[kind]} "
+        "ORDER BY d.submitted_at DESC LIMIT 50;\n"
     )
