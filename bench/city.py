@@ -32,6 +32,7 @@ import platform
 import random
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -724,6 +725,15 @@ def machine() -> dict:
     }
 
 
+def redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=2) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 def ratio(web: dict, raw: dict) -> float | None:
     if not web or not raw or not raw.get("per_s"):
         return None
@@ -787,7 +797,7 @@ def print_table(result: dict) -> None:
         for reason in staff["skipped"]:
             print(f"  skipped: {reason}")
     if "report" in s:
-        print(f"{'yearly report':<22} skipped: {s['report']['skipped']}")
+        print(f"{'yearly report':<20} skipped ({TARGETS['report']}): {s['report']['skipped']}")
     memory = result["memory"]
     print(
         f"peak RSS: web worker {memory['web_worker_max_mib']} MiB, task worker "
@@ -828,6 +838,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.seconds = min(args.seconds, 600)
+    if args.cache == "redis" and not redis_answers():
+        print("Redis does not answer on 127.0.0.1:6379: the database cache is measured instead")
+        args.cache = "database"
     generated = None
     if not args.reuse:
         generated = generate.generate(
