@@ -263,12 +263,12 @@ def start_workflow(dossier: Dossier, *, officer, now) -> None:
         return
     dossier.current_step = first
     _finish(dossier, officer, DossierStep.Outcome.NEXT, "", now)
-    following = _next_step(dossier)
+    following = next_step(dossier)
     _open_step(dossier, following, now)
     dossier.status = Dossier.Status.IN_PROGRESS
 
 
-def _next_step(dossier: Dossier) -> WorkflowStep:
+def next_step(dossier: Dossier) -> WorkflowStep:
     transition = _transition(dossier, Kind.NEXT)
     if transition is not None:
         return transition.target
@@ -302,7 +302,7 @@ def _advance(dossier: Dossier, actor, note: str, assignee) -> Dossier:
     if step.action == Action.RETURN:
         raise ValidationError(_("Return the result to the applicant to finish this dossier."))
     gates.check(dossier, "advance")
-    following = _next_step(dossier)
+    following = next_step(dossier)
     if step.action == Action.ASSIGN and assignee is None and following.role == Role.SPECIALIST:
         raise ValidationError(_("Choose the specialist who will process the dossier."))
     _check_assignee(assignee, dossier, following)
