@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 
 from egov.dossiers import apologies, processing
 from egov.dossiers.models import Attachment, Dossier
@@ -77,3 +78,9 @@ def test_the_agency_is_warned_once_when_the_appointment_is_near(
     assert not apologies.about_to_be_late().exclude(pk=received.pk).exists()
     processing.refuse(received, actor=people["specialist"], reason="Không đủ điều kiện")
     assert not apologies.about_to_be_late().exists()
+
+
+def test_the_deadline_command_warns(received, time_machine):
+    time_machine.move_to(received.due_at - datetime.timedelta(days=2), tick=False)
+    call_command("check_deadlines", verbosity=0)
+    assert Dossier.objects.get(pk=received.pk).late_warning_at is not None
