@@ -6,6 +6,12 @@ import pytest
 from egov.accounts.models import Role
 from egov.dossiers import reception, services
 from tests.catalog_fixtures import make_procedure
+from tests.signatures.fixtures import (  # noqa: F401 - signing a result needs the dev PKI
+    agency_issued,
+    dev_pki,
+    import_agency_certificate,
+    pki_settings,
+)
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MONDAY = datetime.datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))

@@ -2,11 +2,14 @@
 that restart the clock, pauses, results, return, with the clock moved by the tests."""
 
 import datetime
+import io
+import subprocess
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from egov.accounts.models import Role
 from egov.core import calendar
@@ -174,8 +177,6 @@ def test_a_refusal_during_processing_is_the_result(received, people, tmp_path):
     notice = dossier.attachments.get(kind=Attachment.Kind.RESULT)
     path = tmp_path / "notice.pdf"
     path.write_bytes(notice.file.read())
-    import subprocess
-
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
     assert "Người yêu cầu không thuộc diện được cấp." in text
     assert Notification.objects.filter(event="dossier.refused").exists()
@@ -220,3 +221,26 @@ def test_withdrawal_closes_the_open_step(received, citizen):
     dossier = services.withdraw(received, applicant=citizen, reason="Không còn nhu cầu")
     assert dossier.current_step is None
     assert dossier.steps.get(finished_at__isnull=False, outcome="withdrawn")
+
+
+def test_a_result_drafted_from_the_declaration_and_signed(
+    received, people, agencies, import_agency_certificate, agency_issued, tmp_path
+):
+    certificate = import_agency_certificate(agencies["justice"], agency_issued["rsa2048"])
+    specialist, leader = people["specialist"], people["leader"]
+    dossier = processing.take(received, actor=specialist)
+    dossier = processing.advance(dossier, actor=specialist)
+    dossier = processing.advance(dossier, actor=people["health"])
+    with pytest.raises(PermissionDenied):  # a specialist may not sign with the agency's key
+        processing.generate_result(dossier, actor=specialist, certificate=certificate)
+    result = processing.generate_result(dossier, actor=leader, certificate=certificate)
+    data = result.file.read()
+    reader = PdfFileReader(io.BytesIO(data))
+    assert len(reader.embedded_signatures) == 1
+    path = tmp_path / "result.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert received.code in text and "Nguyễn Văn An" in text
+    # A second draft replaces the first.
+    processing.generate_result(Dossier.objects.get(pk=received.pk), actor=leader)
+    assert received.attachments.filter(kind=Attachment.Kind.RESULT).count() == 1

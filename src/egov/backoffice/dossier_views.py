@@ -295,9 +295,19 @@ def _attach_result(request, dossier, revision):
         actor=request.user,
         name=upload.name,
         data=upload.read(),
-        certificate=certificate,
+        certificate=_chosen_certificate(request, dossier),
         revision=revision,
     )
+
+
+def _chosen_certificate(request, dossier):
+    chosen = request.POST.get("certificate")
+    if not chosen:
+        return None
+    usable = {str(c.pk): c for c in _certificates(request.user, dossier)}
+    if chosen not in usable:
+        raise PermissionDenied
+    return usable[chosen]
 
 
 def _apologise(request, dossier, revision):
@@ -327,6 +337,14 @@ def act(request, public_id, action: str):
         if action == "result":
             _attach_result(request, dossier, revision)
             messages.success(request, _("The result document is attached."))
+        elif action == "generate_result":
+            processing.generate_result(
+                dossier,
+                actor=request.user,
+                certificate=_chosen_certificate(request, dossier),
+                revision=revision,
+            )
+            messages.success(request, _("The result was drafted from the declaration; check it."))
         elif action == "apology":
             _apologise(request, dossier, revision)
             messages.success(request, _("The apology letter was sent with the new date."))

@@ -190,6 +190,7 @@ Action = Literal[
     "refuse_processing",
     "return",
     "apology",
+    "generate_result",
 ]
 
 
@@ -231,6 +232,7 @@ def _run(action: str, dossier: Dossier, user, body: ActionIn) -> None:
         "return": lambda: processing.return_result(
             dossier, actor=user, note=body.note, revision=rev
         ),
+        "generate_result": lambda: processing.generate_result(dossier, actor=user, revision=rev),
         "apology": lambda: apologies.issue(
             dossier,
             actor=user,
