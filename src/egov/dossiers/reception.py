@@ -17,16 +17,6 @@ from egov.dossiers.services import StaleDossier, _event, _record, due_at
 DESK_ROLES = [Role.DESK_OFFICER]
 
 
-def queue(officer):
-    """The dossiers an officer's desks receive."""
-    return scoping.scoped(
-        Dossier.objects.exclude(status=Dossier.Status.DRAFT),
-        officer,
-        roles=DESK_ROLES,
-        agency_field="receiving_agency",
-    )
-
-
 def _locked(dossier: Dossier, officer, revision: int | None, allowed: set) -> Dossier:
     # Only the dossier's row is locked, not the agency's or the procedure's that come with it.
     locked = (
