@@ -5,7 +5,6 @@ from egov.catalog.models import Field
 from egov.organizations import services as organizations
 from egov.organizations.models import OneStopDesk
 from egov.queueing import services
-from egov.queueing.models import DeskField
 
 
 @pytest.fixture
@@ -19,8 +18,8 @@ def fields(db):
 
 def make_desk(agency, name, offered=()):
     desk = organizations.save_desk(OneStopDesk(agency=agency, name=name), actor=None)
-    for position, (field, letter) in enumerate(offered):
-        DeskField.objects.create(desk=desk, field=field, letter=letter, position=position)
+    if offered:
+        services.offer_fields(desk, offered, actor=None)
     return desk
 
 

@@ -47,6 +47,7 @@ def test_call_the_oldest_then_recall_then_close(desk, fields, officer):
         .values_list("action", flat=True)
     )
     assert actions == [
+        "queueing.kiosk_fields_set",
         "queueing.counter_set",
         "queueing.called",
         "queueing.recalled",

@@ -78,3 +78,18 @@ def test_waiting_ahead_counts_the_same_field_still_waiting(desk, fields, officer
     assert queries.waiting_ahead(a1) == 0
     assert services.call_next(desk, officer=officer) == a1
     assert queries.waiting_ahead(mine) == 1
+
+
+def test_the_kiosk_offers_fields_with_distinct_letters(desk, fields):
+    services.offer_fields(desk, [(fields["y_te"], "Y"), (fields["ho_tich"], "H")], actor=None)
+    assert services.issue(desk, field=fields["y_te"]).label == "Y001"
+    for offers in (
+        [(fields["y_te"], "Y"), (fields["ho_tich"], "Y")],
+        [(fields["y_te"], "y")],
+        [(fields["y_te"], "YY")],
+        [(fields["y_te"], "Y"), (fields["y_te"], "Z")],
+    ):
+        with pytest.raises(ValidationError), transaction.atomic():
+            services.offer_fields(desk, offers, actor=None)
+    offered = desk.queue_fields.order_by("position")
+    assert [(item.field.code, item.letter) for item in offered] == [("y_te", "Y"), ("ho_tich", "H")]

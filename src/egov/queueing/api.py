@@ -138,7 +138,7 @@ def _officer(request):
 
 @staff_router.post(
     "/queue/desks/{desk_id}/call",
-    response={200: TicketOut, 204: None, 403: Problem, 404: Problem, 422: Problem},
+    response={200: TicketOut, 204: None, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
     summary="Call the oldest waiting number to your counter (204: nobody is waiting)",
 )
 def call_next(request, desk_id: int, data: CallIn | None = None):
@@ -180,7 +180,7 @@ def _act(request, ticket_id: uuid.UUID, operation):
     return _out(ticket)
 
 
-TICKET_ANSWERS = {200: TicketOut, 403: Problem, 404: Problem, 422: Problem}
+TICKET_ANSWERS = {200: TicketOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
 
 @staff_router.post(

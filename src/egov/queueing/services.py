@@ -41,6 +41,29 @@ def next_number(desk: OneStopDesk, day: datetime.date) -> int:
 
 
 @transaction.atomic
+def offer_fields(desk: OneStopDesk, offers, *, actor) -> list[DeskField]:
+    """Sets the fields the desk's kiosk offers, in the given order, each with its letter
+    (``offers``: pairs of field and letter). Tickets already given keep their labels."""
+    before = list(DeskField.objects.filter(desk=desk).values_list("field_id", "letter"))
+    DeskField.objects.filter(desk=desk).delete()
+    created = []
+    for position, (field, letter) in enumerate(offers):
+        item = DeskField(desk=desk, field=field, letter=letter, position=position)
+        item.full_clean()
+        item.save()
+        created.append(item)
+    audit.record(
+        actor=actor,
+        action="queueing.kiosk_fields_set",
+        obj=desk,
+        agency_id=desk.agency_id,
+        before={"fields": before},
+        after={"fields": [(item.field_id, item.letter) for item in created]},
+    )
+    return created
+
+
+@transaction.atomic
 def issue(desk: OneStopDesk, *, field: Field | None = None) -> Ticket:
     if not desk.is_active:
         raise ValidationError(_("This desk does not give queue numbers now."))
