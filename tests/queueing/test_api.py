@@ -129,3 +129,16 @@ def test_calling_fields_not_offered_is_refused(client, desk, fields, officer):
     assert answer.status_code == 422
     answer = post(client, f"/api/v1/queue/desks/{desk.pk}/call", {"counter": ""}, **bearer(officer))
     assert answer.status_code == 422
+
+
+def test_a_display_poll_costs_a_few_queries(
+    client, desk, fields, make_staff, agencies, django_assert_num_queries
+):
+    """Every display polls every few seconds: the cost must not grow with the calls shown."""
+    for index in range(6):
+        officer = make_staff(f"motcua{index}", agencies["justice"], "desk_officer")
+        services.issue(desk, field=fields["ho_tich"])
+        services.call_next(desk, officer=officer, counter=str(index + 1))
+    with django_assert_num_queries(4):
+        body = client.get(f"/api/v1/queue/desks/{desk.pk}/display").json()
+    assert len(body["calling"]) == 6
