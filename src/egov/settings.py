@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "egov.notifications",
     "egov.demo",
     "egov.signatures",
+    "egov.queueing",
 ]
 
 MIDDLEWARE = [
@@ -389,6 +390,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Office hours used to count working time (giờ hành chính), comma-separated periods.
 EGOV_WORKING_HOURS = os.environ.get("EGOV_WORKING_HOURS", "07:00-11:30,13:30-17:00")
+
+# --- Queue numbers at the one-stop desks (docs/queueing.md) -----------------------------------
+# Tickets one client address may take (kiosk page and API together); a kiosk is one address.
+EGOV_QUEUE_ISSUE_RATE = os.environ.get("EGOV_QUEUE_ISSUE_RATE", "20/m")
+EGOV_QUEUE_RETENTION_DAYS = int(os.environ.get("EGOV_QUEUE_RETENTION_DAYS", "90"))
 
 # --- Uploads ------------------------------------------------------------------------------------
 EGOV_UPLOAD_MAX_BYTES = int(os.environ.get("EGOV_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))

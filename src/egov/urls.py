@@ -19,8 +19,10 @@ urlpatterns = [
     path("accounts/", include("egov.accounts.urls")),
     path("staff/notifications/", include("egov.notifications.staff_urls")),
     path("staff/signatures/", include("egov.signatures.staff_urls")),
+    path("staff/queue/", include("egov.queueing.staff_urls")),
     path("staff/", include("egov.backoffice.urls")),
     path("xac-thuc/", include("egov.signatures.urls")),
     path("thong-bao/", include("egov.notifications.urls")),
+    path("so-thu-tu/", include("egov.queueing.urls")),
     path("", include("egov.portal.urls")),
 ]
