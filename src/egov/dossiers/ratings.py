@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from egov.core import audit
 from egov.dossiers import signals
@@ -37,100 +37,109 @@ class Indicator:
 INDICATORS = (
     Indicator(
         "total_time",
-        gettext_lazy("Total time taken, compared with the time limit set by law"),
+        pgettext_lazy("rating", "Total time taken, compared with the time limit set by law"),
         (
-            (2, gettext_lazy("Shorter than the time limit")),
-            (1, gettext_lazy("Equal to the time limit")),
-            (0, gettext_lazy("Longer than the time limit")),
+            (2, pgettext_lazy("rating", "Shorter than the time limit")),
+            (1, pgettext_lazy("rating", "Equal to the time limit")),
+            (0, pgettext_lazy("rating", "Longer than the time limit")),
         ),
     ),
     Indicator(
         "agency_time",
-        gettext_lazy("Time taken by each agency that handled it (including those consulted)"),
+        pgettext_lazy(
+            "rating", "Time taken by each agency that handled it (including those consulted)"
+        ),
         (
-            (2, gettext_lazy("Every agency finished before its deadline")),
-            (1, gettext_lazy("Every agency finished on its deadline")),
-            (0, gettext_lazy("At least one agency finished after its deadline")),
+            (2, pgettext_lazy("rating", "Every agency finished before its deadline")),
+            (1, pgettext_lazy("rating", "Every agency finished on its deadline")),
+            (0, pgettext_lazy("rating", "At least one agency finished after its deadline")),
         ),
     ),
     Indicator(
         "desk_contacts",
-        gettext_lazy(
+        pgettext_lazy(
+            "rating",
             "How many times you had to contact the receiving desk to complete the dossier "
-            "(online contacts included)"
+            "(online contacts included)",
         ),
         (
-            (2, gettext_lazy("Not once")),
-            (1, gettext_lazy("Once")),
-            (0, gettext_lazy("More than once, through no fault of mine")),
+            (2, pgettext_lazy("rating", "Not once")),
+            (1, pgettext_lazy("rating", "Once")),
+            (0, pgettext_lazy("rating", "More than once, through no fault of mine")),
         ),
     ),
     Indicator(
         "agencies_contacted",
-        gettext_lazy(
+        pgettext_lazy(
+            "rating",
             "How many agencies or organisations you had to contact to complete the dossier "
-            "(online contacts included)"
+            "(online contacts included)",
         ),
         (
-            (2, gettext_lazy("None")),
-            (1, gettext_lazy("One")),
-            (0, gettext_lazy("Two or more")),
+            (2, pgettext_lazy("rating", "None")),
+            (1, pgettext_lazy("rating", "One")),
+            (0, pgettext_lazy("rating", "Two or more")),
         ),
     ),
     Indicator(
         "one_stop",
-        gettext_lazy("Received, handled and returned through the one-stop desk"),
+        pgettext_lazy("rating", "Received, handled and returned through the one-stop desk"),
         (
-            (2, gettext_lazy("Yes: I dealt only with the one-stop desk or the portal")),
-            (1, gettext_lazy("Partly: I also had to go to another office")),
-            (0, gettext_lazy("No: I had to deal with the departments directly")),
+            (2, pgettext_lazy("rating", "Yes: I dealt only with the one-stop desk or the portal")),
+            (1, pgettext_lazy("rating", "Partly: I also had to go to another office")),
+            (0, pgettext_lazy("rating", "No: I had to deal with the departments directly")),
         ),
     ),
     Indicator(
         "publicity",
-        gettext_lazy("The procedure as published (papers, fees, time limit)"),
+        pgettext_lazy("rating", "The procedure as published (papers, fees, time limit)"),
         (
-            (2, gettext_lazy("Published in full and matched what was asked of me")),
-            (1, gettext_lazy("Published, but incomplete or not matching what was asked")),
-            (0, gettext_lazy("Not published")),
+            (2, pgettext_lazy("rating", "Published in full and matched what was asked of me")),
+            (
+                1,
+                pgettext_lazy("rating", "Published, but incomplete or not matching what was asked"),
+            ),
+            (0, pgettext_lazy("rating", "Not published")),
         ),
     ),
     Indicator(
         "staff_attitude",
-        gettext_lazy("Attitude of the staff who guided you, received and handled the dossier"),
+        pgettext_lazy(
+            "rating", "Attitude of the staff who guided you, received and handled the dossier"
+        ),
         (
-            (2, gettext_lazy("Courteous and helpful")),
-            (1, gettext_lazy("Correct, but unhelpful or hard to reach")),
-            (0, gettext_lazy("Troublesome, or asked for something not required")),
+            (2, pgettext_lazy("rating", "Courteous and helpful")),
+            (1, pgettext_lazy("rating", "Correct, but unhelpful or hard to reach")),
+            (0, pgettext_lazy("rating", "Troublesome, or asked for something not required")),
         ),
     ),
     Indicator(
         "feedback",
-        gettext_lazy("Answers to your comments and complaints about the dossier"),
+        pgettext_lazy("rating", "Answers to your comments and complaints about the dossier"),
         (
-            (2, gettext_lazy("I had none, or they were answered in time and fully")),
-            (1, gettext_lazy("Answered, but late or not fully")),
-            (0, gettext_lazy("Not taken in or not answered")),
+            (2, pgettext_lazy("rating", "I had none, or they were answered in time and fully")),
+            (1, pgettext_lazy("rating", "Answered, but late or not fully")),
+            (0, pgettext_lazy("rating", "Not taken in or not answered")),
         ),
     ),
     Indicator(
         "online_service",
-        gettext_lazy("Progress and quality of the online service"),
+        pgettext_lazy("rating", "Progress and quality of the online service"),
         (
-            (2, gettext_lazy("Everything could be done online and it worked well")),
-            (1, gettext_lazy("Online, with problems or a step in person")),
-            (0, gettext_lazy("Not offered online, or it did not work")),
+            (2, pgettext_lazy("rating", "Everything could be done online and it worked well")),
+            (1, pgettext_lazy("rating", "Online, with problems or a step in person")),
+            (0, pgettext_lazy("rating", "Not offered online, or it did not work")),
         ),
     ),
 )
 
 # Xếp loại: (lowest total, grade), best first; applies to one rating and to an average.
 GRADES = (
-    (15, gettext_lazy("Excellent")),
-    (12, gettext_lazy("Good")),
-    (9, gettext_lazy("Fair")),
-    (6, gettext_lazy("Average")),
-    (0, gettext_lazy("Weak")),
+    (15, pgettext_lazy("rating", "Excellent")),
+    (12, pgettext_lazy("rating", "Good")),
+    (9, pgettext_lazy("rating", "Fair")),
+    (6, pgettext_lazy("rating", "Average")),
+    (0, pgettext_lazy("rating", "Weak")),
 )
 
 
