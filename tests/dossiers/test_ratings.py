@@ -72,9 +72,7 @@ def test_a_refused_dossier_can_be_rated_too(record_version, citizen, officer, ag
     assert ratings.grade(ratings.total(rating)) == "Yếu"
 
 
-def test_a_dossier_still_in_progress_or_withdrawn_cannot_be_rated(
-    record_version, citizen, officer
-):
+def test_a_dossier_still_in_progress_or_withdrawn_cannot_be_rated(record_version, citizen, officer):
     in_progress = closing.received(record_version, citizen, officer)
     with pytest.raises(ValidationError) as refused:
         ratings.rate(in_progress, citizen, GOOD)
@@ -137,9 +135,7 @@ def test_scores_must_be_a_mapping_and_the_comment_plain_text(returned, citizen):
     assert not Rating.objects.exists()
 
 
-def test_the_window_closes_after_the_configured_days(
-    record_version, citizen, officer, settings
-):
+def test_the_window_closes_after_the_configured_days(record_version, citizen, officer, settings):
     settings.EGOV_RATING_WINDOW_DAYS = 30
     now = timezone.now()
     late = closing.returned(record_version, citizen, officer, when=now - datetime.timedelta(31))
@@ -151,9 +147,7 @@ def test_the_window_closes_after_the_configured_days(
     assert ratings.deadline(in_time) == in_time.returned_at + datetime.timedelta(30)
 
 
-def test_the_database_refuses_a_score_out_of_range_and_a_second_rating(
-    returned, citizen, agencies
-):
+def test_the_database_refuses_a_score_out_of_range_and_a_second_rating(returned, citizen, agencies):
     fields = {
         "dossier": returned,
         "applicant": citizen,
