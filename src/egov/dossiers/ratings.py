@@ -1,6 +1,5 @@
 """The applicant's rating of how the dossier was handled (đánh giá việc giải quyết thủ tục hành
-chính, Nghị định 61/2018/NĐ-CP art. 31-32, Thông tư 01/2018/TT-VPCP art. 13; the one-stop rules
-of Nghị định 118/2025/NĐ-CP keep the evaluation by the people served).
+chính, Nghị định 61/2018/NĐ-CP art. 31-32, Thông tư 01/2018/TT-VPCP art. 13; docs/portal.md).
 
 Nine indicators, each scored 2, 1 or 0 (18 at most). A dossier is rated once, by its applicant,
 after it was closed by the agency: its result returned, or refused (a refusal is also a decision

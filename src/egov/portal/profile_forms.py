@@ -79,12 +79,6 @@ class ProfileForm(forms.Form):
             level=AdministrativeUnit.Level.COMMUNE, parent__code=chosen, parent__in=provinces
         ).order_by("name")
 
-    def clean(self):
-        data = super().clean()
-        if data.get("address_unit") and not data.get("province"):
-            self.add_error("province", _("Choose the province or city first."))
-        return data
-
 
 class ContactForm(forms.Form):
     contact = forms.CharField(
