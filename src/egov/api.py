@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from egov.catalog.api import router as catalog_router
 from egov.dossiers.api import citizen_router as dossiers_citizen_router
 from egov.dossiers.api import router as dossiers_router
+from egov.dossiers.staff_api import staff_router as dossiers_staff_router
 from egov.organizations.api import router as organizations_router
 from egov.signatures.api import router as signatures_router
 
@@ -73,4 +74,5 @@ api.add_router("/", organizations_router)
 api.add_router("/", catalog_router)
 api.add_router("/", dossiers_router)
 api.add_router("/", dossiers_citizen_router)
+api.add_router("/", dossiers_staff_router)
 api.add_router("/", signatures_router)

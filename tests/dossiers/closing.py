@@ -1,17 +1,10 @@
-"""A dossier brought to its end for tests of what follows (downloads, ratings).
+"""A dossier brought to its end through the services, for tests of what follows (downloads,
+ratings): the judicial record procedure, received by the city's desk, processed by a specialist
+of Justice, returned by the desk."""
 
-Submission and receipt go through the services. The result and its return are put in place the
-way the back office leaves them (a result file, status returned, the officer assigned) until the
-processing services replace these lines (issue 5).
-"""
-
-import hashlib
-
-from django.core.files.base import ContentFile
-from django.utils import timezone
-
-from egov.dossiers import reception, services
-from egov.dossiers.models import Attachment, Dossier, DossierEvent
+from egov.accounts.models import Role
+from egov.dossiers import processing, reception, services
+from egov.dossiers.models import Dossier
 from tests.dossiers.conftest import PDF
 
 RESULT_PDF = PDF.replace(b"1 0 obj", b"1 0 obj % ket qua")
@@ -32,28 +25,25 @@ def submitted(version, applicant):
     return services.submit(dossier, applicant=applicant)
 
 
-def received(version, applicant, officer):
-    return reception.receive(submitted(version, applicant), officer=officer)
+def received(version, applicant, people):
+    return reception.receive(submitted(version, applicant), officer=people["desk"])
 
 
-def returned(version, applicant, officer, *, when=None):
-    dossier = received(version, applicant, officer)
-    when = when or timezone.now()
-    result = Attachment(
-        dossier=dossier,
-        province_code=dossier.province_code,
-        kind=Attachment.Kind.RESULT,
-        original_name=f"{dossier.code}-ket-qua.pdf",
-        extension="pdf",
-        mime="application/pdf",
-        size=len(RESULT_PDF),
-        sha256=hashlib.sha256(RESULT_PDF).hexdigest(),
-    )
-    result.file.save("result.pdf", ContentFile(RESULT_PDF), save=False)
-    result.save()
-    Dossier.objects.filter(pk=dossier.pk).update(
-        status=Dossier.Status.RETURNED, decided_at=when, returned_at=when, assignee=officer
-    )
-    DossierEvent.objects.create(dossier=dossier, status=Dossier.Status.RETURNED)
-    dossier.refresh_from_db()
-    return dossier
+def result_ready(version, applicant, people):
+    specialist = people["specialist"]
+    dossier = processing.take(received(version, applicant, people), actor=specialist)
+    processing.attach_result(dossier, actor=specialist, name="ket-qua.pdf", data=RESULT_PDF)
+    return processing.advance(Dossier.objects.get(pk=dossier.pk), actor=specialist)
+
+
+def returned(version, applicant, people):
+    return processing.return_result(result_ready(version, applicant, people), actor=people["desk"])
+
+
+def staff(make_staff, agencies) -> dict:
+    """The desk officer and the specialist these dossiers need (for packages without
+    tests/dossiers/conftest.py's ``people``)."""
+    return {
+        "desk": make_staff("motcua", agencies["city"], Role.DESK_OFFICER),
+        "specialist": make_staff("chuyenvien", agencies["justice"], Role.SPECIALIST),
+    }

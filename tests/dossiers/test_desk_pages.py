@@ -24,7 +24,7 @@ def test_desk_receives_and_the_citizen_downloads_the_receipt(
     assert "Nguyễn Văn An" in page  # the answers
     client.post(f"/staff/dossiers/{submitted.public_id}/receive/", {"revision": submitted.revision})
     submitted.refresh_from_db()
-    assert submitted.status == "received"
+    assert submitted.status == "in_progress"
     receipt = submitted.attachments.get(kind="receipt")
     file = client.get(f"/staff/dossiers/{submitted.public_id}/files/{receipt.pk}/")
     assert b"".join(file.streaming_content).startswith(b"%PDF")

@@ -5,14 +5,14 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from egov.accounts import services as accounts
-from egov.accounts.models import Role, User
+from egov.accounts.models import User
 from egov.core.models import AuditEvent
-from egov.dossiers import ratings, reception, services
+from egov.dossiers import processing, ratings, reception, services
 from egov.dossiers.models import Dossier, Rating
 from tests.dossiers import closing
+from tests.dossiers.conftest import MONDAY, PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +25,8 @@ def _no_scanner(settings):
 
 
 @pytest.fixture
-def officer(make_staff, agencies):
-    return make_staff("motcua", agencies["city"], Role.DESK_OFFICER)
-
-
-@pytest.fixture
-def returned(record_version, citizen, officer):
-    return closing.returned(record_version, citizen, officer)
+def returned(record_version, citizen, people):
+    return closing.returned(record_version, citizen, people)
 
 
 @pytest.fixture
@@ -45,15 +40,17 @@ def neighbour(db):
     )
 
 
-def test_the_applicant_rates_a_returned_dossier(returned, citizen, officer, agencies):
+def test_the_applicant_rates_a_returned_dossier(returned, citizen, people, agencies):
     rating = ratings.rate(returned, citizen, GOOD, "  Cán bộ nhiệt tình.  ")
     rating.refresh_from_db()
     assert rating.total == 16 and ratings.total(rating) == 16
     assert ratings.grade(rating.total) == "Xuất sắc"
     assert rating.comment == "Cán bộ nhiệt tình."
-    # Copied for the statistics: who handled it, where it was received and decided.
+    # Copied for the statistics: who processed it (the return cleared the holder), where it
+    # was received and where decided.
+    assert returned.assignee is None
     assert (rating.staff, rating.receiving_agency, rating.deciding_agency) == (
-        officer,
+        people["specialist"],
         agencies["city"],
         agencies["justice"],
     )
@@ -63,17 +60,24 @@ def test_the_applicant_rates_a_returned_dossier(returned, citizen, officer, agen
     assert event.object_id == str(returned.pk)
 
 
-def test_a_refused_dossier_can_be_rated_too(record_version, citizen, officer, agencies):
-    dossier = reception.refuse(
-        closing.submitted(record_version, citizen), officer=officer, reason="Thiếu giấy tờ"
+def test_a_dossier_refused_at_the_desk_or_in_processing_can_be_rated_too(
+    record_version, citizen, people
+):
+    at_desk = reception.refuse(
+        closing.submitted(record_version, citizen), officer=people["desk"], reason="Sai thủ tục"
     )
-    rating = ratings.rate(dossier, citizen, {name: 0 for name in Rating.SCORES})
-    assert rating.staff is None  # nobody was assigned yet
+    rating = ratings.rate(at_desk, citizen, {name: 0 for name in Rating.SCORES})
+    assert rating.staff is None  # before any step: counted for the agency only
     assert ratings.grade(ratings.total(rating)) == "Yếu"
+    dossier = processing.take(
+        closing.received(record_version, citizen, people), actor=people["specialist"]
+    )
+    refused = processing.refuse(dossier, actor=people["specialist"], reason="Không đủ điều kiện")
+    assert ratings.rate(refused, citizen, GOOD).staff == people["specialist"]
 
 
-def test_a_dossier_still_in_progress_or_withdrawn_cannot_be_rated(record_version, citizen, officer):
-    in_progress = closing.received(record_version, citizen, officer)
+def test_a_dossier_still_in_progress_or_withdrawn_cannot_be_rated(record_version, citizen, people):
+    in_progress = closing.result_ready(record_version, citizen, people)
     with pytest.raises(ValidationError) as refused:
         ratings.rate(in_progress, citizen, GOOD)
     assert "trả kết quả" in refused.value.messages[0]
@@ -135,16 +139,20 @@ def test_scores_must_be_a_mapping_and_the_comment_plain_text(returned, citizen):
     assert not Rating.objects.exists()
 
 
-def test_the_window_closes_after_the_configured_days(record_version, citizen, officer, settings):
+def test_the_window_closes_after_the_configured_days(
+    record_version, citizen, people, settings, time_machine
+):
     settings.EGOV_RATING_WINDOW_DAYS = 30
-    now = timezone.now()
-    late = closing.returned(record_version, citizen, officer, when=now - datetime.timedelta(31))
+    time_machine.move_to(MONDAY, tick=False)
+    late = closing.returned(record_version, citizen, people)
+    in_time = closing.returned(record_version, citizen, people)
+    assert ratings.deadline(in_time) == MONDAY + datetime.timedelta(days=30)
+    time_machine.move_to(MONDAY + datetime.timedelta(days=29), tick=False)
+    assert ratings.rate(in_time, citizen, GOOD)
+    time_machine.move_to(MONDAY + datetime.timedelta(days=31), tick=False)
     with pytest.raises(ValidationError) as refused:
         ratings.rate(late, citizen, GOOD)
-    assert "Thời hạn đánh giá" in refused.value.messages[0]
-    in_time = closing.returned(record_version, citizen, officer, when=now - datetime.timedelta(29))
-    assert ratings.rate(in_time, citizen, GOOD)
-    assert ratings.deadline(in_time) == in_time.returned_at + datetime.timedelta(30)
+    assert "Thời hạn đánh giá hồ sơ này đã kết thúc ngày 30/12/2026" in refused.value.messages[0]
 
 
 def test_the_database_refuses_a_score_out_of_range_and_a_second_rating(returned, citizen, agencies):
@@ -162,19 +170,37 @@ def test_the_database_refuses_a_score_out_of_range_and_a_second_rating(returned,
 
 
 def test_suggested_answers_come_from_the_dossier_record(
-    record_version, citizen, officer, complete_draft
+    record_version, citizen, people, time_machine
 ):
-    early = closing.returned(record_version, citizen, officer)
+    time_machine.move_to(MONDAY, tick=False)
+    early = closing.returned(record_version, citizen, people)
     assert early.returned_at < early.due_at
-    assert ratings.suggested_scores(early) == {"total_time": 2, "desk_contacts": 2}
-    dossier = services.submit(complete_draft, applicant=citizen)
-    reception.request_supplement(dossier, officer=officer, items=["Bản sao CCCD"])
-    assert ratings.suggested_scores(dossier)["desk_contacts"] == 1
-    Dossier.objects.filter(pk=dossier.pk).update(
-        status=Dossier.Status.RETURNED, returned_at=dossier.due_at + datetime.timedelta(days=2)
+    assert ratings.suggested_scores(early) == {
+        "total_time": 2,
+        "desk_contacts": 2,
+        "agency_time": 2,
+    }
+    dossier = closing.submitted(record_version, citizen)
+    reception.request_supplement(dossier, officer=people["desk"], items=["Bản sao CCCD"])
+    requirement = record_version.requirements.get()
+    services.attach(
+        dossier, applicant=citizen, requirement_id=requirement.pk, name="cccd.pdf", data=PDF
     )
-    dossier.refresh_from_db()
-    assert ratings.suggested_scores(dossier)["total_time"] == 0
+    reception.answer_supplement(dossier, applicant=citizen)
+    dossier = reception.receive(dossier, officer=people["desk"])
+    dossier = processing.take(dossier, actor=people["specialist"])
+    processing.attach_result(
+        dossier, actor=people["specialist"], name="kq.pdf", data=closing.RESULT_PDF
+    )
+    # The specialist hands it on three weeks later, long after the appointment.
+    time_machine.move_to(MONDAY + datetime.timedelta(days=21), tick=False)
+    dossier = processing.advance(Dossier.objects.get(pk=dossier.pk), actor=people["specialist"])
+    late = processing.return_result(dossier, actor=people["desk"])
+    assert ratings.suggested_scores(late) == {
+        "total_time": 0,
+        "desk_contacts": 1,
+        "agency_time": 0,
+    }
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,10 @@ def officer(make_staff, agencies):
 
 def test_receiving_issues_the_receipt_and_tells_the_citizen(submitted, officer, tmp_path):
     dossier = reception.receive(submitted, officer=officer, revision=submitted.revision)
-    assert dossier.status == "received" and dossier.received_at and dossier.due_at
+    # Online: the desk hands it to the processing department at once.
+    assert dossier.status == "in_progress" and dossier.received_at and dossier.due_at
+    assert dossier.current_step.action == "process"
+    assert dossier.current_agency == dossier.deciding_agency
     receipt = dossier.attachments.get(kind=Attachment.Kind.RECEIPT)
     data = receipt.file.read()
     assert data.startswith(b"%PDF") and receipt.size == len(data)
@@ -60,7 +63,7 @@ def test_two_officers_at_once_one_wins(submitted, officer, make_staff, agencies)
     with pytest.raises(StaleDossier):
         reception.refuse(submitted, officer=second, reason="Sai thẩm quyền", revision=seen)
     submitted.refresh_from_db()
-    assert submitted.status == "received"
+    assert submitted.status == "in_progress"
 
 
 def test_supplement_round_trip(submitted, officer, citizen):

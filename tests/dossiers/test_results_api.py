@@ -4,7 +4,8 @@ import pytest
 
 from egov.accounts import services as accounts
 from egov.accounts import tokens
-from egov.accounts.models import Role, User
+from egov.accounts.models import User
+from egov.dossiers import processing
 from egov.dossiers.models import Attachment, Rating
 from tests.dossiers import closing
 
@@ -16,11 +17,6 @@ SCORES = {name: 2 for name in Rating.SCORES}
 @pytest.fixture(autouse=True)
 def _no_scanner(settings):
     settings.EGOV_MALWARE_SCANNER = "none"
-
-
-@pytest.fixture
-def officer(make_staff, agencies):
-    return make_staff("motcua", agencies["city"], Role.DESK_OFFICER)
 
 
 def _bearer(user) -> dict:
@@ -52,9 +48,9 @@ def _problem(response, status):
 
 
 def test_the_applicant_downloads_the_result_once_returned(
-    client, mine, neighbours, record_version, citizen, officer
+    client, mine, neighbours, record_version, citizen, people
 ):
-    dossier = closing.returned(record_version, citizen, officer)
+    dossier = closing.returned(record_version, citizen, people)
     listed = client.get(f"/api/v1/dossiers/{dossier.public_id}", **mine).json()["attachments"]
     kinds = {a["kind"]: a["id"] for a in listed}
     assert set(kinds) == {"submission", "receipt", "result"}
@@ -74,11 +70,10 @@ def test_the_applicant_downloads_the_result_once_returned(
 
 
 def test_a_result_is_not_offered_before_it_is_returned(
-    client, mine, record_version, citizen, officer
+    client, mine, record_version, citizen, people
 ):
-    dossier = closing.returned(record_version, citizen, officer)
+    dossier = closing.result_ready(record_version, citizen, people)
     result = dossier.attachments.get(kind=Attachment.Kind.RESULT)
-    type(dossier).objects.filter(pk=dossier.pk).update(status="result_ready")
     listed = client.get(f"/api/v1/dossiers/{dossier.public_id}", **mine).json()["attachments"]
     assert "result" not in {a["kind"] for a in listed}
     _problem(
@@ -86,8 +81,22 @@ def test_a_result_is_not_offered_before_it_is_returned(
     )
 
 
-def test_rating_through_the_api(client, mine, neighbours, record_version, citizen, officer):
-    dossier = closing.returned(record_version, citizen, officer)
+def test_a_refusal_notice_is_offered(client, mine, record_version, citizen, people):
+    dossier = processing.take(
+        closing.received(record_version, citizen, people), actor=people["specialist"]
+    )
+    dossier = processing.refuse(dossier, actor=people["specialist"], reason="Không đủ điều kiện")
+    listed = client.get(f"/api/v1/dossiers/{dossier.public_id}", **mine).json()["attachments"]
+    notice = next(a for a in listed if a["kind"] == "result")
+    assert notice["original_name"].endswith("-tu-choi.pdf")
+    download = client.get(
+        f"/api/v1/dossiers/{dossier.public_id}/attachments/{notice['id']}", **mine
+    )
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_rating_through_the_api(client, mine, neighbours, record_version, citizen, people):
+    dossier = closing.returned(record_version, citizen, people)
     url = f"/api/v1/dossiers/{dossier.public_id}/rating"
     _problem(client.get(url, **mine), 404)  # not rated yet
     body = {**SCORES, "staff_attitude": 1, "comment": "Nhanh gọn"}
@@ -106,12 +115,12 @@ def test_rating_through_the_api(client, mine, neighbours, record_version, citize
     assert Rating.objects.count() == 1
 
 
-def test_rating_refusals_are_problems(client, mine, record_version, citizen, officer):
-    in_progress = closing.received(record_version, citizen, officer)
+def test_rating_refusals_are_problems(client, mine, record_version, citizen, people):
+    in_progress = closing.received(record_version, citizen, people)
     url = f"/api/v1/dossiers/{in_progress.public_id}/rating"
     early = _problem(client.post(url, SCORES, content_type="application/json", **mine), 422)
     assert "trả kết quả" in early["title"]
-    dossier = closing.returned(record_version, citizen, officer)
+    dossier = closing.returned(record_version, citizen, people)
     url = f"/api/v1/dossiers/{dossier.public_id}/rating"
     for body in (
         {**SCORES, "total_time": 3},

@@ -3,7 +3,6 @@ was handled; then checks their profile. Every page passes axe-core at 360 px."""
 
 import pytest
 
-from egov.accounts.models import Role
 from egov.dossiers.models import Rating
 from egov.organizations.models import AdministrativeUnit
 from tests.conftest import PASSWORD
@@ -16,8 +15,8 @@ def test_download_the_result_and_rate_it(
     live_server, page, check_page, citizen, catalogue, make_staff, agencies, settings, tmp_path
 ):
     settings.EGOV_MALWARE_SCANNER = "none"
-    officer = make_staff("motcua", agencies["city"], Role.DESK_OFFICER)
-    dossier = closing.returned(catalogue["record"], citizen, officer)
+    people = closing.staff(make_staff, agencies)
+    dossier = closing.returned(catalogue["record"], citizen, people)
 
     page.goto(live_server.url + "/accounts/login/")
     page.fill("#id_username", "congdan")
@@ -53,7 +52,7 @@ def test_download_the_result_and_rate_it(
     assert "17/18 điểm (Xuất sắc)" in page.locator("main").inner_text()
     check_page(page, "dossier-rated")
     rating = Rating.objects.get()
-    assert (rating.staff_attitude, rating.staff_id) == (1, officer.pk)
+    assert (rating.staff_attitude, rating.staff_id) == (1, people["specialist"].pk)
 
     AdministrativeUnit.objects.create(
         code="31135", name="Phường Ninh Kiều", level=3, kind="phuong", parent=agencies["city"].unit

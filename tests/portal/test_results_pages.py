@@ -6,7 +6,7 @@ import pytest
 
 from egov.accounts import services as accounts
 from egov.accounts.models import Role, User
-from egov.dossiers.models import Attachment, Dossier, Rating
+from egov.dossiers.models import Attachment, Rating
 from tests.dossiers import closing
 
 pytestmark = pytest.mark.django_db
@@ -25,13 +25,13 @@ def record_version(catalogue):
 
 
 @pytest.fixture
-def officer(make_staff, agencies):
-    return make_staff("motcua", agencies["city"], Role.DESK_OFFICER)
+def people(make_staff, agencies):
+    return closing.staff(make_staff, agencies)
 
 
 @pytest.fixture
-def returned(record_version, citizen, officer):
-    return closing.returned(record_version, citizen, officer)
+def returned(record_version, citizen, people):
+    return closing.returned(record_version, citizen, people)
 
 
 @pytest.fixture
@@ -59,18 +59,19 @@ def test_the_dossier_page_offers_the_result_and_the_rating(client, citizen, retu
 
 
 def test_others_cannot_download_and_a_result_waits_for_its_return(
-    client, citizen, neighbour, returned, make_staff, agencies
+    client, citizen, neighbour, returned, make_staff, agencies, record_version, people
 ):
     result = returned.attachments.get(kind=Attachment.Kind.RESULT)
     url = f"/ho-so/{returned.public_id}/tep/{result.pk}/"
     client.force_login(neighbour)
     assert client.get(url).status_code == 404
-    client.force_login(make_staff("chuyenvien", agencies["city"], Role.DESK_OFFICER))
+    client.force_login(make_staff("nhanvien", agencies["city"], Role.DESK_OFFICER))
     assert client.get(url).status_code == 404  # staff use the back office, not the portal
-    Dossier.objects.filter(pk=returned.pk).update(status=Dossier.Status.RESULT_READY)
+    ready = closing.result_ready(record_version, citizen, people)
+    result = ready.attachments.get(kind=Attachment.Kind.RESULT)
     client.force_login(citizen)
-    assert client.get(url).status_code == 404
-    assert "Kết quả của bạn" not in client.get(f"/ho-so/{returned.public_id}/").content.decode()
+    assert client.get(f"/ho-so/{ready.public_id}/tep/{result.pk}/").status_code == 404
+    assert "Kết quả của bạn" not in client.get(f"/ho-so/{ready.public_id}/").content.decode()
 
 
 def test_the_rating_form_is_nine_labelled_radio_groups(client, citizen, returned):
@@ -104,12 +105,12 @@ def test_rating_through_the_page(client, citizen, returned):
 
 
 def test_the_rating_page_refuses_what_cannot_be_rated(
-    client, citizen, neighbour, record_version, officer, returned
+    client, citizen, neighbour, record_version, people, returned
 ):
     client.force_login(neighbour)
     assert client.get(f"/ho-so/{returned.public_id}/danh-gia/").status_code == 404
     client.force_login(citizen)
-    in_progress = closing.received(record_version, citizen, officer)
+    in_progress = closing.received(record_version, citizen, people)
     response = client.post(f"/ho-so/{in_progress.public_id}/danh-gia/", ANSWERS, follow=True)
     assert "Chỉ đánh giá được hồ sơ đã trả kết quả" in response.content.decode()
     assert "/danh-gia/" not in client.get(f"/ho-so/{in_progress.public_id}/").content.decode()

@@ -43,6 +43,10 @@ def problems(version: ProcedureVersion) -> list[str]:
     return found
 
 
+PROCESS = WorkflowStep.Action.PROCESS
+CHECKING = {WorkflowStep.Action.REVIEW, WorkflowStep.Action.APPROVE, WorkflowStep.Action.SIGN}
+
+
 def default_transitions(version: ProcedureVersion) -> None:
     """Next-step links, plus supplement and refusal from receiving and processing steps."""
     steps = list(version.workflow_steps.order_by("position"))
@@ -75,4 +79,16 @@ def default_transitions(version: ProcedureVersion) -> None:
                     version=version, source=step, target=step, kind=WorkflowTransition.Kind.PAUSE
                 )
             )
+        if step.action in CHECKING:
+            # A reviewer or approver may send a draft back to whoever processed it.
+            processing = [s for s in steps if s.position < step.position and s.action == PROCESS]
+            if processing:
+                links.append(
+                    WorkflowTransition(
+                        version=version,
+                        source=step,
+                        target=processing[-1],
+                        kind=WorkflowTransition.Kind.SEND_BACK,
+                    )
+                )
     WorkflowTransition.objects.bulk_create(links)

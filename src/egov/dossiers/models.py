@@ -110,6 +110,8 @@ class Dossier(models.Model):
     )
     step_due_at = models.DateTimeField(_("step due"), null=True, blank=True)
     paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    # When the agency was warned that the appointment is near (once per dossier).
+    late_warning_at = models.DateTimeField(null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(_("result issued at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -18,9 +18,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from egov.catalog.models import WorkflowStep
 from egov.core import audit
 from egov.dossiers import signals
-from egov.dossiers.models import RATING_SCORES, Dossier, Rating
+from egov.dossiers.models import RATING_SCORES, Dossier, DossierStep, Rating
 
 RATEABLE = {Dossier.Status.RETURNED, Dossier.Status.REFUSED}
 MAX_COMMENT = 1000
@@ -180,6 +181,25 @@ def refusal_reason(dossier: Dossier) -> str | None:
     return None
 
 
+def handled_by(dossier: Dossier) -> int | None:
+    """The staff member the rating is counted for (cán bộ giải quyết hồ sơ): whoever still holds
+    the dossier, else who finished its processing step (thụ lý; the return clears the holder),
+    else who finished its last step (a refusal at another step). A refusal at the desk, before
+    any step, counts for the agency only."""
+    if dossier.assignee_id:
+        return dossier.assignee_id
+    finished = list(
+        dossier.steps.filter(finished_at__isnull=False)
+        .exclude(outcome=DossierStep.Outcome.RETURNED)
+        .select_related("step")
+        .order_by("-finished_at", "-id")
+    )
+    for row in finished:
+        if row.step.action == WorkflowStep.Action.PROCESS:
+            return row.finished_by_id or row.assignee_id
+    return (finished[0].finished_by_id or finished[0].assignee_id) if finished else None
+
+
 def suggested_scores(dossier: Dossier) -> dict[str, int]:
     """Scores the dossier's own record shows (time taken, contacts asked for by the desk), to
     pre-select in the form; the applicant may change them."""
@@ -191,7 +211,12 @@ def suggested_scores(dossier: Dossier) -> dict[str, int]:
         suggested["total_time"] = 2 if closed_day < due_day else 1 if closed_day == due_day else 0
     supplements = dossier.supplements.count()
     suggested["desk_contacts"] = 2 if supplements == 0 else 1 if supplements == 1 else 0
-    steps = list(dossier.steps.filter(finished_at__isnull=False))
+    # The agencies that handled it: the desk's own receive and return steps are not counted.
+    steps = list(
+        dossier.steps.filter(finished_at__isnull=False).exclude(
+            step__action__in=[WorkflowStep.Action.RECEIVE, WorkflowStep.Action.RETURN]
+        )
+    )
     if steps and dossier.status == Dossier.Status.RETURNED:
         if any(step.late for step in steps):
             suggested["agency_time"] = 0
@@ -275,7 +300,7 @@ def rate(dossier: Dossier, applicant, scores: dict, comment: str = "") -> Rating
             or dossier.procedure_version.deciding_agency_id
             or dossier.receiving_agency_id
         ),
-        staff_id=dossier.assignee_id,
+        staff_id=handled_by(dossier),
         comment=comment,
         **cleaned,
     )

@@ -3,17 +3,14 @@ accept it (receipt, form 01), ask for everything missing at once (form 02), or r
 (form 03). Each checks the officer's role in the receiving agency and the dossier's revision,
 so two officers acting at once cannot both succeed."""
 
-import hashlib
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts import scoping
 from egov.accounts.models import Role
-from egov.dossiers import gates, receipts, signals
+from egov.dossiers import forms, gates, processing, receipts, signals
 from egov.dossiers.models import Attachment, Dossier, SupplementRequest
 from egov.dossiers.services import StaleDossier, _event, _record, due_at
 
@@ -53,36 +50,27 @@ def _locked(dossier: Dossier, officer, revision: int | None, allowed: set) -> Do
 def receive(dossier: Dossier, *, officer, revision: int | None = None) -> Dossier:
     dossier = _locked(dossier, officer, revision, {Dossier.Status.SUBMITTED})
     gates.check(dossier, "receive")
+    accept(dossier, officer=officer, now=timezone.now())
+    return dossier
+
+
+def accept(dossier: Dossier, *, officer, now) -> None:
+    """Receipt of a complete dossier, online or at the counter: the time limit starts, the
+    workflow starts, the receipt (form 01) is issued. Runs in the caller's transaction."""
     before = {"status": dossier.status}
-    now = timezone.now()
     dossier.status = Dossier.Status.RECEIVED
     dossier.received_at = now
-    # The time limit runs from the receipt of a complete dossier.
     dossier.due_at = due_at(dossier.procedure_version, now)
+    processing.start_workflow(dossier, officer=officer, now=now)
     dossier.revision += 1
     dossier.save()
-    receipt = Attachment(
-        dossier=dossier,
-        province_code=dossier.province_code,
-        kind=Attachment.Kind.RECEIPT,
-        original_name=f"{dossier.code}-01.pdf",
-        extension="pdf",
-        mime="application/pdf",
-        size=0,
-        sha256="",
-    )
     pdf = receipts.receipt_pdf(dossier, officer=officer)
-    receipt.size, receipt.sha256 = len(pdf), hashlib.sha256(pdf).hexdigest()
-    receipt.file.save("receipt.pdf", ContentFile(pdf), save=False)
-    try:
-        receipt.save()
-        _event(dossier, _("Received by the one-stop desk."))
-        _record(officer, "dossiers.received", dossier, before)
-        signals.dossier_received.send(Dossier, dossier=dossier, receipt=receipt)
-    except Exception:
-        receipt.file.delete(save=False)
-        raise
-    return dossier
+    receipt = forms.store_pdf(dossier, Attachment.Kind.RECEIPT, f"{dossier.code}-01.pdf", pdf)
+    _event(dossier, _("Received by the one-stop desk."), status=Dossier.Status.RECEIVED)
+    if dossier.status == Dossier.Status.IN_PROGRESS:
+        _event(dossier, _("Now at: %(step)s.") % {"step": dossier.current_step.name})
+    _record(officer, "dossiers.received", dossier, before)
+    signals.dossier_received.send(Dossier, dossier=dossier, receipt=receipt)
 
 
 @transaction.atomic
@@ -104,6 +92,7 @@ def request_supplement(
     dossier.status = Dossier.Status.SUPPLEMENT_REQUESTED
     dossier.revision += 1
     dossier.save(update_fields=["status", "revision", "updated_at"])
+    forms.store_supplement_form(dossier, request, officer=officer)
     _event(dossier, _("Supplement requested: %(items)s") % {"items": "; ".join(items)[:400]})
     _record(officer, "dossiers.supplement_requested", dossier, before)
     signals.supplement_requested.send(Dossier, dossier=dossier, request=request)
@@ -122,6 +111,7 @@ def refuse(dossier: Dossier, *, officer, reason: str, revision: int | None = Non
     dossier.status = Dossier.Status.REFUSED
     dossier.revision += 1
     dossier.save(update_fields=["status", "revision", "updated_at"])
+    forms.store_refusal_form(dossier, reason=reason, officer=officer)
     _event(dossier, reason[:500])
     _record(officer, "dossiers.refused", dossier, before)
     signals.dossier_refused.send(Dossier, dossier=dossier, reason=reason)
@@ -139,11 +129,15 @@ def answer_supplement(dossier: Dossier, *, applicant) -> Dossier:
         kind=Attachment.Kind.SUPPLEMENT, uploaded_at__gte=request.requested_at
     ).exists():
         raise ValidationError(_("Attach the papers asked for before sending the supplement."))
-    request.answered_at = timezone.now()
+    now = timezone.now()
+    request.answered_at = now
     request.save(update_fields=["answered_at"])
-    dossier.status = Dossier.Status.SUBMITTED
+    if request.during_step_id:
+        processing.resume_after_supplement(dossier, request, applicant=applicant, now=now)
+    else:
+        dossier.status = Dossier.Status.SUBMITTED
     dossier.revision += 1
-    dossier.save(update_fields=["status", "revision", "updated_at"])
+    dossier.save()
     _event(dossier, _("Supplement sent."))
     _record(
         applicant,

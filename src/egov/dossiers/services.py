@@ -55,9 +55,12 @@ def _record(actor, action, dossier, before=None):
     signals.dossier_changed.send(Dossier, dossier=dossier, action=action)
 
 
-def _event(dossier, note=""):
+def _event(dossier, note="", *, status=None):
     DossierEvent.objects.create(
-        dossier=dossier, province_code=dossier.province_code, status=dossier.status, note=note
+        dossier=dossier,
+        province_code=dossier.province_code,
+        status=status or dossier.status,
+        note=note,
     )
 
 
@@ -291,11 +294,16 @@ def withdraw(dossier: Dossier, *, applicant, reason: str) -> Dossier:
     if not reason:
         raise ValidationError(_("Say why you withdraw the dossier."))
     before = audit.snapshot(dossier, DOSSIER_AUDIT_FIELDS)
+    # Imported here: processing builds on this module's helpers.
+    from egov.dossiers import processing
+
+    processing.close_on_withdrawal(dossier, applicant=applicant, reason=reason, now=timezone.now())
     dossier.status = Dossier.Status.WITHDRAWN
     dossier.revision += 1
-    dossier.save(update_fields=["status", "revision", "updated_at"])
+    dossier.save()
     _event(dossier, reason[:500])
     _record(applicant, "dossiers.withdrawn", dossier, before)
+    signals.dossier_withdrawn.send(Dossier, dossier=dossier, reason=reason)
     return dossier
 
 

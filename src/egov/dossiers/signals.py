@@ -18,3 +18,4 @@ apology_issued = Signal()  # letter=<ApologyLetter>
 dossier_withdrawn = Signal()  # reason=<str>
 # Sent after every recorded change of a dossier (any status or date), with action=<audit action>.
 dossier_changed = Signal()
+deadline_near = Signal()  # recipients=<list of User>: the deciding agency's leaders

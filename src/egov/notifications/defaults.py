@@ -200,6 +200,43 @@ How to get it: {{{{ how_to_get }}}}
     ("dossier.result_ready", "zalo", "en"): {
         "body": _ZALO_DOSSIER + "how_to_get: {{ how_to_get|truncatechars:100 }}",
     },
+    # --- Appointment near (to the deciding agency's leaders) -------------------------------
+    ("dossier.deadline_near", "email", "vi"): {
+        "subject": "Hồ sơ {{ dossier_code }} sắp đến hạn trả kết quả",
+        "body": """Kính gửi {{ citizen_name }},
+
+Hồ sơ “{{ procedure_name }}” (mã {{ dossier_code }}) hẹn trả kết quả lúc {{ appointment|date:"H:i d/m/Y" }} và chưa được giải quyết xong.
+
+Nếu hồ sơ không thể trả đúng hẹn, cơ quan phải gửi Phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04) cho người nộp chậm nhất lúc {{ apology_by|date:"H:i d/m/Y" }}.
+
+Hệ thống một cửa điện tử {{ site_name }}""",
+    },
+    ("dossier.deadline_near", "email", "en"): {
+        "subject": "Dossier {{ dossier_code }} is nearly due",
+        "body": """Dear {{ citizen_name }},
+
+The dossier for “{{ procedure_name }}” (code {{ dossier_code }}) is due at {{ appointment|date:"H:i d/m/Y" }} and is not finished.
+
+If it cannot be ready on time, the agency must send the applicant an apology letter with a new date (form 04) by {{ apology_by|date:"H:i d/m/Y" }} at the latest.
+
+Electronic one-stop system of {{ site_name }}""",
+    },
+    ("dossier.deadline_near", "sms", "vi"): {
+        "body": 'Hồ sơ {{ dossier_code }} hẹn trả {{ appointment|date:"H:i d/m/Y" }} chưa xong. '
+        'Nếu trễ, gửi phiếu xin lỗi trước {{ apology_by|date:"H:i d/m/Y" }}.',
+    },
+    ("dossier.deadline_near", "sms", "en"): {
+        "body": 'Dossier {{ dossier_code }} due {{ appointment|date:"H:i d/m/Y" }} is not done. '
+        'If late, send the apology by {{ apology_by|date:"H:i d/m/Y" }}.',
+    },
+    ("dossier.deadline_near", "zalo", "vi"): {
+        "body": _ZALO_DOSSIER + 'appointment: {{ appointment|date:"H:i d/m/Y" }}\n'
+        'apology_by: {{ apology_by|date:"H:i d/m/Y" }}',
+    },
+    ("dossier.deadline_near", "zalo", "en"): {
+        "body": _ZALO_DOSSIER + 'appointment: {{ appointment|date:"H:i d/m/Y" }}\n'
+        'apology_by: {{ apology_by|date:"H:i d/m/Y" }}',
+    },
     # --- Apology and new date ----------------------------------------------------------------
     ("dossier.apology", "email", "vi"): {
         "subject": "Xin lỗi và hẹn lại ngày trả kết quả hồ sơ {{ dossier_code }}",

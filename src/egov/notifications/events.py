@@ -146,6 +146,23 @@ APOLOGY = register(
         },
     )
 )
+DEADLINE_NEAR = register(
+    EventType(
+        "dossier.deadline_near",
+        _("Appointment near (to the agency)"),
+        {
+            **_DOSSIER,
+            "appointment": _("the appointment date and time"),
+            "apology_by": _("the latest moment to send an apology letter"),
+        },
+        {
+            **_SAMPLE,
+            "citizen_name": "Trần Văn Lãnh Đạo",
+            "appointment": datetime.datetime(2026, 1, 22, 17, 0),
+            "apology_by": datetime.datetime(2026, 1, 21, 17, 0),
+        },
+    )
+)
 PAYMENT_DUE = register(
     EventType(
         "payment.due",

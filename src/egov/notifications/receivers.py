@@ -1,9 +1,12 @@
 """Dossier events → messages to the citizen. Runs inside the dossier service's transaction, so a
 message is queued exactly when the state change commits."""
 
+from django.conf import settings
 from django.dispatch import receiver
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from egov.dossiers import signals
+from egov.dossiers import apologies, signals
 from egov.dossiers.receipts import tracking_url
 from egov.notifications.services import notify
 
@@ -58,3 +61,66 @@ def on_refused(sender, *, dossier, reason, **kwargs):
         agency_id=dossier.receiving_agency_id,
         context={**_common(dossier), "reason": reason},
     )
+
+
+def _how_to_get(dossier) -> str:
+    # The message is rendered per recipient language, but this one phrase is chosen here.
+    with translation.override(settings.LANGUAGE_CODE):
+        if dossier.result_delivery == "post":
+            return _("The result will be sent by post to %(address)s.") % {
+                "address": dossier.delivery_address
+            }
+        if dossier.result_delivery == "desk":
+            return _("Collect it at the one-stop desk; bring the receipt and your ID card.")
+        return _("Download it from “My dossiers” on the public service portal.")
+
+
+@receiver(signals.result_issued)
+def on_result_issued(sender, *, dossier, **kwargs):
+    notify(
+        "dossier.result_ready",
+        recipient=dossier.applicant,
+        about=dossier,
+        agency_id=dossier.receiving_agency_id,
+        context={
+            **_common(dossier),
+            "how_to_get": _how_to_get(dossier),
+            "pickup_address": dossier.receiving_agency.address
+            if dossier.result_delivery == "desk"
+            else "",
+        },
+    )
+
+
+@receiver(signals.apology_issued)
+def on_apology(sender, *, dossier, letter, **kwargs):
+    notify(
+        "dossier.apology",
+        recipient=dossier.applicant,
+        about=dossier,
+        agency_id=dossier.receiving_agency_id,
+        context={
+            **_common(dossier),
+            "reason": letter.reason,
+            "old_date": timezone.localtime(letter.previous_due_at).date(),
+            "new_date": timezone.localtime(letter.new_due_at).date(),
+        },
+    )
+
+
+@receiver(signals.deadline_near)
+def on_deadline_near(sender, *, dossier, recipients, **kwargs):
+    for person in recipients:
+        notify(
+            "dossier.deadline_near",
+            recipient=person,
+            about=dossier,
+            agency_id=dossier.receiving_agency_id,
+            channels=["email"],
+            context={
+                **_common(dossier),
+                "citizen_name": person.full_name or person.username,
+                "appointment": timezone.localtime(dossier.due_at),
+                "apology_by": timezone.localtime(dossier.due_at - apologies.NOTICE),
+            },
+        )

@@ -1,0 +1,208 @@
+"""Paper dossiers: brought to the counter or sent by post, entered by the desk officer.
+
+The officer types the declaration, scans each paper, and the dossier is received at once (its
+receipt, form 01, is printed for the applicant). A Public Administration Service Centre (Trung
+tâm Phục vụ hành chính công) receives for any agency of the province and names the competent one.
+"""
+
+import datetime
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.accounts import services as accounts
+from egov.accounts.models import Role, User
+from egov.accounts.scoping import has_role
+from egov.catalog import eforms
+from egov.catalog.models import Level, ProcedureVersion
+from egov.core import audit, uploads
+from egov.dossiers import reception
+from egov.dossiers.models import Attachment, Channel, Dossier
+from egov.dossiers.services import next_code, set_applicant_name
+from egov.organizations.models import AdministrativeUnit, Agency
+
+PAPER_CHANNELS = {Channel.DESK, Channel.POST}
+
+
+@dataclass
+class Applicant:
+    full_name: str
+    citizen_id: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    date_of_birth: datetime.date | None = None
+
+
+@dataclass
+class Scan:
+    requirement_id: int
+    name: str
+    data: bytes = field(repr=False)
+
+
+def competent_agencies(desk_agency: Agency, version: ProcedureVersion):
+    """The agencies a desk may receive ``version`` for: its own when it is competent, any
+    agency of the province when the desk is a service centre."""
+    today = timezone.localdate()
+    agencies = Agency.objects.as_of(today)
+    if desk_agency.kind == Agency.Kind.SERVICE_CENTRE:
+        if version.level == Level.COMMUNE and version.deciding_agency_id is None:
+            return agencies.filter(
+                kind=Agency.Kind.PEOPLES_COMMITTEE, unit__level=AdministrativeUnit.Level.COMMUNE
+            )
+        return agencies.filter(pk=(version.deciding_agency or desk_agency).pk)
+    own = version.receiving_agencies.filter(pk=desk_agency.pk).exists() or (
+        version.deciding_agency_id == desk_agency.pk
+    )
+    if version.level == Level.COMMUNE and version.deciding_agency_id is None:
+        own = desk_agency.kind == Agency.Kind.PEOPLES_COMMITTEE
+    if not own:
+        return agencies.none()
+    return agencies.filter(pk=(version.deciding_agency or desk_agency).pk)
+
+
+def _applicant(person: Applicant, *, officer) -> User:
+    # The same person coming back is found by their CCCD or their phone, not created twice.
+    for lookup in ({"citizen_id": person.citizen_id}, {"phone": person.phone}):
+        value = next(iter(lookup.values()))
+        existing = User.objects.filter(**lookup).first() if value else None
+        if existing is not None:
+            return existing
+    if not (person.phone or person.email):
+        raise ValidationError(
+            {"phone": [_("Give a phone number or an e-mail so the applicant can be told.")]}
+        )
+    user = accounts.create_user(
+        actor=officer,
+        # No password: the applicant takes the account over by resetting it with that phone.
+        username=f"quay-{uuid.uuid4().hex[:12]}",
+        password=None,
+        kind=User.Kind.CITIZEN,
+        full_name=person.full_name,
+        citizen_id=person.citizen_id or None,
+        phone=person.phone or None,
+        email=person.email,
+        address=person.address,
+        date_of_birth=person.date_of_birth,
+    )
+    return user
+
+
+@transaction.atomic
+def intake(
+    *,
+    officer,
+    desk_agency: Agency,
+    version: ProcedureVersion,
+    applicant: Applicant,
+    answers: dict,
+    scans: list[Scan],
+    channel: str = Channel.DESK,
+    deciding_agency: Agency | None = None,
+    result_delivery: str = Channel.DESK,
+    delivery_address: str = "",
+) -> Dossier:
+    """Receives a paper dossier in one step; nothing is kept if any part is refused."""
+    if not has_role(officer, Role.DESK_OFFICER, desk_agency):
+        raise PermissionDenied
+    if channel not in PAPER_CHANNELS:
+        raise ValidationError(_("Paper dossiers come to the counter or by post."))
+    if not applicant.full_name.strip():
+        raise ValidationError({"full_name": [_("Enter the applicant's full name.")]})
+    competent = competent_agencies(desk_agency, version)
+    if deciding_agency is None and competent.count() == 1:
+        deciding_agency = competent.get()
+    if deciding_agency is None or not competent.filter(pk=deciding_agency.pk).exists():
+        raise ValidationError(
+            {"deciding_agency": [_("Choose the agency competent for this procedure.")]}
+        )
+    errors = eforms.validate_data(version.form_schema, answers)
+    if errors:
+        raise ValidationError(errors)
+    if result_delivery == Channel.POST and not delivery_address.strip():
+        raise ValidationError(
+            {"delivery_address": [_("Give the postal address where the result should be sent.")]}
+        )
+    person = _applicant(applicant, officer=officer)
+    now = timezone.now()
+    dossier = Dossier(
+        procedure=version.procedure,
+        procedure_version=version,
+        receiving_agency=desk_agency,
+        deciding_agency=deciding_agency,
+        applicant=person,
+        channel=channel,
+        status=Dossier.Status.SUBMITTED,
+        form_data=answers,
+        result_delivery=result_delivery,
+        delivery_address=delivery_address.strip(),
+        submitted_at=now,
+        code=next_code(desk_agency, timezone.localdate(now)),
+    )
+    set_applicant_name(dossier, applicant.full_name.strip())
+    dossier.save()
+    stored: list[Attachment] = []
+    try:
+        for scan in scans:
+            stored.append(_store_scan(dossier, scan))
+        missing = _missing(version, {a.requirement_id for a in stored})
+        if missing:
+            raise ValidationError({"scans": missing})
+        audit.record(
+            actor=officer,
+            action="dossiers.counter_intake",
+            obj=dossier,
+            object_repr=dossier.code,
+            agency_id=desk_agency.pk,
+            after={"channel": channel, "scans": len(stored), "deciding": deciding_agency.code},
+        )
+        reception.accept(dossier, officer=officer, now=now)
+    except Exception:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+    return dossier
+
+
+def _store_scan(dossier: Dossier, scan: Scan) -> Attachment:
+    requirement = dossier.procedure_version.requirements.filter(pk=scan.requirement_id).first()
+    if requirement is None:
+        raise ValidationError(_("This document is not part of the procedure."))
+    try:
+        checked = uploads.check(
+            scan.data, accepted=requirement.accepted_types or ["pdf", "jpg", "png"]
+        )
+    except uploads.UploadRejected as exc:
+        raise ValidationError({"scans": [f"{requirement.name}: {exc}"]}) from exc
+    attachment = Attachment(
+        dossier=dossier,
+        province_code=dossier.province_code,
+        requirement=requirement,
+        kind=Attachment.Kind.SUBMISSION,
+        original_name=scan.name[:255],
+        extension=checked.extension,
+        mime=checked.mime,
+        size=checked.size,
+        sha256=hashlib.sha256(scan.data).hexdigest(),
+    )
+    attachment.file.save(f"scan.{checked.extension}", ContentFile(scan.data), save=False)
+    attachment.save()
+    return attachment
+
+
+def _missing(version: ProcedureVersion, scanned: set[int]) -> list[str]:
+    return [
+        _("Scan “%(name)s”.") % {"name": requirement.name}
+        for requirement in version.requirements.all()
+        if requirement.mandatory
+        and not requirement.registry
+        and (requirement.originals or requirement.copies)
+        and requirement.pk not in scanned
+    ]

@@ -1,0 +1,574 @@
+"""The dossier's way through its procedure version's workflow after the desk received it.
+
+Each step is done in an agency by a role: the receiving desk receives and returns, the competent
+(deciding) agency processes and approves, another agency is consulted or takes the dossier over
+(liên thông). Every operation here locks the dossier row, checks the revision the officer saw,
+checks the actor's role in the acting agency and the transition against the workflow, writes a
+processing control sheet row (form 05) and the audit trail, all in one transaction.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.accounts import scoping
+from egov.accounts.models import Role
+from egov.catalog.models import TimeUnit, WorkflowStep, WorkflowTransition
+from egov.core import calendar, uploads
+from egov.dossiers import forms, gates, signals
+from egov.dossiers.models import Attachment, Dossier, DossierStep, SupplementRequest
+from egov.dossiers.services import StaleDossier, _event, _record, due_at
+
+Action = WorkflowStep.Action
+Kind = WorkflowTransition.Kind
+
+# Roles that may step in for whoever a step is assigned to in their agency.
+SUPERVISORS = (Role.APPROVER, Role.LEADER)
+# Steps at which a result document may be drafted, replaced or signed.
+RESULT_STEPS = {Action.PROCESS, Action.REVIEW, Action.APPROVE, Action.SIGN}
+OPEN_STATUSES = {Dossier.Status.RECEIVED, Dossier.Status.IN_PROGRESS, Dossier.Status.RESULT_READY}
+STAFF_ROLES = [Role.DESK_OFFICER, Role.SPECIALIST, Role.APPROVER, Role.LEADER]
+
+
+# -- where a step acts and until when -------------------------------------------------------
+
+
+def acting_agency(dossier: Dossier, step: WorkflowStep):
+    """The one-stop desk that received the dossier also returns it; the others act where the
+    workflow says."""
+    if step.action in {Action.RECEIVE, Action.RETURN}:
+        return dossier.receiving_agency
+    if step.agency_role == WorkflowStep.AgencyRole.RECEIVING:
+        return dossier.receiving_agency
+    if step.agency_role == WorkflowStep.AgencyRole.OTHER:
+        return step.agency
+    return dossier.deciding_agency or dossier.receiving_agency
+
+
+def step_due(dossier: Dossier, step: WorkflowStep, start: datetime.datetime):
+    """The step's own sub-deadline: its share of the time limit, counted in working time. A step
+    with no share of its own (an instant hand-over) must be done by the dossier's appointment."""
+    if step.duration <= 0:
+        return max(dossier.due_at or start, start)
+    if dossier.procedure_version.time_unit == TimeUnit.WORKING_HOURS:
+        return calendar.add_working_time(start, hours=step.duration)
+    return calendar.add_working_time(start, days=step.duration)
+
+
+def transfer_deadline(received: datetime.datetime) -> datetime.datetime:
+    """When a paper dossier must reach the processing department: the same working day, or the
+    next one when it was received after 15:00 (or outside a working day)."""
+    local = timezone.localtime(received)
+    day = local.date()
+    if not calendar.is_working_day(day) or local.time() >= datetime.time(15, 0):
+        day += datetime.timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day += datetime.timedelta(days=1)
+    closing = calendar.office_periods()[-1][1]
+    return timezone.make_aware(datetime.datetime.combine(day, closing))
+
+
+DUE_SOON_HOURS = Decimal(8)
+
+
+def deadline_state(due: datetime.datetime | None, now: datetime.datetime | None = None) -> str:
+    """``overdue``, ``due_soon`` (within one working day) or ``on_time``."""
+    if due is None:
+        return "on_time"
+    now = now or timezone.now()
+    if due < now:
+        return "overdue"
+    if calendar.working_hours_between(now, due) <= DUE_SOON_HOURS:
+        return "due_soon"
+    return "on_time"
+
+
+# -- who may act ------------------------------------------------------------------------------
+
+
+def may_act(user, dossier: Dossier) -> bool:
+    if dossier.current_step_id is None or dossier.status not in OPEN_STATUSES:
+        return False
+    if not scoping.has_role(user, dossier.current_role, dossier.current_agency):
+        return False
+    if dossier.assignee_id in (None, user.pk):
+        return True
+    return any(scoping.has_role(user, role, dossier.current_agency) for role in SUPERVISORS)
+
+
+def may_assign(user, dossier: Dossier) -> bool:
+    if dossier.current_step_id is None or dossier.status not in OPEN_STATUSES:
+        return False
+    if dossier.current_step.action == Action.ASSIGN and may_act(user, dossier):
+        return True
+    return any(scoping.has_role(user, role, dossier.current_agency) for role in SUPERVISORS)
+
+
+def visible_to_staff(user):
+    """Dossiers an official may open: those received, decided or being handled in an agency
+    where they hold a dossier role, and those their agency was consulted on."""
+    if scoping.is_system_wide(user):
+        return Dossier.objects.exclude(status=Dossier.Status.DRAFT)
+    agencies = scoping.agency_scope(user, STAFF_ROLES).values("pk")
+    return Dossier.objects.exclude(status=Dossier.Status.DRAFT).filter(
+        Q(receiving_agency__in=agencies)
+        | Q(deciding_agency__in=agencies)
+        | Q(current_agency__in=agencies)
+        | Q(pk__in=DossierStep.objects.filter(agency__in=agencies).values("dossier_id"))
+    )
+
+
+def work_queue(user):
+    """The dossiers waiting for ``user`` now: at a step of a role they hold in its agency, and
+    either unassigned or assigned to them."""
+    condition = Q(pk__in=[])
+    for role in STAFF_ROLES:
+        agencies = scoping.agency_scope(user, [role])
+        if scoping.is_system_wide(user) or agencies.exists():
+            condition |= Q(current_role=role, current_agency__in=agencies.values("pk"))
+    return Dossier.objects.filter(
+        condition,
+        Q(assignee__isnull=True) | Q(assignee=user),
+        status__in=OPEN_STATUSES,
+    )
+
+
+def to_assign(user):
+    """Unassigned dossiers at a specialist's step in an agency where ``user`` supervises."""
+    agencies = scoping.agency_scope(user, SUPERVISORS).values("pk")
+    return Dossier.objects.filter(
+        status__in=OPEN_STATUSES,
+        current_agency__in=agencies,
+        current_role=Role.SPECIALIST,
+        assignee__isnull=True,
+    )
+
+
+# -- the operations ---------------------------------------------------------------------------
+
+
+def _locked(dossier: Dossier, revision: int | None) -> Dossier:
+    locked = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related(
+            "receiving_agency",
+            "deciding_agency",
+            "current_agency",
+            "current_step",
+            "procedure_version",
+            "applicant",
+        )
+        .get(pk=dossier.pk)
+    )
+    if revision is not None and locked.revision != revision:
+        raise StaleDossier
+    return locked
+
+
+def _require_turn(dossier: Dossier, actor) -> None:
+    if dossier.status == Dossier.Status.PAUSED:
+        raise ValidationError(_("The dossier is paused; resume it first."))
+    if dossier.status not in OPEN_STATUSES or dossier.current_step_id is None:
+        raise ValidationError(
+            _("This dossier is “%(status)s”: that action no longer applies.")
+            % {"status": dossier.get_status_display()}
+        )
+    if not may_act(actor, dossier):
+        raise PermissionDenied
+
+
+def _open_step(dossier: Dossier, step: WorkflowStep, start, *, assignee=None) -> DossierStep:
+    agency = acting_agency(dossier, step)
+    row = DossierStep.objects.create(
+        dossier=dossier,
+        province_code=dossier.province_code,
+        step=step,
+        agency=agency,
+        role=step.role,
+        assignee=assignee,
+        started_at=start,
+        due_at=step_due(dossier, step, start),
+    )
+    dossier.current_step = step
+    dossier.current_agency = agency
+    dossier.current_role = step.role
+    dossier.assignee = assignee
+    dossier.step_due_at = row.due_at
+    return row
+
+
+def _open_row(dossier: Dossier) -> DossierStep | None:
+    return dossier.steps.filter(finished_at__isnull=True).order_by("-started_at", "-id").first()
+
+
+def _finish(dossier: Dossier, actor, outcome: str, note: str, now) -> DossierStep | None:
+    row = _open_row(dossier)
+    if row is not None:
+        row.finished_at = now
+        row.finished_by = actor
+        row.outcome = outcome
+        row.note = note[:1000]
+        row.save(update_fields=["finished_at", "finished_by", "outcome", "note"])
+    return row
+
+
+def _clear_position(dossier: Dossier) -> None:
+    dossier.current_step = None
+    dossier.current_agency = None
+    dossier.current_role = ""
+    dossier.assignee = None
+    dossier.step_due_at = None
+
+
+def _transition(dossier: Dossier, kind: str) -> WorkflowTransition | None:
+    return (
+        WorkflowTransition.objects.filter(
+            version=dossier.procedure_version, source=dossier.current_step, kind=kind
+        )
+        .select_related("target")
+        .first()
+    )
+
+
+def _check_assignee(assignee, dossier: Dossier, step: WorkflowStep) -> None:
+    agency = acting_agency(dossier, step)
+    if assignee is not None and not scoping.has_role(assignee, step.role, agency):
+        raise ValidationError(
+            _("%(person)s cannot do “%(step)s” in %(agency)s.")
+            % {"person": assignee, "step": step.name, "agency": agency.name}
+        )
+
+
+def start_workflow(dossier: Dossier, *, officer, now) -> None:
+    """Called by the desk's receipt, in its transaction. An online dossier moves on to the
+    processing department at once; a paper one waits at the desk until it is handed over,
+    by its transfer deadline (the 15:00 rule)."""
+    if dossier.deciding_agency_id is None:
+        dossier.deciding_agency = (
+            dossier.procedure_version.deciding_agency or dossier.receiving_agency
+        )
+    steps = list(dossier.procedure_version.workflow_steps.order_by("position"))
+    if not steps:
+        return
+    first = steps[0]
+    row = _open_step(dossier, first, now, assignee=officer)
+    if dossier.channel != "online":
+        row.due_at = dossier.step_due_at = transfer_deadline(now)
+        row.save(update_fields=["due_at"])
+        return
+    dossier.current_step = first
+    _finish(dossier, officer, DossierStep.Outcome.NEXT, "", now)
+    following = next_step(dossier)
+    _open_step(dossier, following, now)
+    dossier.status = Dossier.Status.IN_PROGRESS
+
+
+def next_step(dossier: Dossier) -> WorkflowStep:
+    transition = _transition(dossier, Kind.NEXT)
+    if transition is not None:
+        return transition.target
+    following = (
+        dossier.procedure_version.workflow_steps.filter(position__gt=dossier.current_step.position)
+        .order_by("position")
+        .first()
+    )
+    if following is None:
+        raise ValidationError(
+            _("The workflow has no step after “%(step)s”.") % {"step": dossier.current_step.name}
+        )
+    return following
+
+
+def _save(dossier: Dossier) -> None:
+    dossier.revision += 1
+    dossier.save()
+
+
+@transaction.atomic
+def advance(dossier: Dossier, *, actor, note: str = "", assignee=None, revision=None) -> Dossier:
+    """Finishes the current step and hands the dossier to the next one."""
+    dossier = _locked(dossier, revision)
+    _require_turn(dossier, actor)
+    return _advance(dossier, actor, note, assignee)
+
+
+def _advance(dossier: Dossier, actor, note: str, assignee) -> Dossier:
+    step = dossier.current_step
+    if step.action == Action.RETURN:
+        raise ValidationError(_("Return the result to the applicant to finish this dossier."))
+    gates.check(dossier, "advance")
+    following = next_step(dossier)
+    if step.action == Action.ASSIGN and assignee is None and following.role == Role.SPECIALIST:
+        raise ValidationError(_("Choose the specialist who will process the dossier."))
+    _check_assignee(assignee, dossier, following)
+    if following.action == Action.RETURN and not _results(dossier).exists():
+        raise ValidationError(
+            _("Attach the result document (the signed decision or paper) before handing it on.")
+        )
+    before = {"status": dossier.status, "step": step.code}
+    now = timezone.now()
+    previous = _finish(dossier, actor, DossierStep.Outcome.NEXT, note, now)
+    opened = _open_step(dossier, following, now, assignee=assignee)
+    if following.action == Action.RETURN:
+        dossier.status = Dossier.Status.RESULT_READY
+        dossier.decided_at = now
+    else:
+        dossier.status = Dossier.Status.IN_PROGRESS
+    _save(dossier)
+    _event(dossier, _("Now at: %(step)s.") % {"step": following.name})
+    _record(actor, "dossiers.advanced", dossier, before)
+    signals.dossier_step_changed.send(Dossier, dossier=dossier, step=opened, previous=previous)
+    if following.action == Action.RETURN:
+        signals.result_issued.send(Dossier, dossier=dossier, result=_results(dossier).last())
+    return dossier
+
+
+@transaction.atomic
+def send_back(dossier: Dossier, *, actor, note: str, revision=None) -> Dossier:
+    """Hands the dossier back to an earlier step (an approver sends a draft back), as the
+    workflow's send-back link allows; the earlier step's person gets it again."""
+    note = note.strip()
+    if not note:
+        raise ValidationError(_("Say what must be corrected."))
+    dossier = _locked(dossier, revision)
+    _require_turn(dossier, actor)
+    transition = _transition(dossier, Kind.SEND_BACK)
+    if transition is None:
+        raise ValidationError(_("The workflow does not allow sending back from this step."))
+    target = transition.target
+    earlier = dossier.steps.filter(step=target).order_by("-started_at", "-id").first()
+    before = {"status": dossier.status, "step": dossier.current_step.code}
+    now = timezone.now()
+    previous = _finish(dossier, actor, DossierStep.Outcome.SEND_BACK, note, now)
+    opened = _open_step(dossier, target, now, assignee=earlier.assignee if earlier else None)
+    dossier.status = Dossier.Status.IN_PROGRESS
+    _save(dossier)
+    _event(dossier, _("Sent back to: %(step)s.") % {"step": target.name})
+    _record(actor, "dossiers.sent_back", dossier, before)
+    signals.dossier_step_changed.send(Dossier, dossier=dossier, step=opened, previous=previous)
+    return dossier
+
+
+@transaction.atomic
+def assign(dossier: Dossier, *, actor, assignee, revision=None) -> Dossier:
+    """A head of unit gives the current step to one official (or takes it from them)."""
+    dossier = _locked(dossier, revision)
+    if not may_assign(actor, dossier):
+        raise PermissionDenied
+    step = dossier.current_step
+    if step.action == Action.ASSIGN:
+        # The assigning step itself is done: the specialist's step opens, assigned.
+        return _advance(dossier, actor, "", assignee)
+    _check_assignee(assignee, dossier, step)
+    before = {"assignee": dossier.assignee_id}
+    row = _open_row(dossier)
+    row.assignee = assignee
+    row.save(update_fields=["assignee"])
+    dossier.assignee = assignee
+    _save(dossier)
+    _record(actor, "dossiers.assigned", dossier, before)
+    return dossier
+
+
+@transaction.atomic
+def take(dossier: Dossier, *, actor, revision=None) -> Dossier:
+    """A specialist takes an unassigned dossier from their agency's queue."""
+    dossier = _locked(dossier, revision)
+    _require_turn(dossier, actor)
+    if dossier.assignee_id is not None:
+        raise ValidationError(_("Someone already has this dossier."))
+    row = _open_row(dossier)
+    row.assignee = actor
+    row.save(update_fields=["assignee"])
+    dossier.assignee = actor
+    _save(dossier)
+    _record(actor, "dossiers.taken", dossier, {"assignee": None})
+    return dossier
+
+
+def _results(dossier: Dossier):
+    return dossier.attachments.filter(kind=Attachment.Kind.RESULT).order_by("uploaded_at", "id")
+
+
+@transaction.atomic
+def attach_result(
+    dossier: Dossier, *, actor, name: str, data: bytes, certificate=None, revision=None
+) -> Attachment:
+    """Stores the result document (a PDF), replacing a draft result not yet returned; with a
+    certificate the actor may use, it is signed (PAdES) before it is stored."""
+    dossier = _locked(dossier, revision)
+    _require_turn(dossier, actor)
+    if dossier.current_step.action not in RESULT_STEPS:
+        raise ValidationError(_("A result can only be attached while the dossier is processed."))
+    try:
+        uploads.check(data, accepted=["pdf"])
+    except uploads.UploadRejected as exc:
+        raise ValidationError(str(exc)) from exc
+    if certificate is not None:
+        from egov.signatures import services as signatures
+
+        data = signatures.sign_pdf(
+            data,
+            signer_certificate=certificate,
+            actor=actor,
+            reference=("dossiers.result", dossier.code),
+            title=dossier.procedure_version.name[:200],
+            reason=_("Result of dossier %(code)s") % {"code": dossier.code},
+        ).data
+    for old in _results(dossier):
+        old.file.delete(save=False)
+        old.delete()
+    result = forms.store_pdf(dossier, Attachment.Kind.RESULT, f"{dossier.code}-ket-qua.pdf", data)
+    _save(dossier)
+    _record(actor, "dossiers.result_attached", dossier, {"signed": certificate is not None})
+    return result
+
+
+@transaction.atomic
+def request_supplement(dossier: Dossier, *, actor, items: list[str], note="", revision=None):
+    """The processing department finds something missing: the citizen is asked for it all at
+    once (form 02) and the clock stops until the supplement arrives."""
+    items = [item.strip() for item in items if item.strip()]
+    if not items:
+        raise ValidationError(_("List every missing paper or correction, one per line."))
+    dossier = _locked(dossier, revision)
+    _require_turn(dossier, actor)
+    if _transition(dossier, Kind.SUPPLEMENT) is None:
+        raise ValidationError(_("The workflow does not allow a supplement request at this step."))
+    before = {"status": dossier.status}
+    now = timezone.now()
+    request = SupplementRequest.objects.create(
+        dossier=dossier,
+        province_code=dossier.province_code,
+        items=items,
+        note=note.strip()[:1000],
+        requested_by=actor,
+        during_step=dossier.current_step,
+    )
+    _finish(dossier, actor, DossierStep.Outcome.SUPPLEMENT, "; ".join(items), now)
+    dossier.status = Dossier.Status.SUPPLEMENT_REQUESTED
+    dossier.paused_at = now
+    _save(dossier)
+    forms.store_supplement_form(dossier, request, officer=actor)
+    _event(dossier, _("Supplement requested: %(items)s") % {"items": "; ".join(items)[:400]})
+    _record(actor, "dossiers.supplement_requested", dossier, before)
+    signals.supplement_requested.send(Dossier, dossier=dossier, request=request)
+    return request
+
+
+def resume_after_supplement(dossier: Dossier, request: SupplementRequest, *, applicant, now):
+    """The citizen completed the dossier during processing: the time limit counts again from
+    the beginning (Nghị định 118/2025/NĐ-CP), and the step that asked gets it back."""
+    dossier.due_at = due_at(dossier.procedure_version, now)
+    dossier.paused_at = None
+    dossier.status = Dossier.Status.IN_PROGRESS
+    earlier = dossier.steps.filter(step=request.during_step).order_by("-started_at", "-id").first()
+    _open_step(dossier, request.during_step, now, assignee=earlier.assignee if earlier else None)
+
+
+@transaction.atomic
+def pause(dossier: Dossier, *, actor, reason: str, revision=None) -> Dossier:
+    """Stops the clock (waiting for an outside verification, a site visit the applicant asked to
+    move, a financial obligation…) where the workflow allows a pause."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the dossier is paused; the applicant is told."))
+    dossier = _locked(dossier, revision)
+    _require_turn(dossier, actor)
+    if _transition(dossier, Kind.PAUSE) is None:
+        raise ValidationError(_("The workflow does not allow a pause at this step."))
+    before = {"status": dossier.status}
+    dossier.status = Dossier.Status.PAUSED
+    dossier.paused_at = timezone.now()
+    _save(dossier)
+    _event(dossier, reason[:500])
+    _record(actor, "dossiers.paused", dossier, before)
+    return dossier
+
+
+@transaction.atomic
+def resume(dossier: Dossier, *, actor, revision=None) -> Dossier:
+    """Restarts the clock: the appointment and the step's deadline move by the working time
+    the dossier spent paused."""
+    dossier = _locked(dossier, revision)
+    if dossier.status != Dossier.Status.PAUSED:
+        raise ValidationError(_("The dossier is not paused."))
+    if not scoping.has_role(actor, dossier.current_role, dossier.current_agency):
+        raise PermissionDenied
+    now = timezone.now()
+    stopped = calendar.working_hours_between(dossier.paused_at, now)
+    before = {"status": dossier.status, "due_at": dossier.due_at.isoformat()}
+    dossier.due_at = calendar.add_working_time(dossier.due_at, hours=stopped)
+    row = _open_row(dossier)
+    row.due_at = calendar.add_working_time(row.due_at, hours=stopped)
+    row.save(update_fields=["due_at"])
+    dossier.step_due_at = row.due_at
+    dossier.paused_at = None
+    dossier.status = (
+        Dossier.Status.RESULT_READY
+        if dossier.current_step.action == Action.RETURN
+        else Dossier.Status.IN_PROGRESS
+    )
+    _save(dossier)
+    _event(dossier, _("Processing resumed."))
+    _record(actor, "dossiers.resumed", dossier, before)
+    return dossier
+
+
+@transaction.atomic
+def refuse(dossier: Dossier, *, actor, reason: str, revision=None) -> Dossier:
+    """Refusal during processing: the reason is written into the result (a refusal notice the
+    applicant downloads or receives), and the dossier is closed."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the refusal; it is sent to the citizen."))
+    dossier = _locked(dossier, revision)
+    _require_turn(dossier, actor)
+    if _transition(dossier, Kind.REFUSE) is None:
+        raise ValidationError(_("The workflow does not allow a refusal at this step."))
+    before = {"status": dossier.status}
+    now = timezone.now()
+    _finish(dossier, actor, DossierStep.Outcome.REFUSE, reason, now)
+    _clear_position(dossier)
+    dossier.status = Dossier.Status.REFUSED
+    dossier.decided_at = now
+    _save(dossier)
+    pdf = forms.refusal_notice_pdf(dossier, reason=reason, officer=actor)
+    forms.store_pdf(dossier, Attachment.Kind.RESULT, f"{dossier.code}-tu-choi.pdf", pdf)
+    _event(dossier, reason[:500])
+    _record(actor, "dossiers.refused", dossier, before)
+    signals.dossier_refused.send(Dossier, dossier=dossier, reason=reason)
+    return dossier
+
+
+@transaction.atomic
+def return_result(dossier: Dossier, *, actor, note: str = "", revision=None) -> Dossier:
+    """The desk hands the result over (at the desk, online, or to the post) and closes the
+    dossier."""
+    dossier = _locked(dossier, revision)
+    _require_turn(dossier, actor)
+    if dossier.current_step.action != Action.RETURN:
+        raise ValidationError(_("The result is not ready to be returned yet."))
+    before = {"status": dossier.status}
+    now = timezone.now()
+    _finish(dossier, actor, DossierStep.Outcome.RETURNED, note, now)
+    _clear_position(dossier)
+    dossier.status = Dossier.Status.RETURNED
+    dossier.returned_at = now
+    _save(dossier)
+    _event(dossier, _("Result returned."))
+    _record(actor, "dossiers.returned", dossier, before)
+    signals.result_returned.send(Dossier, dossier=dossier, channel=dossier.result_delivery)
+    return dossier
+
+
+def close_on_withdrawal(dossier: Dossier, *, applicant, reason: str, now) -> None:
+    """Called by the citizen's withdrawal, in its transaction."""
+    _finish(dossier, applicant, DossierStep.Outcome.WITHDRAWN, reason, now)
+    _clear_position(dossier)
+    dossier.paused_at = None
