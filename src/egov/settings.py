@@ -390,6 +390,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Office hours used to count working time (giờ hành chính), comma-separated periods.
 EGOV_WORKING_HOURS = os.environ.get("EGOV_WORKING_HOURS", "07:00-11:30,13:30-17:00")
+# Days an applicant has to rate a dossier after its result was returned or it was refused.
+EGOV_RATING_WINDOW_DAYS = int(os.environ.get("EGOV_RATING_WINDOW_DAYS", "30"))
 
 # --- Queue numbers at the one-stop desks (docs/queueing.md) -----------------------------------
 # Tickets one client address may take (kiosk page and API together); a kiosk is one address.

@@ -15,21 +15,12 @@ from django_ratelimit.decorators import ratelimit
 
 from egov.catalog import eforms, fees
 from egov.core.uploads import UploadRejected
-from egov.dossiers import reception, services, tracking
+from egov.dossiers import citizen_files, ratings, reception, services, tracking
+from egov.dossiers.models import Attachment
+from egov.portal import prefill
 from egov.portal.catalog_views import _current
 from egov.portal.dossier_forms import AttachmentForm, CommuneForm, DeliveryForm, TrackingForm
-
-# Profile data that pre-fills the e-form, by the field names the catalogue uses.
-PREFILL = {
-    "ho_ten": "full_name",
-    "ho_ten_nguoi_yeu_cau": "full_name",
-    "ho_va_ten": "full_name",
-    "so_dinh_danh": "citizen_id",
-    "so_cccd": "citizen_id",
-    "so_dinh_danh_ca_nhan": "citizen_id",
-    "email": "email",
-    "so_dien_thoai": "phone",
-}
+from egov.portal.profile_forms import RatingForm
 
 
 def _mine(request, public_id):
@@ -83,10 +74,7 @@ def start(request, code: str):
 def declare(request, public_id):
     dossier = _mine(request, public_id)
     version = dossier.procedure_version
-    initial = dict(dossier.form_data)
-    for field, attribute in PREFILL.items():
-        if field in version.form_schema.get("properties", {}) and field not in initial:
-            initial[field] = getattr(request.user, attribute, "") or ""
+    initial = {**prefill.from_profile(request.user, version.form_schema), **dossier.form_data}
     form = eforms.EForm(version.form_schema, version.form_ui, request.POST or None, initial=initial)
     if request.method == "POST":
         if not dossier.is_draft:
@@ -212,6 +200,8 @@ def review(request, public_id):
 @login_required
 def detail(request, public_id):
     dossier = _mine(request, public_id)
+    files = list(citizen_files.downloadable(dossier))
+    rating = getattr(dossier, "rating", None)
     return render(
         request,
         "portal/dossier_detail.html",
@@ -222,7 +212,13 @@ def detail(request, public_id):
             "supplement": dossier.supplements.filter(answered_at__isnull=True).first()
             if dossier.status == dossier.Status.SUPPLEMENT_REQUESTED
             else None,
-            "attachments": dossier.attachments.select_related("requirement"),
+            "results": [f for f in files if f.kind == Attachment.Kind.RESULT],
+            "attachments": [f for f in files if f.kind != Attachment.Kind.RESULT],
+            "rating": rating,
+            "rating_total": rating and ratings.total(rating),
+            "rating_grade": rating and ratings.grade(ratings.total(rating)),
+            "can_rate": ratings.refusal_reason(dossier) is None,
+            "rating_deadline": ratings.deadline(dossier),
         },
     )
 
@@ -230,9 +226,48 @@ def detail(request, public_id):
 @login_required
 def download(request, public_id, attachment_id: int):
     dossier = _mine(request, public_id)
-    attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
+    attachment = get_object_or_404(citizen_files.downloadable(dossier), pk=attachment_id)
     return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.mime,
+    )
+
+
+@login_required
+def rate(request, public_id):
+    """Đánh giá: one radio group per indicator, pre-set where the dossier's record shows the
+    answer. A second submission (double click) lands on the dossier with the first rating."""
+    dossier = _mine(request, public_id)
+    reason = ratings.refusal_reason(dossier)
+    if reason:
+        if not hasattr(dossier, "rating"):
+            messages.error(request, reason)
+        return redirect("portal:dossier", public_id=dossier.public_id)
+    suggested = ratings.suggested_scores(dossier)
+    form = RatingForm(request.POST or None, initial=suggested)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ratings.rate(dossier, request.user, form.scores(), form.cleaned_data["comment"])
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                messages.error(request, " ".join(exc.messages))
+                return redirect("portal:dossier", public_id=dossier.public_id)
+            for field, errors in exc.message_dict.items():
+                form.add_error(None if field == "__all__" else field, errors)
+        else:
+            messages.success(request, _("Thank you. Your rating was recorded."))
+            return redirect("portal:dossier", public_id=dossier.public_id)
+    return render(
+        request,
+        "portal/dossier_rating.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "suggested": suggested,
+            "deadline": ratings.deadline(dossier),
+        },
     )
 
 
