@@ -9,6 +9,8 @@ from egov.catalog.api import router as catalog_router
 from egov.dossiers.api import citizen_router as dossiers_citizen_router
 from egov.dossiers.api import router as dossiers_router
 from egov.organizations.api import router as organizations_router
+from egov.postal.api import citizen_router as postal_citizen_router
+from egov.postal.api import operator_router as postal_operator_router
 from egov.signatures.api import router as signatures_router
 
 api = NinjaAPI(
@@ -74,3 +76,5 @@ api.add_router("/", catalog_router)
 api.add_router("/", dossiers_router)
 api.add_router("/", dossiers_citizen_router)
 api.add_router("/", signatures_router)
+api.add_router("/", postal_citizen_router)
+api.add_router("/", postal_operator_router)
