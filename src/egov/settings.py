@@ -422,6 +422,8 @@ EGOV_PUBLIC_BASE_URL = os.environ.get("EGOV_PUBLIC_BASE_URL", "http://127.0.0.1:
 # The postal operator's API (booking) and the secret its status webhooks are signed with. In
 # development they point at the local simulator, which production never serves.
 EGOV_POSTAL_SIMULATOR = False if PRODUCTION else env_bool("EGOV_POSTAL_SIMULATOR", True)
+# The enterprise that carries dossiers and results, as named in messages to citizens.
+EGOV_POSTAL_CARRIER_NAME = os.environ.get("EGOV_POSTAL_CARRIER_NAME", "Bưu điện Việt Nam")
 EGOV_POSTAL_OPERATOR = os.environ.get(
     "EGOV_POSTAL_OPERATOR", "egov.postal.operators.http.HttpOperator"
 )

@@ -8,6 +8,7 @@ import uuid
 import pytest
 import requests
 
+from egov.notifications.models import Notification
 from egov.postal import services, simulator
 from egov.postal.models import Shipment, SimulatedOrder
 from egov.postal.operators import OperatorUnavailable, Order, OrderRefused, Party
@@ -89,6 +90,11 @@ def test_the_desk_hands_over_and_the_shipment_follows_the_operator(
     order = SimulatedOrder.objects.get(reference=str(shipment.public_id))
     assert order.tracking_number == shipment.tracking_number
     assert order.callback_url == f"{live_server.url}/api/v1/postal/webhook"
+    # The agency has no desk address on record: the post is told its name and unit.
+    assert order.payload["sender"]["address"] == (
+        "Ủy ban nhân dân thành phố Cần Thơ, Thành phố Cần Thơ"
+    )
+    assert order.payload["recipient"]["commune_code"] == "31135"
     for status in ["picked_up", "in_transit", "delivered"]:
         assert simulator.send_webhook(order, status) == 200
     shipment.refresh_from_db()
@@ -100,6 +106,8 @@ def test_the_desk_hands_over_and_the_shipment_follows_the_operator(
         "in_transit",
         "delivered",
     ]
+    told = Notification.objects.filter(event="postal.shipment_updated").order_by("id")
+    assert [m.body.count(shipment.tracking_number) > 0 for m in told] == [True] * 3
 
 
 def test_booking_waits_and_records_why_while_the_operator_is_down(result_ready, desk, settings):

@@ -164,3 +164,18 @@ def test_a_report_for_an_unknown_parcel_is_refused(result_ready, desk):
     _booked(result_ready, desk)
     with pytest.raises(services.UnknownShipment):
         services.apply_report(StatusReport("e", "EH000000000VN", "delivered", timezone.now(), ""))
+
+
+def test_the_citizen_is_told_what_matters_not_every_scan(result_ready, desk):
+    from egov.notifications.models import Notification
+
+    _booked(result_ready, desk)
+    services.apply_report(_report("picked_up", 1))
+    services.apply_report(_report("in_transit", 2))
+    services.apply_report(_report("delivered", 3))
+    messages = Notification.objects.filter(event="postal.shipment_updated", channel="email")
+    assert messages.count() == 2
+    last = messages.latest("id")
+    assert last.recipient == result_ready.applicant
+    assert "EH123456785VN" in last.subject
+    assert "Chuyển trả kết quả đến người nộp: Đã phát thành công" in last.body

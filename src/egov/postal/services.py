@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
 from egov.accounts import scoping
@@ -21,6 +22,8 @@ from egov.accounts.models import Role
 from egov.core import audit
 from egov.dossiers import services as dossier_services
 from egov.dossiers.models import Channel, Dossier
+from egov.dossiers.receipts import tracking_url
+from egov.notifications.services import notify
 from egov.organizations.models import AdministrativeUnit
 from egov.postal import tariff
 from egov.postal.models import PostalRequest, Shipment, ShipmentEvent, WeightClass
@@ -41,6 +44,8 @@ TRANSITIONS = {
     S.DELIVERED: set(),
     S.RETURNED: set(),
 }
+# What the citizen is told about (the scans in between are on the dossier page).
+NOTIFIED = {S.BOOKED, S.PICKED_UP, S.DELIVERED, S.FAILED, S.RETURNED}
 # The result has been issued: it can go to the post (the desk's return records the rest).
 RESULT_STATUSES = {Dossier.Status.RESULT_READY, Dossier.Status.RETURNED}
 PHONE = re.compile(r"^(?:\+84|0)\d{9,10}$")
@@ -276,10 +281,15 @@ def callback_url() -> str:
 def _order(shipment: Shipment) -> Order:
     agency = shipment.agency
     desk = agency.desks.filter(is_active=True).first()
+    unit = agency.unit
     office = Party(
         name=desk.name if desk else agency.name,
         phone=(desk.phone if desk else "") or agency.phone,
-        address=(desk.address if desk else "") or agency.address,
+        # Without a street address, the post finds a commune's People's Committee by name.
+        address=(desk.address if desk else "")
+        or agency.address
+        or ", ".join(filter(None, [agency.name, unit.name if unit else ""])),
+        commune_code=unit.code if unit and unit.level == AdministrativeUnit.Level.COMMUNE else "",
         province_code=shipment.province_code,
     )
     applicant = Party(
@@ -339,6 +349,7 @@ def book(shipment_id: int) -> Shipment:
             before={"status": S.REQUESTED},
             after=audit.snapshot(shipment, SHIPMENT_AUDIT_FIELDS),
         )
+        _tell_applicant(shipment)
     return shipment
 
 
@@ -400,4 +411,33 @@ def apply_report(report: StatusReport) -> str:
         before=before,
         after=audit.snapshot(shipment, SHIPMENT_AUDIT_FIELDS),
     )
+    if shipment.status in NOTIFIED:
+        _tell_applicant(shipment)
     return APPLIED
+
+
+def _tell_applicant(shipment: Shipment) -> None:
+    dossier = (
+        Dossier.objects.select_related("applicant", "procedure_version", "receiving_agency")
+        .only("code", "applicant", "procedure_version__name", "receiving_agency__name")
+        .get(pk=shipment.dossier_id)
+    )
+    notify(
+        "postal.shipment_updated",
+        recipient=dossier.applicant,
+        about=dossier,
+        agency_id=shipment.agency_id,
+        context={
+            "citizen_name": dossier.applicant.full_name or dossier.applicant.username,
+            "dossier_code": dossier.code,
+            "procedure_name": dossier.procedure_version.name,
+            "agency_name": dossier.receiving_agency.name,
+            "tracking_url": tracking_url(dossier),
+            "tracking_number": shipment.tracking_number,
+            # Lazy: rendered in the language of each message.
+            "status": format_lazy(
+                "{}: {}", Shipment.Direction(shipment.direction).label, S(shipment.status).label
+            ),
+            "carrier": settings.EGOV_POSTAL_CARRIER_NAME,
+        },
+    )

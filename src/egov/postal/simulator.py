@@ -78,11 +78,13 @@ def create_order(request):
         payload = json.loads(request.body)
         direction = payload["direction"]
         callback = payload["callback_url"]
-        recipient = payload["recipient"]["address"]
+        addresses = [payload["sender"]["address"], payload["recipient"]["address"]]
     except (ValueError, KeyError, TypeError):
         return _problem(400, "body must be an order")
-    if direction not in Shipment.Direction.values or not recipient:
-        return _problem(422, "unknown direction or empty recipient address")
+    if direction not in Shipment.Direction.values:
+        return _problem(422, "unknown direction")
+    if not all(addresses):
+        return _problem(422, "the sender's and the recipient's addresses are required")
     if not isinstance(callback, str) or not callback.startswith(("http://", "https://")):
         return _problem(422, "callback_url must be an http(s) URL")
     existing = SimulatedOrder.objects.filter(idempotency_key=key).first()
