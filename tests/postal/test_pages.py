@@ -1,5 +1,7 @@
 """The delivery step with the postal address, the fees before submitting, the panels."""
 
+import re
+
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -9,6 +11,7 @@ from egov.dossiers import services as dossier_services
 from egov.postal import services
 from egov.postal.models import PostalRequest, Shipment
 from tests.conftest import PASSWORD
+from tests.postal.conftest import address
 
 
 @pytest.fixture
@@ -40,14 +43,26 @@ def test_the_form_offers_todays_communes_of_the_agencys_province(client, page):
     assert 'data-units-url="/api/v1/units"' in html
 
 
-def test_without_script_a_button_lists_the_communes_of_another_province(client, page):
-    response = client.post(page, _form(action="communes", province="01", commune=""))
+def test_without_script_a_button_lists_the_communes_of_another_province(
+    client, page, complete_draft, citizen
+):
+    services.save_request(
+        complete_draft,
+        applicant=citizen,
+        result_delivery="post",
+        pick_up=True,
+        address=address(),
+    )
+    typed = _form(action="communes", province="01", commune="", street="Số 7 Tràng Tiền")
+    del typed["pick_up"]  # unticked since it was saved
+    response = client.post(page, typed)
     html = response.content.decode()
     assert response.status_code == 200
     assert 'value="00070"' in html and 'value="31135"' not in html
     assert "error-summary" not in html
-    assert "Số 12, đường Hòa Bình" in html  # what was typed stays
-    assert not PostalRequest.objects.exists()
+    assert "Số 7 Tràng Tiền" in html  # what was typed stays, nothing is saved yet
+    assert "checked" not in re.search(r'<input[^>]*name="pick_up"[^>]*>', html).group(0)
+    assert PostalRequest.objects.get().street == "Số 12, đường Hòa Bình"
 
 
 def test_the_fees_are_shown_before_anything_is_saved(client, page):

@@ -161,7 +161,8 @@ def delivery(request, public_id):
     initial = {"result_delivery": dossier.result_delivery, **postal_forms.initial_for(dossier)}
     if action == "communes":
         # Only the province changed (no script): show its communes, keep what was typed.
-        form = DeliveryForm(initial={**initial, **request.POST.dict()})
+        typed = {**request.POST.dict(), "pick_up": "pick_up" in request.POST}
+        form = DeliveryForm(initial={**initial, **typed})
     else:
         form = DeliveryForm(request.POST or None, initial=initial)
     quote = None
