@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "egov.demo",
     "egov.signatures",
     "egov.queueing",
+    "egov.postal",
 ]
 
 MIDDLEWARE = [
@@ -424,3 +425,31 @@ EGOV_OIDC_CLAIM_CITIZEN_ID = os.environ.get("EGOV_OIDC_CLAIM_CITIZEN_ID", "citiz
 
 # The public address of the portal, printed on receipts and in messages (QR codes, links).
 EGOV_PUBLIC_BASE_URL = os.environ.get("EGOV_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# --- Public postal service (docs/postal.md) ---------------------------------------------------
+# The postal operator's API (booking) and the secret its status webhooks are signed with. In
+# development they point at the local simulator, which production never serves.
+EGOV_POSTAL_SIMULATOR = False if PRODUCTION else env_bool("EGOV_POSTAL_SIMULATOR", True)
+# The enterprise that carries dossiers and results, as named in messages to citizens.
+EGOV_POSTAL_CARRIER_NAME = os.environ.get("EGOV_POSTAL_CARRIER_NAME", "Bưu điện Việt Nam")
+EGOV_POSTAL_OPERATOR = os.environ.get(
+    "EGOV_POSTAL_OPERATOR", "egov.postal.operators.http.HttpOperator"
+)
+EGOV_POSTAL_API_URL = os.environ.get(
+    "EGOV_POSTAL_API_URL", "" if PRODUCTION else f"{EGOV_PUBLIC_BASE_URL}/postal-simulator"
+)
+EGOV_POSTAL_API_KEY = os.environ.get(
+    "EGOV_POSTAL_API_KEY", "" if PRODUCTION else "development-postal-api-key"
+)
+EGOV_POSTAL_WEBHOOK_SECRET = os.environ.get(
+    "EGOV_POSTAL_WEBHOOK_SECRET", "" if PRODUCTION else "development-postal-webhook-secret"
+)
+EGOV_POSTAL_WEBHOOK_TOLERANCE_SECONDS = int(
+    os.environ.get("EGOV_POSTAL_WEBHOOK_TOLERANCE_SECONDS", "300")
+)
+EGOV_POSTAL_TIMEOUT_SECONDS = float(os.environ.get("EGOV_POSTAL_TIMEOUT_SECONDS", "15"))
+# Prices by zone and weight (JSON); empty: the packaged demo tariff.
+EGOV_POSTAL_TARIFF_FILE = os.environ.get("EGOV_POSTAL_TARIFF_FILE", "")
+# Booking retries when the operator cannot be reached: back-off doubles from this, this many times.
+EGOV_POSTAL_BOOKING_RETRY_SECONDS = int(os.environ.get("EGOV_POSTAL_BOOKING_RETRY_SECONDS", "60"))
+EGOV_POSTAL_BOOKING_MAX_ATTEMPTS = int(os.environ.get("EGOV_POSTAL_BOOKING_MAX_ATTEMPTS", "8"))

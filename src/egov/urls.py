@@ -20,7 +20,10 @@ urlpatterns = [
     path("staff/notifications/", include("egov.notifications.staff_urls")),
     path("staff/signatures/", include("egov.signatures.staff_urls")),
     path("staff/queue/", include("egov.queueing.staff_urls")),
+    path("staff/postal/", include("egov.postal.urls")),
     path("staff/", include("egov.backoffice.urls")),
+    # Answers 404 unless EGOV_POSTAL_SIMULATOR is on (never in production).
+    path("postal-simulator/", include("egov.postal.simulator_urls")),
     path("xac-thuc/", include("egov.signatures.urls")),
     path("thong-bao/", include("egov.notifications.urls")),
     path("so-thu-tu/", include("egov.queueing.urls")),

@@ -21,6 +21,9 @@ from egov.portal import prefill
 from egov.portal.catalog_views import _current
 from egov.portal.dossier_forms import AttachmentForm, CommuneForm, DeliveryForm, TrackingForm
 from egov.portal.profile_forms import RatingForm
+from egov.postal import forms as postal_forms
+from egov.postal import services as postal
+from egov.postal.models import WeightClass
 
 
 def _mine(request, public_id):
@@ -142,24 +145,36 @@ def remove_document(request, public_id, attachment_id: int):
 @login_required
 def delivery(request, public_id):
     dossier = _mine(request, public_id)
-    form = DeliveryForm(
-        request.POST or None,
-        initial={"result_delivery": dossier.result_delivery, "address": dossier.delivery_address},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_delivery(
-                dossier,
-                applicant=request.user,
-                result_delivery=form.cleaned_data["result_delivery"],
-                address=form.cleaned_data["address"],
-            )
-        except ValidationError as exc:
-            form.add_error("address", exc.messages[0])
+    action = request.POST.get("action", "save")
+    initial = {"result_delivery": dossier.result_delivery, **postal_forms.initial_for(dossier)}
+    if action == "communes":
+        # Only the province changed (no script): show its communes, keep what was typed.
+        typed = {**request.POST.dict(), "pick_up": "pick_up" in request.POST}
+        form = DeliveryForm(initial={**initial, **typed})
+    else:
+        form = DeliveryForm(request.POST or None, initial=initial)
+    quote = None
+    if request.method == "POST" and action != "communes" and form.is_valid():
+        if action == "quote":
+            quote = form.quote(dossier.province_code)
         else:
-            return redirect("portal:dossier_review", public_id=dossier.public_id)
+            try:
+                postal.save_request(
+                    dossier,
+                    applicant=request.user,
+                    result_delivery=form.cleaned_data["result_delivery"],
+                    pick_up=form.cleaned_data["pick_up"],
+                    address=form.address(),
+                    weight_class=form.cleaned_data["weight_class"] or WeightClass.UP_TO_250G,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("portal:dossier_review", public_id=dossier.public_id)
     return render(
-        request, "portal/dossier_delivery.html", {"dossier": dossier, "form": form, "step": 3}
+        request,
+        "portal/dossier_delivery.html",
+        {"dossier": dossier, "form": form, "step": 3, "postal_quote": quote},
     )
 
 
