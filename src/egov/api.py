@@ -9,6 +9,9 @@ from egov.catalog.api import router as catalog_router
 from egov.dossiers.api import citizen_router as dossiers_citizen_router
 from egov.dossiers.api import router as dossiers_router
 from egov.organizations.api import router as organizations_router
+from egov.payments.api import citizen_router as payments_citizen_router
+from egov.payments.api import gateway_router as payments_gateway_router
+from egov.payments.api import staff_router as payments_staff_router
 from egov.signatures.api import router as signatures_router
 
 api = NinjaAPI(
@@ -74,3 +77,6 @@ api.add_router("/", catalog_router)
 api.add_router("/", dossiers_router)
 api.add_router("/", dossiers_citizen_router)
 api.add_router("/", signatures_router)
+api.add_router("/", payments_citizen_router)
+api.add_router("/", payments_gateway_router)
+api.add_router("/", payments_staff_router)

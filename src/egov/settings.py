@@ -7,6 +7,7 @@ Every variable is documented in docs/operations.md.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "egov.notifications",
     "egov.demo",
     "egov.signatures",
+    "egov.payments",
 ]
 
 MIDDLEWARE = [
@@ -416,3 +418,24 @@ EGOV_OIDC_CLAIM_CITIZEN_ID = os.environ.get("EGOV_OIDC_CLAIM_CITIZEN_ID", "citiz
 
 # The public address of the portal, printed on receipts and in messages (QR codes, links).
 EGOV_PUBLIC_BASE_URL = os.environ.get("EGOV_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# --- Payments (docs/payments.md) -----------------------------------------------------------------
+EGOV_PAYMENT_GATEWAY = os.environ.get("EGOV_PAYMENT_GATEWAY", "vnpay")
+# The merchant's terminal code and secret, and the payment address, as VNPAY gives them.
+VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "" if PRODUCTION else "EGOVDEMO")
+VNPAY_HASH_SECRET = os.environ.get(
+    "VNPAY_HASH_SECRET", "" if PRODUCTION else "development-only-vnpay-secret"
+)
+VNPAY_URL = os.environ.get("VNPAY_URL", "")
+# A local stand-in for the gateway that speaks its protocol (development and the demo). It can mark
+# fees as paid, so it is never on in production whatever the environment says.
+EGOV_PAYMENT_SIMULATOR = False if PRODUCTION else env_bool("EGOV_PAYMENT_SIMULATOR", True)
+# Where the simulator sends its server-to-server notice; empty: this installation's own IPN address.
+EGOV_PAYMENT_SIMULATOR_IPN_URL = os.environ.get("EGOV_PAYMENT_SIMULATOR_IPN_URL", "")
+EGOV_PAYMENT_EXPIRY_MINUTES = int(os.environ.get("EGOV_PAYMENT_EXPIRY_MINUTES", "15"))
+if VNPAY_URL:
+    # The browser is redirected to the gateway after posting the "pay" form: CSP must allow it.
+    _gateway = urlsplit(VNPAY_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_gateway.scheme}://{_gateway.netloc}"
+    )
