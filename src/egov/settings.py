@@ -420,7 +420,8 @@ EGOV_OIDC_CLAIM_CITIZEN_ID = os.environ.get("EGOV_OIDC_CLAIM_CITIZEN_ID", "citiz
 EGOV_PUBLIC_BASE_URL = os.environ.get("EGOV_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Payments (docs/payments.md) -----------------------------------------------------------------
-EGOV_PAYMENT_GATEWAY = os.environ.get("EGOV_PAYMENT_GATEWAY", "vnpay")
+# Online payment is off in production until a gateway is chosen (and configured); "vnpay" for VNPAY.
+EGOV_PAYMENT_GATEWAY = os.environ.get("EGOV_PAYMENT_GATEWAY", "" if PRODUCTION else "vnpay")
 # The merchant's terminal code and secret, and the payment address, as VNPAY gives them.
 VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "" if PRODUCTION else "EGOVDEMO")
 VNPAY_HASH_SECRET = os.environ.get(

@@ -180,3 +180,11 @@ def test_the_desk_records_a_refund(client, received, desk_officer):
     )
     assert "Đã ghi nhận khoản hoàn tiền." in response.content.decode()
     assert payment.refunds.get().reason == "Hồ sơ bị từ chối sau khi nộp phí"
+
+
+def test_without_a_gateway_the_citizen_is_sent_to_the_desk(citizen_client, received, settings):
+    settings.EGOV_PAYMENT_GATEWAY = ""  # production's default until a gateway is configured
+    response = _pay(citizen_client, received)
+    page = citizen_client.get(response.url).content.decode()
+    assert "Hiện chưa thể thanh toán trực tuyến; hãy nộp phí tại Bộ phận Một cửa." in page
+    assert not Payment.objects.exists()

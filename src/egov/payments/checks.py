@@ -4,8 +4,8 @@ from django.core import checks
 
 @checks.register(checks.Tags.security, deploy=True)
 def payment_settings(app_configs, **kwargs):
-    """`check --deploy`: the simulator answers as the gateway would, so it must be off; without
-    the merchant's settings citizens cannot pay online."""
+    """`check --deploy`: the simulator answers as the gateway would, so it must be off; a chosen
+    gateway needs the merchant's settings."""
     found = []
     if settings.EGOV_PAYMENT_SIMULATOR:
         found.append(
@@ -19,10 +19,10 @@ def payment_settings(app_configs, **kwargs):
         settings.VNPAY_TMN_CODE and settings.VNPAY_HASH_SECRET and settings.VNPAY_URL
     ):
         found.append(
-            checks.Warning(
-                "VNPAY is not configured: citizens cannot pay online.",
+            checks.Error(
+                "EGOV_PAYMENT_GATEWAY is vnpay but VNPAY is not configured.",
                 hint="Set VNPAY_TMN_CODE, VNPAY_HASH_SECRET and VNPAY_URL (docs/payments.md).",
-                id="egov.W101",
+                id="egov.E102",
             )
         )
     return found

@@ -85,6 +85,6 @@ class Gateway(ABC):
 
 def get(code: str | None = None) -> Gateway:
     code = code or settings.EGOV_PAYMENT_GATEWAY
-    if code not in GATEWAYS:
+    if code not in GATEWAYS:  # including "": online payment is off
         raise GatewayUnavailable(code)
     return import_string(GATEWAYS[code]).from_settings()
