@@ -5,6 +5,7 @@ import datetime
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
@@ -113,7 +114,9 @@ def get_fees(request, dossier_id: uuid.UUID):
 
 
 class PaymentStartIn(Schema):
-    gateway: str = Field("vnpay", pattern=r"^[a-z0-9_]{1,20}$")
+    gateway: str = Field(
+        "vnpay", pattern=r"^[a-z0-9_]{1,20}$", description="The installation's gateway"
+    )
 
 
 class PaymentStartOut(Schema):
@@ -130,6 +133,8 @@ class PaymentStartOut(Schema):
 def start_payment(request, dossier_id: uuid.UUID, data: PaymentStartIn):
     dossier = _citizen_dossier(request, dossier_id)
     try:
+        if data.gateway != settings.EGOV_PAYMENT_GATEWAY:
+            raise gateways.GatewayUnavailable(data.gateway)
         gateway = gateways.get(data.gateway)
     except gateways.GatewayUnavailable as exc:
         raise HttpError(503, _("Online payment is not available; pay at the desk.")) from exc
