@@ -7,6 +7,7 @@ Every variable is documented in docs/operations.md.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "egov.signatures",
     "egov.queueing",
     "egov.postal",
+    "egov.payments",
 ]
 
 MIDDLEWARE = [
@@ -453,3 +455,24 @@ EGOV_POSTAL_TARIFF_FILE = os.environ.get("EGOV_POSTAL_TARIFF_FILE", "")
 # Booking retries when the operator cannot be reached: back-off doubles from this, this many times.
 EGOV_POSTAL_BOOKING_RETRY_SECONDS = int(os.environ.get("EGOV_POSTAL_BOOKING_RETRY_SECONDS", "60"))
 EGOV_POSTAL_BOOKING_MAX_ATTEMPTS = int(os.environ.get("EGOV_POSTAL_BOOKING_MAX_ATTEMPTS", "8"))
+# --- Payments (docs/payments.md) -----------------------------------------------------------------
+# Online payment is off in production until a gateway is chosen (and configured); "vnpay" for VNPAY.
+EGOV_PAYMENT_GATEWAY = os.environ.get("EGOV_PAYMENT_GATEWAY", "" if PRODUCTION else "vnpay")
+# The merchant's terminal code and secret, and the payment address, as VNPAY gives them.
+VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "" if PRODUCTION else "EGOVDEMO")
+VNPAY_HASH_SECRET = os.environ.get(
+    "VNPAY_HASH_SECRET", "" if PRODUCTION else "development-only-vnpay-secret"
+)
+VNPAY_URL = os.environ.get("VNPAY_URL", "")
+# A local stand-in for the gateway that speaks its protocol (development and the demo). It can mark
+# fees as paid, so it is never on in production whatever the environment says.
+EGOV_PAYMENT_SIMULATOR = False if PRODUCTION else env_bool("EGOV_PAYMENT_SIMULATOR", True)
+# Where the simulator sends its server-to-server notice; empty: this installation's own IPN address.
+EGOV_PAYMENT_SIMULATOR_IPN_URL = os.environ.get("EGOV_PAYMENT_SIMULATOR_IPN_URL", "")
+EGOV_PAYMENT_EXPIRY_MINUTES = int(os.environ.get("EGOV_PAYMENT_EXPIRY_MINUTES", "15"))
+if VNPAY_URL:
+    # The browser is redirected to the gateway after posting the "pay" form: CSP must allow it.
+    _gateway = urlsplit(VNPAY_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_gateway.scheme}://{_gateway.netloc}"
+    )
