@@ -58,6 +58,8 @@ def test_search_by_code_name_citizen_id_and_phone(received, people, citizen):
         people["city_specialist"].role_assignments.filter(agency=received.receiving_agency)
     )
     assert codes(worklists.search(desk, "", status="in_progress")) == {received.code}
+    assert codes(worklists.search(desk, "", procedure=received.procedure.code)) == {received.code}
+    assert not codes(worklists.search(desk, "", procedure="1.001193"))
     assert not codes(worklists.search(desk, "", status="returned"))
     later = MONDAY.date() + datetime.timedelta(days=1)
     assert not codes(worklists.search(desk, "", start=later))
@@ -71,6 +73,8 @@ def test_queue_and_search_pages(client, received, people, citizen):
     assert received.code in page and "Sở Tư pháp" in page
     page = client.get("/staff/dossiers/", {"q": "cong dan"}).content.decode()
     assert received.code in page
+    page = client.get("/staff/dossiers/", {"procedure": "1.001193"}).content.decode()
+    assert received.code not in page
     detail = client.get(f"/staff/dossiers/{received.public_id}/").content.decode()
     assert "Phiếu kiểm soát" in detail or "control" in detail
     # A specialist sees the CCCD masked; the desk sees it whole.

@@ -11,7 +11,12 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Code, applicant's name, CCCD or phone"), required=False, max_length=100
     )
-    procedure = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    procedure = forms.CharField(
+        label=_("Procedure code"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"placeholder": "1.001193"}),
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

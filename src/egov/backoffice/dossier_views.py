@@ -50,7 +50,7 @@ def queue(request):
     """One of the user's work queues, or the search when a query or filter is given."""
     search = SearchForm(request.GET or None)
     tabs = worklists.tabs_for(request.user)
-    searching = bool(request.GET.get("q") or request.GET.get("status") or request.GET.get("start"))
+    searching = any(request.GET.get(name) for name in ("q", "procedure", "status", "start", "end"))
     if searching and search.is_valid():
         data = search.cleaned_data
         dossiers = worklists.search(

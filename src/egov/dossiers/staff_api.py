@@ -123,7 +123,7 @@ class Filters(Schema):
     tab: Literal["receive", "assign", "process", "approve", "return", "overdue"] | None = None
     q: str = Field("", max_length=100)
     status: Dossier.Status | None = None
-    procedure: int | None = None
+    procedure: str = Field("", max_length=30, description="Procedure code, e.g. 1.001193")
     start: datetime.date | None = None
     end: datetime.date | None = None
     page: int = Field(1, ge=1, le=10_000)

@@ -115,7 +115,7 @@ def search(
     user,
     q: str = "",
     *,
-    procedure: int | None = None,
+    procedure: str = "",
     status: str = "",
     start: datetime.date | None = None,
     end: datetime.date | None = None,
@@ -138,7 +138,7 @@ def search(
     else:
         found = found.filter(applicant_search__contains=normalize_search_text(text))
     if procedure:
-        found = found.filter(procedure_id=procedure)
+        found = found.filter(procedure__code=procedure.strip())
     if status in Dossier.Status.values:
         found = found.filter(status=status)
     if start:
