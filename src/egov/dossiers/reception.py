@@ -17,6 +17,16 @@ from egov.dossiers.services import StaleDossier, _event, _record, due_at
 DESK_ROLES = [Role.DESK_OFFICER]
 
 
+def at_desk(officer):
+    """The dossiers received (or to be received) by the desks where ``officer`` works."""
+    return scoping.scoped(
+        Dossier.objects.exclude(status=Dossier.Status.DRAFT),
+        officer,
+        roles=DESK_ROLES,
+        agency_field="receiving_agency",
+    )
+
+
 def _locked(dossier: Dossier, officer, revision: int | None, allowed: set) -> Dossier:
     # Only the dossier's row is locked, not the agency's or the procedure's that come with it.
     locked = (

@@ -213,7 +213,7 @@ class CounterPaymentIn(Schema):
 def record_counter_payment(request, dossier_id: uuid.UUID, data: CounterPaymentIn):
     if request.auth.kind != "staff":
         raise HttpError(403, _("Only staff record payments taken at the desk."))
-    dossier = get_object_or_404(reception.queue(request.auth), public_id=dossier_id)
+    dossier = get_object_or_404(reception.at_desk(request.auth), public_id=dossier_id)
     try:
         payment = services.record_counter_payment(
             dossier,

@@ -31,7 +31,7 @@ def _form_errors(request, form) -> None:
 @staff_required
 @require_POST
 def counter_payment(request, public_id):
-    dossier = get_object_or_404(reception.queue(request.user), public_id=public_id)
+    dossier = get_object_or_404(reception.at_desk(request.user), public_id=public_id)
     form = CounterPaymentForm(request.POST)
     if form.is_valid():
         try:
