@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from egov.dossiers.models import Channel, Dossier
 
@@ -48,9 +49,11 @@ class ApplicantForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=500, required=False)
     channel = forms.ChoiceField(
         label=_("How the dossier came"),
-        choices=[(Channel.DESK, _("At the desk")), (Channel.POST, _("By post"))],
+        choices=[(Channel.DESK, Channel.DESK.label), (Channel.POST, Channel.POST.label)],
     )
-    result_delivery = forms.ChoiceField(label=_("Result returned"), choices=Channel.choices)
+    result_delivery = forms.ChoiceField(
+        label=pgettext_lazy("counter intake", "Result returned"), choices=Channel.choices
+    )
     delivery_address = forms.CharField(
         label=_("Postal address for the result"), max_length=500, required=False
     )
