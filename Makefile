@@ -31,6 +31,7 @@ run: setup
 	@trap 'kill 0' EXIT INT TERM; \
 	$(MANAGE) db_worker --queue-name default & \
 	$(MANAGE) deliver_notifications --loop & \
+	$(MANAGE) check_deadlines --loop & \
 	$(MANAGE) serve_dev_pki & \
 	.venv/bin/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - & \
 	wait
@@ -39,6 +40,7 @@ worker: venv
 	@trap 'kill 0' EXIT INT TERM; \
 	$(MANAGE) db_worker --queue-name default & \
 	$(MANAGE) deliver_notifications --loop & \
+	$(MANAGE) check_deadlines --loop & \
 	wait
 
 lint: venv

@@ -8,7 +8,15 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from egov.catalog.api import router as catalog_router
 from egov.dossiers.api import citizen_router as dossiers_citizen_router
 from egov.dossiers.api import router as dossiers_router
+from egov.dossiers.staff_api import staff_router as dossiers_staff_router
 from egov.organizations.api import router as organizations_router
+from egov.payments.api import citizen_router as payments_citizen_router
+from egov.payments.api import gateway_router as payments_gateway_router
+from egov.payments.api import staff_router as payments_staff_router
+from egov.postal.api import citizen_router as postal_citizen_router
+from egov.postal.api import operator_router as postal_operator_router
+from egov.queueing.api import router as queueing_router
+from egov.queueing.api import staff_router as queueing_staff_router
 from egov.signatures.api import router as signatures_router
 
 api = NinjaAPI(
@@ -73,4 +81,12 @@ api.add_router("/", organizations_router)
 api.add_router("/", catalog_router)
 api.add_router("/", dossiers_router)
 api.add_router("/", dossiers_citizen_router)
+api.add_router("/", dossiers_staff_router)
 api.add_router("/", signatures_router)
+api.add_router("/", queueing_router)
+api.add_router("/", queueing_staff_router)
+api.add_router("/", postal_citizen_router)
+api.add_router("/", postal_operator_router)
+api.add_router("/", payments_citizen_router)
+api.add_router("/", payments_gateway_router)
+api.add_router("/", payments_staff_router)

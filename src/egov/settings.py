@@ -7,6 +7,7 @@ Every variable is documented in docs/operations.md.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,9 @@ INSTALLED_APPS = [
     "egov.notifications",
     "egov.demo",
     "egov.signatures",
+    "egov.queueing",
+    "egov.postal",
+    "egov.payments",
 ]
 
 MIDDLEWARE = [
@@ -389,6 +393,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Office hours used to count working time (giờ hành chính), comma-separated periods.
 EGOV_WORKING_HOURS = os.environ.get("EGOV_WORKING_HOURS", "07:00-11:30,13:30-17:00")
+# Days an applicant has to rate a dossier after its result was returned or it was refused.
+EGOV_RATING_WINDOW_DAYS = int(os.environ.get("EGOV_RATING_WINDOW_DAYS", "30"))
+
+# --- Queue numbers at the one-stop desks (docs/queueing.md) -----------------------------------
+# Tickets one client address may take (kiosk page and API together); a kiosk is one address.
+EGOV_QUEUE_ISSUE_RATE = os.environ.get("EGOV_QUEUE_ISSUE_RATE", "20/m")
+EGOV_QUEUE_RETENTION_DAYS = int(os.environ.get("EGOV_QUEUE_RETENTION_DAYS", "90"))
 
 # --- Uploads ------------------------------------------------------------------------------------
 EGOV_UPLOAD_MAX_BYTES = int(os.environ.get("EGOV_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
@@ -416,3 +427,52 @@ EGOV_OIDC_CLAIM_CITIZEN_ID = os.environ.get("EGOV_OIDC_CLAIM_CITIZEN_ID", "citiz
 
 # The public address of the portal, printed on receipts and in messages (QR codes, links).
 EGOV_PUBLIC_BASE_URL = os.environ.get("EGOV_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# --- Public postal service (docs/postal.md) ---------------------------------------------------
+# The postal operator's API (booking) and the secret its status webhooks are signed with. In
+# development they point at the local simulator, which production never serves.
+EGOV_POSTAL_SIMULATOR = False if PRODUCTION else env_bool("EGOV_POSTAL_SIMULATOR", True)
+# The enterprise that carries dossiers and results, as named in messages to citizens.
+EGOV_POSTAL_CARRIER_NAME = os.environ.get("EGOV_POSTAL_CARRIER_NAME", "Bưu điện Việt Nam")
+EGOV_POSTAL_OPERATOR = os.environ.get(
+    "EGOV_POSTAL_OPERATOR", "egov.postal.operators.http.HttpOperator"
+)
+EGOV_POSTAL_API_URL = os.environ.get(
+    "EGOV_POSTAL_API_URL", "" if PRODUCTION else f"{EGOV_PUBLIC_BASE_URL}/postal-simulator"
+)
+EGOV_POSTAL_API_KEY = os.environ.get(
+    "EGOV_POSTAL_API_KEY", "" if PRODUCTION else "development-postal-api-key"
+)
+EGOV_POSTAL_WEBHOOK_SECRET = os.environ.get(
+    "EGOV_POSTAL_WEBHOOK_SECRET", "" if PRODUCTION else "development-postal-webhook-secret"
+)
+EGOV_POSTAL_WEBHOOK_TOLERANCE_SECONDS = int(
+    os.environ.get("EGOV_POSTAL_WEBHOOK_TOLERANCE_SECONDS", "300")
+)
+EGOV_POSTAL_TIMEOUT_SECONDS = float(os.environ.get("EGOV_POSTAL_TIMEOUT_SECONDS", "15"))
+# Prices by zone and weight (JSON); empty: the packaged demo tariff.
+EGOV_POSTAL_TARIFF_FILE = os.environ.get("EGOV_POSTAL_TARIFF_FILE", "")
+# Booking retries when the operator cannot be reached: back-off doubles from this, this many times.
+EGOV_POSTAL_BOOKING_RETRY_SECONDS = int(os.environ.get("EGOV_POSTAL_BOOKING_RETRY_SECONDS", "60"))
+EGOV_POSTAL_BOOKING_MAX_ATTEMPTS = int(os.environ.get("EGOV_POSTAL_BOOKING_MAX_ATTEMPTS", "8"))
+# --- Payments (docs/payments.md) -----------------------------------------------------------------
+# Online payment is off in production until a gateway is chosen (and configured); "vnpay" for VNPAY.
+EGOV_PAYMENT_GATEWAY = os.environ.get("EGOV_PAYMENT_GATEWAY", "" if PRODUCTION else "vnpay")
+# The merchant's terminal code and secret, and the payment address, as VNPAY gives them.
+VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "" if PRODUCTION else "EGOVDEMO")
+VNPAY_HASH_SECRET = os.environ.get(
+    "VNPAY_HASH_SECRET", "" if PRODUCTION else "development-only-vnpay-secret"
+)
+VNPAY_URL = os.environ.get("VNPAY_URL", "")
+# A local stand-in for the gateway that speaks its protocol (development and the demo). It can mark
+# fees as paid, so it is never on in production whatever the environment says.
+EGOV_PAYMENT_SIMULATOR = False if PRODUCTION else env_bool("EGOV_PAYMENT_SIMULATOR", True)
+# Where the simulator sends its server-to-server notice; empty: this installation's own IPN address.
+EGOV_PAYMENT_SIMULATOR_IPN_URL = os.environ.get("EGOV_PAYMENT_SIMULATOR_IPN_URL", "")
+EGOV_PAYMENT_EXPIRY_MINUTES = int(os.environ.get("EGOV_PAYMENT_EXPIRY_MINUTES", "15"))
+if VNPAY_URL:
+    # The browser is redirected to the gateway after posting the "pay" form: CSP must allow it.
+    _gateway = urlsplit(VNPAY_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_gateway.scheme}://{_gateway.netloc}"
+    )

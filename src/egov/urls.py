@@ -19,8 +19,19 @@ urlpatterns = [
     path("accounts/", include("egov.accounts.urls")),
     path("staff/notifications/", include("egov.notifications.staff_urls")),
     path("staff/signatures/", include("egov.signatures.staff_urls")),
+    path("staff/queue/", include("egov.queueing.staff_urls")),
+    path("staff/postal/", include("egov.postal.urls")),
+    path("staff/payments/", include("egov.payments.staff_urls")),
     path("staff/", include("egov.backoffice.urls")),
+    # Answers 404 unless EGOV_POSTAL_SIMULATOR is on (never in production).
+    path("postal-simulator/", include("egov.postal.simulator_urls")),
     path("xac-thuc/", include("egov.signatures.urls")),
     path("thong-bao/", include("egov.notifications.urls")),
+    path("so-thu-tu/", include("egov.queueing.urls")),
+    path("thanh-toan/", include("egov.payments.urls")),
     path("", include("egov.portal.urls")),
 ]
+
+if settings.EGOV_PAYMENT_SIMULATOR:
+    # Development and the demo only: production settings never turn it on (docs/payments.md).
+    urlpatterns.insert(0, path("gia-lap-vnpay/", include("egov.payments.simulator_urls")))

@@ -5,17 +5,17 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 
 from egov.dossiers import apologies, processing
 from egov.dossiers.models import Attachment, Dossier
 from egov.notifications import services as notifications
 from egov.notifications.models import Notification
-from tests.dossiers.test_processing import MONDAY, consulted_version, people, received  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
-def test_one_apology_before_the_appointment_moves_it(received, people, time_machine):  # noqa: F811
+def test_one_apology_before_the_appointment_moves_it(received, people, time_machine):
     due = received.due_at
     time_machine.move_to(due - datetime.timedelta(days=2), tick=False)
     new_date = due + datetime.timedelta(days=5)
@@ -42,7 +42,7 @@ def test_one_apology_before_the_appointment_moves_it(received, people, time_mach
         )
 
 
-def test_too_late_for_an_apology(received, people, time_machine):  # noqa: F811
+def test_too_late_for_an_apology(received, people, time_machine):
     time_machine.move_to(received.due_at - datetime.timedelta(hours=23), tick=False)
     with pytest.raises(ValidationError, match="quá thời hạn"):
         apologies.issue(
@@ -55,8 +55,8 @@ def test_too_late_for_an_apology(received, people, time_machine):  # noqa: F811
 
 
 def test_the_agency_is_warned_once_when_the_appointment_is_near(
-    received,  # noqa: F811
-    people,  # noqa: F811
+    received,
+    people,
     time_machine,
 ):
     time_machine.move_to(received.due_at - datetime.timedelta(days=5), tick=False)
@@ -78,3 +78,9 @@ def test_the_agency_is_warned_once_when_the_appointment_is_near(
     assert not apologies.about_to_be_late().exclude(pk=received.pk).exists()
     processing.refuse(received, actor=people["specialist"], reason="Không đủ điều kiện")
     assert not apologies.about_to_be_late().exists()
+
+
+def test_the_deadline_command_warns(received, time_machine):
+    time_machine.move_to(received.due_at - datetime.timedelta(days=2), tick=False)
+    call_command("check_deadlines", verbosity=0)
+    assert Dossier.objects.get(pk=received.pk).late_warning_at is not None

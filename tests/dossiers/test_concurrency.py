@@ -1,11 +1,13 @@
-"""50 citizens submit to the same agency at the same moment: 50 codes, no duplicate, no gap."""
+"""Concurrent writers on PostgreSQL: 50 citizens submit to the same agency at the same moment
+(50 codes, no duplicate, no gap); two specialists take the same dossier (one wins)."""
 
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from egov.dossiers import services
+from egov.dossiers import processing, services
 from egov.dossiers.models import DailySequence, Dossier
 from tests.dossiers.conftest import PDF
 
@@ -53,3 +55,36 @@ def test_fifty_parallel_submissions(record_version, citizen, settings):
     numbers = sorted(int(code[-4:]) for code in Dossier.objects.values_list("code", flat=True))
     assert numbers == list(range(1, 51))
     assert DailySequence.objects.get().last == 50
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent writers are a PostgreSQL property; SQLite has one writer",
+)
+def test_two_specialists_take_the_same_dossier_at_once(received, people):
+    colleague, specialist = people["colleague"], people["specialist"]
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def take(user, revision):
+        try:
+            barrier.wait()
+            processing.take(received, actor=user, revision=revision)
+            outcomes[user.username] = "took it"
+        except (services.StaleDossier, ValidationError) as exc:
+            outcomes[user.username] = type(exc).__name__
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=take, args=(user, received.revision))
+        for user in (specialist, colleague)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes.values()) == ["StaleDossier", "took it"]
+    winner = next(name for name, outcome in outcomes.items() if outcome == "took it")
+    assert Dossier.objects.get(pk=received.pk).assignee.username == winner
+    assert received.steps.get(finished_at__isnull=True).assignee.username == winner

@@ -2,11 +2,14 @@
 that restart the clock, pauses, results, return, with the clock moved by the tests."""
 
 import datetime
+import io
+import subprocess
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from egov.accounts.models import Role
 from egov.core import calendar
@@ -14,82 +17,14 @@ from egov.core.models import AuditEvent
 from egov.dossiers import processing, reception, services
 from egov.dossiers.models import Attachment, Dossier, DossierStep
 from egov.notifications.models import Notification
-from tests.catalog_fixtures import make_procedure
-from tests.dossiers.conftest import PDF
+from tests.dossiers.conftest import MONDAY, PDF
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-MONDAY = datetime.datetime(2026, 11, 30, 9, 0, tzinfo=VN)
 
 
 def at(day: datetime.datetime, hour: int, minute: int = 0) -> datetime.datetime:
     return day.replace(hour=hour, minute=minute)
-
-
-@pytest.fixture
-def people(make_staff, agencies):
-    city, justice, health = agencies["city"], agencies["justice"], agencies["health"]
-    return {
-        "desk": make_staff("motcua", city, Role.DESK_OFFICER, full_name="Lê Thị Một Cửa"),
-        "specialist": make_staff("chuyenvien", justice, Role.SPECIALIST, full_name="Trần Chuyên"),
-        "colleague": make_staff("dongnghiep", justice, Role.SPECIALIST),
-        "head": make_staff("truongphong", justice, Role.APPROVER),
-        "leader": make_staff("giamdoc", justice, Role.LEADER, full_name="Phạm Giám Đốc"),
-        "health": make_staff("yte", health, Role.SPECIALIST),
-        "city_specialist": make_staff("cvthanhpho", city, Role.SPECIALIST),
-    }
-
-
-@pytest.fixture
-def consulted_version(agencies):
-    """Received by the city, processed and approved by Justice, consulting Health: 8 days."""
-    return make_procedure(
-        "2.000999",
-        "Thủ tục có lấy ý kiến",
-        owner=agencies["justice"],
-        level="province",
-        time_limit=8,
-        deciding=agencies["justice"].code,
-        receiving=[agencies["city"].code],
-        workflow=[
-            {"code": "nhan", "action": "receive", "role": "desk_officer", "duration": "0.5"},
-            {"code": "xu-ly", "action": "process", "role": "specialist", "duration": "4"},
-            {
-                "code": "y-kien",
-                "action": "consult",
-                "role": "specialist",
-                "agency_role": "other",
-                "agency": agencies["health"].code,
-                "duration": "2",
-            },
-            {"code": "duyet", "action": "approve", "role": "leader", "duration": "1"},
-            {"code": "tra", "action": "return", "role": "desk_officer", "duration": "0.5"},
-        ],
-    )
-
-
-def submitted_dossier(version, citizen, settings):
-    settings.EGOV_MALWARE_SCANNER = "none"
-    dossier = services.start(
-        applicant=citizen, version=version, agency=services.receiving_agency_for(version)
-    )
-    services.save_answers(
-        dossier,
-        applicant=citizen,
-        answers={"ho_ten_tre": "Nguyễn Văn An", "ngay_sinh": "2026-01-05", "gioi_tinh": "Nam"},
-    )
-    requirement = version.requirements.get()
-    services.attach(
-        dossier, applicant=citizen, requirement_id=requirement.pk, name="a.pdf", data=PDF
-    )
-    return services.submit(dossier, applicant=citizen)
-
-
-@pytest.fixture
-def received(consulted_version, citizen, settings, people, time_machine):
-    time_machine.move_to(MONDAY, tick=False)
-    dossier = submitted_dossier(consulted_version, citizen, settings)
-    return reception.receive(dossier, officer=people["desk"])
 
 
 def fresh(dossier):
@@ -242,8 +177,6 @@ def test_a_refusal_during_processing_is_the_result(received, people, tmp_path):
     notice = dossier.attachments.get(kind=Attachment.Kind.RESULT)
     path = tmp_path / "notice.pdf"
     path.write_bytes(notice.file.read())
-    import subprocess
-
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
     assert "Người yêu cầu không thuộc diện được cấp." in text
     assert Notification.objects.filter(event="dossier.refused").exists()
@@ -288,3 +221,26 @@ def test_withdrawal_closes_the_open_step(received, citizen):
     dossier = services.withdraw(received, applicant=citizen, reason="Không còn nhu cầu")
     assert dossier.current_step is None
     assert dossier.steps.get(finished_at__isnull=False, outcome="withdrawn")
+
+
+def test_a_result_drafted_from_the_declaration_and_signed(
+    received, people, agencies, import_agency_certificate, agency_issued, tmp_path
+):
+    certificate = import_agency_certificate(agencies["justice"], agency_issued["rsa2048"])
+    specialist, leader = people["specialist"], people["leader"]
+    dossier = processing.take(received, actor=specialist)
+    dossier = processing.advance(dossier, actor=specialist)
+    dossier = processing.advance(dossier, actor=people["health"])
+    with pytest.raises(PermissionDenied):  # a specialist may not sign with the agency's key
+        processing.generate_result(dossier, actor=specialist, certificate=certificate)
+    result = processing.generate_result(dossier, actor=leader, certificate=certificate)
+    data = result.file.read()
+    reader = PdfFileReader(io.BytesIO(data))
+    assert len(reader.embedded_signatures) == 1
+    path = tmp_path / "result.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert received.code in text and "Nguyễn Văn An" in text
+    # A second draft replaces the first.
+    processing.generate_result(Dossier.objects.get(pk=received.pk), actor=leader)
+    assert received.attachments.filter(kind=Attachment.Kind.RESULT).count() == 1

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from egov.accounts.models import Role
-from egov.dossiers import reception, services
+from egov.dossiers import reception, services, worklists
 from egov.dossiers.models import Attachment, Dossier
 from egov.dossiers.services import StaleDossier
 from egov.notifications.models import Notification
@@ -51,7 +51,7 @@ def test_receiving_issues_the_receipt_and_tells_the_citizen(submitted, officer, 
 
 def test_a_neighbour_agency_cannot_act(submitted, make_staff, agencies):
     other = make_staff("khac", agencies["health"], Role.DESK_OFFICER)
-    assert not reception.queue(other).filter(pk=submitted.pk).exists()
+    assert not worklists.queue(other, "receive").filter(pk=submitted.pk).exists()
     with pytest.raises(PermissionDenied):
         reception.receive(submitted, officer=other)
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.identity import validate_citizen_id
 from egov.core.masking import mask_citizen_id, mask_email, mask_phone
-from egov.organizations.models import Agency
+from egov.organizations.models import AdministrativeUnit, Agency
 
 
 class UserManager(BaseUserManager):
@@ -51,7 +51,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("citizen ID number (CCCD)"), max_length=12, null=True, blank=True, unique=True
     )
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    # The address on one line, as forms take it; a single sign-on provider may give only this.
     address = models.CharField(_("address"), max_length=500, blank=True)
+    # What the citizen chose on the profile page: the house and street, and the commune or ward
+    # from the administrative units in force (``address`` is composed from them).
+    address_street = models.CharField(_("house number, street, hamlet"), max_length=200, blank=True)
+    address_unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("commune or ward"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     agency = models.ForeignKey(
         Agency,
         verbose_name=_("agency"),
@@ -215,6 +227,7 @@ class VerificationCode(models.Model):
     class Purpose(models.TextChoices):
         SIGN_UP = "signup", _("Sign-up")
         PASSWORD_RESET = "reset", _("Password reset")
+        CONTACT_CHANGE = "contact", _("New e-mail address or phone number")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     purpose = models.CharField(max_length=10, choices=Purpose.choices)

@@ -54,6 +54,11 @@ class VersionForm(forms.Form):
         to_field_name="code",
     )
     online_mode = forms.ChoiceField(label=_("Online"), choices=OnlineMode.choices)
+    payment_first = forms.BooleanField(
+        label=_("Fees are paid before the dossier is received"),
+        required=False,
+        help_text=_("The desk cannot receive or process the dossier until the fees are paid."),
+    )
     legacy_service_level = forms.TypedChoiceField(
         label=_("Service level (Nghị định 43/2011)"),
         coerce=int,

@@ -24,7 +24,19 @@ urlpatterns = [
     path("catalog/<str:code>/preview/", catalog_views.catalog_preview, name="catalog_preview"),
     path("catalog/<str:code>/publish/", catalog_views.catalog_publish, name="catalog_publish"),
     path("dossiers/", dossier_views.queue, name="dossiers"),
+    path("dossiers/counter/", dossier_views.intake_start, name="intake_start"),
+    path(
+        "dossiers/counter/<int:version_id>/<int:agency_id>/",
+        dossier_views.intake,
+        name="intake",
+    ),
+    path("dossiers/register/", dossier_views.register, name="register"),
     path("dossiers/<uuid:public_id>/", dossier_views.detail, name="dossier"),
+    path(
+        "dossiers/<uuid:public_id>/control-sheet.pdf",
+        dossier_views.control_sheet,
+        name="dossier_control_sheet",
+    ),
     path(
         "dossiers/<uuid:public_id>/files/<int:attachment_id>/",
         dossier_views.download,

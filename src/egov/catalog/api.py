@@ -83,6 +83,9 @@ class StepOut(Schema):
 
 class ProcedureDetail(ProcedureSummary):
     effective_from: datetime.date
+    payment_first: bool = Field(
+        description="The fees are paid online when submitting, before the desk receives it"
+    )
     deciding_agency: str | None
     receiving_agencies: list[str]
     legal_bases: list[str]
@@ -157,6 +160,7 @@ def get_procedure(request, code: str):
     body = _summary(version)
     body.update(
         effective_from=version.effective_from,
+        payment_first=version.payment_first,
         deciding_agency=version.deciding_agency.code if version.deciding_agency else None,
         receiving_agencies=sorted(a.code for a in version.receiving_agencies.all()),
         legal_bases=version.lines("legal_bases"),

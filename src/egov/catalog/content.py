@@ -1,9 +1,9 @@
 """A version's whole content as plain data: what imports, exports and the demo share.
 
 Keys: name, field ({code, name}), level, deciding_agency (code or None), receiving_agencies
-(codes), online_mode, legacy_service_level, time_limit, time_unit, legal_bases, results, steps
-(lists of lines), form_schema, form_ui, requirements, fees, workflow (steps) and, optionally,
-transitions.
+(codes), online_mode, payment_first (optional, false), legacy_service_level, time_limit,
+time_unit, legal_bases, results, steps (lists of lines), form_schema, form_ui, requirements, fees,
+workflow (steps) and, optionally, transitions.
 """
 
 import base64
@@ -51,6 +51,7 @@ def version_fields(data: dict) -> dict:
         "deciding_agency": _agency(data.get("deciding_agency")),
         "receiving_agencies": [_agency(code) for code in data.get("receiving_agencies", [])],
         "online_mode": data["online_mode"],
+        "payment_first": bool(data.get("payment_first", False)),
         "legacy_service_level": int(data["legacy_service_level"]),
         "time_limit": time_limit,
         "time_unit": data["time_unit"],
@@ -163,6 +164,7 @@ def dump(version: ProcedureVersion, *, with_files: bool = False) -> dict:
         "deciding_agency": version.deciding_agency.code if version.deciding_agency else None,
         "receiving_agencies": sorted(a.code for a in version.receiving_agencies.all()),
         "online_mode": version.online_mode,
+        "payment_first": version.payment_first,
         "legacy_service_level": version.legacy_service_level,
         "time_limit": str(version.time_limit.normalize()),
         "time_unit": version.time_unit,

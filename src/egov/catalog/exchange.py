@@ -45,6 +45,7 @@ PROCEDURE_COLUMNS = [
     "workflow",
     "effective_from",
     "change_note",
+    "payment_first",
 ]
 REQUIREMENT_COLUMNS = [
     "procedure_code",
@@ -209,6 +210,7 @@ def _parse_procedure(report: ImportReport, line: int, row: dict) -> dict | None:
         "deciding_agency": row.get("deciding_agency") or None,
         "receiving_agencies": codes[2:],
         "online_mode": row["online_mode"],
+        "payment_first": row.get("payment_first", "").lower() in YES,
         "legacy_service_level": row["legacy_service_level"],
         "time_limit": row["time_limit"],
         "time_unit": row["time_unit"],
@@ -397,6 +399,7 @@ def export_rows(versions) -> dict[str, list[list[str]]]:
                 json.dumps(data["workflow"], ensure_ascii=False),
                 data["effective_from"] or "",
                 data["change_note"],
+                "yes" if data["payment_first"] else "no",
             ]
         )
         for r in data["requirements"]:

@@ -107,6 +107,14 @@ class ProcedureVersion(models.Model):
         help_text=_("Empty for commune-level procedures: the commune's one-stop desk."),
     )
     online_mode = models.CharField(_("online mode"), max_length=10, choices=OnlineMode.choices)
+    payment_first = models.BooleanField(
+        _("fees paid before the dossier is received"),
+        default=False,
+        help_text=_(
+            "The citizen pays the fees when submitting; the desk receives the dossier only "
+            "once they are paid."
+        ),
+    )
     legacy_service_level = models.PositiveSmallIntegerField(
         _("service level (Nghị định 43/2011)"),
         choices=[(n, str(n)) for n in (1, 2, 3, 4)],

@@ -21,6 +21,7 @@ VERSION_AUDIT_FIELDS = [
     "level",
     "deciding_agency_id",
     "online_mode",
+    "payment_first",
     "legacy_service_level",
     "time_limit",
     "time_unit",

@@ -127,6 +127,7 @@ def version_data(item: dict) -> dict:
         "deciding_agency": _code(deciding),
         "receiving_agencies": [_code(k) for k in item["receiving"] if k != "commune_ubnd"],
         "online_mode": item["online_mode"],
+        "payment_first": item.get("payment_first", False),
         "legacy_service_level": item["legacy_level"],
         "time_limit": item["time_limit"]["value"],
         "time_unit": item["time_limit"]["unit"],

@@ -3,6 +3,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +17,8 @@ from egov.catalog import eforms
 from egov.catalog.search import current_versions
 from egov.core.schemas import Problem
 from egov.core.uploads import UploadRejected
-from egov.dossiers import services, tracking
-from egov.dossiers.models import Channel, Dossier
+from egov.dossiers import citizen_files, ratings, services, tracking
+from egov.dossiers.models import Attachment, Channel, Dossier
 from egov.organizations.models import AdministrativeUnit
 
 router = Router(tags=["tracking"])
@@ -69,6 +70,7 @@ class DossierIn(Schema):
 
 class AttachmentOut(Schema):
     id: int
+    kind: Attachment.Kind
     requirement_id: int | None
     original_name: str
     type: str
@@ -92,6 +94,18 @@ class DossierOut(Schema):
     missing: list[str]
 
 
+def _attachment(attachment: Attachment) -> dict:
+    return {
+        "id": attachment.pk,
+        "kind": attachment.kind,
+        "requirement_id": attachment.requirement_id,
+        "original_name": attachment.original_name,
+        "type": attachment.extension,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+    }
+
+
 def _out(dossier: Dossier) -> dict:
     return {
         "id": dossier.public_id,
@@ -107,17 +121,7 @@ def _out(dossier: Dossier) -> dict:
         "answer_errors": eforms.validate_data(
             dossier.procedure_version.form_schema, dossier.form_data
         ),
-        "attachments": [
-            {
-                "id": a.pk,
-                "requirement_id": a.requirement_id,
-                "original_name": a.original_name,
-                "type": a.extension,
-                "size": a.size,
-                "sha256": a.sha256,
-            }
-            for a in dossier.attachments.all()
-        ],
+        "attachments": [_attachment(a) for a in citizen_files.downloadable(dossier)],
         "missing": services.missing_items(dossier) if dossier.is_draft else [],
     }
 
@@ -214,17 +218,7 @@ def add_attachment(
         )
     except (UploadRejected, ValidationError) as exc:
         raise HttpError(422, " ".join(getattr(exc, "messages", [str(exc)]))) from exc
-    return Status(
-        201,
-        {
-            "id": attachment.pk,
-            "requirement_id": attachment.requirement_id,
-            "original_name": attachment.original_name,
-            "type": attachment.extension,
-            "size": attachment.size,
-            "sha256": attachment.sha256,
-        },
-    )
+    return Status(201, _attachment(attachment))
 
 
 @citizen_router.post(
@@ -257,3 +251,110 @@ def withdraw_dossier(request, dossier_id: uuid.UUID, data: WithdrawIn):
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from exc
     return _out(dossier)
+
+
+@citizen_router.get(
+    "/dossiers/{dossier_id}/attachments/{attachment_id}",
+    response={404: Problem},
+    summary="Download a file of my dossier: my papers, the receipt and forms, the result once "
+    "it was returned",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, as an attachment",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def download_attachment(request, dossier_id: uuid.UUID, attachment_id: int):
+    attachment = get_object_or_404(
+        citizen_files.downloadable(_mine(request, dossier_id)), pk=attachment_id
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.mime,
+    )
+
+
+class RatingIn(Schema):
+    """The nine indicators of Thông tư 01/2018/TT-VPCP art. 13, each 2 (best), 1 or 0."""
+
+    total_time: int = Field(..., ge=0, le=2, description="Total time taken vs the time limit")
+    agency_time: int = Field(..., ge=0, le=2, description="Time taken by each agency")
+    desk_contacts: int = Field(
+        ..., ge=0, le=2, description="Contacts with the desk to complete the dossier"
+    )
+    agencies_contacted: int = Field(
+        ..., ge=0, le=2, description="Agencies contacted to complete the dossier"
+    )
+    one_stop: int = Field(..., ge=0, le=2, description="Handled through the one-stop desk")
+    publicity: int = Field(..., ge=0, le=2, description="The procedure as published")
+    staff_attitude: int = Field(..., ge=0, le=2, description="Attitude of the staff")
+    feedback: int = Field(..., ge=0, le=2, description="Answers to comments and complaints")
+    online_service: int = Field(..., ge=0, le=2, description="Quality of the online service")
+    comment: str = Field(
+        "", max_length=ratings.MAX_COMMENT, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+    )
+
+
+class RatingOut(Schema):
+    total_time: int
+    agency_time: int
+    desk_contacts: int
+    agencies_contacted: int
+    one_stop: int
+    publicity: int
+    staff_attitude: int
+    feedback: int
+    online_service: int
+    comment: str
+    total: int = Field(..., description="Sum of the nine scores, 0 to 18")
+    grade: str = Field(
+        ..., description="Excellent (15+), good (12+), fair (9+), average (6+), weak"
+    )
+    created_at: datetime.datetime
+
+
+def _rating_out(rating) -> dict:
+    total = ratings.total(rating)
+    return {
+        **{name: getattr(rating, name) for name in ratings.RATING_SCORES},
+        "comment": rating.comment,
+        "total": total,
+        "grade": ratings.grade(total),
+        "created_at": rating.created_at,
+    }
+
+
+@citizen_router.post(
+    "/dossiers/{dossier_id}/rating",
+    response={201: RatingOut, 200: RatingOut, 404: Problem, 409: Problem, 422: Problem},
+    summary="Rate how my dossier was handled, once its result was returned or it was refused "
+    "(sending the same rating again returns it; a different one is refused)",
+)
+def rate_dossier(request, dossier_id: uuid.UUID, data: RatingIn):
+    dossier = _mine(request, dossier_id)
+    existed = hasattr(dossier, "rating")
+    payload = data.dict()
+    comment = payload.pop("comment")
+    try:
+        rating = ratings.rate(dossier, request.auth, payload, comment)
+    except ValidationError as exc:
+        status = 409 if getattr(exc, "code", None) == "already_rated" else 422
+        raise HttpError(status, " ".join(exc.messages)) from exc
+    return Status(200 if existed else 201, _rating_out(rating))
+
+
+@citizen_router.get(
+    "/dossiers/{dossier_id}/rating",
+    response={200: RatingOut, 404: Problem},
+    summary="My rating of a dossier",
+)
+def get_rating(request, dossier_id: uuid.UUID):
+    dossier = _mine(request, dossier_id)
+    if not hasattr(dossier, "rating"):
+        raise HttpError(404, _("This dossier has not been rated."))
+    return _rating_out(dossier.rating)

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 
+from egov.catalog import eforms
 from egov.dossiers.models import Attachment
 
 
@@ -65,6 +66,21 @@ def refusal_notice_pdf(dossier, *, reason: str, officer) -> bytes:
     return render_pdf(
         "dossiers/forms/refusal_notice.html",
         {"dossier": dossier, "reason": reason, "officer": officer},
+    )
+
+
+def result_pdf(dossier, *, officer) -> bytes:
+    """A result drafted from the procedure's declared results and the applicant's declaration."""
+    version = dossier.procedure_version
+    fields = eforms.EForm(version.form_schema, version.form_ui).fields
+    return render_pdf(
+        "dossiers/forms/result.html",
+        {
+            "dossier": dossier,
+            "officer": officer,
+            "results": [line for line in version.results.splitlines() if line.strip()],
+            "answers": [(f.label, dossier.form_data.get(name)) for name, f in fields.items()],
+        },
     )
 
 

@@ -303,3 +303,73 @@ class SupplementRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} {self.requested_at:%Y-%m-%d}"
+
+
+# The nine indicators, in the order of the law (see Rating).
+RATING_SCORES = (
+    "total_time",
+    "agency_time",
+    "desk_contacts",
+    "agencies_contacted",
+    "one_stop",
+    "publicity",
+    "staff_attitude",
+    "feedback",
+    "online_service",
+)
+
+
+def _score(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{name}__gte": 0, f"{name}__lte": 2}), name=f"rating_{name}_0_to_2"
+    )
+
+
+class Rating(models.Model):
+    """Đánh giá việc giải quyết thủ tục hành chính: the applicant's scores (0, 1 or 2) on the nine
+    indicators of Nghị định 61/2018/NĐ-CP art. 31 and Thông tư 01/2018/TT-VPCP art. 13 (the
+    wording and options are in ``dossiers.ratings``). The agencies and the staff member are copied
+    from the dossier so that the statistics average the scores without joining dossiers."""
+
+    SCORES = RATING_SCORES
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    province_code = models.CharField(max_length=3, default=_province)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    receiving_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    # The dossier's, else its procedure's, else the receiving agency (which then decides itself).
+    deciding_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    total_time = models.PositiveSmallIntegerField(_("total time taken"))
+    agency_time = models.PositiveSmallIntegerField(_("time taken by each agency"))
+    desk_contacts = models.PositiveSmallIntegerField(_("contacts with the desk"))
+    agencies_contacted = models.PositiveSmallIntegerField(_("agencies contacted"))
+    one_stop = models.PositiveSmallIntegerField(_("handled through the one-stop desk"))
+    publicity = models.PositiveSmallIntegerField(_("published procedure"))
+    staff_attitude = models.PositiveSmallIntegerField(_("staff attitude"))
+    feedback = models.PositiveSmallIntegerField(_("answers to feedback"))
+    online_service = models.PositiveSmallIntegerField(_("online service"))
+    total = models.GeneratedField(
+        expression=sum((models.F(name) for name in RATING_SCORES[1:]), models.F("total_time")),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    comment = models.CharField(_("comment"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [_score(name) for name in RATING_SCORES]
+        indexes = [
+            models.Index(fields=["deciding_agency", "created_at"]),
+            models.Index(fields=["receiving_agency", "created_at"]),
+            models.Index(fields=["staff", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {sum(getattr(self, name) for name in RATING_SCORES)}/18"

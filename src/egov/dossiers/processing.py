@@ -23,6 +23,7 @@ from egov.core import calendar, uploads
 from egov.dossiers import forms, gates, signals
 from egov.dossiers.models import Attachment, Dossier, DossierStep, SupplementRequest
 from egov.dossiers.services import StaleDossier, _event, _record, due_at
+from egov.signatures import services as signatures
 
 Action = WorkflowStep.Action
 Kind = WorkflowTransition.Kind
@@ -263,12 +264,12 @@ def start_workflow(dossier: Dossier, *, officer, now) -> None:
         return
     dossier.current_step = first
     _finish(dossier, officer, DossierStep.Outcome.NEXT, "", now)
-    following = _next_step(dossier)
+    following = next_step(dossier)
     _open_step(dossier, following, now)
     dossier.status = Dossier.Status.IN_PROGRESS
 
 
-def _next_step(dossier: Dossier) -> WorkflowStep:
+def next_step(dossier: Dossier) -> WorkflowStep:
     transition = _transition(dossier, Kind.NEXT)
     if transition is not None:
         return transition.target
@@ -302,7 +303,7 @@ def _advance(dossier: Dossier, actor, note: str, assignee) -> Dossier:
     if step.action == Action.RETURN:
         raise ValidationError(_("Return the result to the applicant to finish this dossier."))
     gates.check(dossier, "advance")
-    following = _next_step(dossier)
+    following = next_step(dossier)
     if step.action == Action.ASSIGN and assignee is None and following.role == Role.SPECIALIST:
         raise ValidationError(_("Choose the specialist who will process the dossier."))
     _check_assignee(assignee, dossier, following)
@@ -403,15 +404,27 @@ def attach_result(
     certificate the actor may use, it is signed (PAdES) before it is stored."""
     dossier = _locked(dossier, revision)
     _require_turn(dossier, actor)
-    if dossier.current_step.action not in RESULT_STEPS:
-        raise ValidationError(_("A result can only be attached while the dossier is processed."))
     try:
         uploads.check(data, accepted=["pdf"])
     except uploads.UploadRejected as exc:
         raise ValidationError(str(exc)) from exc
-    if certificate is not None:
-        from egov.signatures import services as signatures
+    return _keep_result(dossier, actor, data, certificate, generated=False)
 
+
+@transaction.atomic
+def generate_result(dossier: Dossier, *, actor, certificate=None, revision=None) -> Attachment:
+    """Drafts the result from the procedure's results and the declaration (a PDF the official
+    checks, then signs), for procedures whose result is a standard paper."""
+    dossier = _locked(dossier, revision)
+    _require_turn(dossier, actor)
+    data = forms.result_pdf(dossier, officer=actor)
+    return _keep_result(dossier, actor, data, certificate, generated=True)
+
+
+def _keep_result(dossier: Dossier, actor, data: bytes, certificate, *, generated: bool):
+    if dossier.current_step.action not in RESULT_STEPS:
+        raise ValidationError(_("A result can only be attached while the dossier is processed."))
+    if certificate is not None:
         data = signatures.sign_pdf(
             data,
             signer_certificate=certificate,
@@ -425,7 +438,12 @@ def attach_result(
         old.delete()
     result = forms.store_pdf(dossier, Attachment.Kind.RESULT, f"{dossier.code}-ket-qua.pdf", data)
     _save(dossier)
-    _record(actor, "dossiers.result_attached", dossier, {"signed": certificate is not None})
+    _record(
+        actor,
+        "dossiers.result_attached",
+        dossier,
+        {"signed": certificate is not None, "generated": generated},
+    )
     return result
 
 

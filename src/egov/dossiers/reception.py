@@ -17,8 +17,8 @@ from egov.dossiers.services import StaleDossier, _event, _record, due_at
 DESK_ROLES = [Role.DESK_OFFICER]
 
 
-def queue(officer):
-    """The dossiers an officer's desks receive."""
+def at_desk(officer):
+    """The dossiers received (or to be received) by the desks where ``officer`` works."""
     return scoping.scoped(
         Dossier.objects.exclude(status=Dossier.Status.DRAFT),
         officer,

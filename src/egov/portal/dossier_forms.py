@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.dossiers.models import Channel
 from egov.organizations.models import AdministrativeUnit
+from egov.postal.forms import PostalAddressForm
 
 
 class CommuneForm(forms.Form):
@@ -33,15 +34,19 @@ class AttachmentForm(forms.Form):
     )
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(PostalAddressForm):
+    """How the result comes back, and what the post does (the address is structured on today's
+    administrative units: egov.postal)."""
+
     result_delivery = forms.ChoiceField(
         label=_("How do you want to receive the result?"),
         choices=Channel.choices,
         widget=forms.RadioSelect,
     )
-    address = forms.CharField(
-        label=_("Postal address (if by post)"), required=False, max_length=500
-    )
+    field_order = ["result_delivery"]
+
+    def uses_post(self, data) -> bool:
+        return data.get("result_delivery") == Channel.POST or super().uses_post(data)
 
 
 class TrackingForm(forms.Form):

@@ -15,21 +15,15 @@ from django_ratelimit.decorators import ratelimit
 
 from egov.catalog import eforms, fees
 from egov.core.uploads import UploadRejected
-from egov.dossiers import reception, services, tracking
+from egov.dossiers import citizen_files, ratings, reception, services, tracking
+from egov.dossiers.models import Attachment
+from egov.portal import prefill
 from egov.portal.catalog_views import _current
 from egov.portal.dossier_forms import AttachmentForm, CommuneForm, DeliveryForm, TrackingForm
-
-# Profile data that pre-fills the e-form, by the field names the catalogue uses.
-PREFILL = {
-    "ho_ten": "full_name",
-    "ho_ten_nguoi_yeu_cau": "full_name",
-    "ho_va_ten": "full_name",
-    "so_dinh_danh": "citizen_id",
-    "so_cccd": "citizen_id",
-    "so_dinh_danh_ca_nhan": "citizen_id",
-    "email": "email",
-    "so_dien_thoai": "phone",
-}
+from egov.portal.profile_forms import RatingForm
+from egov.postal import forms as postal_forms
+from egov.postal import services as postal
+from egov.postal.models import WeightClass
 
 
 def _mine(request, public_id):
@@ -83,10 +77,7 @@ def start(request, code: str):
 def declare(request, public_id):
     dossier = _mine(request, public_id)
     version = dossier.procedure_version
-    initial = dict(dossier.form_data)
-    for field, attribute in PREFILL.items():
-        if field in version.form_schema.get("properties", {}) and field not in initial:
-            initial[field] = getattr(request.user, attribute, "") or ""
+    initial = {**prefill.from_profile(request.user, version.form_schema), **dossier.form_data}
     form = eforms.EForm(version.form_schema, version.form_ui, request.POST or None, initial=initial)
     if request.method == "POST":
         if not dossier.is_draft:
@@ -154,24 +145,36 @@ def remove_document(request, public_id, attachment_id: int):
 @login_required
 def delivery(request, public_id):
     dossier = _mine(request, public_id)
-    form = DeliveryForm(
-        request.POST or None,
-        initial={"result_delivery": dossier.result_delivery, "address": dossier.delivery_address},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_delivery(
-                dossier,
-                applicant=request.user,
-                result_delivery=form.cleaned_data["result_delivery"],
-                address=form.cleaned_data["address"],
-            )
-        except ValidationError as exc:
-            form.add_error("address", exc.messages[0])
+    action = request.POST.get("action", "save")
+    initial = {"result_delivery": dossier.result_delivery, **postal_forms.initial_for(dossier)}
+    if action == "communes":
+        # Only the province changed (no script): show its communes, keep what was typed.
+        typed = {**request.POST.dict(), "pick_up": "pick_up" in request.POST}
+        form = DeliveryForm(initial={**initial, **typed})
+    else:
+        form = DeliveryForm(request.POST or None, initial=initial)
+    quote = None
+    if request.method == "POST" and action != "communes" and form.is_valid():
+        if action == "quote":
+            quote = form.quote(dossier.province_code)
         else:
-            return redirect("portal:dossier_review", public_id=dossier.public_id)
+            try:
+                postal.save_request(
+                    dossier,
+                    applicant=request.user,
+                    result_delivery=form.cleaned_data["result_delivery"],
+                    pick_up=form.cleaned_data["pick_up"],
+                    address=form.address(),
+                    weight_class=form.cleaned_data["weight_class"] or WeightClass.UP_TO_250G,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("portal:dossier_review", public_id=dossier.public_id)
     return render(
-        request, "portal/dossier_delivery.html", {"dossier": dossier, "form": form, "step": 3}
+        request,
+        "portal/dossier_delivery.html",
+        {"dossier": dossier, "form": form, "step": 3, "postal_quote": quote},
     )
 
 
@@ -212,6 +215,8 @@ def review(request, public_id):
 @login_required
 def detail(request, public_id):
     dossier = _mine(request, public_id)
+    files = list(citizen_files.downloadable(dossier))
+    rating = getattr(dossier, "rating", None)
     return render(
         request,
         "portal/dossier_detail.html",
@@ -222,7 +227,13 @@ def detail(request, public_id):
             "supplement": dossier.supplements.filter(answered_at__isnull=True).first()
             if dossier.status == dossier.Status.SUPPLEMENT_REQUESTED
             else None,
-            "attachments": dossier.attachments.select_related("requirement"),
+            "results": [f for f in files if f.kind == Attachment.Kind.RESULT],
+            "attachments": [f for f in files if f.kind != Attachment.Kind.RESULT],
+            "rating": rating,
+            "rating_total": rating and ratings.total(rating),
+            "rating_grade": rating and ratings.grade(ratings.total(rating)),
+            "can_rate": ratings.refusal_reason(dossier) is None,
+            "rating_deadline": ratings.deadline(dossier),
         },
     )
 
@@ -230,9 +241,48 @@ def detail(request, public_id):
 @login_required
 def download(request, public_id, attachment_id: int):
     dossier = _mine(request, public_id)
-    attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
+    attachment = get_object_or_404(citizen_files.downloadable(dossier), pk=attachment_id)
     return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.mime,
+    )
+
+
+@login_required
+def rate(request, public_id):
+    """Đánh giá: one radio group per indicator, pre-set where the dossier's record shows the
+    answer. A second submission (double click) lands on the dossier with the first rating."""
+    dossier = _mine(request, public_id)
+    reason = ratings.refusal_reason(dossier)
+    if reason:
+        if not hasattr(dossier, "rating"):
+            messages.error(request, reason)
+        return redirect("portal:dossier", public_id=dossier.public_id)
+    suggested = ratings.suggested_scores(dossier)
+    form = RatingForm(request.POST or None, initial=suggested)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ratings.rate(dossier, request.user, form.scores(), form.cleaned_data["comment"])
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                messages.error(request, " ".join(exc.messages))
+                return redirect("portal:dossier", public_id=dossier.public_id)
+            for field, errors in exc.message_dict.items():
+                form.add_error(None if field == "__all__" else field, errors)
+        else:
+            messages.success(request, _("Thank you. Your rating was recorded."))
+            return redirect("portal:dossier", public_id=dossier.public_id)
+    return render(
+        request,
+        "portal/dossier_rating.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "suggested": suggested,
+            "deadline": ratings.deadline(dossier),
+        },
     )
 
 

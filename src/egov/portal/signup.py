@@ -78,7 +78,7 @@ def _send(record: VerificationCode, code: str) -> None:
     )
 
 
-def _issue(purpose: str, channel: str, destination: str, *, user=None, payload=None):
+def issue_code(purpose: str, channel: str, destination: str, *, user=None, payload=None):
     _throttle(destination)
     code = f"{secrets.randbelow(1_000_000):06d}"
     record = VerificationCode.objects.create(
@@ -119,7 +119,7 @@ def start_sign_up(*, full_name: str, contact: str, password: str) -> Verificatio
         _throttle(destination)
     except ValidationError as exc:
         raise ValidationError({"contact": exc.messages}) from exc
-    return _issue(
+    return issue_code(
         VerificationCode.Purpose.SIGN_UP,
         channel,
         destination,
@@ -127,7 +127,7 @@ def start_sign_up(*, full_name: str, contact: str, password: str) -> Verificatio
     )
 
 
-def _check(record: VerificationCode, code: str) -> None:
+def check_code(record: VerificationCode, code: str) -> None:
     if record.used_at or record.expires_at < timezone.now():
         raise ValidationError(_("This code has expired. Ask for a new one."))
     if record.attempts >= MAX_ATTEMPTS:
@@ -139,7 +139,7 @@ def _check(record: VerificationCode, code: str) -> None:
 
 
 def confirm_sign_up(record: VerificationCode, code: str) -> User:
-    _check(record, code)
+    check_code(record, code)
     with transaction.atomic():
         record = VerificationCode.objects.select_for_update().get(pk=record.pk)
         if record.used_at:
@@ -180,12 +180,12 @@ def start_password_reset(contact: str) -> VerificationCode | None:
     user = User.objects.filter(field, is_active=True).first()
     if user is None:
         return None
-    return _issue(VerificationCode.Purpose.PASSWORD_RESET, channel, destination, user=user)
+    return issue_code(VerificationCode.Purpose.PASSWORD_RESET, channel, destination, user=user)
 
 
 def confirm_password_reset(record: VerificationCode, code: str, password: str) -> User:
     validate_password(password, record.user)
-    _check(record, code)
+    check_code(record, code)
     with transaction.atomic():
         record = (
             VerificationCode.objects.select_for_update(of=("self",))

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from egov.portal import account_views, catalog_views, dossier_views, signup_views, views
+from egov.portal import (
+    account_views,
+    catalog_views,
+    dossier_views,
+    profile_views,
+    signup_views,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -35,6 +42,7 @@ urlpatterns = [
         dossier_views.download,
         name="dossier_file",
     ),
+    path("ho-so/<uuid:public_id>/danh-gia/", dossier_views.rate, name="dossier_rating"),
     path("tra-cuu/", dossier_views.track, name="track"),
     path("tai-khoan/dang-ky/", signup_views.sign_up, name="sign_up"),
     path(
@@ -42,6 +50,13 @@ urlpatterns = [
     ),
     path("tai-khoan/quen-mat-khau/", signup_views.reset_request, name="reset_request"),
     path("tai-khoan/dat-lai-mat-khau/", signup_views.reset_confirm, name="reset_confirm"),
+    path("tai-khoan/thong-tin/", profile_views.profile, name="profile"),
+    path("tai-khoan/thong-tin/lien-he/", profile_views.contact_start, name="contact_start"),
+    path(
+        "tai-khoan/thong-tin/lien-he/<uuid:public_id>/",
+        profile_views.contact_confirm,
+        name="contact_confirm",
+    ),
     path("tai-khoan/khoa-api/", account_views.access_tokens, name="access_tokens"),
     path("tai-khoan/khoa-api/<int:pk>/thu-hoi/", account_views.revoke_token, name="revoke_token"),
 ]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import egov.dossiers.models
+from egov.core.pg import optional_statements
 
 
 def fill_applicant_names(apps, schema_editor):
@@ -329,4 +330,15 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_applicant_names, migrations.RunPython.noop),
+        # The desk searches applicants by any part of the name: a trigram index serves it.
+        migrations.RunPython(
+            optional_statements(
+                [
+                    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+                    "CREATE INDEX IF NOT EXISTS dossiers_applicant_search_trgm "
+                    "ON dossiers_dossier USING gin (applicant_search gin_trgm_ops)",
+                ]
+            ),
+            optional_statements(["DROP INDEX IF EXISTS dossiers_applicant_search_trgm"]),
+        ),
     ]

@@ -5,15 +5,26 @@ from django.db import transaction
 
 from egov.accounts import services as accounts
 from egov.accounts.models import Role, User
+from egov.catalog.models import Field
 from egov.demo import agencies as demo
 from egov.demo import catalog as demo_catalog
 from egov.organizations import reference
 from egov.organizations import services as organizations
 from egov.organizations.models import AdministrativeUnit, Agency, OneStopDesk
+from egov.queueing import services as queueing
 
 DEMO_PASSWORD = "demo-egov-2026"  # noqa: S105 - printed for the demo; never in production data
 TWO_TIER = datetime.date(2025, 7, 1)
 LAST_THREE_TIER_DAY = datetime.date(2025, 6, 30)
+# Fields on the service centre's queue kiosk, lettered A, B, C… in this order.
+QUEUE_FIELDS = [
+    "ho_tich",
+    "dang_ky_kinh_doanh",
+    "chung_thuc",
+    "hoat_dong_xay_dung",
+    "dat_dai",
+    "ly_lich_tu_phap",
+]
 
 DEMO_STAFF = [
     # username, full name, agency code, role, covers sub-tree
@@ -42,6 +53,7 @@ class Command(BaseCommand):
             self._agencies()
             self._people()
         self.stdout.write(f"Procedures published: {demo_catalog.load()}")
+        self._queue()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def _agency(self, code, name, kind, parent=None, unit=None, valid_from=None, valid_to=None):
@@ -107,6 +119,19 @@ class Command(BaseCommand):
                 organizations.save_desk(
                     OneStopDesk(agency=committee, name=f"Bộ phận Một cửa {unit.name}"), actor=None
                 )
+
+    def _queue(self):
+        """The service centre's kiosk offers the fields with the most demo procedures."""
+        desk = OneStopDesk.objects.filter(agency__code="000.00.30.H13").first()
+        if desk is None or desk.queue_fields.exists():
+            return
+        by_code = Field.objects.in_bulk(QUEUE_FIELDS, field_name="code")
+        offers = [
+            (by_code[code], letter)
+            for code, letter in zip(QUEUE_FIELDS, "ABCDEF", strict=True)
+            if code in by_code
+        ]
+        queueing.offer_fields(desk, offers, actor=None)
 
     def _people(self):
         lines = []

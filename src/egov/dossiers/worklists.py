@@ -1,0 +1,156 @@
+"""The staff's work queues and dossier search, each one indexed query on the dossier table.
+
+A queue is what waits for the user's roles in their agencies now (the dossier carries its current
+step, agency, role and assignee, so no join through the history is needed); the search looks at
+every dossier the user may open.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from egov.accounts import scoping
+from egov.accounts.models import Role, RoleAssignment
+from egov.catalog.models import WorkflowStep
+from egov.core.text import normalize_search_text
+from egov.dossiers import processing
+from egov.dossiers.models import Dossier
+
+Action = WorkflowStep.Action
+PROCESSING_ACTIONS = [Action.PROCESS, Action.REVIEW, Action.CONSULT, Action.TRANSFER]
+DECIDING_ACTIONS = [Action.APPROVE, Action.SIGN]
+
+
+def _receive(user) -> QuerySet:
+    desk = scoping.agency_scope(user, [Role.DESK_OFFICER]).values("pk")
+    return Dossier.objects.filter(
+        Q(status=Dossier.Status.SUBMITTED, receiving_agency__in=desk)
+        | Q(pk__in=processing.work_queue(user).filter(current_step__action=Action.RECEIVE))
+    )
+
+
+def _assign(user) -> QuerySet:
+    return Dossier.objects.filter(
+        Q(pk__in=processing.to_assign(user))
+        | Q(pk__in=processing.work_queue(user).filter(current_step__action=Action.ASSIGN))
+    )
+
+
+def _process(user) -> QuerySet:
+    return processing.work_queue(user).filter(current_step__action__in=PROCESSING_ACTIONS)
+
+
+def _approve(user) -> QuerySet:
+    return processing.work_queue(user).filter(current_step__action__in=DECIDING_ACTIONS)
+
+
+def _return(user) -> QuerySet:
+    return processing.work_queue(user).filter(current_step__action=Action.RETURN)
+
+
+def _overdue(user) -> QuerySet:
+    agencies = scoping.agency_scope(user, processing.STAFF_ROLES).values("pk")
+    open_ = [*processing.OPEN_STATUSES, Dossier.Status.PAUSED]
+    return Dossier.objects.filter(
+        Q(current_agency__in=agencies) | Q(receiving_agency__in=agencies),
+        status__in=open_,
+        due_at__lt=timezone.now(),
+    )
+
+
+@dataclass(frozen=True)
+class Tab:
+    code: str
+    label: str
+    query: object
+
+
+TABS = [
+    Tab("receive", _("To receive"), _receive),
+    Tab("assign", _("To assign"), _assign),
+    Tab("process", _("To process"), _process),
+    Tab("approve", _("To approve"), _approve),
+    Tab("return", _("To return"), _return),
+    Tab("overdue", _("Overdue"), _overdue),
+]
+TAB_BY_CODE = {tab.code: tab for tab in TABS}
+SORTS = {"due": ("due_at", "id"), "-due": ("-due_at", "-id"), "received": ("received_at", "id")}
+
+
+def queue(user, tab: str, sort: str = "due") -> QuerySet:
+    query = TAB_BY_CODE[tab].query(user)
+    return query.order_by(*SORTS.get(sort, SORTS["due"]))
+
+
+def tabs_for(user) -> list[Tab]:
+    """The tabs that make sense for the user's roles."""
+    if scoping.is_system_wide(user):
+        return list(TABS)
+    roles = set(
+        RoleAssignment.objects.filter(user=user, role__in=processing.STAFF_ROLES).values_list(
+            "role", flat=True
+        )
+    )
+    wanted = {"overdue"}
+    if Role.DESK_OFFICER in roles:
+        wanted |= {"receive", "return"}
+    if roles & {Role.APPROVER, Role.LEADER}:
+        wanted |= {"assign", "approve"}
+    if Role.SPECIALIST in roles:
+        wanted |= {"process"}
+    return [tab for tab in TABS if tab.code in wanted]
+
+
+CODE = re.compile(r"^[0-9A-Z.]+-\d{6}-\d{4}$", re.IGNORECASE)
+CODE_PREFIX = re.compile(r"^[0-9A-Z.]+-[\d-]*$", re.IGNORECASE)
+CITIZEN_ID = re.compile(r"^\d{12}$")
+PHONE = re.compile(r"^(?:\+?84|0)(\d{9})$")
+
+
+def search(
+    user,
+    q: str = "",
+    *,
+    procedure: str = "",
+    status: str = "",
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> QuerySet:
+    """By code, applicant's name (with or without accents), CCCD or phone, within what the user
+    may open; filters by procedure, status and period of receipt or submission."""
+    found = processing.visible_to_staff(user)
+    text = q.strip()
+    compact = re.sub(r"[\s.]", "", text) if text.replace(" ", "").isdigit() else text
+    if not text:
+        pass  # filters only
+    elif CODE.match(text):
+        found = found.filter(code=text.upper())
+    elif CITIZEN_ID.match(compact):
+        found = found.filter(applicant__citizen_id=compact)
+    elif match := PHONE.match(compact.replace(" ", "")):
+        found = found.filter(applicant__phone__in=[f"0{match[1]}", f"+84{match[1]}"])
+    elif CODE_PREFIX.match(text) and any(ch.isdigit() for ch in text):
+        found = found.filter(code__startswith=text.upper())
+    else:
+        found = found.filter(applicant_search__contains=normalize_search_text(text))
+    if procedure:
+        found = found.filter(procedure__code=procedure.strip())
+    if status in Dossier.Status.values:
+        found = found.filter(status=status)
+    if start:
+        found = found.filter(submitted_at__date__gte=start)
+    if end:
+        found = found.filter(submitted_at__date__lte=end)
+    return found.order_by("-submitted_at", "-id")
+
+
+def sees_personal_data(user, dossier: Dossier) -> bool:
+    """The desk that deals with the applicant and whoever holds the dossier now see the CCCD
+    and phone in full; others (leaders browsing, consulted agencies) see them masked."""
+    if scoping.has_role(user, Role.DESK_OFFICER, dossier.receiving_agency):
+        return True
+    return dossier.assignee_id == user.pk

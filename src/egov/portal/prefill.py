@@ -1,0 +1,44 @@
+"""Profile data that pre-fills an e-form, by the field names the catalogue uses.
+
+Only fields that describe the applicant are filled. A date of birth is filled only where the
+form asks for the applicant's own name too (``ho_ten``): in a birth registration ``ngay_sinh`` is
+the child's. The citizen sees and may change every pre-filled answer before saving.
+"""
+
+from egov.accounts.models import User
+
+BY_FIELD = {
+    "ho_ten": "full_name",
+    "ho_ten_nguoi_yeu_cau": "full_name",
+    "ho_va_ten": "full_name",
+    "so_dinh_danh": "citizen_id",
+    "so_cccd": "citizen_id",
+    "so_dinh_danh_ca_nhan": "citizen_id",
+    "email": "email",
+    "so_dien_thoai": "phone",
+    "dia_chi": "address",
+    "dia_chi_lien_he": "address",
+    "noi_cu_tru": "address",
+    "noi_o_hien_tai": "address",
+}
+# Filled only when the form also has the applicant's name field.
+WITH_OWN_NAME = {"ngay_sinh": "date_of_birth"}
+
+
+def _value(user: User, attribute: str):
+    value = getattr(user, attribute, None)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value or ""
+
+
+def from_profile(user: User, schema: dict) -> dict:
+    fields = schema.get("properties", {})
+    mapping = dict(BY_FIELD)
+    if "ho_ten" in fields:
+        mapping.update(WITH_OWN_NAME)
+    answers = {}
+    for field, attribute in mapping.items():
+        if field in fields and (value := _value(user, attribute)):
+            answers[field] = value
+    return answers

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PostalConfig(AppConfig):
+    name = "egov.postal"
+    label = "postal"
+    verbose_name = _("Public postal service")
+
+    def ready(self):
+        from egov.postal import checks, receivers  # noqa: F401 - system checks, dossier events

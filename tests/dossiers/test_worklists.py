@@ -1,0 +1,164 @@
+"""Work queues, search and the processing pages of the staff site."""
+
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from egov.accounts.models import Role
+from egov.dossiers import counter, processing, worklists
+from egov.dossiers.models import Dossier
+from tests.dossiers.conftest import MONDAY, PDF
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(queryset):
+    return set(queryset.values_list("code", flat=True))
+
+
+def test_each_role_sees_its_queue(received, people):
+    assert codes(worklists.queue(people["specialist"], "process")) == {received.code}
+    assert codes(worklists.queue(people["head"], "assign")) == {received.code}
+    assert not codes(worklists.queue(people["desk"], "process"))
+    assert not codes(worklists.queue(people["health"], "process"))  # not consulted yet
+    assert {t.code for t in worklists.tabs_for(people["specialist"])} == {"process", "overdue"}
+    assert {t.code for t in worklists.tabs_for(people["desk"])} == {"receive", "return", "overdue"}
+    processing.take(received, actor=people["specialist"])
+    dossier = processing.advance(Dossier.objects.get(pk=received.pk), actor=people["specialist"])
+    assert codes(worklists.queue(people["health"], "process")) == {dossier.code}
+    assert not codes(worklists.queue(people["specialist"], "process"))
+
+
+def test_overdue_and_sorting(received, people, time_machine, citizen, settings):
+    time_machine.move_to(received.due_at + datetime.timedelta(hours=1), tick=False)
+    assert codes(worklists.queue(people["specialist"], "overdue")) == {received.code}
+    assert codes(worklists.queue(people["desk"], "overdue")) == {received.code}  # received there
+
+
+def test_search_by_code_name_citizen_id_and_phone(received, people, citizen):
+    citizen.citizen_id, citizen.phone = "092190012345", "0912345678"
+    citizen.save()
+    desk = people["desk"]
+    for query in [
+        received.code,
+        received.code[:-2],
+        "cong dan",
+        "CÔNG DÂN",
+        "092190012345",
+        "0912 345 678",
+        "+84912345678",
+    ]:
+        assert codes(worklists.search(desk, query)) == {received.code}, query
+    assert not codes(worklists.search(desk, "Trần Văn Khác"))
+    # Somebody with no role where the dossier is finds nothing.
+    assert not codes(worklists.search(people["city_specialist"], received.code)) or (
+        people["city_specialist"].role_assignments.filter(agency=received.receiving_agency)
+    )
+    assert codes(worklists.search(desk, "", status="in_progress")) == {received.code}
+    assert codes(worklists.search(desk, "", procedure=received.procedure.code)) == {received.code}
+    assert not codes(worklists.search(desk, "", procedure="1.001193"))
+    assert not codes(worklists.search(desk, "", status="returned"))
+    later = MONDAY.date() + datetime.timedelta(days=1)
+    assert not codes(worklists.search(desk, "", start=later))
+
+
+def test_queue_and_search_pages(client, received, people, citizen):
+    citizen.citizen_id = "092190012345"
+    citizen.save()
+    client.force_login(people["specialist"])
+    page = client.get("/staff/dossiers/?tab=process").content.decode()
+    assert received.code in page and "Sở Tư pháp" in page
+    page = client.get("/staff/dossiers/", {"q": "cong dan"}).content.decode()
+    assert received.code in page
+    page = client.get("/staff/dossiers/", {"procedure": "1.001193"}).content.decode()
+    assert received.code not in page
+    detail = client.get(f"/staff/dossiers/{received.public_id}/").content.decode()
+    assert "Phiếu kiểm soát" in detail or "control" in detail
+    # A specialist sees the CCCD masked; the desk sees it whole.
+    assert "092190012345" not in detail
+    client.force_login(people["desk"])
+    assert "092190012345" in client.get(f"/staff/dossiers/{received.public_id}/").content.decode()
+    bad = client.get("/staff/dossiers/", {"q": "x", "start": "2026-12-10", "end": "2026-12-01"})
+    assert bad.status_code == 200 and "không được trước ngày bắt đầu" in bad.content.decode()
+
+
+def test_processing_through_the_pages(client, received, people):
+    url = f"/staff/dossiers/{received.public_id}/"
+    client.force_login(people["specialist"])
+    client.post(url + "take/", {"revision": received.revision})
+    dossier = Dossier.objects.get(pk=received.pk)
+    assert dossier.assignee == people["specialist"]
+    # A stale form: the clear message, nothing changed.
+    answer = client.post(url + "advance/", {"revision": received.revision}, follow=True)
+    assert "người khác" in answer.content.decode()
+    client.post(url + "advance/", {"revision": dossier.revision, "note": "Xong"})
+    assert Dossier.objects.get(pk=received.pk).current_step.code == "y-kien"
+    # Health's specialist consults; Justice's leader attaches the result and approves.
+    client.force_login(people["health"])
+    dossier = Dossier.objects.get(pk=received.pk)
+    client.post(url + "advance/", {"revision": dossier.revision})
+    client.force_login(people["leader"])
+    dossier = Dossier.objects.get(pk=received.pk)
+    upload = io.BytesIO(PDF)
+    upload.name = "quyet-dinh.pdf"
+    client.post(url + "result/", {"revision": dossier.revision, "result": upload})
+    dossier = Dossier.objects.get(pk=received.pk)
+    assert dossier.attachments.filter(kind="result").exists()
+    client.post(url + "advance/", {"revision": dossier.revision})
+    client.force_login(people["desk"])
+    dossier = Dossier.objects.get(pk=received.pk)
+    assert dossier.status == "result_ready"
+    client.post(url + "return/", {"revision": dossier.revision, "note": "Nhận trực tuyến"})
+    assert Dossier.objects.get(pk=received.pk).status == "returned"
+    sheet = client.get(url + "control-sheet.pdf")
+    assert sheet["Content-Type"] == "application/pdf" and sheet.content.startswith(b"%PDF")
+
+
+def test_other_agencies_get_404(client, received, make_staff, agencies, citizen):
+    legal_aid = make_staff("trogiup", agencies["legal_aid"], Role.SPECIALIST)
+    client.force_login(legal_aid)
+    assert client.get(f"/staff/dossiers/{received.public_id}/").status_code == 404
+    assert client.post(f"/staff/dossiers/{received.public_id}/take/").status_code == 404
+    client.force_login(citizen)
+    assert client.get(f"/staff/dossiers/{received.public_id}/").status_code == 403
+
+
+def test_counter_page_and_register(client, people, agencies, record_version, settings):
+    settings.EGOV_MALWARE_SCANNER = "none"
+    desk = people["desk"]
+    client.force_login(desk)
+    url = f"/staff/dossiers/counter/{record_version.pk}/{agencies['city'].pk}/"
+    assert "Sở Tư pháp" in client.get(url).content.decode()
+    requirement = record_version.requirements.get()
+    upload = io.BytesIO(PDF)
+    upload.name = "to-khai.pdf"
+    form = {
+        "a-full_name": "Võ Thị Quầy",
+        "a-phone": "0987654321",
+        "a-channel": "desk",
+        "a-result_delivery": "desk",
+        "deciding": agencies["justice"].pk,
+        "ho_ten_tre": "Nguyễn Văn An",
+        "ngay_sinh": "2026-01-05",
+        "gioi_tinh": "Nam",
+        f"scan-{requirement.pk}": upload,
+    }
+    answer = client.post(url, form, follow=True)
+    dossier = Dossier.objects.get(applicant_name="Võ Thị Quầy")
+    assert dossier.code in answer.content.decode() and dossier.channel == "desk"
+    # Without the scan, the page says what is missing and nothing is received.
+    del form[f"scan-{requirement.pk}"]
+    answer = client.post(url, form)
+    assert "Quét và đính kèm" in answer.content.decode()
+    assert Dossier.objects.count() == 1
+    today = timezone.localdate(dossier.received_at)
+    query = {"agency": agencies["city"].pk, "start": today, "end": today}
+    pdf = client.get("/staff/dossiers/register/", {**query, "format": "pdf"})
+    assert pdf.content.startswith(b"%PDF")
+    sheet = client.get("/staff/dossiers/register/", {**query, "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows[2][1] == "Mã hồ sơ" and rows[3][1] == dossier.code and rows[3][4] == "Võ Thị Quầy"
+    assert counter.competent_agencies(agencies["health"], record_version).count() == 0
