@@ -138,9 +138,9 @@ def next_id(connection, table: str) -> int:
 
 def load_people(connection, citizens: int, rng: random.Random) -> dict:
     """Staff (every dossier role in every agency) and citizens, sent with COPY."""
-    from bench import people
     from django.contrib.auth.hashers import make_password
 
+    from bench import people
     from egov.organizations.models import Agency
 
     agencies = list(Agency.objects.order_by("pk").values_list("pk", flat=True))
