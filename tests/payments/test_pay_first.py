@@ -33,7 +33,7 @@ def test_once_paid_at_the_desk_it_is_received(unpaid, desk_officer):
         unpaid, officer=desk_officer, method=Payment.Method.CASH, amount=200_000
     )
     dossier = reception.receive(unpaid, officer=desk_officer)
-    assert dossier.status == Dossier.Status.RECEIVED
+    assert dossier.status == Dossier.Status.IN_PROGRESS  # received, handed to processing
     assert PaymentOrder.objects.get(dossier=dossier).status == PaymentOrder.Status.PAID
 
 
@@ -44,7 +44,7 @@ def test_nor_processed_unpaid(unpaid):
 
 
 def test_without_the_flag_the_fees_wait_for_reception(submitted, desk_officer):
-    assert reception.receive(submitted, officer=desk_officer).status == Dossier.Status.RECEIVED
+    assert reception.receive(submitted, officer=desk_officer).status == Dossier.Status.IN_PROGRESS
     gates.check(submitted, "advance")  # fees due later do not hold it back
 
 
@@ -55,4 +55,4 @@ def test_a_procedure_whose_fees_come_to_nothing_is_not_held(
 
     content.replace_fees(pay_first, [])
     dossier = services.submit(complete_draft, applicant=citizen)
-    assert reception.receive(dossier, officer=desk_officer).status == Dossier.Status.RECEIVED
+    assert reception.receive(dossier, officer=desk_officer).status == Dossier.Status.IN_PROGRESS
