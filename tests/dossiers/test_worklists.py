@@ -8,9 +8,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from egov.accounts.models import Role
-from egov.dossiers import counter, processing, worklists
+from egov.dossiers import counter, processing, reception, worklists
 from egov.dossiers.models import Dossier
-from tests.dossiers.conftest import MONDAY, PDF
+from tests.dossiers.conftest import MONDAY, PDF, submitted_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +162,39 @@ def test_counter_page_and_register(client, people, agencies, record_version, set
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
     assert rows[2][1] == "Mã hồ sơ" and rows[3][1] == dossier.code and rows[3][4] == "Võ Thị Quầy"
     assert counter.competent_agencies(agencies["health"], record_version).count() == 0
+
+
+def test_queues_are_one_query_on_dossier_columns(received, people):
+    """A sub-select of dossier ids in a tab made PostgreSQL scan the whole table at a million
+    rows; every tab must stay a condition on the dossier's own (indexed) columns."""
+    for person in ("desk", "specialist", "head"):
+        for tab in worklists.tabs_for(people[person]):
+            sql = str(worklists.queue(people[person], tab.code).query).upper()
+            assert "SELECT" not in sql.split("WHERE", 1)[1], (person, tab.code)
+
+
+def test_queue_page_queries_do_not_grow_with_the_rows(
+    client, received, people, citizen, settings, django_assert_max_num_queries
+):
+    client.force_login(people["head"])
+    with django_assert_max_num_queries(12) as one:
+        assert client.get("/staff/dossiers/?tab=assign").status_code == 200
+    for _ in range(3):
+        submitted = submitted_dossier(received.procedure_version, citizen, settings)
+        reception.receive(submitted, officer=people["desk"])
+    with django_assert_max_num_queries(len(one)) as four:
+        response = client.get("/staff/dossiers/?tab=assign")
+    assert response.content.count(b"/staff/dossiers/") > 4 and len(four) == len(one)
+
+
+def test_due_soon_is_one_working_day_ahead(received, time_machine):
+    due = received.due_at
+    assert processing.deadline_state(due, due + datetime.timedelta(minutes=1)) == "overdue"
+    # From Friday 16:00, an appointment on Monday 15:00 is within one working day (the weekend
+    # does not count); one on Tuesday is not.
+    friday = datetime.datetime(2026, 11, 20, 16, 0, tzinfo=timezone.get_current_timezone())
+    soon = processing.due_soon_limit(friday)
+    monday = friday + datetime.timedelta(days=3)
+    assert processing.deadline_state(monday.replace(hour=15), friday, soon) == "due_soon"
+    assert processing.deadline_state(monday.replace(hour=15), friday) == "due_soon"
+    assert processing.deadline_state(monday + datetime.timedelta(days=1), friday) == "on_time"

@@ -49,7 +49,8 @@ LIST_RELATED = ("procedure_version", "current_step", "current_agency", "assignee
 def queue(request):
     """One of the user's work queues, or the search when a query or filter is given."""
     search = SearchForm(request.GET or None)
-    tabs = worklists.tabs_for(request.user)
+    scope = processing.StaffScope(request.user)
+    tabs = worklists.tabs_for(request.user, scope)
     searching = any(request.GET.get(name) for name in ("q", "procedure", "status", "start", "end"))
     if searching and search.is_valid():
         data = search.cleaned_data
@@ -60,16 +61,20 @@ def queue(request):
             status=data["status"],
             start=data["start"],
             end=data["end"],
+            scope=scope,
         )
         tab = None
     else:
         codes = [t.code for t in tabs]
         tab = request.GET.get("tab") if request.GET.get("tab") in codes else (codes or [None])[0]
         sort = request.GET.get("sort", "due")
-        dossiers = worklists.queue(request.user, tab, sort) if tab else Dossier.objects.none()
+        dossiers = (
+            worklists.queue(request.user, tab, sort, scope) if tab else Dossier.objects.none()
+        )
     page = Paginator(dossiers.select_related(*LIST_RELATED), 25).get_page(request.GET.get("page"))
     now = timezone.now()
-    rows = [(dossier, processing.deadline_state(dossier.due_at, now)) for dossier in page]
+    soon = processing.due_soon_limit(now)
+    rows = [(dossier, processing.deadline_state(dossier.due_at, now, soon)) for dossier in page]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,8 @@ SUPERVISORS = (Role.APPROVER, Role.LEADER)
 # Steps at which a result document may be drafted, replaced or signed.
 RESULT_STEPS = {Action.PROCESS, Action.REVIEW, Action.APPROVE, Action.SIGN}
 OPEN_STATUSES = {Dossier.Status.RECEIVED, Dossier.Status.IN_PROGRESS, Dossier.Status.RESULT_READY}
+# A paused dossier still counts as late when its appointment has passed.
+OVERDUE_STATUSES = [*sorted(OPEN_STATUSES), Dossier.Status.PAUSED]
 STAFF_ROLES = [Role.DESK_OFFICER, Role.SPECIALIST, Role.APPROVER, Role.LEADER]
 
 
@@ -77,14 +79,24 @@ def transfer_deadline(received: datetime.datetime) -> datetime.datetime:
 DUE_SOON_HOURS = Decimal(8)
 
 
-def deadline_state(due: datetime.datetime | None, now: datetime.datetime | None = None) -> str:
-    """``overdue``, ``due_soon`` (within one working day) or ``on_time``."""
+def due_soon_limit(now: datetime.datetime) -> datetime.datetime:
+    """Appointments up to this moment are due soon: one working day from ``now``."""
+    return calendar.add_working_time(now, hours=DUE_SOON_HOURS)
+
+
+def deadline_state(
+    due: datetime.datetime | None,
+    now: datetime.datetime | None = None,
+    soon: datetime.datetime | None = None,
+) -> str:
+    """``overdue``, ``due_soon`` (within one working day) or ``on_time``. A list passes the
+    same ``now`` and ``soon`` (:func:`due_soon_limit`) for every row: one calendar read."""
     if due is None:
         return "on_time"
     now = now or timezone.now()
     if due < now:
         return "overdue"
-    if calendar.working_hours_between(now, due) <= DUE_SOON_HOURS:
+    if due <= (soon or due_soon_limit(now)):
         return "due_soon"
     return "on_time"
 
@@ -110,44 +122,75 @@ def may_assign(user, dossier: Dossier) -> bool:
     return any(scoping.has_role(user, role, dossier.current_agency) for role in SUPERVISORS)
 
 
-def visible_to_staff(user):
+class StaffScope:
+    """The agencies where one official holds each dossier role, read once per page (None: every
+    agency). Lists of ids make the dossier queries compare indexed columns with constants (a
+    sub-select there made PostgreSQL scan the whole table at a million rows)."""
+
+    def __init__(self, user):
+        self.user = user
+        self.by_role = (
+            None if scoping.is_system_wide(user) else scoping.agency_ids_by_role(user, STAFF_ROLES)
+        )
+
+    def ids(self, roles) -> list[int] | None:
+        if self.by_role is None:
+            return None
+        return sorted({pk for role in roles for pk in self.by_role.get(role, ())})
+
+
+def agency_ids(user, roles) -> list[int] | None:
+    """The ids of the agencies where ``user`` holds one of ``roles``; None means every agency."""
+    return StaffScope(user).ids(roles)
+
+
+def within(field: str, ids: list[int] | None) -> Q:
+    """``field`` among ``ids`` (no condition for None: every agency)."""
+    return Q() if ids is None else Q(**{f"{field}__in": ids})
+
+
+def visible_to_staff(user, scope: StaffScope | None = None):
     """Dossiers an official may open: those received, decided or being handled in an agency
     where they hold a dossier role, and those their agency was consulted on."""
-    if scoping.is_system_wide(user):
+    ids = (scope or StaffScope(user)).ids(STAFF_ROLES)
+    if ids is None:
         return Dossier.objects.exclude(status=Dossier.Status.DRAFT)
-    agencies = scoping.agency_scope(user, STAFF_ROLES).values("pk")
+    consulted = DossierStep.objects.filter(dossier=OuterRef("pk"), agency__in=ids)
     return Dossier.objects.exclude(status=Dossier.Status.DRAFT).filter(
-        Q(receiving_agency__in=agencies)
-        | Q(deciding_agency__in=agencies)
-        | Q(current_agency__in=agencies)
-        | Q(pk__in=DossierStep.objects.filter(agency__in=agencies).values("dossier_id"))
+        Q(receiving_agency__in=ids)
+        | Q(deciding_agency__in=ids)
+        | Q(current_agency__in=ids)
+        | Exists(consulted)
     )
 
 
-def work_queue(user):
+def work_condition(user, scope: StaffScope | None = None) -> Q:
     """The dossiers waiting for ``user`` now: at a step of a role they hold in its agency, and
-    either unassigned or assigned to them."""
+    either unassigned or assigned to them (plain dossier columns, so it combines with other
+    conditions into one indexed query)."""
+    scope = scope or StaffScope(user)
     condition = Q(pk__in=[])
     for role in STAFF_ROLES:
-        agencies = scoping.agency_scope(user, [role])
-        if scoping.is_system_wide(user) or agencies.exists():
-            condition |= Q(current_role=role, current_agency__in=agencies.values("pk"))
-    return Dossier.objects.filter(
-        condition,
-        Q(assignee__isnull=True) | Q(assignee=user),
-        status__in=OPEN_STATUSES,
+        ids = scope.ids([role])
+        if ids is None or ids:
+            condition |= Q(current_role=role) & within("current_agency", ids)
+    return condition & (Q(assignee__isnull=True) | Q(assignee=user)) & Q(status__in=OPEN_STATUSES)
+
+
+def work_queue(user, scope: StaffScope | None = None):
+    return Dossier.objects.filter(work_condition(user, scope))
+
+
+def to_assign_condition(user, scope: StaffScope | None = None) -> Q:
+    """Unassigned dossiers at a specialist's step in an agency where ``user`` supervises."""
+    ids = (scope or StaffScope(user)).ids(SUPERVISORS)
+    return within("current_agency", ids) & Q(
+        status__in=OPEN_STATUSES, current_role=Role.SPECIALIST, assignee__isnull=True
     )
 
 
 def to_assign(user):
-    """Unassigned dossiers at a specialist's step in an agency where ``user`` supervises."""
-    agencies = scoping.agency_scope(user, SUPERVISORS).values("pk")
-    return Dossier.objects.filter(
-        status__in=OPEN_STATUSES,
-        current_agency__in=agencies,
-        current_role=Role.SPECIALIST,
-        assignee__isnull=True,
-    )
+    return Dossier.objects.filter(to_assign_condition(user))
 
 
 # -- the operations ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.errors import HttpError
@@ -71,7 +72,7 @@ def _staff(request) -> User:
     return request.auth
 
 
-def _summary(dossier: Dossier) -> dict:
+def _summary(dossier: Dossier, now=None, soon=None) -> dict:
     return {
         "code": dossier.code,
         "procedure": dossier.procedure_version.name,
@@ -81,7 +82,7 @@ def _summary(dossier: Dossier) -> dict:
         "agency": dossier.current_agency.code if dossier.current_agency else None,
         "assignee": dossier.assignee.username if dossier.assignee else None,
         "due_at": dossier.due_at,
-        "deadline": processing.deadline_state(dossier.due_at),
+        "deadline": processing.deadline_state(dossier.due_at, now, soon),
     }
 
 
@@ -145,7 +146,9 @@ def list_dossiers(request, filters: Query[Filters]):
         )
     offset = (f.page - 1) * 50
     items = list(found.select_related(*RELATED)[offset : offset + 50])
-    return {"count": found.count(), "items": [_summary(d) for d in items]}
+    now = timezone.now()
+    soon = processing.due_soon_limit(now)
+    return {"count": found.count(), "items": [_summary(d, now, soon) for d in items]}
 
 
 def _found(request, code: str) -> Dossier:
