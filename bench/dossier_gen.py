@@ -37,7 +37,7 @@ TABLES = {
     "dossiers_dossierevent": "id, province_code, at, status, note, dossier_id",
     "dossiers_dossierstep": (
         "id, province_code, role, started_at, due_at, finished_at, outcome, note, agency_id, "
-        "assignee_id, dossier_id, finished_by_id, step_id"
+        "assignee_id, dossier_id, finished_by_id, step_id, outside"
     ),
     "dossiers_supplementrequest": (
         "id, province_code, items, note, requested_at, answered_at, dossier_id, "
@@ -53,6 +53,13 @@ TABLES = {
     ),
 }
 SEQUENCE_TABLE = "dossiers_dailysequence"
+
+
+def outside(d, agency: int) -> str:
+    """COPY's boolean for a step done in neither the receiving nor the deciding agency."""
+    return "f" if agency in (d["receiving"], d["deciding"]) else "t"
+
+
 SEQUENCE_COLUMNS = "id, day, last, agency_id"
 
 # How often things happen (shares of dossiers); tuned to look like a city's one-stop desks.
@@ -578,7 +585,7 @@ class DossierGenerator:
         self.rows["dossiers_dossierstep"].append(
             f"{number}\t{self.city.province}\t{step.role}\t{self.clock(started)}\t"
             f"{self.clock(due)}\t{self.clock(moment)}\t{outcome}\t{text(note[:1000])}\t{agency}\t"
-            f"{assignee or chr(92) + 'N'}\t{d['id']}\t{actor}\t{step.id}\n"
+            f"{assignee or chr(92) + 'N'}\t{d['id']}\t{actor}\t{step.id}\t{outside(d, agency)}\n"
         )
         d["open_row"] = None
 
@@ -767,7 +774,7 @@ class DossierGenerator:
             self.rows["dossiers_dossierstep"].append(
                 f"{number}\t{self.city.province}\t{step.role}\t{self.clock(started)}\t"
                 f"{self.clock(due)}\t\\N\t\t\t{agency}\t{assignee or chr(92) + 'N'}\t{d['id']}\t"
-                f"\\N\t{step.id}\n"
+                f"\\N\t{step.id}\t{outside(d, agency)}\n"
             )
         self.flush_supplement(d)
 

@@ -198,3 +198,43 @@ def test_due_soon_is_one_working_day_ahead(received, time_machine):
     assert processing.deadline_state(monday.replace(hour=15), friday, soon) == "due_soon"
     assert processing.deadline_state(monday.replace(hour=15), friday) == "due_soon"
     assert processing.deadline_state(monday + datetime.timedelta(days=1), friday) == "on_time"
+
+
+def test_a_consulted_agency_still_finds_the_dossier_afterwards(received, people):
+    processing.take(received, actor=people["specialist"])
+    dossier = processing.advance(Dossier.objects.get(pk=received.pk), actor=people["specialist"])
+    assert dossier.current_agency != dossier.deciding_agency  # at the consulted agency now
+    assert list(dossier.steps.values_list("outside", flat=True)) == [False, False, True]
+    processing.take(dossier, actor=people["health"])
+    processing.advance(Dossier.objects.get(pk=dossier.pk), actor=people["health"])
+    assert codes(worklists.search(people["health"], received.code)) == {received.code}
+    assert not codes(worklists.queue(people["health"], "process"))
+
+
+def test_a_search_matching_too_many_asks_to_be_narrowed(
+    client, received, people, citizen, settings, monkeypatch
+):
+    from egov.core import paging
+
+    for _ in range(2):
+        submitted = submitted_dossier(received.procedure_version, citizen, settings)
+        reception.receive(submitted, officer=people["desk"])
+    monkeypatch.setattr(paging, "SEARCH_CAP", 2)
+    client.force_login(people["desk"])
+    page = client.get("/staff/dossiers/", {"q": "cong dan"}).content.decode()
+    assert "Có hơn 2 hồ sơ phù hợp" in page
+    assert page.count('class="mono"><a href="/staff/dossiers/') == 3  # all still listed
+    narrowed = client.get("/staff/dossiers/", {"q": received.code}).content.decode()
+    assert "Có hơn" not in narrowed and "1 hồ sơ" in narrowed
+
+    from egov.accounts import tokens
+
+    token = tokens.create(people["desk"], name="t", days=1)[1]
+    answer = client.get(
+        "/api/v1/staff/dossiers", {"q": "cong dan"}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
+    assert answer["more"] is True and answer["count"] == 3 and len(answer["items"]) == 3
+    answer = client.get(
+        "/api/v1/staff/dossiers", {"tab": "process"}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
+    assert answer["more"] is False

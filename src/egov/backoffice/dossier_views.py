@@ -18,6 +18,7 @@ from egov.backoffice.access import staff_required
 from egov.backoffice.dossier_forms import ApplicantForm, RegisterForm, SearchForm
 from egov.catalog import eforms
 from egov.catalog.search import current_versions
+from egov.core.paging import CappedPaginator
 from egov.dossiers import apologies, counter, forms, processing, reception, worklists
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import StaleDossier
@@ -71,7 +72,9 @@ def queue(request):
         dossiers = (
             worklists.queue(request.user, tab, sort, scope) if tab else Dossier.objects.none()
         )
-    page = Paginator(dossiers.select_related(*LIST_RELATED), 25).get_page(request.GET.get("page"))
+    # Queues are short and counted exactly; a search stops counting past a thousand.
+    paging = CappedPaginator if searching else Paginator
+    page = paging(dossiers.select_related(*LIST_RELATED), 25).get_page(request.GET.get("page"))
     now = timezone.now()
     soon = processing.due_soon_limit(now)
     rows = [(dossier, processing.deadline_state(dossier.due_at, now, soon)) for dossier in page]

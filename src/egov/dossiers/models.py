@@ -136,6 +136,9 @@ class Dossier(models.Model):
             models.Index(fields=["assignee", "due_at"]),
             models.Index(fields=["applicant", "-created_at"]),
             models.Index(fields=["applicant_search"]),
+            # Search results come newest first: with this order at hand, a name shared by many
+            # applicants finds its first page without sorting every match.
+            models.Index(fields=["submitted_at", "id"], name="dossier_submitted_order"),
         ]
 
     def __str__(self) -> str:
@@ -243,9 +246,20 @@ class DossierStep(models.Model):
     )
     outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
     note = models.CharField(max_length=1000, blank=True)
+    # Done in an agency other than the receiving and the deciding one (consulted, or the dossier
+    # transferred there): that agency may still open the dossier afterwards. Searching staff
+    # look these rows up through a small partial index instead of every step of their agency.
+    outside = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["started_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["agency", "dossier"],
+                condition=Q(outside=True),
+                name="dossierstep_outside_agency",
+            )
+        ]
         verbose_name = _("processing step")
         verbose_name_plural = _("processing steps")
 

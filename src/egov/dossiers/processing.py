@@ -155,7 +155,7 @@ def visible_to_staff(user, scope: StaffScope | None = None):
     ids = (scope or StaffScope(user)).ids(STAFF_ROLES)
     if ids is None:
         return Dossier.objects.exclude(status=Dossier.Status.DRAFT)
-    consulted = DossierStep.objects.filter(dossier=OuterRef("pk"), agency__in=ids)
+    consulted = DossierStep.objects.filter(dossier=OuterRef("pk"), outside=True, agency__in=ids)
     return Dossier.objects.exclude(status=Dossier.Status.DRAFT).filter(
         Q(receiving_agency__in=ids)
         | Q(deciding_agency__in=ids)
@@ -237,6 +237,7 @@ def _open_step(dossier: Dossier, step: WorkflowStep, start, *, assignee=None) ->
         assignee=assignee,
         started_at=start,
         due_at=step_due(dossier, step, start),
+        outside=agency.pk not in (dossier.receiving_agency_id, dossier.deciding_agency_id),
     )
     dossier.current_step = step
     dossier.current_agency = agency

@@ -16,6 +16,7 @@ from ninja.security import django_auth
 
 from egov.accounts.models import User
 from egov.accounts.tokens import TokenAuth
+from egov.core.paging import CappedPaginator
 from egov.core.schemas import Problem
 from egov.dossiers import apologies, processing, reception, worklists
 from egov.dossiers.models import Dossier
@@ -37,7 +38,10 @@ class Summary(Schema):
 
 
 class Page(Schema):
-    count: int
+    count: int = Field(
+        description="How many match; a search counts up to 1001 (then `more` is true)"
+    )
+    more: bool = Field(False, description="A search matched more than 1000: narrow it")
     items: list[Summary]
 
 
@@ -138,7 +142,8 @@ class Filters(Schema):
 def list_dossiers(request, filters: Query[Filters]):
     user = _staff(request)
     f = filters
-    if f.tab and not (f.q or f.status or f.procedure or f.start or f.end):
+    searching = not (f.tab and not (f.q or f.status or f.procedure or f.start or f.end))
+    if not searching:
         found = worklists.queue(user, f.tab)
     else:
         found = worklists.search(
@@ -148,7 +153,12 @@ def list_dossiers(request, filters: Query[Filters]):
     items = list(found.select_related(*RELATED)[offset : offset + 50])
     now = timezone.now()
     soon = processing.due_soon_limit(now)
-    return {"count": found.count(), "items": [_summary(d, now, soon) for d in items]}
+    if searching:
+        paginator = CappedPaginator(found, 50)
+        count, more = paginator.count, paginator.capped
+    else:
+        count, more = found.count(), False
+    return {"count": count, "more": more, "items": [_summary(d, now, soon) for d in items]}
 
 
 def _found(request, code: str) -> Dossier:
