@@ -60,7 +60,7 @@ def test_submit_pay_online_and_receive_the_result_by_post(
     version = catalogue["record"]
     assert version.online_mode == "full"
     ProcedureVersion.objects.filter(pk=version.pk).update(payment_first=True)
-    desk = make_staff("motcua", agencies["city"], Role.DESK_OFFICER)
+    make_staff("motcua", agencies["city"], Role.DESK_OFFICER)
     specialist = make_staff("chuyenvien", agencies["justice"], Role.SPECIALIST)
     organizations.save_desk(
         OneStopDesk(
