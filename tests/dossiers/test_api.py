@@ -110,3 +110,16 @@ def test_token_page_shows_the_token_once(client, citizen):
     client.post(f"/tai-khoan/khoa-api/{record.pk}/thu-hoi/")
     record.refresh_from_db()
     assert not record.active
+
+
+def test_delivery_by_post_goes_through_the_postal_request(api):
+    """A free-text address would bypass the postal checks (today's units, fees, booking)."""
+    by_post = {**BODY, "result_delivery": "post", "delivery_address": "12 Hòa Bình, Ninh Kiều"}
+    refused = api.post("/api/v1/dossiers", by_post, content_type="application/json")
+    assert refused.status_code == 422
+    assert "/postal" in refused.json()["title"]
+    assert not Dossier.objects.exists()  # nothing half-made
+    at_desk = api.post(
+        "/api/v1/dossiers", {**BODY, "result_delivery": "desk"}, content_type="application/json"
+    )
+    assert at_desk.status_code == 201 and at_desk.json()["result_delivery"] == "desk"

@@ -64,8 +64,19 @@ class DossierIn(Schema):
         description="Statistical code of the commune or ward (commune-level procedures)",
     )
     answers: dict = Field(default_factory=dict, description="E-form answers")
-    result_delivery: Channel = Channel.ONLINE
-    delivery_address: str = Field("", max_length=500, pattern=r"^[^\x00-\x1f]*$")
+    result_delivery: Channel = Field(
+        Channel.ONLINE,
+        description="online or desk here; for post, create the dossier and then give the address "
+        "with PUT /api/v1/dossiers/{id}/postal",
+    )
+    delivery_address: str = Field(
+        "",
+        max_length=500,
+        pattern=r"^[^\x00-\x1f]*$",
+        description="Not used: a postal address is given on today's units through "
+        "PUT /api/v1/dossiers/{id}/postal",
+        json_schema_extra={"deprecated": True},
+    )
 
 
 class AttachmentOut(Schema):
@@ -163,6 +174,17 @@ def create_dossier(
     agency = services.receiving_agency_for(version, commune)
     if agency is None:
         raise HttpError(422, _("Give the commune_code of the commune or ward where you apply."))
+    if data.result_delivery == Channel.POST:
+        # A free-text address would skip the checks of the postal request (a commune or ward
+        # that exists today, the fees quoted before submitting) and leave the post no booking.
+        raise HttpError(
+            422,
+            _(
+                "To receive the result by post, create the dossier, then give the address with "
+                "PUT /api/v1/dossiers/{id}/postal: it takes today's communes and wards and "
+                "quotes the postal fees."
+            ),
+        )
     key = f"api-{idempotency_key}" if idempotency_key else ""
     existed = bool(key) and services.visible_to(applicant).filter(idempotency_key=key).exists()
     with transaction.atomic():
@@ -176,7 +198,6 @@ def create_dossier(
                     dossier,
                     applicant=applicant,
                     result_delivery=data.result_delivery,
-                    address=data.delivery_address,
                 )
             except ValidationError as exc:
                 raise HttpError(422, " ".join(exc.messages)) from exc

@@ -44,8 +44,8 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddIndex(
-            model_name='dossier',
-            index=models.Index(fields=['submitted_at', 'id'], name='dossier_submitted_order'),
+            model_name="dossier",
+            index=models.Index(fields=["submitted_at", "id"], name="dossier_submitted_order"),
         ),
         migrations.RunPython(mark_outside, migrations.RunPython.noop, elidable=True),
     ]
