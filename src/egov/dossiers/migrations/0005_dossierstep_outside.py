@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
+from egov.core.pg import optional_statements
+
 
 def mark_outside(apps, schema_editor):
     """Steps already taken in an agency other than the dossier's receiving and deciding ones."""
@@ -46,6 +48,17 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="dossier",
             index=models.Index(fields=["submitted_at", "id"], name="dossier_submitted_order"),
+        ),
+        # The planner guessed a full name matched thousands of rows (from the default sample of
+        # 100 values) and walked the newest-first index through half the table; a finer sample
+        # of names lets it take the trigram index for names and the order index for surnames.
+        migrations.RunPython(
+            optional_statements(
+                ["ALTER TABLE dossiers_dossier ALTER COLUMN applicant_search SET STATISTICS 1000"]
+            ),
+            optional_statements(
+                ["ALTER TABLE dossiers_dossier ALTER COLUMN applicant_search SET STATISTICS -1"]
+            ),
         ),
         migrations.RunPython(mark_outside, migrations.RunPython.noop, elidable=True),
     ]
