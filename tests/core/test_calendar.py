@@ -51,6 +51,13 @@ def test_submission_outside_office_hours_counts_from_the_next_working_moment():
     assert calendar.add_working_time(at(2026, 12, 7, 12, 0), hours=1) == at(2026, 12, 7, 14, 30)
 
 
+def test_next_working_moment():
+    assert calendar.next_working_moment(at(2026, 12, 7, 9, 0)) == at(2026, 12, 7, 9, 0)
+    assert calendar.next_working_moment(at(2026, 12, 7, 11, 30)) == at(2026, 12, 7, 13, 30)
+    assert calendar.next_working_moment(at(2026, 12, 4, 17, 0)) == at(2026, 12, 7, 7, 0)
+    assert calendar.next_working_moment(at(2027, 2, 3, 17, 0)) == at(2027, 2, 11, 7, 0)  # Tết
+
+
 def test_half_days_and_hour_limits():
     assert calendar.add_working_time(at(2026, 12, 7, 7, 0), days="0.5") == at(2026, 12, 7, 11, 0)
     assert calendar.add_working_time(at(2026, 12, 7, 16, 0), hours=4) == at(2026, 12, 8, 10, 0)

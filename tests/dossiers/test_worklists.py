@@ -8,6 +8,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from egov.accounts.models import Role
+from egov.core import calendar
 from egov.dossiers import counter, processing, reception, worklists
 from egov.dossiers.models import Dossier
 from tests.dossiers.conftest import MONDAY, PDF, submitted_dossier
@@ -187,17 +188,27 @@ def test_queue_page_queries_do_not_grow_with_the_rows(
     assert response.content.count(b"/staff/dossiers/") > 4 and len(four) == len(one)
 
 
-def test_due_soon_is_one_working_day_ahead(received, time_machine):
+def test_due_soon_is_at_most_one_working_day_ahead(received):
+    """One limit per list gives what counting the working hours to each appointment gives,
+    including appointments in the evening or weekend right after that working day."""
     due = received.due_at
     assert processing.deadline_state(due, due + datetime.timedelta(minutes=1)) == "overdue"
-    # From Friday 16:00, an appointment on Monday 15:00 is within one working day (the weekend
-    # does not count); one on Tuesday is not.
-    friday = datetime.datetime(2026, 11, 20, 16, 0, tzinfo=timezone.get_current_timezone())
-    soon = processing.due_soon_limit(friday)
-    monday = friday + datetime.timedelta(days=3)
-    assert processing.deadline_state(monday.replace(hour=15), friday, soon) == "due_soon"
-    assert processing.deadline_state(monday.replace(hour=15), friday) == "due_soon"
-    assert processing.deadline_state(monday + datetime.timedelta(days=1), friday) == "on_time"
+    zone = timezone.get_current_timezone()
+    friday = datetime.datetime(2026, 11, 20, 16, 0, tzinfo=zone)
+    for now in [
+        friday,
+        friday.replace(hour=6, minute=23),  # before office hours
+        friday.replace(hour=12),  # lunch
+        friday.replace(hour=17),  # closing time
+        friday + datetime.timedelta(days=1),  # Saturday
+        datetime.datetime(2027, 2, 3, 9, 0, tzinfo=zone),  # the week before Tết 2027
+    ]:
+        soon = processing.due_soon_limit(now)
+        for quarter in range(1, 4 * 24 * 5):
+            appointment = now + datetime.timedelta(minutes=15 * quarter)
+            hours = calendar.working_hours_between(now, appointment)
+            expected = "due_soon" if hours <= processing.DUE_SOON_HOURS else "on_time"
+            assert processing.deadline_state(appointment, now, soon) == expected, (now, quarter)
 
 
 def test_a_consulted_agency_still_finds_the_dossier_afterwards(received, people):

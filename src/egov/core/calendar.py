@@ -117,6 +117,13 @@ def add_working_time(start: datetime.datetime, *, days=0, hours=0) -> datetime.d
     raise ValueError("the time limit runs beyond ten years")
 
 
+def next_working_moment(moment: datetime.datetime) -> datetime.datetime:
+    """``moment`` itself during office hours, else the start of the next office period: the
+    last moment from which no working time has yet elapsed since ``moment``."""
+    one_microsecond_in_hours = Decimal(1) / MICROSECONDS_PER_HOUR
+    return add_working_time(moment, hours=one_microsecond_in_hours) - ONE_MICROSECOND
+
+
 def working_hours_between(start: datetime.datetime, end: datetime.datetime) -> Decimal:
     """Working hours elapsed between two moments (0 when ``end`` is not after ``start``)."""
     start, end = _local(start), _local(end)

@@ -80,8 +80,9 @@ DUE_SOON_HOURS = Decimal(8)
 
 
 def due_soon_limit(now: datetime.datetime) -> datetime.datetime:
-    """Appointments up to this moment are due soon: one working day from ``now``."""
-    return calendar.add_working_time(now, hours=DUE_SOON_HOURS)
+    """Appointments up to this moment are due soon: at most one working day from ``now``
+    (an appointment in the evening or weekend right after that day still is)."""
+    return calendar.next_working_moment(calendar.add_working_time(now, hours=DUE_SOON_HOURS))
 
 
 def deadline_state(
