@@ -249,3 +249,25 @@ def test_a_search_matching_too_many_asks_to_be_narrowed(
         "/api/v1/staff/dossiers", {"tab": "process"}, HTTP_AUTHORIZATION=f"Bearer {token}"
     ).json()
     assert answer["more"] is False
+
+
+@pytest.mark.parametrize("cap", [100, 3])
+def test_search_pages_follow_the_ordering_with_or_without_the_cap(
+    received, people, citizen, settings, cap
+):
+    from egov.core.paging import CappedPaginator
+
+    for _ in range(4):
+        submitted = submitted_dossier(received.procedure_version, citizen, settings)
+        reception.receive(submitted, officer=people["desk"])
+    first, *others = Dossier.objects.exclude(code=None).order_by("pk")
+    Dossier.objects.filter(pk__in=[o.pk for o in others[:2]]).update(
+        submitted_at=first.submitted_at  # ties, broken by id
+    )
+    found = worklists.search(people["desk"], "cong dan")
+    expected = [d.pk for d in found]
+    assert len(expected) == 5
+    paginator = CappedPaginator(found, 2, cap=cap)
+    listed = [d.pk for n in paginator.page_range for d in paginator.page(n)]
+    assert listed == expected[: cap + 1]  # past the cap: the newest, and "narrow it"
+    assert paginator.capped == (cap < 5) and paginator.count == min(5, cap + 1)

@@ -7,6 +7,7 @@ import uuid
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -149,14 +150,18 @@ def list_dossiers(request, filters: Query[Filters]):
         found = worklists.search(
             user, f.q, procedure=f.procedure, status=f.status or "", start=f.start, end=f.end
         )
-    offset = (f.page - 1) * 50
-    items = list(found.select_related(*RELATED)[offset : offset + 50])
     now = timezone.now()
     soon = processing.due_soon_limit(now)
     if searching:
-        paginator = CappedPaginator(found, 50)
+        paginator = CappedPaginator(found.select_related(*RELATED), 50)
+        try:
+            items = list(paginator.page(f.page))
+        except EmptyPage:
+            items = []
         count, more = paginator.count, paginator.capped
     else:
+        offset = (f.page - 1) * 50
+        items = list(found.select_related(*RELATED)[offset : offset + 50])
         count, more = found.count(), False
     return {"count": count, "more": more, "items": [_summary(d, now, soon) for d in items]}
 
