@@ -12,7 +12,9 @@ each scenario from a separate load process (bench/load.py, asyncio + aiohttp) fo
    submit, each citizen with a personal access token;
 2. public tracking by code, each request carrying another client address (X-Forwarded-For, as
    the city's reverse proxy passes it), so the per-address rate limit (30 a minute) does its
-   full work but never refuses: no setting is changed for the benchmark;
+   full work but never refuses. The platform believes that header only from reverse proxies it
+   is told about (EGOV_NUM_PROXIES, default 0); the benchmark runs it as deployed behind one
+   (EGOV_NUM_PROXIES=1), the load process standing in for that proxy;
 3. the desk's work queues (HTML page and staff API, per tab) and dossier search (code, name
    without accents, CCCD, phone), with a signed-in staff session made with Django's session
    store; skipped with a message while the platform answers 404 at those addresses;
@@ -130,6 +132,9 @@ class Platform:
             "EGOV_PUBLIC_BASE_URL": self.base,
             "PYTHONPATH": str(ROOT / "src"),
             "CACHE_URL": REDIS_CACHE if cache == "redis" else "",
+            # As behind the city's reverse proxy: the load process sends each look-up with
+            # another client address in X-Forwarded-For, which is believed only with this.
+            "EGOV_NUM_PROXIES": "1",
         }
         self.command = [
             str(ROOT / ".venv" / "bin" / "gunicorn"),

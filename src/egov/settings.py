@@ -151,6 +151,13 @@ CACHES = {
 }
 RATELIMIT_VIEW = "egov.core.views.rate_limited"
 
+# Reverse proxies of our own in front of the web processes (0: clients connect directly). Rate
+# limits and lock-outs key on the client's address: X-Forwarded-For is believed only for the
+# entries our proxies appended, or anyone could escape a limit by sending the header.
+EGOV_NUM_PROXIES = int(os.environ.get("EGOV_NUM_PROXIES", "0"))
+NINJA_NUM_PROXIES = EGOV_NUM_PROXIES
+RATELIMIT_IP_META_KEY = "egov.core.clientaddr.client_address"
+
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS = {
     "default": {
@@ -222,6 +229,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "egov.accounts.views.locked_out"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "egov.core.clientaddr.client_address"
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
