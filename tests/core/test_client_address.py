@@ -1,5 +1,7 @@
 """Rate limits key on the client's address; X-Forwarded-For is believed only from our proxies."""
 
+import uuid
+
 import pytest
 from django.test import RequestFactory
 
@@ -68,3 +70,24 @@ def test_behind_a_proxy_each_client_has_its_own_limit(client, settings):
     assert (
         client.get("/tra-cuu/", {"ma": "x"}, HTTP_X_FORWARDED_FOR="198.18.0.6").status_code == 200
     )
+
+
+def test_the_limit_counts_in_redis_in_one_round_trip(client, settings):
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "egov-tests",
+        }
+    }
+    # A fresh address: the counter of a run a moment ago must not count here.
+    address = f"198.18.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    for _ in range(30):
+        assert client.get(UNKNOWN, REMOTE_ADDR=address).status_code == 404
+    assert client.get(UNKNOWN, REMOTE_ADDR=address).status_code == 429

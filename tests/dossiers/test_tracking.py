@@ -26,7 +26,7 @@ def submitted(complete_draft, citizen):
 
 
 def test_a_repeated_look_up_reads_no_database(local_cache, submitted, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the dossier with its names, then its history
+    with django_assert_num_queries(1):  # the dossier with its names and its history
         first = tracking.lookup(submitted.code)
     with django_assert_num_queries(0):
         again = tracking.lookup(submitted.code.lower())

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.security import django_auth
-from ninja.throttling import AnonRateThrottle
 
 from egov.accounts.tokens import TokenAuth
 from egov.catalog import eforms
 from egov.catalog.search import current_versions
 from egov.core.schemas import Problem
+from egov.core.throttling import AddressRateThrottle
 from egov.core.uploads import UploadRejected
 from egov.dossiers import citizen_files, ratings, services, tracking
 from egov.dossiers.models import Attachment, Channel, Dossier
@@ -46,7 +46,7 @@ class TrackingOut(Schema):
     "/tracking/{code}",
     response={200: TrackingOut, 404: Problem, 429: Problem},
     summary="Where a dossier is, by the code on its receipt (no personal data)",
-    throttle=[AnonRateThrottle("30/m")],
+    throttle=[AddressRateThrottle("30/m", scope="tracking")],
 )
 def track(request, code: str):
     found = tracking.lookup(code)
