@@ -2,7 +2,6 @@ import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -148,7 +147,12 @@ def create_dossier(
     idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),
 ):
     applicant = _citizen(request)
-    version = current_versions().filter(procedure__code=data.procedure_code).first()
+    version = (
+        current_versions()
+        .filter(procedure__code=data.procedure_code)
+        .select_related("procedure")
+        .first()
+    )
     if version is None or version.online_mode == "none":
         raise HttpError(404, _("No procedure with this code is offered online."))
     commune = None
@@ -165,22 +169,18 @@ def create_dossier(
         raise HttpError(422, _("Give the commune_code of the commune or ward where you apply."))
     key = f"api-{idempotency_key}" if idempotency_key else ""
     existed = bool(key) and services.visible_to(applicant).filter(idempotency_key=key).exists()
-    with transaction.atomic():
+    try:
         dossier = services.start(
-            applicant=applicant, version=version, agency=agency, idempotency_key=key
+            applicant=applicant,
+            version=version,
+            agency=agency,
+            idempotency_key=key,
+            answers=data.answers,
+            result_delivery=data.result_delivery,
+            delivery_address=data.delivery_address,
         )
-        if not existed:
-            try:
-                services.save_answers(dossier, applicant=applicant, answers=data.answers)
-                services.set_delivery(
-                    dossier,
-                    applicant=applicant,
-                    result_delivery=data.result_delivery,
-                    address=data.delivery_address,
-                )
-            except ValidationError as exc:
-                raise HttpError(422, " ".join(exc.messages)) from exc
-    dossier.refresh_from_db()
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from exc
     return Status(200 if existed else 201, _out(dossier))
 
 
