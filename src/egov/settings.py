@@ -121,7 +121,14 @@ TEMPLATES = [
 # SQLite (WAL, immediate transactions so concurrent writers queue instead of failing) by default;
 # PostgreSQL through DATABASE_URL.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'egov.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Each web or worker process keeps its connection between requests (DB_CONN_MAX_AGE seconds;
+# "None": for its whole life) instead of opening one per request.
+_conn_max_age = os.environ.get("DB_CONN_MAX_AGE", "600")
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=None if _conn_max_age == "None" else int(_conn_max_age)
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -132,7 +139,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 else:
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A kept connection is checked (one round trip) before its first use in each request, so a
+    # restarted database costs no failed request; a pooler in front can make it unnecessary.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: shared by every process (rate limits, throttles) ----------------------------------
