@@ -105,7 +105,9 @@ def _attachment(attachment: Attachment) -> dict:
     }
 
 
-def _out(dossier: Dossier) -> dict:
+def _out(dossier: Dossier, *, new: bool = False) -> dict:
+    """``new``: a draft just created, which has no file yet."""
+    attachments = [] if new else list(citizen_files.downloadable(dossier))
     return {
         "id": dossier.public_id,
         "code": dossier.code,
@@ -120,8 +122,12 @@ def _out(dossier: Dossier) -> dict:
         "answer_errors": eforms.validate_data(
             dossier.procedure_version.form_schema, dossier.form_data
         ),
-        "attachments": [_attachment(a) for a in citizen_files.downloadable(dossier)],
-        "missing": services.missing_items(dossier) if dossier.is_draft else [],
+        "attachments": [_attachment(a) for a in attachments],
+        "missing": services.missing_items(
+            dossier, attached={a.requirement_id for a in attachments if a.requirement_id}
+        )
+        if dossier.is_draft
+        else [],
     }
 
 
@@ -181,7 +187,7 @@ def create_dossier(
         )
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from exc
-    return Status(200 if existed else 201, _out(dossier))
+    return Status(200 if existed else 201, _out(dossier, new=not existed))
 
 
 @citizen_router.get("/dossiers", response=list[DossierOut], summary="My dossiers")

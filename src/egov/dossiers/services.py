@@ -234,13 +234,16 @@ def set_delivery(dossier: Dossier, *, applicant, result_delivery: str, address: 
     return dossier
 
 
-def missing_items(dossier: Dossier) -> list[str]:
-    """What still stops the dossier from being submitted, in words the citizen acts on."""
+def missing_items(dossier: Dossier, attached: set[int] | None = None) -> list[str]:
+    """What still stops the dossier from being submitted, in words the citizen acts on.
+
+    ``attached``: the requirements the dossier has files for, when the caller knows them."""
     problems = []
     errors = eforms.validate_data(dossier.procedure_version.form_schema, dossier.form_data)
     if errors:
         problems.append(_("Complete the declaration form: some answers are missing or wrong."))
-    attached = set(dossier.attachments.values_list("requirement_id", flat=True))
+    if attached is None:
+        attached = set(dossier.attachments.values_list("requirement_id", flat=True))
     for requirement in dossier.procedure_version.requirements.filter(mandatory=True):
         if requirement.registry or (requirement.originals == 0 and requirement.copies == 0):
             continue  # the agency takes it from the shared registry
