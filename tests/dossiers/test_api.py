@@ -110,3 +110,32 @@ def test_token_page_shows_the_token_once(client, citizen):
     client.post(f"/tai-khoan/khoa-api/{record.pk}/thu-hoi/")
     record.refresh_from_db()
     assert not record.active
+
+
+def test_a_draft_is_created_with_its_answers_and_delivery_in_one_write(api):
+    from egov.core.models import AuditEvent
+
+    no_address = api.post(
+        "/api/v1/dossiers", {**BODY, "result_delivery": "post"}, content_type="application/json"
+    )
+    assert no_address.status_code == 422
+    hidden = api.post(
+        "/api/v1/dossiers",
+        {**BODY, "answers": {"ho_ten_tre": "An\u0007"}},
+        content_type="application/json",
+    )
+    assert hidden.status_code == 422
+    assert not Dossier.objects.exists()  # a refused request leaves no draft behind
+    created = api.post(
+        "/api/v1/dossiers",
+        {**BODY, "result_delivery": "post", "delivery_address": " Số 1, Ninh Kiều "},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert body["attachments"] == [] and body["answer_errors"] == {}
+    assert body["missing"]  # the paper to attach
+    dossier = Dossier.objects.get()
+    assert (dossier.result_delivery, dossier.delivery_address) == ("post", "Số 1, Ninh Kiều")
+    assert dossier.form_data == BODY["answers"] and dossier.revision == 1
+    assert AuditEvent.objects.filter(action="dossiers.draft_started").count() == 1
