@@ -12,7 +12,9 @@ each scenario from a separate load process (bench/load.py, asyncio + aiohttp) fo
    submit, each citizen with a personal access token;
 2. public tracking by code, each request carrying another client address (X-Forwarded-For, as
    the city's reverse proxy passes it), so the per-address rate limit (30 a minute) does its
-   full work but never refuses: no setting is changed for the benchmark;
+   full work but never refuses. The platform believes that header only from reverse proxies it
+   is told about (EGOV_NUM_PROXIES, default 0); the benchmark runs it as deployed behind one
+   (EGOV_NUM_PROXIES=1), the load process standing in for that proxy;
 3. the desk's work queues (HTML page and staff API, per tab) and dossier search (code, name
    without accents, CCCD, phone), with a signed-in staff session made with Django's session
    store; skipped with a message while the platform answers 404 at those addresses;
@@ -130,6 +132,9 @@ class Platform:
             "EGOV_PUBLIC_BASE_URL": self.base,
             "PYTHONPATH": str(ROOT / "src"),
             "CACHE_URL": REDIS_CACHE if cache == "redis" else "",
+            # As behind the city's reverse proxy: the load process sends each look-up with
+            # another client address in X-Forwarded-For, which is believed only with this.
+            "EGOV_NUM_PROXIES": "1",
         }
         self.command = [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -740,6 +745,16 @@ def redis_answers() -> bool:
         return False
 
 
+def redis_flush() -> None:
+    """Empties the benchmark's Redis database (13): every run starts with a cold cache (the
+    tracking answers are cached per code for 5 minutes, and the codes come from the seed)."""
+    with socket.create_connection(("127.0.0.1", 6379), timeout=2) as connection:
+        connection.sendall(b"SELECT 13\r\nFLUSHDB\r\n")
+        answer = b""
+        while answer.count(b"\r\n") < 2:  # both replies: the database was emptied
+            answer += connection.recv(64) or b"\r\n\r\n"
+
+
 def ratio(web: dict, raw: dict) -> float | None:
     if not web or not raw or not raw.get("per_s"):
         return None
@@ -847,6 +862,8 @@ def main() -> None:
     if args.cache == "redis" and not redis_answers():
         print("Redis does not answer on 127.0.0.1:6379: the database cache is measured instead")
         args.cache = "database"
+    if args.cache == "redis":
+        redis_flush()
     generated = None
     if not args.reuse:
         generated = generate.generate(

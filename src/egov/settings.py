@@ -121,7 +121,14 @@ TEMPLATES = [
 # SQLite (WAL, immediate transactions so concurrent writers queue instead of failing) by default;
 # PostgreSQL through DATABASE_URL.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'egov.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Each web or worker process keeps its connection between requests (DB_CONN_MAX_AGE seconds;
+# "None": for its whole life) instead of opening one per request.
+_conn_max_age = os.environ.get("DB_CONN_MAX_AGE", "600")
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=None if _conn_max_age == "None" else int(_conn_max_age)
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -132,7 +139,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 else:
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A kept connection is checked (one round trip) before its first use in each request, so a
+    # restarted database costs no failed request; a pooler in front can make it unnecessary.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: shared by every process (rate limits, throttles) ----------------------------------
@@ -140,7 +149,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "egov.core.cache.RedisCache",
         "LOCATION": CACHE_URL,
     }
     if CACHE_URL.startswith("redis")
@@ -150,6 +159,13 @@ CACHES = {
     }
 }
 RATELIMIT_VIEW = "egov.core.views.rate_limited"
+
+# Reverse proxies of our own in front of the web processes (0: clients connect directly). Rate
+# limits and lock-outs key on the client's address: X-Forwarded-For is believed only for the
+# entries our proxies appended, or anyone could escape a limit by sending the header.
+EGOV_NUM_PROXIES = int(os.environ.get("EGOV_NUM_PROXIES", "0"))
+NINJA_NUM_PROXIES = EGOV_NUM_PROXIES
+RATELIMIT_IP_META_KEY = "egov.core.clientaddr.client_address"
 
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS = {
@@ -222,6 +238,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "egov.accounts.views.locked_out"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "egov.core.clientaddr.client_address"
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True

@@ -123,3 +123,32 @@ def test_delivery_by_post_goes_through_the_postal_request(api):
         "/api/v1/dossiers", {**BODY, "result_delivery": "desk"}, content_type="application/json"
     )
     assert at_desk.status_code == 201 and at_desk.json()["result_delivery"] == "desk"
+
+
+def test_a_draft_is_created_with_its_answers_and_delivery_in_one_write(api):
+    from egov.core.models import AuditEvent
+
+    no_address = api.post(
+        "/api/v1/dossiers", {**BODY, "result_delivery": "post"}, content_type="application/json"
+    )
+    assert no_address.status_code == 422
+    hidden = api.post(
+        "/api/v1/dossiers",
+        {**BODY, "answers": {"ho_ten_tre": "An\u0007"}},
+        content_type="application/json",
+    )
+    assert hidden.status_code == 422
+    assert not Dossier.objects.exists()  # a refused request leaves no draft behind
+    created = api.post(
+        "/api/v1/dossiers",
+        {**BODY, "result_delivery": "desk"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert body["attachments"] == [] and body["answer_errors"] == {}
+    assert body["missing"]  # the paper to attach
+    dossier = Dossier.objects.get()
+    assert (dossier.result_delivery, dossier.delivery_address) == ("desk", "")
+    assert dossier.form_data == BODY["answers"] and dossier.revision == 1
+    assert AuditEvent.objects.filter(action="dossiers.draft_started").count() == 1

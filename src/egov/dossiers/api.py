@@ -2,7 +2,6 @@ import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,12 +9,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.security import django_auth
-from ninja.throttling import AnonRateThrottle
 
 from egov.accounts.tokens import TokenAuth
 from egov.catalog import eforms
 from egov.catalog.search import current_versions
 from egov.core.schemas import Problem
+from egov.core.throttling import AddressRateThrottle
 from egov.core.uploads import UploadRejected
 from egov.dossiers import citizen_files, ratings, services, tracking
 from egov.dossiers.models import Attachment, Channel, Dossier
@@ -46,7 +45,7 @@ class TrackingOut(Schema):
     "/tracking/{code}",
     response={200: TrackingOut, 404: Problem, 429: Problem},
     summary="Where a dossier is, by the code on its receipt (no personal data)",
-    throttle=[AnonRateThrottle("30/m")],
+    throttle=[AddressRateThrottle("30/m", scope="tracking")],
 )
 def track(request, code: str):
     found = tracking.lookup(code)
@@ -117,7 +116,9 @@ def _attachment(attachment: Attachment) -> dict:
     }
 
 
-def _out(dossier: Dossier) -> dict:
+def _out(dossier: Dossier, *, new: bool = False) -> dict:
+    """``new``: a draft just created, which has no file yet."""
+    attachments = [] if new else list(citizen_files.downloadable(dossier))
     return {
         "id": dossier.public_id,
         "code": dossier.code,
@@ -132,8 +133,12 @@ def _out(dossier: Dossier) -> dict:
         "answer_errors": eforms.validate_data(
             dossier.procedure_version.form_schema, dossier.form_data
         ),
-        "attachments": [_attachment(a) for a in citizen_files.downloadable(dossier)],
-        "missing": services.missing_items(dossier) if dossier.is_draft else [],
+        "attachments": [_attachment(a) for a in attachments],
+        "missing": services.missing_items(
+            dossier, attached={a.requirement_id for a in attachments if a.requirement_id}
+        )
+        if dossier.is_draft
+        else [],
     }
 
 
@@ -159,7 +164,12 @@ def create_dossier(
     idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),
 ):
     applicant = _citizen(request)
-    version = current_versions().filter(procedure__code=data.procedure_code).first()
+    version = (
+        current_versions()
+        .filter(procedure__code=data.procedure_code)
+        .select_related("procedure")
+        .first()
+    )
     if version is None or version.online_mode == "none":
         raise HttpError(404, _("No procedure with this code is offered online."))
     commune = None
@@ -187,22 +197,18 @@ def create_dossier(
         )
     key = f"api-{idempotency_key}" if idempotency_key else ""
     existed = bool(key) and services.visible_to(applicant).filter(idempotency_key=key).exists()
-    with transaction.atomic():
+    try:
         dossier = services.start(
-            applicant=applicant, version=version, agency=agency, idempotency_key=key
+            applicant=applicant,
+            version=version,
+            agency=agency,
+            idempotency_key=key,
+            answers=data.answers,
+            result_delivery=data.result_delivery,
         )
-        if not existed:
-            try:
-                services.save_answers(dossier, applicant=applicant, answers=data.answers)
-                services.set_delivery(
-                    dossier,
-                    applicant=applicant,
-                    result_delivery=data.result_delivery,
-                )
-            except ValidationError as exc:
-                raise HttpError(422, " ".join(exc.messages)) from exc
-    dossier.refresh_from_db()
-    return Status(200 if existed else 201, _out(dossier))
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from exc
+    return Status(200 if existed else 201, _out(dossier, new=not existed))
 
 
 @citizen_router.get("/dossiers", response=list[DossierOut], summary="My dossiers")

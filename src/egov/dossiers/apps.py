@@ -6,3 +6,6 @@ class DossiersConfig(AppConfig):
     name = "egov.dossiers"
     label = "dossiers"
     verbose_name = _("Dossiers")
+
+    def ready(self):
+        from egov.dossiers import tracking  # noqa: F401 - drops cached look-ups on changes

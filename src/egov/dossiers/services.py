@@ -41,6 +41,11 @@ def receiving_agency_for(version: ProcedureVersion, commune: AdministrativeUnit 
 
 
 def _record(actor, action, dossier, before=None):
+    # Every change of a dossier is recorded here, so this is the one place to announce it
+    # (reports keep their aggregates up to date from it, tracking drops its cached answer).
+    # Announced before the audit record: the record takes the audit trail's single chain head
+    # lock, held until the commit, so nothing else should run after it.
+    signals.dossier_changed.send(Dossier, dossier=dossier, action=action)
     audit.record(
         actor=actor,
         action=action,
@@ -50,9 +55,6 @@ def _record(actor, action, dossier, before=None):
         before=before,
         after=audit.snapshot(dossier, DOSSIER_AUDIT_FIELDS),
     )
-    # Every change of a dossier is recorded here, so this is the one place to announce it
-    # (reports keep their aggregates up to date from it).
-    signals.dossier_changed.send(Dossier, dossier=dossier, action=action)
 
 
 def _event(dossier, note="", *, status=None):
@@ -65,20 +67,37 @@ def _event(dossier, note="", *, status=None):
 
 
 @transaction.atomic
-def start(*, applicant, version: ProcedureVersion, agency: Agency, idempotency_key: str = ""):
-    """A draft dossier; the same idempotency key returns the same draft."""
+def start(
+    *,
+    applicant,
+    version: ProcedureVersion,
+    agency: Agency,
+    idempotency_key: str = "",
+    answers: dict | None = None,
+    result_delivery: str = Channel.ONLINE,
+    delivery_address: str = "",
+):
+    """A draft dossier, with its first answers and delivery choice when given (one write
+    instead of three); the same idempotency key returns the same draft, unchanged."""
     if idempotency_key:
         existing = Dossier.objects.filter(
             applicant=applicant, idempotency_key=idempotency_key
         ).first()
         if existing:
             return existing
+    if answers is not None:
+        _check_answers(answers)
+    _check_delivery(result_delivery, delivery_address)
     dossier = Dossier(
         procedure=version.procedure,
         procedure_version=version,
         receiving_agency=agency,
         applicant=applicant,
         idempotency_key=idempotency_key,
+        form_data=answers or {},
+        revision=0 if answers is None else 1,
+        result_delivery=result_delivery,
+        delivery_address=delivery_address.strip() if result_delivery == Channel.POST else "",
     )
     try:
         with transaction.atomic():
@@ -88,6 +107,16 @@ def start(*, applicant, version: ProcedureVersion, agency: Agency, idempotency_k
         return Dossier.objects.get(applicant=applicant, idempotency_key=idempotency_key)
     _record(applicant, "dossiers.draft_started", dossier)
     return dossier
+
+
+def _locked_with_version(dossier: Dossier, applicant) -> Dossier:
+    """The applicant's dossier, locked, with what the citizen's calls read of it in one query
+    (only the dossier's row is locked, not the procedure's or the agency's)."""
+    return (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure", "procedure_version", "receiving_agency")
+        .get(pk=dossier.pk, applicant=applicant)
+    )
 
 
 def _editable(dossier: Dossier, applicant) -> Dossier:
@@ -109,14 +138,25 @@ def _has_control_characters(value) -> bool:
     return False
 
 
-@transaction.atomic
-def save_answers(dossier: Dossier, *, applicant, answers: dict) -> dict[str, list[str]]:
-    """Stores the e-form answers; returns the field errors (saved anyway, as a draft)."""
-    dossier = _editable(dossier, applicant)
+def _check_answers(answers: dict) -> None:
     if _has_control_characters(answers):
         raise ValidationError(
             _("The answers contain invisible control characters; type them again.")
         )
+
+
+def _check_delivery(result_delivery: str, address: str) -> None:
+    if result_delivery not in Channel.values:
+        raise ValidationError(_("Choose how to receive the result."))
+    if result_delivery == Channel.POST and not address.strip():
+        raise ValidationError(_("Give the postal address where the result should be sent."))
+
+
+@transaction.atomic
+def save_answers(dossier: Dossier, *, applicant, answers: dict) -> dict[str, list[str]]:
+    """Stores the e-form answers; returns the field errors (saved anyway, as a draft)."""
+    dossier = _editable(dossier, applicant)
+    _check_answers(answers)
     dossier.form_data = answers
     dossier.revision += 1
     dossier.save(update_fields=["form_data", "revision", "updated_at"])
@@ -126,7 +166,7 @@ def save_answers(dossier: Dossier, *, applicant, answers: dict) -> dict[str, lis
 @transaction.atomic
 def attach(dossier: Dossier, *, applicant, requirement_id: int, name: str, data: bytes):
     """Checks the file (size, real type, malware) before anything is stored."""
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk, applicant=applicant)
+    dossier = _locked_with_version(dossier, applicant)
     if dossier.is_draft:
         kind = Attachment.Kind.SUBMISSION
     elif dossier.status == Dossier.Status.SUPPLEMENT_REQUESTED:
@@ -187,23 +227,23 @@ def remove_attachment(attachment: Attachment, *, applicant) -> None:
 @transaction.atomic
 def set_delivery(dossier: Dossier, *, applicant, result_delivery: str, address: str = ""):
     dossier = _editable(dossier, applicant)
-    if result_delivery not in Channel.values:
-        raise ValidationError(_("Choose how to receive the result."))
-    if result_delivery == Channel.POST and not address.strip():
-        raise ValidationError(_("Give the postal address where the result should be sent."))
+    _check_delivery(result_delivery, address)
     dossier.result_delivery = result_delivery
     dossier.delivery_address = address.strip() if result_delivery == Channel.POST else ""
     dossier.save(update_fields=["result_delivery", "delivery_address", "updated_at"])
     return dossier
 
 
-def missing_items(dossier: Dossier) -> list[str]:
-    """What still stops the dossier from being submitted, in words the citizen acts on."""
+def missing_items(dossier: Dossier, attached: set[int] | None = None) -> list[str]:
+    """What still stops the dossier from being submitted, in words the citizen acts on.
+
+    ``attached``: the requirements the dossier has files for, when the caller knows them."""
     problems = []
     errors = eforms.validate_data(dossier.procedure_version.form_schema, dossier.form_data)
     if errors:
         problems.append(_("Complete the declaration form: some answers are missing or wrong."))
-    attached = set(dossier.attachments.values_list("requirement_id", flat=True))
+    if attached is None:
+        attached = set(dossier.attachments.values_list("requirement_id", flat=True))
     for requirement in dossier.procedure_version.requirements.filter(mandatory=True):
         if requirement.registry or (requirement.originals == 0 and requirement.copies == 0):
             continue  # the agency takes it from the shared registry
@@ -242,7 +282,7 @@ def due_at(version: ProcedureVersion, received: datetime.datetime) -> datetime.d
 @transaction.atomic
 def submit(dossier: Dossier, *, applicant) -> Dossier:
     """Submits a complete draft; submitting again (a double click) changes nothing."""
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk, applicant=applicant)
+    dossier = _locked_with_version(dossier, applicant)
     if not dossier.is_draft:
         return dossier
     problems = missing_items(dossier)

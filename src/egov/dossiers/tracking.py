@@ -1,34 +1,92 @@
-"""Public tracking by code. Only what the receipt already shows: no name, no address, no file."""
+"""Public tracking by code. Only what the receipt already shows: no name, no address, no file.
+
+Look-ups are the most frequent public request, so the answer is kept in the shared cache per
+code and dropped whenever the dossier changes (``signals.dossier_changed``, sent with every
+recorded change): a change is visible at the next look-up. Only the language-free facts are
+cached; labels are added per request in the visitor's language.
+"""
 
 import re
 
+from django.core.cache import cache
+from django.db import transaction
+from django.dispatch import receiver
+
+from egov.dossiers import signals
 from egov.dossiers.models import Dossier
 
 CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4,6}$")
+# A bound on staleness should a drop ever be missed (a look-up racing a commit, a renamed
+# agency); the drop on change is what keeps answers current.
+CACHE_SECONDS = 300
+_LABELS = dict(Dossier.Status.choices)
+
+
+def _key(code: str) -> str:
+    return f"tracking:v1:{code}"
+
+
+def _facts(code: str) -> dict | None:
+    # One query: the dossier with its names, one row per history event (LEFT JOIN, ordered as
+    # the history is).
+    rows = list(
+        Dossier.objects.exclude(status=Dossier.Status.DRAFT)
+        .filter(code=code)
+        .order_by("events__at", "events__id")
+        .values_list(
+            "code",
+            "procedure_version__name",
+            "receiving_agency__name",
+            "status",
+            "submitted_at",
+            "due_at",
+            "events__at",
+            "events__status",
+        )
+    )
+    if not rows:
+        return None
+    code, procedure, agency, status, submitted_at, due_at = rows[0][:6]
+    return {
+        "code": code,
+        "procedure": procedure,
+        "agency": agency,
+        "status": status,
+        "submitted_at": submitted_at,
+        "due_at": due_at,
+        "history": [(at, event) for *_, at, event in rows if at is not None],
+    }
 
 
 def lookup(code: str) -> dict | None:
     code = code.strip().upper()
     if not CODE.match(code):
         return None  # not a code: nothing to look up
-    dossier = (
-        Dossier.objects.exclude(status=Dossier.Status.DRAFT)
-        .select_related("procedure_version", "receiving_agency")
-        .filter(code=code)
-        .first()
-    )
-    if dossier is None:
-        return None
+    facts = cache.get(_key(code))
+    if facts is None:
+        facts = _facts(code)
+        if facts is None:
+            return None  # unknown codes are not cached: the rate limit bounds them
+        cache.set(_key(code), facts, CACHE_SECONDS)
     return {
-        "code": dossier.code,
-        "procedure": dossier.procedure_version.name,
-        "agency": dossier.receiving_agency.name,
-        "status": dossier.status,
-        "status_label": dossier.get_status_display(),
-        "submitted_at": dossier.submitted_at,
-        "due_at": dossier.due_at,
+        **facts,
+        "status_label": str(_LABELS.get(facts["status"], facts["status"])),
         "history": [
-            {"at": event.at, "status": event.status, "status_label": event.get_status_display()}
-            for event in dossier.events.all()
+            {"at": at, "status": status, "status_label": str(_LABELS.get(status, status))}
+            for at, status in facts["history"]
         ],
     }
+
+
+def forget(code: str | None) -> None:
+    if not code:
+        return
+    cache.delete(_key(code))
+    # Again once the change is committed: a look-up between now and the commit still read the
+    # old row and may have cached it.
+    transaction.on_commit(lambda: cache.delete(_key(code)), robust=True)
+
+
+@receiver(signals.dossier_changed, dispatch_uid="tracking.forget")
+def _on_dossier_changed(sender, dossier, **kwargs):
+    forget(dossier.code)
