@@ -271,3 +271,17 @@ def test_search_pages_follow_the_ordering_with_or_without_the_cap(
     listed = [d.pk for n in paginator.page_range for d in paginator.page(n)]
     assert listed == expected[: cap + 1]  # past the cap: the newest, and "narrow it"
     assert paginator.capped == (cap < 5) and paginator.count == min(5, cap + 1)
+
+
+def test_a_full_name_is_found_through_its_rarer_words(received, people, citizen):
+    """``Nguyễn Văn An``: the index is asked for ``van an``, the whole name checked after."""
+    citizen.full_name = "Nguyễn Văn An"
+    citizen.save()
+    Dossier.objects.filter(pk=received.pk).update(applicant_search="nguyen van an")
+    desk = people["desk"]
+    for query in ["Nguyễn Văn An", "nguyen van an", "Văn An", "nguyen van"]:
+        assert codes(worklists.search(desk, query)) == {received.code}, query
+    for query in ["Trần Văn An", "Nguyễn Văn Anh", "Nguyễn Thị An"]:
+        assert not codes(worklists.search(desk, query)), query
+    condition = str(Dossier.objects.filter(worklists.name_matches("Nguyễn Văn An")).query)
+    assert "%van an%" in condition and "%nguyen van an%" in condition
