@@ -140,11 +140,6 @@ class StaffScope:
         return sorted({pk for role in roles for pk in self.by_role.get(role, ())})
 
 
-def agency_ids(user, roles) -> list[int] | None:
-    """The ids of the agencies where ``user`` holds one of ``roles``; None means every agency."""
-    return StaffScope(user).ids(roles)
-
-
 def within(field: str, ids: list[int] | None) -> Q:
     """``field`` among ``ids`` (no condition for None: every agency)."""
     return Q() if ids is None else Q(**{f"{field}__in": ids})
