@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "egov.queueing",
     "egov.postal",
     "egov.payments",
+    "egov.reports",
 ]
 
 MIDDLEWARE = [

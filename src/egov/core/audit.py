@@ -54,6 +54,20 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     return _plain({name: getattr(instance, name) for name in fields})
 
 
+def _head() -> AuditChainHead:
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        pk=HEAD_ID, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+    )
+    return head
+
+
+def hold_chain() -> None:
+    """Takes the chain head's lock now, for a change that writes other shared rows before its
+    audit record: whoever holds those rows then already holds the head, so no two transactions
+    wait for each other in a circle."""
+    _head()
+
+
 def record(
     *,
     actor,
@@ -74,9 +88,7 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        pk=HEAD_ID, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
-    )
+    head = _head()
     actor_is_user = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
         seq=head.last_seq + 1,

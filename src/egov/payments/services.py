@@ -77,6 +77,7 @@ def assess(dossier: Dossier) -> PaymentOrder:
         agency_id=order.agency_id,
         after={"amount": order.amount, "status": order.status},
     )
+    signals.fees_assessed.send(PaymentOrder, order=order)
     return order
 
 

@@ -25,7 +25,7 @@ from egov.dossiers.models import Channel, Dossier
 from egov.dossiers.receipts import tracking_url
 from egov.notifications.services import notify
 from egov.organizations.models import AdministrativeUnit
-from egov.postal import tariff
+from egov.postal import signals, tariff
 from egov.postal.models import PostalRequest, Shipment, ShipmentEvent, WeightClass
 from egov.postal.operators import Order, Party, StatusReport, operator
 
@@ -223,6 +223,7 @@ def _create_shipment(dossier: Dossier, request: PostalRequest, direction: str, a
         agency_id=shipment.agency_id,
         after=audit.snapshot(shipment, SHIPMENT_AUDIT_FIELDS),
     )
+    signals.shipment_requested.send(Shipment, shipment=shipment)
     transaction.on_commit(lambda: _schedule_booking(shipment.pk), robust=True)
     return shipment
 

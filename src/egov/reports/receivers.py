@@ -1,0 +1,37 @@
+"""Keeps the statistics' aggregates up to date from the other apps' domain events, in the
+transaction that makes the change."""
+
+from django.dispatch import receiver
+
+from egov.dossiers import signals as dossier_signals
+from egov.dossiers.models import Dossier, Rating
+from egov.payments import signals as payment_signals
+from egov.postal import signals as postal_signals
+from egov.reports import satisfaction, tallies
+
+
+@receiver(dossier_signals.dossier_changed, dispatch_uid="reports.dossier_changed")
+def _on_dossier_changed(sender, dossier, action="", **kwargs):
+    if action == "dossiers.rated":
+        satisfaction.add(Rating.objects.get(dossier_id=dossier.pk))
+        return
+    # Before its receipt a dossier counts nowhere unless refused or withdrawn, and these are
+    # final: most changes of a draft or a submission need no look at the tallies at all.
+    if dossier.received_at is None and dossier.status not in (
+        Dossier.Status.REFUSED,
+        Dossier.Status.WITHDRAWN,
+    ):
+        return
+    tallies.refresh(dossier.pk)
+
+
+# Fees are assessed on receipt, after the change that made the dossier count.
+@receiver(payment_signals.fees_assessed, dispatch_uid="reports.fees_assessed")
+@receiver(payment_signals.payment_settled, dispatch_uid="reports.payment_settled")
+def _on_payment(sender, order, **kwargs):
+    tallies.refresh(order.dossier_id)
+
+
+@receiver(postal_signals.shipment_requested, dispatch_uid="reports.shipment_requested")
+def _on_shipment_requested(sender, shipment, **kwargs):
+    tallies.refresh(shipment.dossier_id)

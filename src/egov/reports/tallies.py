@@ -1,0 +1,210 @@
+"""The tallies: each dossier's contribution, moved by the difference between its old and new
+fact, and rebuilt or checked from scratch.
+
+Lock order: a change takes the audit trail's chain head before touching a tally row (the
+dossier services announce a change just before recording it), so two transactions never hold
+tally rows and the chain head in opposite orders.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.db import connection, transaction
+
+from egov.core import audit
+from egov.dossiers.models import Dossier
+from egov.reports import facts as facts_module
+from egov.reports.models import DayTally, DossierFact, MonthTally, Tally
+
+Key = tuple  # (province_code, agency_id, field_id, online_mode, legacy_level)
+Buckets = dict[tuple[datetime.date, Key], Counter]
+
+
+def key_of(fact: DossierFact) -> Key:
+    return (fact.province_code, fact.agency_id, fact.field_id, fact.online_mode, fact.legacy_level)
+
+
+def contributions(fact: DossierFact | None, sign: int = 1, into: Buckets | None = None) -> Buckets:
+    """What one dossier adds to the daily tallies (``sign=-1`` takes it away)."""
+    into = defaultdict(Counter) if into is None else into
+    if fact is None:
+        return into
+    key = key_of(fact)
+
+    def add(day, metric, amount=1):
+        into[(day, key)][metric] += sign * amount
+
+    if fact.received_on:
+        day = fact.received_on
+        add(day, f"received_{fact.channel}")
+        add(day, "opened")
+        add(day, "fees_due", fact.fees_due)
+        add(day, "paid_online", fact.paid_online)
+        add(day, "came_by_post", fact.came_by_post)
+        add(day, "digitised", fact.digitised)
+        if fact.closed_on:
+            add(fact.closed_on, "closed")
+        if fact.overdue_on:
+            add(fact.overdue_on, "overdue_opened")
+            if fact.closed_on:
+                add(fact.closed_on, "overdue_closed")
+    if fact.resolved_on:
+        add(fact.resolved_on, f"resolved_{fact.resolution}")
+    if fact.refused_on:
+        add(fact.refused_on, "refused")
+    if fact.withdrawn_on:
+        add(fact.withdrawn_on, "withdrawn")
+    if fact.apology_on:
+        add(fact.apology_on, "apologies")
+    if fact.sent_by_post_on:
+        add(fact.sent_by_post_on, "sent_by_post")
+        add(fact.sent_by_post_on, "sent_by_post_both_ways", fact.came_by_post)
+    return into
+
+
+def by_month(days: Buckets) -> Buckets:
+    months: Buckets = defaultdict(Counter)
+    for (day, key), metrics in days.items():
+        months[(day.replace(day=1), key)].update(metrics)
+    return months
+
+
+def increment_sql(table: str, key: Iterable[str], sums: Iterable[str]) -> str:
+    """An upsert that adds to the sums of the row with this key (PostgreSQL and SQLite).
+    Only column names of our own models go into the text; the values are parameters."""
+    key, sums = list(key), list(sums)
+    columns = ", ".join([*key, *sums])
+    placeholders = ", ".join(["%s"] * (len(key) + len(sums)))
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in sums)
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+    )
+
+
+def _add(model: type[Tally], bucket: str, deltas: Buckets) -> None:
+    rows = [
+        (day, *key, *(metrics.get(m, 0) for m in Tally.METRICS))
+        for (day, key), metrics in sorted(deltas.items())
+        if any(metrics.values())
+    ]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                increment_sql(model._meta.db_table, [bucket, *Tally.KEY], Tally.METRICS), rows
+            )
+
+
+def apply(old: DossierFact | None, new: DossierFact | None) -> None:
+    """Moves the tallies from ``old``'s contribution to ``new``'s; runs in the caller's
+    transaction."""
+    deltas = contributions(old, -1)
+    contributions(new, 1, deltas)
+    deltas = {bucket: metrics for bucket, metrics in deltas.items() if any(metrics.values())}
+    if not deltas:
+        return
+    audit.hold_chain()
+    _add(DayTally, "day", deltas)
+    _add(MonthTally, "month", by_month(deltas))
+
+
+def refresh(dossier_id: int) -> None:
+    """Brings one dossier's fact and its contribution up to date (inside a transaction)."""
+    new = facts_module.compute([dossier_id])[dossier_id] if dossier_id else None
+    old = DossierFact.objects.filter(pk=dossier_id).first()
+    if facts_module.same(old, new):
+        return
+    apply(old, new)
+    if new is None:
+        DossierFact.objects.filter(pk=dossier_id).delete()
+    else:
+        new.save(force_insert=old is None)
+
+
+def recomputed_facts(batch_size: int = 5000) -> Iterator[list[DossierFact]]:
+    """Every dossier's fact computed from scratch, a batch at a time, in id order."""
+    last = 0
+    dossiers = Dossier.objects.order_by("pk").values(*facts_module.DOSSIER_FIELDS)
+    while True:
+        rows = list(dossiers.filter(pk__gt=last)[:batch_size])
+        if not rows:
+            return
+        last = rows[-1]["id"]
+        yield [fact for fact in facts_module.compute_rows(rows).values() if fact is not None]
+
+
+def stored(model: type[Tally], bucket: str) -> Buckets:
+    rows: Buckets = {}
+    for row in model.objects.values(bucket, *Tally.KEY, *Tally.METRICS).iterator(chunk_size=5000):
+        metrics = Counter({m: row[m] for m in Tally.METRICS if row[m]})
+        if metrics:
+            rows[(row[bucket], tuple(row[k] for k in Tally.KEY))] = metrics
+    return rows
+
+
+def _clean(buckets: Buckets) -> Buckets:
+    return {
+        bucket: Counter({m: v for m, v in metrics.items() if v})
+        for bucket, metrics in buckets.items()
+        if any(metrics.values())
+    }
+
+
+def rebuild(batch_size: int = 5000, progress=None) -> int:
+    """Replaces every fact and tally by a recount; returns the number of facts."""
+    with transaction.atomic():
+        DayTally.objects.all().delete()
+        MonthTally.objects.all().delete()
+        DossierFact.objects.all().delete()
+        days: Buckets = defaultdict(Counter)
+        count = 0
+        for batch in recomputed_facts(batch_size):
+            DossierFact.objects.bulk_create(batch, batch_size=batch_size)
+            for fact in batch:
+                contributions(fact, 1, days)
+            count += len(batch)
+            if progress:
+                progress(count)
+        for model, bucket, buckets in (
+            (DayTally, "day", days),
+            (MonthTally, "month", by_month(days)),
+        ):
+            model.objects.bulk_create(
+                (
+                    model(**{bucket: day}, **dict(zip(Tally.KEY, key, strict=True)), **metrics)
+                    for (day, key), metrics in _clean(buckets).items()
+                ),
+                batch_size=batch_size,
+            )
+    return count
+
+
+def differences(batch_size: int = 5000, limit: int = 20) -> list[str]:
+    """Where the stored facts and tallies disagree with a recount (empty when they agree)."""
+    problems: list[str] = []
+    recounted: Buckets = defaultdict(Counter)
+    fact_count = 0
+    for batch in recomputed_facts(batch_size):
+        stored_facts = DossierFact.objects.in_bulk([fact.pk for fact in batch])
+        for fact in batch:
+            contributions(fact, 1, recounted)
+            if not facts_module.same(stored_facts.get(fact.pk), fact):
+                problems.append(f"dossier {fact.pk}: its stored fact differs from a recount")
+        fact_count += len(batch)
+    extra = DossierFact.objects.count() - fact_count
+    if extra > 0:
+        problems.append(f"{extra} stored facts belong to dossiers that count nowhere")
+    recounted = _clean(recounted)
+    for model, bucket, expected in (
+        (DayTally, "day", recounted),
+        (MonthTally, "month", _clean(by_month(recounted))),
+    ):
+        actual = stored(model, bucket)
+        for at in sorted(expected.keys() | actual.keys()):
+            if expected.get(at, Counter()) != actual.get(at, Counter()):
+                problems.append(
+                    f"{model.__name__} {at[0]} {at[1]}: stored {dict(actual.get(at, {}))}, "
+                    f"recounted {dict(expected.get(at, {}))}"
+                )
+    return problems[:limit] if limit else problems
