@@ -17,6 +17,7 @@ from egov.postal.api import citizen_router as postal_citizen_router
 from egov.postal.api import operator_router as postal_operator_router
 from egov.queueing.api import router as queueing_router
 from egov.queueing.api import staff_router as queueing_staff_router
+from egov.reports.api import router as reports_router
 from egov.signatures.api import router as signatures_router
 
 api = NinjaAPI(
@@ -90,3 +91,4 @@ api.add_router("/", postal_operator_router)
 api.add_router("/", payments_citizen_router)
 api.add_router("/", payments_gateway_router)
 api.add_router("/", payments_staff_router)
+api.add_router("/", reports_router)

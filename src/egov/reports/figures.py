@@ -275,33 +275,43 @@ def report(start: datetime.date, end: datetime.date, scope: Scope | None = None)
 
 
 def by_agency(start: datetime.date, end: datetime.date, scope: Scope | None = None) -> list[dict]:
-    """The main figures of each agency in the unit, for the drill-down tables."""
+    """The figures of each agency in the unit, for the drill-down tables."""
     scope = scope or Scope()
     agency_ids = scope.agency_ids(start, end)
     condition = scope_filter(scope, agency_ids)
     period = sums(condition, start, end, ("agency_id",))
-    stocks = stock(condition, end, ("agency_id",))
-    ids = {key[0] for key in period} | {key[0] for key, row in stocks.items() if row["open"]}
-    names = dict(Agency.objects.filter(pk__in=ids).values_list("pk", "name"))
-    codes = dict(Agency.objects.filter(pk__in=ids).values_list("pk", "code"))
+    before = stock(condition, start - datetime.timedelta(days=1), ("agency_id",))
+    after = stock(condition, end, ("agency_id",))
+    ids = {key[0] for key in period} | {key[0] for key, row in after.items() if row["open"]}
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=ids).only("code", "name")}
+    empty = {"open": 0, "overdue": 0}
     rows = []
     for pk in ids:
         row = period.get((pk,), dict.fromkeys(Tally.METRICS, 0))
-        open_now = stocks.get((pk,), {"open": 0, "overdue": 0})
         resolved = row["resolved_early"] + row["resolved_on_time"] + row["resolved_late"]
+        received = _received(row)
+        agency = agencies.get(pk)
         rows.append(
             {
-                "agency": codes.get(pk, ""),
+                "agency": agency.code if agency else "",
                 "id": pk,
-                "name": names.get(pk, ""),
-                "received": _received(row),
+                "name": agency.name if agency else "",
+                "received": received,
                 "online": row["received_online"],
-                "online_share": _rate(row["received_online"], _received(row)),
+                "desk": row["received_desk"],
+                "post": row["received_post"],
+                "online_share": _rate(row["received_online"], received),
+                "carried_over": before.get((pk,), empty)["open"],
                 "resolved": resolved,
-                "on_time_rate": _rate(row["resolved_early"] + row["resolved_on_time"], resolved),
+                "early": row["resolved_early"],
+                "on_time": row["resolved_on_time"],
                 "late": row["resolved_late"],
-                "in_progress": open_now["open"],
-                "overdue": open_now["overdue"],
+                "on_time_rate": _rate(row["resolved_early"] + row["resolved_on_time"], resolved),
+                "in_progress": after.get((pk,), empty)["open"],
+                "overdue": after.get((pk,), empty)["overdue"],
+                "refused": row["refused"],
+                "withdrawn": row["withdrawn"],
+                "apologies": row["apologies"],
             }
         )
     rows.sort(key=lambda row: (-row["received"], row["name"]))
