@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/queue/", include("egov.queueing.staff_urls")),
     path("staff/postal/", include("egov.postal.urls")),
     path("staff/payments/", include("egov.payments.staff_urls")),
+    path("staff/reports/", include("egov.reports.staff_urls")),
     path("staff/", include("egov.backoffice.urls")),
     # Answers 404 unless EGOV_POSTAL_SIMULATOR is on (never in production).
     path("postal-simulator/", include("egov.postal.simulator_urls")),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("thong-bao/", include("egov.notifications.urls")),
     path("so-thu-tu/", include("egov.queueing.urls")),
     path("thanh-toan/", include("egov.payments.urls")),
+    path("thong-ke/", include("egov.reports.urls")),
     path("", include("egov.portal.urls")),
 ]
 
