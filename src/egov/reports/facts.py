@@ -95,14 +95,19 @@ def compute_rows(rows: list[dict]) -> dict[int, DossierFact | None]:
         return facts
     ids = [row["id"] for row in rows]
     versions = _version_dimensions({row["procedure_version_id"] for row in rows})
-    closings = {
-        (event["dossier_id"], event["status"]): event["last"]
-        for event in DossierEvent.objects.filter(
-            dossier_id__in=ids, status__in=[S.REFUSED, S.WITHDRAWN]
-        )
-        .values("dossier_id", "status")
-        .annotate(last=Max("at"))
-    }
+    closed = [row["id"] for row in rows if row["status"] in (S.REFUSED, S.WITHDRAWN)]
+    closings = (
+        {
+            (event["dossier_id"], event["status"]): event["last"]
+            for event in DossierEvent.objects.filter(
+                dossier_id__in=closed, status__in=[S.REFUSED, S.WITHDRAWN]
+            )
+            .values("dossier_id", "status")
+            .annotate(last=Max("at"))
+        }
+        if closed
+        else {}
+    )
     apologies = {
         letter["dossier_id"]: letter
         for letter in ApologyLetter.objects.filter(dossier_id__in=ids).values(
