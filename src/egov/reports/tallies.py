@@ -130,8 +130,9 @@ def recomputed_facts(batch_size: int = 5000) -> Iterator[list[DossierFact]]:
         rows = list(dossiers.filter(pk__gt=last)[:batch_size])
         if not rows:
             return
-        last = rows[-1]["id"]
-        yield [fact for fact in facts_module.compute_rows(rows).values() if fact is not None]
+        first, last = rows[0]["id"], rows[-1]["id"]
+        facts = facts_module.compute_rows(rows, id_range=(first, last))
+        yield [fact for fact in facts.values() if fact is not None]
 
 
 def stored(model: type[Tally], bucket: str) -> Buckets:
@@ -151,6 +152,24 @@ def _clean(buckets: Buckets) -> Buckets:
     }
 
 
+def _insert(model, columns: list[str], rows: Iterable[tuple], batch_size: int) -> None:
+    """Bulk insert of plain rows; on PostgreSQL through COPY: Django's bulk_create prepares
+    each value in Python and cost 3/4 of a rebuild's time at 100,000 dossiers."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            (model(**dict(zip(columns, row, strict=True))) for row in rows),
+            batch_size=batch_size,
+        )
+        return
+    sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+FACT_COLUMNS = [field.attname for field in DossierFact._meta.concrete_fields]
+
+
 def rebuild(batch_size: int = 5000, progress=None) -> int:
     """Replaces every fact and tally by a recount; returns the number of facts."""
     with transaction.atomic():
@@ -160,7 +179,12 @@ def rebuild(batch_size: int = 5000, progress=None) -> int:
         days: Buckets = defaultdict(Counter)
         count = 0
         for batch in recomputed_facts(batch_size):
-            DossierFact.objects.bulk_create(batch, batch_size=batch_size)
+            _insert(
+                DossierFact,
+                FACT_COLUMNS,
+                ([getattr(fact, name) for name in FACT_COLUMNS] for fact in batch),
+                batch_size,
+            )
             for fact in batch:
                 contributions(fact, 1, days)
             count += len(batch)
@@ -170,12 +194,14 @@ def rebuild(batch_size: int = 5000, progress=None) -> int:
             (DayTally, "day", days),
             (MonthTally, "month", by_month(days)),
         ):
-            model.objects.bulk_create(
+            _insert(
+                model,
+                [bucket, *Tally.KEY, *Tally.METRICS],
                 (
-                    model(**{bucket: day}, **dict(zip(Tally.KEY, key, strict=True)), **metrics)
+                    (day, *key, *(metrics.get(name, 0) for name in Tally.METRICS))
                     for (day, key), metrics in _clean(buckets).items()
                 ),
-                batch_size=batch_size,
+                batch_size,
             )
     return count
 
