@@ -87,18 +87,12 @@ def online_services_cells(report: Report) -> list[str]:
     return cells
 
 
-def online_services(rows: list[tuple[str, Report]]) -> Table:
-    """Online services at levels 3 and 4 (Nghị định 43/2011), in the layout of the Cần Thơ
-    reports: for each group the services and their share of all procedures, then the dossiers
-    received online out of all received."""
-    groups = (
-        ("levels_3_4", _("Online services, levels 3 and 4")),
-        ("level_3", _("Level 3")),
-        ("level_4", _("Level 4")),
-    )
+def _services_and_dossiers(
+    slug: str, title: str, groups, rows: list[tuple[str, Report]], kind: str
+) -> Table:
     heads = [
         [Head(_("Period"), rowspan=3)] + [Head(label, colspan=5) for _key, label in groups],
-        [Head(_("Services"), colspan=2), Head(_("Dossiers"), colspan=3)] * 3,
+        [Head(_("Services"), colspan=2), Head(_("Dossiers"), colspan=3)] * len(groups),
         [
             Head(_("Number")),
             Head(_("Share of all procedures")),
@@ -106,13 +100,14 @@ def online_services(rows: list[tuple[str, Report]]) -> Table:
             Head(_("All received")),
             Head(_("Online share")),
         ]
-        * 3,
+        * len(groups),
     ]
-    table = Table("online-services", _("Online public services and online dossiers"), heads)
+    table = Table(slug, title, heads)
     for label, report in rows:
         row = [Cell(label, "text")]
         for key, _label in groups:
-            services, dossiers = report.procedures[key], report.by_level[key]
+            services = report.procedures[key]
+            dossiers = getattr(report, kind)[key]
             row += [
                 Cell(services["count"]),
                 Cell(services["share"], "percent"),
@@ -122,6 +117,29 @@ def online_services(rows: list[tuple[str, Report]]) -> Table:
             ]
         table.rows.append(row)
     return table
+
+
+def online_services(rows: list[tuple[str, Report]]) -> Table:
+    """Online services at levels 3 and 4 (Nghị định 43/2011), in the layout of the Cần Thơ
+    reports: for each group the services and their share of all procedures, then the dossiers
+    received online out of all received."""
+    groups = (
+        ("levels_3_4", _("Online services, levels 3 and 4")),
+        ("level_3", _("Level 3")),
+        ("level_4", _("Level 4")),
+    )
+    title = _("Online public services and online dossiers")
+    return _services_and_dossiers("online-services", title, groups, rows, "by_level")
+
+
+def online_modes(rows: list[tuple[str, Report]]) -> Table:
+    """The same layout by today's online modes (Nghị định 42/2022): full-process and partial."""
+    groups = (
+        ("full", _("Full-process online")),
+        ("partial", _("Partly online")),
+    )
+    title = _("Online services by mode")
+    return _services_and_dossiers("online-modes", title, groups, rows, "by_mode")
 
 
 def dossiers(rows: list[dict], total: Report) -> Table:

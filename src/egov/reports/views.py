@@ -48,6 +48,7 @@ def _build(start, end, scope: Scope, *, staff_scores: bool = False) -> dict:
     label = tables.period_label(start, end)
     built = [
         tables.online_services([(label, report)]),
+        tables.online_modes([(label, report)]),
         tables.dossiers(rows, report),
         tables.services(report),
         tables.satisfaction(agency_scores, _names(s.id for s in agency_scores), _("Agency")),
