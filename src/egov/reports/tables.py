@@ -62,8 +62,13 @@ def show(cell: Cell) -> str:
 
 
 def period_label(start: datetime.date, end: datetime.date) -> str:
-    if start.month == 1 and start.day == 1 and (end.month, end.day) == (12, 31):
-        return _("Year %(year)s") % {"year": start.year}
+    if (start.month, start.day) == (1, 1) and end.year == start.year:
+        if (end.month, end.day) == (12, 31):
+            return _("Year %(year)s") % {"year": start.year}
+        return _("Year %(year)s, up to %(end)s") % {
+            "year": start.year,
+            "end": formats.date_format(end, "SHORT_DATE_FORMAT"),
+        }
     return _("%(start)s to %(end)s") % {
         "start": formats.date_format(start, "SHORT_DATE_FORMAT"),
         "end": formats.date_format(end, "SHORT_DATE_FORMAT"),
