@@ -125,3 +125,24 @@ def search(kind: str) -> str:
         f"SELECT {COLUMNS} {FROM} WHERE {SCOPE} AND {SEARCHES[kind]} "
         "ORDER BY d.submitted_at DESC LIMIT 50;\n"
     )
+
+
+REPORT_METRICS = (
+    "received_online, received_desk, received_post, fees_due, paid_online, came_by_post, "
+    "digitised, resolved_early, resolved_on_time, resolved_late, refused, withdrawn, apologies, "
+    "opened, closed, overdue_opened, overdue_closed, sent_by_post, sent_by_post_both_ways"
+)
+
+
+def report(year: int) -> str:
+    """The city-wide report of a whole year as figures.report reads it: the year's month rows
+    by online mode and level, and the open and overdue stocks at its end and before it."""
+    sums = ", ".join(f"sum({name.strip()})" for name in REPORT_METRICS.split(","))
+    stocks = "sum(opened) - sum(closed), sum(overdue_opened) - sum(overdue_closed)"
+    return (
+        f"SELECT online_mode, legacy_level, {sums} FROM reports_monthtally "  # noqa: S608
+        f"WHERE month BETWEEN '{year}-01-01' AND '{year}-12-01' "
+        "GROUP BY online_mode, legacy_level;\n"
+        f"SELECT {stocks} FROM reports_monthtally WHERE month <= '{year}-12-01';\n"
+        f"SELECT {stocks} FROM reports_monthtally WHERE month <= '{year - 1}-12-01';\n"
+    )
