@@ -169,7 +169,7 @@ class Report:
     payments: dict
     postal: dict
     digitisation: dict
-    agencies: list = field(default_factory=list)
+    totals: dict = field(default_factory=dict)  # the unit's line of the dossiers table
 
 
 def scope_filter(scope: Scope, agency_ids: list[int] | None) -> Q:
@@ -216,10 +216,11 @@ def report(start: datetime.date, end: datetime.date, scope: Scope | None = None)
             if level in by_level:
                 by_level[level][name] += value
     levels_3_4 = {name: by_level[3][name] + by_level[4][name] for name in Tally.METRICS}
-    before = stock(condition, start - datetime.timedelta(days=1)).get((), {"open": 0})
-    after = stock(condition, end).get((), {"open": 0, "overdue": 0})
-    resolved = total["resolved_early"] + total["resolved_on_time"] + total["resolved_late"]
-    received = _received(total)
+    empty = {"open": 0, "overdue": 0}
+    before = stock(condition, start - datetime.timedelta(days=1)).get((), empty)
+    after = stock(condition, end).get((), empty)
+    totals = line(total, before, after)
+    received = totals["received"]
     return Report(
         start=start,
         end=end,
@@ -227,11 +228,8 @@ def report(start: datetime.date, end: datetime.date, scope: Scope | None = None)
         procedures=procedures(scope, end, agency_ids),
         received={
             "total": received,
-            "online": total["received_online"],
-            "desk": total["received_desk"],
-            "post": total["received_post"],
-            "online_share": _rate(total["received_online"], received),
-            "carried_over": before["open"],
+            **{name: totals[name] for name in ("online", "desk", "post", "online_share")},
+            "carried_over": totals["carried_over"],
         },
         by_mode={mode.value: _online_share(row) for mode, row in by_mode.items()},
         by_level={
@@ -240,22 +238,16 @@ def report(start: datetime.date, end: datetime.date, scope: Scope | None = None)
             "levels_3_4": _online_share(levels_3_4),
         },
         resolved={
-            "total": resolved,
-            "early": total["resolved_early"],
-            "on_time": total["resolved_on_time"],
-            "late": total["resolved_late"],
-            "on_time_rate": _rate(total["resolved_early"] + total["resolved_on_time"], resolved),
+            "total": totals["resolved"],
+            **{name: totals[name] for name in ("early", "on_time", "late", "on_time_rate")},
         },
         in_progress={
-            "total": after["open"],
-            "overdue": after["overdue"],
-            "within_time": after["open"] - after["overdue"],
+            "total": totals["in_progress"],
+            "overdue": totals["overdue"],
+            "within_time": totals["in_progress"] - totals["overdue"],
         },
-        closed_otherwise={
-            "refused": total["refused"],
-            "withdrawn": total["withdrawn"],
-            "apologies": total["apologies"],
-        },
+        closed_otherwise={name: totals[name] for name in ("refused", "withdrawn", "apologies")},
+        totals=totals,
         payments={
             "fees_due": total["fees_due"],
             "paid_online": total["paid_online"],
@@ -274,6 +266,31 @@ def report(start: datetime.date, end: datetime.date, scope: Scope | None = None)
     )
 
 
+def line(row: dict, before: dict, after: dict) -> dict:
+    """One line of the dossiers table (an agency's, or the unit's total): the period's sums
+    ``row``, and what was open before the period and at its end."""
+    resolved = row["resolved_early"] + row["resolved_on_time"] + row["resolved_late"]
+    received = _received(row)
+    return {
+        "received": received,
+        "online": row["received_online"],
+        "desk": row["received_desk"],
+        "post": row["received_post"],
+        "online_share": _rate(row["received_online"], received),
+        "carried_over": before["open"],
+        "resolved": resolved,
+        "early": row["resolved_early"],
+        "on_time": row["resolved_on_time"],
+        "late": row["resolved_late"],
+        "on_time_rate": _rate(row["resolved_early"] + row["resolved_on_time"], resolved),
+        "in_progress": after["open"],
+        "overdue": after["overdue"],
+        "refused": row["refused"],
+        "withdrawn": row["withdrawn"],
+        "apologies": row["apologies"],
+    }
+
+
 def by_agency(start: datetime.date, end: datetime.date, scope: Scope | None = None) -> list[dict]:
     """The figures of each agency in the unit, for the drill-down tables."""
     scope = scope or Scope()
@@ -287,31 +304,17 @@ def by_agency(start: datetime.date, end: datetime.date, scope: Scope | None = No
     empty = {"open": 0, "overdue": 0}
     rows = []
     for pk in ids:
-        row = period.get((pk,), dict.fromkeys(Tally.METRICS, 0))
-        resolved = row["resolved_early"] + row["resolved_on_time"] + row["resolved_late"]
-        received = _received(row)
         agency = agencies.get(pk)
         rows.append(
             {
                 "agency": agency.code if agency else "",
                 "id": pk,
                 "name": agency.name if agency else "",
-                "received": received,
-                "online": row["received_online"],
-                "desk": row["received_desk"],
-                "post": row["received_post"],
-                "online_share": _rate(row["received_online"], received),
-                "carried_over": before.get((pk,), empty)["open"],
-                "resolved": resolved,
-                "early": row["resolved_early"],
-                "on_time": row["resolved_on_time"],
-                "late": row["resolved_late"],
-                "on_time_rate": _rate(row["resolved_early"] + row["resolved_on_time"], resolved),
-                "in_progress": after.get((pk,), empty)["open"],
-                "overdue": after.get((pk,), empty)["overdue"],
-                "refused": row["refused"],
-                "withdrawn": row["withdrawn"],
-                "apologies": row["apologies"],
+                **line(
+                    period.get((pk,), dict.fromkeys(Tally.METRICS, 0)),
+                    before.get((pk,), empty),
+                    after.get((pk,), empty),
+                ),
             }
         )
     rows.sort(key=lambda row: (-row["received"], row["name"]))
