@@ -45,8 +45,6 @@ DOSSIER_FIELDS = (
     "due_at",
     "decided_at",
 )
-# Published procedure versions never change: their dimensions are read once per process.
-_versions: dict[int, tuple[int, str, int, int | None]] = {}
 
 
 def counts(row: dict) -> bool:
@@ -56,18 +54,19 @@ def counts(row: dict) -> bool:
 
 
 def _version_dimensions(ids: set[int]) -> dict[int, tuple[int, str, int, int | None]]:
-    missing = ids - _versions.keys()
-    if missing:
-        for version in ProcedureVersion.objects.filter(pk__in=missing).values(
+    # Read for each batch rather than kept per process: ids are reused when a database is
+    # restored or a test rolls back, and a stale dimension would go unnoticed until a check.
+    return {
+        version["id"]: (
+            version["field_id"],
+            version["online_mode"],
+            version["legacy_service_level"],
+            version["deciding_agency_id"],
+        )
+        for version in ProcedureVersion.objects.filter(pk__in=ids).values(
             "id", "field_id", "online_mode", "legacy_service_level", "deciding_agency_id"
-        ):
-            _versions[version["id"]] = (
-                version["field_id"],
-                version["online_mode"],
-                version["legacy_service_level"],
-                version["deciding_agency_id"],
-            )
-    return {pk: _versions[pk] for pk in ids}
+        )
+    }
 
 
 def _day(moment: datetime.datetime | None) -> datetime.date | None:
