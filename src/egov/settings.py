@@ -143,6 +143,17 @@ else:
     # A kept connection is checked (one round trip) before its first use in each request, so a
     # restarted database costs no failed request; a pooler in front can make it unnecessary.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", True)
+# The statistics read their aggregates from a replica when one is given (the primary keeps the
+# writes; a report may then lag the primary by the replication delay). In tests the alias
+# mirrors the default database.
+REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL", "")
+if REPORTS_DATABASE_URL:
+    DATABASES["reports"] = dj_database_url.parse(
+        REPORTS_DATABASE_URL,
+        conn_max_age=None if _conn_max_age == "None" else int(_conn_max_age),
+    )
+    DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
+EGOV_REPORTS_DATABASE = "reports" if REPORTS_DATABASE_URL else "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: shared by every process (rate limits, throttles) ----------------------------------

@@ -10,6 +10,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 
 from egov.catalog.models import Field, Level, OnlineMode
@@ -54,6 +55,11 @@ class Scope:
         }
 
 
+def reading() -> str:
+    """The database the statistics read: a replica when REPORTS_DATABASE_URL names one."""
+    return settings.EGOV_REPORTS_DATABASE
+
+
 def _month_end(month: datetime.date) -> datetime.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
@@ -92,9 +98,11 @@ def sums(
     if months is not None:
         first, last = months
         month_filter = Q(month__lte=last) if first is None else Q(month__range=(first, last))
-        queries.append(MonthTally.objects.filter(scope_filter).filter(month_filter))
+        queries.append(MonthTally.objects.using(reading()).filter(scope_filter, month_filter))
     for since, until in days:
-        queries.append(DayTally.objects.filter(scope_filter).filter(day__range=(since, until)))
+        queries.append(
+            DayTally.objects.using(reading()).filter(scope_filter, day__range=(since, until))
+        )
     totals: dict[tuple, dict[str, int]] = {}
     aggregates = {name: Sum(name) for name in metrics}
     for query in queries:
@@ -119,7 +127,7 @@ def _received(row: dict) -> int:
 
 def procedures(scope: Scope, end: datetime.date, agency_ids: list[int] | None) -> dict:
     """Procedures in force at the end of the period, by online mode and legacy level."""
-    versions = current_versions(end)
+    versions = current_versions(end).using(reading())
     if scope.field is not None:
         versions = versions.filter(field=scope.field)
     if agency_ids is not None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from egov.core import audit
 from egov.dossiers.models import RATING_SCORES, Rating
 from egov.dossiers.ratings import grade
+from egov.reports.figures import reading
 from egov.reports.models import RatingTally
 from egov.reports.tallies import increment_sql
 
@@ -125,7 +126,7 @@ def scores(
 ) -> tuple[list[Score], dict[int, list[Score]]]:
     """Per agency, and per staff member within each agency, for the months ``start`` to
     ``end`` (first days of months, both included)."""
-    rows = RatingTally.objects.filter(month__gte=start, month__lte=end)
+    rows = RatingTally.objects.using(reading()).filter(month__gte=start, month__lte=end)
     if agency_ids is not None:
         rows = rows.filter(agency_id__in=list(agency_ids))
     totals = {name: Sum(name) for name in SUMS}
