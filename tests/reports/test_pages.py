@@ -31,10 +31,20 @@ def test_the_public_page_needs_no_sign_in_and_shows_figures_charts_and_tables(cl
     assert report.received["total"] == 2 and report.resolved["total"] == 1
 
 
-def test_a_bad_year_gets_a_translated_message_not_an_error_page(client, data):
-    response = client.get("/thong-ke/", {"year": 1999}, HTTP_ACCEPT_LANGUAGE="vi")
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"year": 1999}, "Chọn năm"),
+        ({"year": "hai nghìn"}, "dạng số"),
+        ({"quarter": "5"}, "Quý là 1, 2, 3 hoặc 4"),
+        ({"agency": "000.00.99.H13"}, "000.00.99.H13"),
+    ],
+)
+def test_bad_filters_get_a_translated_message_not_an_error_page(client, data, query, message):
+    response = client.get("/thong-ke/", query, HTTP_ACCEPT_LANGUAGE="vi")
     assert response.status_code == 400
-    assert "Chọn năm" in response.content.decode()
+    assert message in response.content.decode()
+    assert "<form" in response.content.decode()  # the filters stay, to correct them
 
 
 def test_the_excel_export_has_merged_headers_and_one_decimal_percentages(client, data):

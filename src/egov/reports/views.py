@@ -22,7 +22,11 @@ DASHBOARD_ROLES = [Role.LEADER, Role.AGENCY_ADMIN, Role.AUDITOR]
 
 
 def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValidationError(_("Give the year, the quarter and the month as numbers."))
+    return int(value)
 
 
 def _read(request) -> tuple:
@@ -126,10 +130,6 @@ def _choices(start, end, agencies=None) -> dict:
     }
 
 
-def _render(request, template, context, status=200):
-    return render(request, template, context, status=status)
-
-
 def _excel(context, heading: list[str]) -> HttpResponse:
     body = excel.workbook(context["tables"], heading)
     response = HttpResponse(
@@ -161,12 +161,12 @@ def public(request, excel_export: bool = False):
     except ValidationError as exc:
         start, end = params.period()
         context = {"errors": exc.messages, **_choices(start, end), "query": request.GET}
-        return _render(request, "reports/public.html", context, status=400)
+        return render(request, "reports/public.html", context, status=400)
     context = _build(start, end, scope)
     if excel_export:
         return _excel(context, _heading(context))
     context.update(_choices(start, end), query=request.GET)
-    return _render(request, "reports/public.html", context)
+    return render(request, "reports/public.html", context)
 
 
 def public_excel(request):
@@ -202,12 +202,12 @@ def dashboard(request, excel_export: bool = False):
             "query": request.GET,
             "restricted": allowed is not None,
         }
-        return _render(request, "reports/dashboard.html", context, status=400)
+        return render(request, "reports/dashboard.html", context, status=400)
     context = _build(start, end, scope, staff_scores=True)
     if excel_export:
         return _excel(context, _heading(context))
     context.update(_choices(start, end, allowed), query=request.GET, restricted=allowed is not None)
-    return _render(request, "reports/dashboard.html", context)
+    return render(request, "reports/dashboard.html", context)
 
 
 def dashboard_excel(request):
