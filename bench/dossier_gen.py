@@ -302,8 +302,9 @@ class Ids:
 
 class DossierGenerator:
     def __init__(self, city: City, worktime: WorkTime, *, seed: int, start: int, now: int,
-                 ids: Ids):  # fmt: skip
+                 ids: Ids, attachment_rows: bool = True):  # fmt: skip
         self.city = city
+        self.attachment_rows = attachment_rows
         self.wt = worktime
         self.rng = random.Random(seed)
         self.start = start
@@ -557,12 +558,16 @@ class DossierGenerator:
     def attachment(self, d, kind: str, moment: int, requirement=None) -> None:
         number = self.ids.attachment
         self.ids.attachment += 1
+        # Drawn either way, so that leaving the rows out changes nothing else for a seed.
+        size = self.rng.randint(20_000, 900_000)
+        if not self.attachment_rows:
+            return
         name = {"submission": "to-khai.pdf", "receipt": "01.pdf", "result": "ket-qua.pdf"}.get(
             kind, "mau.pdf"
         )
         self.rows["dossiers_attachment"].append(
             f"{number}\t{self.city.province}\t{kind}\tdossiers/{d['public_id']}/{number}.pdf\t"
-            f"{name}\tpdf\tapplication/pdf\t{self.rng.randint(20_000, 900_000)}\t{FAKE_SHA}\t"
+            f"{name}\tpdf\tapplication/pdf\t{size}\t{FAKE_SHA}\t"
             f"{self.clock(moment)}\t{requirement if requirement else chr(92) + 'N'}\t{d['id']}\n"
         )
 

@@ -324,6 +324,7 @@ def generate(args) -> dict:
             start=day_number(since) * DAY_SECONDS,
             now=local_seconds(now),
             ids=first_ids(connection),
+            attachment_rows=not args.without_attachment_rows,
         )
         writer = Writer(url)
         writer.start()
@@ -366,6 +367,7 @@ def generate(args) -> dict:
         "now": now.isoformat(),
         "since": since.isoformat(),
         "index_mode": args.index_mode,
+        "attachment_rows": not args.without_attachment_rows,
         "people": counts,
         "rows": rows,
         "status_counts": dict(sorted(generator.counts.items())),
@@ -411,6 +413,11 @@ def main() -> None:
     parser.add_argument("--extra-communes", type=int, default=HCMC_COMMUNES - 103)
     parser.add_argument("--index-mode", choices=["keep", "rebuild"], default="keep")
     parser.add_argument("--batch", type=int, default=20_000, help="dossiers per transaction")
+    parser.add_argument(
+        "--without-attachment-rows",
+        action="store_true",
+        help="leave out the attachment rows (about 1.1 GiB per million dossiers), to fit a disk",
+    )
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     parser.add_argument("--build-template", help=argparse.SUPPRESS)
     args = parser.parse_args()

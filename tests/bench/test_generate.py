@@ -66,7 +66,7 @@ def city(postgres, agencies, province, catalogue):
     return dossier_gen.load_city("92")
 
 
-def run(city, ids, seed=11, total=300):
+def run(city, ids, seed=11, total=300, **options):
     calendar = dossier_gen.worktime_for(SINCE, NOW.date() + datetime.timedelta(days=900))
     generator = dossier_gen.DossierGenerator(
         city,
@@ -75,6 +75,7 @@ def run(city, ids, seed=11, total=300):
         start=worktime.day_number(SINCE) * worktime.DAY_SECONDS,
         now=dossier_gen.local_seconds(NOW),
         ids=ids,
+        **options,
     )
     batches = []
     generator.generate(total, 100, batches.append)
@@ -151,3 +152,12 @@ def test_the_same_seed_gives_the_same_rows(postgres, city):
     _, other = run(city, generate.first_ids(postgres), seed=4)
     assert first == again
     assert first != other
+
+
+def test_leaving_out_attachment_rows_changes_nothing_else(postgres, city):
+    _, full = run(city, generate.first_ids(postgres), seed=3)
+    _, lean = run(city, generate.first_ids(postgres), seed=3, attachment_rows=False)
+    assert sum(len(batch["dossiers_attachment"]) for batch in full) > 300
+    assert all(batch["dossiers_attachment"] == [] for batch in lean)
+    for table in set(dossier_gen.TABLES) - {"dossiers_attachment"}:
+        assert [batch[table] for batch in lean] == [batch[table] for batch in full], table
