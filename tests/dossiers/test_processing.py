@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from egov.accounts.models import Role
@@ -224,8 +225,12 @@ def test_withdrawal_closes_the_open_step(received, citizen):
 
 
 def test_a_result_drafted_from_the_declaration_and_signed(
-    received, people, agencies, import_agency_certificate, agency_issued, tmp_path
+    received, people, agencies, import_agency_certificate, agency_issued, tmp_path, time_machine
 ):
+    # The session's certificates are issued at the real time, which may come after the fixed
+    # date the dossier was received on: sign once both are in force.
+    issued = agency_issued["rsa2048"].certificate.not_valid_before_utc
+    time_machine.move_to(max(timezone.now(), issued + datetime.timedelta(minutes=10)), tick=False)
     certificate = import_agency_certificate(agencies["justice"], agency_issued["rsa2048"])
     specialist, leader = people["specialist"], people["leader"]
     dossier = processing.take(received, actor=specialist)
