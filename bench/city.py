@@ -922,6 +922,11 @@ def main() -> None:
     parser.add_argument("--pdf-size", type=int, default=30_000)
     parser.add_argument("--index-mode", choices=["keep", "rebuild"], default="keep")
     parser.add_argument(
+        "--without-attachment-rows",
+        action="store_true",
+        help="generate no attachment rows (about 1.1 GiB per million dossiers), to fit a disk",
+    )
+    parser.add_argument(
         "--cache",
         choices=["redis", "database"],
         default="redis",
@@ -945,6 +950,7 @@ def main() -> None:
                 dossiers=args.dossiers, seed=args.seed, database=args.database, years=args.years,
                 now=None, citizens=None, extra_communes=generate.HCMC_COMMUNES - 103,
                 index_mode=args.index_mode, batch=20_000,
+                without_attachment_rows=args.without_attachment_rows,
             )
         )  # fmt: skip
         generate.print_report(generated)
