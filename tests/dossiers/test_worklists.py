@@ -4,12 +4,14 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from egov.accounts.models import Role
 from egov.core import calendar
-from egov.dossiers import counter, processing, reception, worklists
+from egov.dossiers import counter, models, processing, reception, worklists
 from egov.dossiers.models import Dossier
 from tests.dossiers.conftest import MONDAY, PDF, submitted_dossier
 
@@ -285,3 +287,35 @@ def test_a_full_name_is_found_through_its_rarer_words(received, people, citizen)
         assert not codes(worklists.search(desk, query)), query
     condition = str(Dossier.objects.filter(worklists.name_matches("Nguyễn Văn An")).query)
     assert "%van an%" in condition and "%nguyen van an%" in condition
+
+
+def test_the_open_dossier_indexes_cover_what_the_queues_read():
+    """The partial indexes' condition is spelled out in a migration: it must stay the set of
+    statuses the queues and the overdue tab look at, or PostgreSQL stops using them."""
+    assert set(models.WORKING_STATUSES) == set(processing.OVERDUE_STATUSES)
+    conditions = {
+        index.name: index.condition
+        for index in Dossier._meta.indexes
+        if index.name.startswith("dossier_open")
+    }
+    assert conditions == dict.fromkeys(
+        ["dossier_open_current", "dossier_open_receiving"],
+        Q(status__in=models.WORKING_STATUSES),
+    )
+
+
+def test_queue_counts_read_the_open_dossier_indexes(received, people):
+    if connection.vendor != "postgresql":
+        pytest.skip("partial covering indexes and EXPLAIN are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plans = {}
+        for person, tab in (("specialist", "process"), ("leader", "approve"), ("desk", "overdue")):
+            query = worklists.queue(people[person], tab).order_by()
+            sql, params = query.values("pk").query.sql_with_params()
+            # The ORM's own SQL with its parameters kept apart.
+            cursor.execute(f"EXPLAIN SELECT count(*) FROM ({sql}) AS tab", params)  # noqa: S608
+            plans[tab] = "\n".join(row[0] for row in cursor.fetchall())
+    assert "dossier_open_current" in plans["process"], plans["process"]
+    assert "dossier_open_current" in plans["approve"], plans["approve"]
+    assert "dossier_open_receiving" in plans["overdue"], plans["overdue"]
