@@ -27,35 +27,41 @@ PROCESSING_ACTIONS = [Action.PROCESS, Action.REVIEW, Action.CONSULT, Action.TRAN
 DECIDING_ACTIONS = [Action.APPROVE, Action.SIGN]
 
 
-# Each tab is one condition on the dossier's own columns (and its current step's action): no
-# sub-select, so PostgreSQL answers from the dossier indexes.
+# Each tab is one condition on the dossier's own columns: no sub-select of dossiers, so
+# PostgreSQL answers from the dossier indexes. The current step's action is matched by the ids
+# of the workflow steps with that action (a small table) rather than a join: OR-ed with a join,
+# the "receive" tab took PostgreSQL 20 ms to plan at 20 million dossiers, 2 ms this way.
+
+
+def at_step(*actions) -> Q:
+    return Q(current_step__in=WorkflowStep.objects.filter(action__in=actions).values("pk"))
 
 
 def _receive(user, scope) -> QuerySet:
     desk = scope.ids([Role.DESK_OFFICER])
     waiting = Q(status=Dossier.Status.SUBMITTED) & processing.within("receiving_agency", desk)
     return Dossier.objects.filter(
-        waiting | (processing.work_condition(user, scope) & Q(current_step__action=Action.RECEIVE))
+        waiting | (processing.work_condition(user, scope) & at_step(Action.RECEIVE))
     )
 
 
 def _assign(user, scope) -> QuerySet:
     return Dossier.objects.filter(
         processing.to_assign_condition(user, scope)
-        | (processing.work_condition(user, scope) & Q(current_step__action=Action.ASSIGN))
+        | (processing.work_condition(user, scope) & at_step(Action.ASSIGN))
     )
 
 
 def _process(user, scope) -> QuerySet:
-    return processing.work_queue(user, scope).filter(current_step__action__in=PROCESSING_ACTIONS)
+    return processing.work_queue(user, scope).filter(at_step(*PROCESSING_ACTIONS))
 
 
 def _approve(user, scope) -> QuerySet:
-    return processing.work_queue(user, scope).filter(current_step__action__in=DECIDING_ACTIONS)
+    return processing.work_queue(user, scope).filter(at_step(*DECIDING_ACTIONS))
 
 
 def _return(user, scope) -> QuerySet:
-    return processing.work_queue(user, scope).filter(current_step__action=Action.RETURN)
+    return processing.work_queue(user, scope).filter(at_step(Action.RETURN))
 
 
 def _overdue(user, scope) -> QuerySet:
