@@ -169,11 +169,15 @@ def test_counter_page_and_register(client, people, agencies, record_version, set
 
 def test_queues_are_one_query_on_dossier_columns(received, people):
     """A sub-select of dossier ids in a tab made PostgreSQL scan the whole table at a million
-    rows; every tab must stay a condition on the dossier's own (indexed) columns."""
+    rows, and a join OR-ed into a condition took it 20 ms to plan at 20 million: every tab must
+    stay a condition on the dossier's own (indexed) columns."""
     for person in ("desk", "specialist", "head"):
         for tab in worklists.tabs_for(people[person]):
             sql = str(worklists.queue(people[person], tab.code).query).upper()
-            assert "SELECT" not in sql.split("WHERE", 1)[1], (person, tab.code)
+            # Only the small workflow-step table may be looked up inside the condition.
+            where = sql.split("WHERE", 1)[1]
+            assert 'FROM "DOSSIERS_' not in where, (person, tab.code)
+            assert " JOIN " not in sql, (person, tab.code)
 
 
 def test_queue_page_queries_do_not_grow_with_the_rows(
@@ -304,11 +308,37 @@ def test_the_open_dossier_indexes_cover_what_the_queues_read():
     )
 
 
+def _closed_copies(dossier, count):
+    """``count`` returned copies of ``dossier`` in one INSERT … SELECT: the table a city has,
+    where the open dossiers are a small part of an agency's rows."""
+    fields = [f for f in Dossier._meta.concrete_fields if not f.primary_key]
+    replaced = {
+        "code": "d.code || '-' || n",
+        "public_id": "md5(d.code || n)::uuid",
+        "status": "%s",
+        "idempotency_key": "''",
+    }
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = ", ".join(
+        replaced.get(f.column, "d." + connection.ops.quote_name(f.column)) for f in fields
+    )
+    table = Dossier._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {values} "  # noqa: S608
+            f"FROM {table} d, generate_series(1, %s) n WHERE d.id = %s",
+            [Dossier.Status.RETURNED, count, dossier.pk],
+        )
+        cursor.execute(f"ANALYZE {table}")
+
+
 def test_queue_counts_read_the_open_dossier_indexes(received, people):
+    """With the agency's closed dossiers around, a tab's count must read the partial index of
+    open dossiers, not every dossier of the agency (the plan PostgreSQL chose at 20 million)."""
     if connection.vendor != "postgresql":
         pytest.skip("partial covering indexes and EXPLAIN are PostgreSQL's")
+    _closed_copies(received, 20_000)
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
         plans = {}
         for person, tab in (("specialist", "process"), ("leader", "approve"), ("desk", "overdue")):
             query = worklists.queue(people[person], tab).order_by()
