@@ -3,7 +3,6 @@ step allows, counter intake, the control sheet (form 05) and the register (form 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +17,7 @@ from egov.backoffice.access import staff_required
 from egov.backoffice.dossier_forms import ApplicantForm, RegisterForm, SearchForm
 from egov.catalog import eforms
 from egov.catalog.search import current_versions
-from egov.core.paging import CappedPaginator
+from egov.core.paging import CappedPaginator, IdsFirstPaginator
 from egov.dossiers import apologies, counter, forms, processing, reception, worklists
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import StaleDossier
@@ -73,7 +72,7 @@ def queue(request):
             worklists.queue(request.user, tab, sort, scope) if tab else Dossier.objects.none()
         )
     # Queues are short and counted exactly; a search stops counting past a thousand.
-    paging = CappedPaginator if searching else Paginator
+    paging = CappedPaginator if searching else IdsFirstPaginator
     page = paging(dossiers.select_related(*LIST_RELATED), 25).get_page(request.GET.get("page"))
     now = timezone.now()
     soon = processing.due_soon_limit(now)

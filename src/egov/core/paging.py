@@ -7,7 +7,31 @@ from django.core.paginator import Paginator
 SEARCH_CAP = 1000
 
 
-class CappedPaginator(Paginator):
+def page_rows(queryset, bottom: int, top: int) -> list:
+    """Rows ``bottom:top`` of an ordered queryset, its ids first, then those rows with their
+    related objects. In one query PostgreSQL joined every match of a work queue to its
+    procedure version, step, agency and assignee before sorting them: it expects a handful of
+    open dossiers in an agency's queue where a city has thousands (6,256 rows joined for a page
+    of 50, 500 ms at 20 million dossiers). The ids come from the dossier's own columns in the
+    queue's index order."""
+    ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+    found = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+class IdsFirstPaginator(Paginator):
+    """Django's pages, each read with :func:`page_rows`."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(page_rows(self.object_list, bottom, top), number, self)
+
+
+class CappedPaginator(IdsFirstPaginator):
     """A search's pages, counting at most ``cap`` + 1 matches.
 
     Past the cap the user is asked to narrow the search instead of the database counting every

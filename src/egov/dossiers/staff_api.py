@@ -17,7 +17,7 @@ from ninja.security import django_auth
 
 from egov.accounts.models import User
 from egov.accounts.tokens import TokenAuth
-from egov.core.paging import CappedPaginator
+from egov.core.paging import CappedPaginator, page_rows
 from egov.core.schemas import Problem
 from egov.dossiers import apologies, processing, reception, worklists
 from egov.dossiers.models import Dossier
@@ -161,7 +161,7 @@ def list_dossiers(request, filters: Query[Filters]):
         count, more = paginator.count, paginator.capped
     else:
         offset = (f.page - 1) * 50
-        items = list(found.select_related(*RELATED)[offset : offset + 50])
+        items = page_rows(found.select_related(*RELATED), offset, offset + 50)
         count, more = found.count(), False
     return {"count": count, "more": more, "items": [_summary(d, now, soon) for d in items]}
 
