@@ -30,7 +30,7 @@ DECIDING_ACTIONS = [Action.APPROVE, Action.SIGN]
 # Each tab is one condition on the dossier's own columns: no sub-select of dossiers, so
 # PostgreSQL answers from the dossier indexes. The current step's action is matched by the ids
 # of the workflow steps with that action (a small table) rather than a join: OR-ed with a join,
-# the "receive" tab took PostgreSQL 20 ms to plan at 20 million dossiers, 2 ms this way.
+# the "receive" tab took PostgreSQL 20 ms to plan at 20 million dossiers, 0.3 ms this way.
 
 
 def at_step(*actions) -> Q:
