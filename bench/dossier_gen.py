@@ -32,12 +32,12 @@ TABLES = {
         "revision, applicant_id, procedure_id, procedure_version_id, receiving_agency_id, "
         "received_at, applicant_name, applicant_search, assignee_id, current_agency_id, "
         "current_role, current_step_id, decided_at, deciding_agency_id, late_warning_at, "
-        "paused_at, returned_at, step_due_at"
+        "paused_at, returned_at, step_due_at, visible_agencies"
     ),
     "dossiers_dossierevent": "id, province_code, at, status, note, dossier_id",
     "dossiers_dossierstep": (
         "id, province_code, role, started_at, due_at, finished_at, outcome, note, agency_id, "
-        "assignee_id, dossier_id, finished_by_id, step_id, outside"
+        "assignee_id, dossier_id, finished_by_id, step_id"
     ),
     "dossiers_supplementrequest": (
         "id, province_code, items, note, requested_at, answered_at, dossier_id, "
@@ -55,9 +55,13 @@ TABLES = {
 SEQUENCE_TABLE = "dossiers_dailysequence"
 
 
-def outside(d, agency: int) -> str:
-    """COPY's boolean for a step done in neither the receiving nor the deciding agency."""
-    return "f" if agency in (d["receiving"], d["deciding"]) else "t"
+def agency_set(d) -> str:
+    """COPY's array of the agencies that may open the dossier (Dossier.visible_agencies): the
+    receiving one, the deciding one once received, and every agency it has been at."""
+    agencies = {d["receiving"], *d["visited"]}
+    if d["received"]:
+        agencies.add(d["deciding"])
+    return "{" + ",".join(map(str, sorted(agencies))) + "}"
 
 
 SEQUENCE_COLUMNS = "id, day, last, agency_id"
@@ -451,6 +455,7 @@ class DossierGenerator:
             "decided": None,
             "returned": None,
             "paused": None,
+            "visited": set(),
         }
         if online and rng.random() < DRAFT_SHARE:
             self.counts["draft"] += 1
@@ -577,6 +582,7 @@ class DossierGenerator:
         # A step with no share of its own must be done by the dossier's appointment.
         due = self.wt.add(moment, step.hours) if step.hours else max(d["due"] or moment, moment)
         d.update(current=index, current_agency=agency, assignee=assignee, step_due=due)
+        d["visited"].add(agency)
         d["open_row"] = [self.ids.step, step, agency, assignee, moment, due]
         self.ids.step += 1
 
@@ -590,7 +596,7 @@ class DossierGenerator:
         self.rows["dossiers_dossierstep"].append(
             f"{number}\t{self.city.province}\t{step.role}\t{self.clock(started)}\t"
             f"{self.clock(due)}\t{self.clock(moment)}\t{outcome}\t{text(note[:1000])}\t{agency}\t"
-            f"{assignee or chr(92) + 'N'}\t{d['id']}\t{actor}\t{step.id}\t{outside(d, agency)}\n"
+            f"{assignee or chr(92) + 'N'}\t{d['id']}\t{actor}\t{step.id}\n"
         )
         d["open_row"] = None
 
@@ -779,7 +785,7 @@ class DossierGenerator:
             self.rows["dossiers_dossierstep"].append(
                 f"{number}\t{self.city.province}\t{step.role}\t{self.clock(started)}\t"
                 f"{self.clock(due)}\t\\N\t\t\t{agency}\t{assignee or chr(92) + 'N'}\t{d['id']}\t"
-                f"\\N\t{step.id}\t{outside(d, agency)}\n"
+                f"\\N\t{step.id}\n"
             )
         self.flush_supplement(d)
 
@@ -828,6 +834,7 @@ class DossierGenerator:
                     clock(d["paused"]),
                     clock(d["returned"]),
                     clock(d["step_due"]) if current else none,
+                    agency_set(d),
                 )
             )
             + "\n"

@@ -17,9 +17,10 @@ BEGIN;
 INSERT INTO dossiers_dossier (public_id, province_code, procedure_id, procedure_version_id,
   receiving_agency_id, applicant_id, applicant_name, applicant_search, channel, status, form_data,
   result_delivery, delivery_address, idempotency_key, created_at, updated_at, revision,
-  "current_role")
+  "current_role", visible_agencies)
 VALUES (gen_random_uuid(), '92', :procedure_id, :version_id, :agency_id, :user_id, '', '',
-  'online', 'draft', '{{}}', 'online', '', 'raw-' || gen_random_uuid(), now(), now(), 0, '')
+  'online', 'draft', '{{}}', 'online', '', 'raw-' || gen_random_uuid(), now(), now(), 0, '',
+  ARRAY[:agency_id]::bigint[])
 RETURNING id AS dossier_id \\gset
 {audit}
 UPDATE dossiers_dossier SET form_data = '{answers}'::jsonb, revision = revision + 1,
@@ -92,13 +93,14 @@ QUEUES = {
 }
 # Search as an officer types it: a dossier code, a 12-digit CCCD or a phone number is looked up
 # through its own unique index; a name (without accents, as applicant_search stores it) is
-# matched from its beginning. Each within the agency's dossiers.
-SCOPE = "d.status <> 'draft' AND (d.receiving_agency_id = :agency OR d.current_agency_id = :agency)"
+# matched anywhere in the name, as the desk's search does. Each within the dossiers the agency
+# may open (Dossier.visible_agencies).
+SCOPE = "d.status <> 'draft' AND d.visible_agencies && ARRAY[:agency]::bigint[]"
 SEARCHES = {
     "code": "d.code = ':q'",
     "cccd": "d.applicant_id IN (SELECT id FROM accounts_user WHERE citizen_id = ':q')",
     "phone": "d.applicant_id IN (SELECT id FROM accounts_user WHERE phone = ':q')",
-    "name": "d.applicant_search LIKE ':q%'",
+    "name": "d.applicant_search LIKE '%:q%'",
 }
 
 

@@ -116,9 +116,12 @@ def test_generated_dossiers_are_consistent(postgres, city):
     assert sequences == {key: len(values) for key, values in numbers.items()}
     assert all(sorted(values) == list(range(1, len(values) + 1)) for values in numbers.values())
 
-    agencies = {d.pk: (d.receiving_agency_id, d.deciding_agency_id) for d in dossiers}
-    for step in DossierStep.objects.all():  # as processing marks them
-        assert step.outside == (step.agency_id not in agencies[step.dossier_id])
+    visited = defaultdict(set)
+    for step in DossierStep.objects.all():
+        visited[step.dossier_id].add(step.agency_id)
+    for dossier in dossiers:  # as Dossier.save keeps them
+        own = {dossier.receiving_agency_id, dossier.deciding_agency_id} - {None}
+        assert dossier.visible_agencies == sorted(own | visited[dossier.pk])
 
     open_steps = defaultdict(list)
     for step in DossierStep.objects.filter(finished_at__isnull=True):

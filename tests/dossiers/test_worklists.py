@@ -254,15 +254,47 @@ def test_due_soon_is_at_most_one_working_day_ahead(received):
             assert processing.deadline_state(appointment, now, soon) == expected, (now, quarter)
 
 
-def test_a_consulted_agency_still_finds_the_dossier_afterwards(received, people):
+def test_a_consulted_agency_still_finds_the_dossier_afterwards(received, people, agencies):
     processing.take(received, actor=people["specialist"])
     dossier = processing.advance(Dossier.objects.get(pk=received.pk), actor=people["specialist"])
     assert dossier.current_agency != dossier.deciding_agency  # at the consulted agency now
-    assert list(dossier.steps.values_list("outside", flat=True)) == [False, False, True]
     processing.take(dossier, actor=people["health"])
-    processing.advance(Dossier.objects.get(pk=dossier.pk), actor=people["health"])
+    after = processing.advance(Dossier.objects.get(pk=dossier.pk), actor=people["health"])
+    assert after.current_agency != agencies["health"]  # moved on
+    stored = Dossier.objects.get(pk=dossier.pk).visible_agencies
+    assert stored == sorted(
+        {received.receiving_agency_id, received.deciding_agency_id, dossier.current_agency_id}
+    )
     assert codes(worklists.search(people["health"], received.code)) == {received.code}
+    assert codes(worklists.search(people["health"], "cong dan")) == {received.code}
     assert not codes(worklists.queue(people["health"], "process"))
+    # Not an agency that was never involved, even one under the same city.
+    outsider = processing.StaffScope(people["health"])
+    outsider.by_role = {Role.SPECIALIST: [received.receiving_agency_id + 1000]}
+    assert not codes(worklists.search(people["health"], received.code, scope=outsider))
+
+
+def test_visible_agencies_are_kept_by_every_save(received, people, agencies):
+    """Written with the agency columns, also when a save names only those, and never shrunk."""
+    dossier = Dossier.objects.get(pk=received.pk)
+    dossier.current_agency = agencies["legal_aid"]
+    dossier.save(update_fields=["current_agency"])
+    stored = Dossier.objects.get(pk=received.pk)
+    assert agencies["legal_aid"].pk in stored.visible_agencies
+    stored.current_agency = agencies["justice"]
+    stored.save()
+    assert agencies["legal_aid"].pk in Dossier.objects.get(pk=received.pk).visible_agencies
+
+
+def test_a_row_missing_its_own_agencies_is_refused(received, agencies):
+    if connection.vendor != "postgresql":
+        pytest.skip("the constraint is PostgreSQL's (SQLite has no arrays)")
+    from django.db import IntegrityError, transaction
+
+    # Bulk SQL bypasses save(): the database itself refuses the row.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Dossier.objects.filter(pk=received.pk).update(current_agency=agencies["legal_aid"])
+    assert Dossier.objects.get(pk=received.pk).current_agency != agencies["legal_aid"]
 
 
 def test_a_search_matching_too_many_asks_to_be_narrowed(
@@ -355,13 +387,15 @@ def _copies(dossier, count, status, agency=None):
         "status": "%(status)s",
         "idempotency_key": "''",
     }
-    if status in models.WORKING_STATUSES:
-        if agency is not None:
-            replaced |= dict.fromkeys(["receiving_agency_id", "current_agency_id"], "%(agency)s")
-    else:  # a closed dossier is at no step, as processing leaves it
+    if status not in models.WORKING_STATUSES:  # a closed dossier is at no step
         replaced |= dict.fromkeys(
             ["current_agency_id", "current_step_id", "assignee_id", "step_due_at"], "NULL"
         )
+    if agency is not None:
+        replaced |= dict.fromkeys(["receiving_agency_id", "deciding_agency_id"], "%(agency)s")
+        replaced["visible_agencies"] = "ARRAY[%(agency)s]::bigint[]"
+        if status in models.WORKING_STATUSES:
+            replaced["current_agency_id"] = "%(agency)s"
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     values = ", ".join(
         replaced.get(f.column, "d." + connection.ops.quote_name(f.column)) for f in fields
@@ -373,6 +407,33 @@ def _copies(dossier, count, status, agency=None):
             f"FROM {table} d, generate_series(1, %(count)s) n WHERE d.id = %(id)s",
             {"status": status, "agency": agency, "count": count, "id": dossier.pk},
         )
+
+
+def _plan(query) -> str:
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # The ORM's own SQL with its parameters kept apart.
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_a_name_search_reads_agency_and_name_in_one_index(received, people, agencies):
+    """20,000 dossiers of another agency under the same name: the search for it must look the
+    name up with the user's agencies in the one GIN index, not check each namesake's agencies
+    (47,380 heap rows for 260 visible ones at 20 million)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN indexes and EXPLAIN are PostgreSQL's")
+    _copies(received, 20_000, Dossier.Status.RETURNED, agency=agencies["health"].pk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Dossier._meta.db_table}")
+    name = received.applicant_name
+    found = worklists.search(people["specialist"], name)
+    assert codes(found) == {received.code}
+    assert len(worklists.search(people["health"], name)[:30]) == 30
+    plan = _plan(found[:50])
+    assert "on dossier_visible_search" in plan, plan
+    condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+    assert "visible_agencies &&" in condition and "(applicant_search)::text ~~" in condition, plan
 
 
 def test_queue_counts_read_the_open_dossier_indexes(received, people, agencies):
@@ -396,3 +457,40 @@ def test_queue_counts_read_the_open_dossier_indexes(received, people, agencies):
         assert "using dossier_open_current" in plans[tab], plans[tab]
         assert "Index Cond: ((current_agency_id = " in plans[tab], plans[tab]
     assert "dossier_open_receiving" in plans["overdue"], plans["overdue"]
+
+
+def test_the_agency_set_lookup(received, agencies):
+    """``visible_agencies__overlap``: an array operator on PostgreSQL, json_each on SQLite."""
+    own = received.visible_agencies
+    assert own == sorted(set(own)) and received.receiving_agency_id in own
+    found = Dossier.objects.filter(pk=received.pk)
+    assert found.filter(visible_agencies__overlap=[agencies["legal_aid"].pk, own[-1]]).exists()
+    assert not found.filter(visible_agencies__overlap=[agencies["legal_aid"].pk]).exists()
+    assert not found.filter(visible_agencies__overlap=[]).exists()
+    assert found.exclude(visible_agencies__overlap=[agencies["legal_aid"].pk]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_agency_set_from_the_control_sheet(received, people, agencies):
+    """Migration 0008 both ways: back, the consulted step is marked ``outside`` again; forward,
+    the set is receiving, deciding and every agency the dossier was at (the old rule)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    processing.take(received, actor=people["specialist"])
+    dossier = processing.advance(Dossier.objects.get(pk=received.pk), actor=people["specialist"])
+    processing.take(dossier, actor=people["health"])
+    processing.advance(Dossier.objects.get(pk=dossier.pk), actor=people["health"])
+    expected = Dossier.objects.get(pk=received.pk).visible_agencies
+    assert agencies["health"].pk in expected
+
+    before = [("dossiers", "0007_drop_full_current_queue_index")]
+    after = [("dossiers", "0008_visible_agencies")]
+    MigrationExecutor(connection).migrate(before)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT agency_id FROM dossiers_dossierstep WHERE dossier_id = %s AND outside",
+            [received.pk],
+        )
+        assert [row[0] for row in cursor.fetchall()] == [agencies["health"].pk]
+    MigrationExecutor(connection).migrate(after)
+    assert Dossier.objects.get(pk=received.pk).visible_agencies == expected

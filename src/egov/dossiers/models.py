@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.models import Role
 from egov.catalog.models import DocumentRequirement, Procedure, ProcedureVersion, WorkflowStep
+from egov.core.fields import IdSetField, id_set
 from egov.organizations.models import Agency
 
 
@@ -115,6 +116,12 @@ class Dossier(models.Model):
         related_name="assigned_dossiers",
     )
     step_due_at = models.DateTimeField(_("step due"), null=True, blank=True)
+    # The agencies whose officials may open the dossier: the receiving and the deciding one and
+    # every agency it has been at (consulted, or transferred there). It only grows, so an agency
+    # keeps finding what it worked on. One column, so that "one of my agencies and this name"
+    # is one GIN index scan on PostgreSQL. save() keeps it from the agency columns, and a
+    # constraint on PostgreSQL refuses a row whose agencies are missing from it.
+    visible_agencies = IdSetField()
     paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
     # When the agency was warned that the appointment is near (once per dossier).
     late_warning_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -165,6 +172,15 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code or str(self.public_id)
+
+    def save(self, *args, **kwargs):
+        agencies = (self.receiving_agency_id, self.deciding_agency_id, self.current_agency_id)
+        seen = id_set([*self.visible_agencies, *(pk for pk in agencies if pk is not None)])
+        if seen != self.visible_agencies:
+            self.visible_agencies = seen
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "visible_agencies"}
+        super().save(*args, **kwargs)
 
     @property
     def is_draft(self) -> bool:
@@ -268,20 +284,9 @@ class DossierStep(models.Model):
     )
     outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
     note = models.CharField(max_length=1000, blank=True)
-    # Done in an agency other than the receiving and the deciding one (consulted, or the dossier
-    # transferred there): that agency may still open the dossier afterwards. Searching staff
-    # look these rows up through a small partial index instead of every step of their agency.
-    outside = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["started_at", "id"]
-        indexes = [
-            models.Index(
-                fields=["agency", "dossier"],
-                condition=Q(outside=True),
-                name="dossierstep_outside_agency",
-            )
-        ]
         verbose_name = _("processing step")
         verbose_name_plural = _("processing steps")
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,17 +147,13 @@ def within(field: str, ids: list[int] | None) -> Q:
 
 def visible_to_staff(user, scope: StaffScope | None = None):
     """Dossiers an official may open: those received, decided or being handled in an agency
-    where they hold a dossier role, and those their agency was consulted on."""
+    where they hold a dossier role, and those their agency was consulted on or took over
+    (``Dossier.visible_agencies``)."""
     ids = (scope or StaffScope(user)).ids(STAFF_ROLES)
+    submitted = Dossier.objects.exclude(status=Dossier.Status.DRAFT)
     if ids is None:
-        return Dossier.objects.exclude(status=Dossier.Status.DRAFT)
-    consulted = DossierStep.objects.filter(dossier=OuterRef("pk"), outside=True, agency__in=ids)
-    return Dossier.objects.exclude(status=Dossier.Status.DRAFT).filter(
-        Q(receiving_agency__in=ids)
-        | Q(deciding_agency__in=ids)
-        | Q(current_agency__in=ids)
-        | Exists(consulted)
-    )
+        return submitted
+    return submitted.filter(visible_agencies__overlap=ids) if ids else Dossier.objects.none()
 
 
 def work_condition(user, scope: StaffScope | None = None) -> Q:
@@ -233,7 +229,6 @@ def _open_step(dossier: Dossier, step: WorkflowStep, start, *, assignee=None) ->
         assignee=assignee,
         started_at=start,
         due_at=step_due(dossier, step, start),
-        outside=agency.pk not in (dossier.receiving_agency_id, dossier.deciding_agency_id),
     )
     dossier.current_step = step
     dossier.current_agency = agency

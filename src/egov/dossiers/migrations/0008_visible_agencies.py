@@ -1,0 +1,124 @@
+"""The agencies that may open a dossier, in one column (Dossier.visible_agencies).
+
+It replaces the search's "or consulted" sub-query and the control sheet's `outside` mark that
+served it. On PostgreSQL one GIN index over (visible_agencies, applicant_search trigrams)
+answers "one of my agencies and this name" in one scan, and a constraint refuses a dossier row
+whose own agencies are missing from the column. At 20 million dossiers this migration rewrites
+the table once (docs/performance.md gives the time measured); the table is locked meanwhile.
+"""
+
+from django.db import migrations
+from django.db.models import F
+
+import egov.core.fields
+from egov.core.pg import optional_statements
+
+COMPLETE = (
+    "ALTER TABLE dossiers_dossier ADD CONSTRAINT dossier_visible_agencies_complete CHECK "
+    "(visible_agencies @> array_remove("
+    "ARRAY[receiving_agency_id, deciding_agency_id, current_agency_id], NULL))"
+)
+
+
+def fill(apps, schema_editor):
+    """Receiving, deciding and current agency, and the agencies of the steps done outside them:
+    the rule the search applied until now, as one set."""
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in (
+            "SET LOCAL maintenance_work_mem = '512MB'",
+            "CREATE TEMPORARY TABLE outside_agencies ON COMMIT DROP AS "
+            "SELECT dossier_id, array_agg(DISTINCT agency_id) AS agencies "
+            "FROM dossiers_dossierstep WHERE outside GROUP BY dossier_id",
+            "CREATE UNIQUE INDEX ON outside_agencies (dossier_id)",
+            "ANALYZE outside_agencies",
+            "UPDATE dossiers_dossier d SET visible_agencies = ARRAY("
+            "SELECT DISTINCT a FROM unnest(ARRAY[receiving_agency_id, deciding_agency_id, "
+            "current_agency_id] || coalesce((SELECT o.agencies FROM outside_agencies o "
+            "WHERE o.dossier_id = d.id), '{}')) a WHERE a IS NOT NULL ORDER BY a)",
+            COMPLETE,
+        ):
+            schema_editor.execute(statement)
+        return
+    Dossier = apps.get_model("dossiers", "Dossier")
+    DossierStep = apps.get_model("dossiers", "DossierStep")
+    outside = {}
+    for dossier_id, agency_id in DossierStep.objects.filter(outside=True).values_list(
+        "dossier_id", "agency_id"
+    ):
+        outside.setdefault(dossier_id, set()).add(agency_id)
+    for dossier in Dossier.objects.only(
+        "receiving_agency", "deciding_agency", "current_agency"
+    ).iterator():
+        agencies = outside.get(dossier.pk, set()) | {
+            dossier.receiving_agency_id,
+            dossier.deciding_agency_id,
+            dossier.current_agency_id,
+        }
+        dossier.visible_agencies = sorted(agencies - {None})
+        dossier.save(update_fields=["visible_agencies"])
+
+
+def mark_outside(apps, schema_editor):
+    """Going back: the control sheet's mark, from the dossier's receiving and deciding agency."""
+    DossierStep = apps.get_model("dossiers", "DossierStep")
+    DossierStep.objects.exclude(agency=F("dossier__receiving_agency")).exclude(
+        agency=F("dossier__deciding_agency")
+    ).update(outside=True)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER TABLE dossiers_dossier DROP CONSTRAINT IF EXISTS "
+            "dossier_visible_agencies_complete"
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("dossiers", "0007_drop_full_current_queue_index"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="dossier",
+            name="visible_agencies",
+            field=egov.core.fields.IdSetField(),
+        ),
+        migrations.RunPython(fill, mark_outside),
+        migrations.RemoveIndex(
+            model_name="dossierstep",
+            name="dossierstep_outside_agency",
+        ),
+        migrations.RemoveField(
+            model_name="dossierstep",
+            name="outside",
+        ),
+        # One index for the name, alone (system-wide search) or with the user's agencies; it
+        # replaces the trigram index of migration 0003 (a multi-column GIN index serves a
+        # condition on any of its columns as well as a one-column one). Without pg_trgm, the
+        # agencies alone are indexed.
+        migrations.RunPython(
+            optional_statements(
+                [
+                    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+                    "CREATE INDEX dossier_visible_search ON dossiers_dossier USING gin "
+                    "(visible_agencies, applicant_search gin_trgm_ops)",
+                    "DROP INDEX IF EXISTS dossiers_applicant_search_trgm",
+                ]
+            ),
+            optional_statements(
+                [
+                    "DROP INDEX IF EXISTS dossier_visible_search",
+                    "CREATE INDEX IF NOT EXISTS dossiers_applicant_search_trgm "
+                    "ON dossiers_dossier USING gin (applicant_search gin_trgm_ops)",
+                ]
+            ),
+        ),
+        migrations.RunPython(
+            optional_statements(
+                [
+                    "CREATE INDEX IF NOT EXISTS dossier_visible_search ON dossiers_dossier "
+                    "USING gin (visible_agencies)"
+                ]
+            ),
+            migrations.RunPython.noop,
+        ),
+    ]
