@@ -8,6 +8,8 @@ history; the queue script is the work-queue query of each tab and the searches. 
 come from `bench_pick_*` tables that bench/city.py fills from the generated data.
 """
 
+import datetime
+
 SUBMISSION = """\
 \\set pick random(1, :agencies)
 \\set citizen random(1, :citizens)
@@ -136,15 +138,33 @@ REPORT_METRICS = (
 )
 
 
-def report(year: int) -> str:
-    """The city-wide report of a whole year as figures.report reads it: the year's month rows
-    by online mode and level, and the open and overdue stocks at its end and before it."""
+def report(year: int, today: datetime.date | None = None) -> str:
+    """The city-wide report of a year as figures.report reads it: the year's month rows by
+    online mode and level, and the open and overdue stocks at its end and before it. The
+    current year ends ``today``: its whole months come from the month rows, the days of this
+    month from the day rows (a month ending today counts as whole)."""
     sums = ", ".join(f"sum({name.strip()})" for name in REPORT_METRICS.split(","))
     stocks = "sum(opened) - sum(closed), sum(overdue_opened) - sum(overdue_closed)"
-    return (
-        f"SELECT online_mode, legacy_level, {sums} FROM reports_monthtally "  # noqa: S608
-        f"WHERE month BETWEEN '{year}-01-01' AND '{year}-12-01' "
-        "GROUP BY online_mode, legacy_level;\n"
-        f"SELECT {stocks} FROM reports_monthtally WHERE month <= '{year}-12-01';\n"
-        f"SELECT {stocks} FROM reports_monthtally WHERE month <= '{year - 1}-12-01';\n"
-    )
+    end = datetime.date(year, 12, 31) if today is None or today.year > year else today
+    following = end + datetime.timedelta(days=1)
+    # The last whole month: the one before end's month, or end's own when end is its last day.
+    last = (following if following.day == 1 else end.replace(day=1)) - datetime.timedelta(days=1)
+    last = last.replace(day=1)
+    days = "" if following.day == 1 else f"day BETWEEN '{end.replace(day=1)}' AND '{end}'"
+    script = []
+    if last.year == year:
+        script.append(
+            f"SELECT online_mode, legacy_level, {sums} FROM reports_monthtally "  # noqa: S608
+            f"WHERE month BETWEEN '{year}-01-01' AND '{last}' GROUP BY online_mode, legacy_level;"
+        )
+    if days:
+        script.append(
+            f"SELECT online_mode, legacy_level, {sums} FROM reports_daytally "  # noqa: S608
+            f"WHERE {days} GROUP BY online_mode, legacy_level;"
+        )
+    script.append(f"SELECT {stocks} FROM reports_monthtally WHERE month <= '{last}';")  # noqa: S608
+    if days:
+        script.append(f"SELECT {stocks} FROM reports_daytally WHERE {days};")  # noqa: S608
+    before = f"SELECT {stocks} FROM reports_monthtally WHERE month <= '{year - 1}-12-01';"  # noqa: S608
+    script.append(before)
+    return "\n".join(script) + "\n"

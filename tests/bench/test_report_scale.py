@@ -48,3 +48,38 @@ def test_month_rows_are_the_sums_of_their_days_and_the_report_reads_them():
         online=Sum("received_online")
     )
     assert january.received["online"] == expected["online"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("year", "today"),
+    [(2026, datetime.date(2026, 1, 20)), (2025, datetime.date(2026, 1, 20)), (2026, None)],
+)
+def test_the_raw_report_script_reads_what_the_report_reads(year, today):
+    """The pgbench script for the report scenario (bench/raw_sql.report) sums the same rows as
+    figures.report: a past year from its month rows, this year's days from the day rows."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the filler sends rows with PostgreSQL's COPY")
+    from bench import raw_sql
+
+    connection.ensure_connection()
+    report_scale.fill(connection.connection, COMBOS, FIRST, 40, 100_000, "92", 7)
+    end = datetime.date(year, 12, 31) if today is None or today.year > year else today
+    expected = figures.report(datetime.date(year, 1, 1), end)
+    received, stocks = {"online": 0, "desk": 0, "post": 0}, []
+    with connection.cursor() as cursor:
+        for statement in raw_sql.report(year, today).strip().split("\n"):
+            cursor.execute(statement)
+            rows = cursor.fetchall()
+            if "online_mode" in statement:
+                for row in rows:
+                    for channel, value in zip(received, row[2:5], strict=True):
+                        received[channel] += value
+            else:
+                stocks.append(rows[0])
+    assert received == {name: expected.received[name] for name in received}
+    *at_end, before = stocks
+    assert sum(row[0] or 0 for row in at_end) == expected.in_progress["total"]
+    assert sum(row[1] or 0 for row in at_end) == expected.in_progress["overdue"]
+    assert (before[0] or 0) == expected.received["carried_over"]
+    assert received["online"] > 0  # the rows compared are not all empty
