@@ -125,6 +125,19 @@ DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'egov.sqlit
 # Each web or worker process keeps its connection between requests (DB_CONN_MAX_AGE seconds;
 # "None": for its whole life) instead of opening one per request.
 _conn_max_age = os.environ.get("DB_CONN_MAX_AGE", "600")
+
+
+def _postgresql_options(database: dict) -> None:
+    # A kept connection is checked (one round trip) before its first use in each request, so a
+    # restarted database costs no failed request; a pooler in front can make it unnecessary.
+    database["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", True)
+    # PostgreSQL compiles a query to machine code when its estimated cost is high: 170 ms of
+    # CPU for a name search at 20 million dossiers that then ran in 300 ms. The platform's
+    # queries are short and many; DB_JIT=1 gives PostgreSQL's own setting back.
+    if not env_bool("DB_JIT", False):
+        database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL, conn_max_age=None if _conn_max_age == "None" else int(_conn_max_age)
@@ -140,14 +153,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 else:
-    # A kept connection is checked (one round trip) before its first use in each request, so a
-    # restarted database costs no failed request; a pooler in front can make it unnecessary.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", True)
-    # PostgreSQL compiles a query to machine code when its estimated cost is high: 170 ms of
-    # CPU for a name search at 20 million dossiers that then ran in 300 ms. The platform's
-    # queries are short and many; DB_JIT=1 gives PostgreSQL's own setting back.
-    if not env_bool("DB_JIT", False):
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    _postgresql_options(DATABASES["default"])
 # The statistics read their aggregates from a replica when one is given (the primary keeps the
 # writes; a report may then lag the primary by the replication delay). In tests the alias
 # mirrors the default database.
@@ -158,6 +164,8 @@ if REPORTS_DATABASE_URL:
         conn_max_age=None if _conn_max_age == "None" else int(_conn_max_age),
     )
     DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["reports"]["ENGINE"] != "django.db.backends.sqlite3":
+        _postgresql_options(DATABASES["reports"])
 EGOV_REPORTS_DATABASE = "reports" if REPORTS_DATABASE_URL else "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
