@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import uuid
 
 import pytest
 from django.db import connection
@@ -284,6 +285,13 @@ def test_visible_agencies_are_kept_by_every_save(received, people, agencies):
     stored.current_agency = agencies["justice"]
     stored.save()
     assert agencies["legal_aid"].pk in Dossier.objects.get(pk=received.pk).visible_agencies
+    copy = Dossier.objects.get(pk=received.pk)
+    copy.pk, copy.code, copy.public_id, copy.visible_agencies = None, "X-1", uuid.uuid4(), []
+    copy.receiving_agency = agencies["health"]
+    (made,) = Dossier.objects.bulk_create([copy])  # no save(): the field fills itself
+    assert Dossier.objects.get(pk=made.pk).visible_agencies == sorted(
+        {agencies["health"].pk, copy.deciding_agency_id, copy.current_agency_id}
+    )
 
 
 def test_a_row_missing_its_own_agencies_is_refused(received, agencies):

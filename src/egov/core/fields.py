@@ -14,11 +14,15 @@ class IdSetField(models.Field):
     """A set of row ids in one column, stored sorted: a bigint array on PostgreSQL (the ids'
     type), where a GIN index answers "has one of these ids" (the ``overlap`` lookup) without a
     join, and a JSON list elsewhere (SQLite reads it with json_each). Not a foreign key: nothing
-    cascades."""
+    cascades.
+
+    ``grows_with`` names foreign keys of the model whose ids join the set whenever the row is
+    written by save() or bulk_create() (the field's pre_save); nothing is ever taken out."""
 
     description = "A set of integer ids"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, grows_with=(), **kwargs):
+        self.grows_with = tuple(grows_with)
         kwargs.setdefault("default", list)
         kwargs.setdefault("editable", False)
         super().__init__(*args, **kwargs)
@@ -29,7 +33,16 @@ class IdSetField(models.Field):
             del kwargs["default"]
         if kwargs.get("editable") is False:
             del kwargs["editable"]
+        if self.grows_with:
+            kwargs["grows_with"] = list(self.grows_with)
         return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        sources = (model_instance._meta.get_field(name).attname for name in self.grows_with)
+        added = (getattr(model_instance, attname) for attname in sources)
+        value = id_set([*getattr(model_instance, self.attname), *(i for i in added if i)])
+        setattr(model_instance, self.attname, value)
+        return value
 
     def db_type(self, connection):
         return "bigint[]" if connection.vendor == "postgresql" else "text"

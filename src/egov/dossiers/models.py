@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.models import Role
 from egov.catalog.models import DocumentRequirement, Procedure, ProcedureVersion, WorkflowStep
-from egov.core.fields import IdSetField, id_set
+from egov.core.fields import IdSetField
 from egov.organizations.models import Agency
 
 
@@ -31,6 +31,8 @@ class Channel(models.TextChoices):
 # (processing.OPEN_STATUSES and a paused clock). Spelled out, not derived, because a migration
 # holds the partial indexes' condition; a test keeps it equal to processing's.
 WORKING_STATUSES = ["in_progress", "paused", "received", "result_ready"]
+# The agencies whose officials may open a dossier, besides those it has been at.
+VISIBLE_FROM = ("receiving_agency", "deciding_agency", "current_agency")
 
 
 class Dossier(models.Model):
@@ -119,9 +121,9 @@ class Dossier(models.Model):
     # The agencies whose officials may open the dossier: the receiving and the deciding one and
     # every agency it has been at (consulted, or transferred there). It only grows, so an agency
     # keeps finding what it worked on. One column, so that "one of my agencies and this name"
-    # is one GIN index scan on PostgreSQL. save() keeps it from the agency columns, and a
-    # constraint on PostgreSQL refuses a row whose agencies are missing from it.
-    visible_agencies = IdSetField()
+    # is one GIN index scan on PostgreSQL. Every save and bulk_create adds the agency columns
+    # to it, and a constraint on PostgreSQL refuses a row whose agencies are missing from it.
+    visible_agencies = IdSetField(grows_with=VISIBLE_FROM)
     paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
     # When the agency was warned that the appointment is near (once per dossier).
     late_warning_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -174,12 +176,9 @@ class Dossier(models.Model):
         return self.code or str(self.public_id)
 
     def save(self, *args, **kwargs):
-        agencies = (self.receiving_agency_id, self.deciding_agency_id, self.current_agency_id)
-        seen = id_set([*self.visible_agencies, *(pk for pk in agencies if pk is not None)])
-        if seen != self.visible_agencies:
-            self.visible_agencies = seen
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "visible_agencies"}
+        fields = kwargs.get("update_fields")
+        if fields is not None and {*fields} & {*VISIBLE_FROM, *(f"{f}_id" for f in VISIBLE_FROM)}:
+            kwargs["update_fields"] = {*fields, "visible_agencies"}
         super().save(*args, **kwargs)
 
     @property

@@ -80,7 +80,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="dossier",
             name="visible_agencies",
-            field=egov.core.fields.IdSetField(),
+            field=egov.core.fields.IdSetField(
+                grows_with=["receiving_agency", "deciding_agency", "current_agency"]
+            ),
         ),
         # The name's own trigram index goes first: the new index replaces it, and a GIN index
         # kept up to date through the rewrite of every row would be the slowest part of it.
