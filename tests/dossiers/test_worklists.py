@@ -491,6 +491,12 @@ def test_the_migration_fills_the_agency_set_from_the_control_sheet(received, peo
     expected = Dossier.objects.get(pk=received.pk).visible_agencies
     assert agencies["health"].pk in expected
 
+    def indexes():
+        with connection.cursor() as cursor:
+            constraints = connection.introspection.get_constraints(cursor, "dossiers_dossier")
+        return {name: (c["columns"], c["unique"]) for name, c in constraints.items()}
+
+    built = indexes()
     before = [("dossiers", "0007_drop_full_current_queue_index")]
     after = [("dossiers", "0008_visible_agencies")]
     MigrationExecutor(connection).migrate(before)
@@ -502,3 +508,5 @@ def test_the_migration_fills_the_agency_set_from_the_control_sheet(received, peo
         assert [row[0] for row in cursor.fetchall()] == [agencies["health"].pk]
     MigrationExecutor(connection).migrate(after)
     assert Dossier.objects.get(pk=received.pk).visible_agencies == expected
+    # On PostgreSQL the indexes set aside for the rewrite are all built again.
+    assert indexes() == built

@@ -20,24 +20,61 @@ COMPLETE = (
 )
 
 
+# The dossier table's indexes and unique constraints other than its primary key.
+SECONDARY_INDEXES = (
+    "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+    "AND i.tablename = 'dossiers_dossier' AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+    "WHERE c.conrelid = 'dossiers_dossier'::regclass AND c.conname = i.indexname)"
+)
+UNIQUE_CONSTRAINTS = (
+    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+    "WHERE conrelid = 'dossiers_dossier'::regclass AND contype = 'u'"
+)
+
+
+def _rows(schema_editor, sql: str) -> list[tuple]:
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def _fill_postgresql(schema_editor) -> None:
+    """Every row is rewritten. With the table's two dozen indexes kept up to date, that had done
+    about 40% of 20 million dossiers after 32 minutes; without them it took under 5 minutes, and
+    building them again less than the rest of the update would have. So they are set aside and
+    built again from their own definitions, in the migration's transaction."""
+    quote, run = schema_editor.quote_name, schema_editor.execute
+    indexes = _rows(schema_editor, SECONDARY_INDEXES)
+    uniques = _rows(schema_editor, UNIQUE_CONSTRAINTS)
+    run("SET LOCAL maintenance_work_mem = '512MB'")
+    for name, _definition in indexes:
+        run(f"DROP INDEX {quote(name)}")
+    for name, _definition in uniques:
+        run(f"ALTER TABLE dossiers_dossier DROP CONSTRAINT {quote(name)}")
+    for statement in (
+        "CREATE TEMPORARY TABLE outside_agencies ON COMMIT DROP AS "
+        "SELECT dossier_id, array_agg(DISTINCT agency_id) AS agencies "
+        "FROM dossiers_dossierstep WHERE outside GROUP BY dossier_id",
+        "CREATE UNIQUE INDEX ON outside_agencies (dossier_id)",
+        "ANALYZE outside_agencies",
+        "UPDATE dossiers_dossier d SET visible_agencies = ARRAY("
+        "SELECT DISTINCT a FROM unnest(ARRAY[receiving_agency_id, deciding_agency_id, "
+        "current_agency_id] || coalesce((SELECT o.agencies FROM outside_agencies o "
+        "WHERE o.dossier_id = d.id), '{}')) a WHERE a IS NOT NULL ORDER BY a)",
+        COMPLETE,
+    ):
+        run(statement)
+    for name, definition in uniques:
+        run(f"ALTER TABLE dossiers_dossier ADD CONSTRAINT {quote(name)} {definition}")
+    for _name, definition in indexes:
+        run(definition)
+
+
 def fill(apps, schema_editor):
     """Receiving, deciding and current agency, and the agencies of the steps done outside them:
     the rule the search applied until now, as one set."""
     if schema_editor.connection.vendor == "postgresql":
-        for statement in (
-            "SET LOCAL maintenance_work_mem = '512MB'",
-            "CREATE TEMPORARY TABLE outside_agencies ON COMMIT DROP AS "
-            "SELECT dossier_id, array_agg(DISTINCT agency_id) AS agencies "
-            "FROM dossiers_dossierstep WHERE outside GROUP BY dossier_id",
-            "CREATE UNIQUE INDEX ON outside_agencies (dossier_id)",
-            "ANALYZE outside_agencies",
-            "UPDATE dossiers_dossier d SET visible_agencies = ARRAY("
-            "SELECT DISTINCT a FROM unnest(ARRAY[receiving_agency_id, deciding_agency_id, "
-            "current_agency_id] || coalesce((SELECT o.agencies FROM outside_agencies o "
-            "WHERE o.dossier_id = d.id), '{}')) a WHERE a IS NOT NULL ORDER BY a)",
-            COMPLETE,
-        ):
-            schema_editor.execute(statement)
+        _fill_postgresql(schema_editor)
         return
     Dossier = apps.get_model("dossiers", "Dossier")
     DossierStep = apps.get_model("dossiers", "DossierStep")
