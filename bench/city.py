@@ -642,6 +642,9 @@ def staff_requests(base: str, data: dict, kind: str) -> tuple[list, list[str]]:
 
 
 def scenario_staff(args, service, data, connection, database) -> dict:
+    from egov.core.text import normalize_search_text
+    from egov.dossiers.worklists import name_keys_query
+
     results, skipped = {}, []
     for kind in ("html", "api"):
         requests, why = staff_requests(service.base, data, kind)
@@ -676,6 +679,9 @@ def scenario_staff(args, service, data, connection, database) -> dict:
     numbered, per_kind = [], {}
     for kind, query in data["queries"]:
         per_kind[kind] = per_kind.get(kind, 0) + 1
+        if kind == "name":  # the name keys' query the platform builds, as an SQL literal
+            words = normalize_search_text(query).split()
+            query = name_keys_query(words, [data["agency"]]).replace("'", "''")
         numbered.append((kind, per_kind[kind], query))
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_pick_query")

@@ -94,15 +94,15 @@ QUEUES = {
     "overdue": f"d.status IN {OPEN} AND d.current_agency_id = :agency AND d.due_at < now()",
 }
 # Search as an officer types it: a dossier code, a 12-digit CCCD or a phone number is looked up
-# through its own unique index; a name (without accents, as applicant_search stores it) is
-# matched anywhere in the name, as the desk's search does. Each within the dossiers the agency
-# may open (Dossier.visible_agencies).
+# through its own unique index; a name by its words under the agency, through the name keys'
+# index, with the tsquery the desk's search builds (worklists.name_keys_query, written into
+# bench_pick_query). Each within the dossiers the agency may open (Dossier.visible_agencies).
 SCOPE = "d.status <> 'draft' AND d.visible_agencies && ARRAY[:agency]::bigint[]"
 SEARCHES = {
     "code": "d.code = ':q'",
     "cccd": "d.applicant_id IN (SELECT id FROM accounts_user WHERE citizen_id = ':q')",
     "phone": "d.applicant_id IN (SELECT id FROM accounts_user WHERE phone = ':q')",
-    "name": "d.applicant_search LIKE '%:q%'",
+    "name": "egov_name_keys(d.visible_agencies, d.applicant_search) @@ ':q'::tsquery",
 }
 
 
