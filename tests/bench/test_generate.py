@@ -11,7 +11,7 @@ from django.db import connection
 
 from bench import dossier_gen, generate, people, worktime
 from egov.core.text import normalize_search_text
-from egov.dossiers.models import DailySequence, Dossier, DossierStep
+from egov.dossiers.models import DailySequence, Dossier, DossierAgency, DossierStep
 from egov.organizations import services as organizations
 from egov.organizations.models import AdministrativeUnit, Agency
 
@@ -122,6 +122,21 @@ def test_generated_dossiers_are_consistent(postgres, city):
     for dossier in dossiers:  # as Dossier.save keeps them
         own = {dossier.receiving_agency_id, dossier.deciding_agency_id} - {None}
         assert dossier.visible_agencies == sorted(own | visited[dossier.pk])
+    # The agencies' rows, written by the triggers during COPY; generate.py writes them in one
+    # statement after the load instead, the same rows, and turns the triggers on again.
+    expected = {(agency, d.pk, d.submitted_at) for d in dossiers for agency in d.visible_agencies}
+    written = set(DossierAgency.objects.values_list("agency_id", "dossier_id", "submitted_at"))
+    assert written == expected
+    DossierAgency.objects.all().delete()
+    postgres.execute("ALTER TABLE dossiers_dossier DISABLE TRIGGER USER")
+    assert generate.fill_agency_rows(postgres) == len(expected)
+    written = set(DossierAgency.objects.values_list("agency_id", "dossier_id", "submitted_at"))
+    assert written == expected
+    enabled = postgres.execute(
+        "SELECT DISTINCT tgenabled FROM pg_trigger "
+        "WHERE tgrelid = 'dossiers_dossier'::regclass AND NOT tgisinternal"
+    ).fetchall()
+    assert enabled == [("O",)]
 
     open_steps = defaultdict(list)
     for step in DossierStep.objects.filter(finished_at__isnull=True):

@@ -545,6 +545,8 @@ def test_the_migration_fills_the_agency_set_from_the_control_sheet(received, peo
         assert [row[0] for row in cursor.fetchall()] == [agencies["health"].pk]
     MigrationExecutor(connection).migrate(after)
     assert Dossier.objects.get(pk=received.pk).visible_agencies == expected
+    # 0010 filled the agencies' rows of the dossiers already there.
+    assert _agency_rows() == _expected_agency_rows() and _agency_rows()
     # On PostgreSQL the indexes set aside for the rewrite are all built again.
     assert indexes() == built
 
@@ -568,3 +570,115 @@ def test_the_raw_sql_name_search_finds_what_the_platform_finds(received, people,
             raw = {row[0] for row in cursor.fetchall()}
         platform = set(worklists.search(people["specialist"], query).values_list("pk", flat=True))
         assert raw == platform and platform, query
+
+
+def _agency_rows() -> dict:
+    rows = {}
+    for agency, dossier, submitted in models.DossierAgency.objects.values_list(
+        "agency_id", "dossier_id", "submitted_at"
+    ):
+        rows.setdefault(dossier, {})[agency] = submitted
+    return rows
+
+
+def _expected_agency_rows() -> dict:
+    return {
+        d.pk: dict.fromkeys(d.visible_agencies, d.submitted_at)
+        for d in Dossier.objects.only("visible_agencies", "submitted_at")
+    }
+
+
+def test_each_agency_of_the_set_has_its_row(received, people, agencies, citizen, settings):
+    """The triggers keep one row per agency of the set with the submission time, whatever
+    writes the dossier: the services, a save of some fields, bulk_create, a bulk update."""
+    processing.take(received, actor=people["specialist"])
+    dossier = processing.advance(Dossier.objects.get(pk=received.pk), actor=people["specialist"])
+    processing.take(dossier, actor=people["health"])
+    processing.advance(Dossier.objects.get(pk=dossier.pk), actor=people["health"])
+    draft = submitted_dossier(received.procedure_version, citizen, settings)
+    copy = Dossier.objects.get(pk=received.pk)
+    copy.pk, copy.code, copy.public_id = None, "X-1", uuid.uuid4()
+    copy.receiving_agency = agencies["legal_aid"]
+    Dossier.objects.bulk_create([copy])
+    later = timezone.now() + datetime.timedelta(days=3)
+    Dossier.objects.filter(pk=draft.pk).update(submitted_at=later)
+    rows = _agency_rows()
+    assert rows == _expected_agency_rows()
+    assert agencies["health"].pk in rows[received.pk]  # consulted, and moved on
+    assert rows[draft.pk][draft.receiving_agency_id] == later
+    assert len(rows) == Dossier.objects.count() == 3
+    Dossier.objects.filter(pk=copy.pk).delete()  # the rows go with the dossier
+    assert _agency_rows() == _expected_agency_rows() and copy.pk not in _agency_rows()
+
+
+def test_the_agency_rows_triggers_are_installed():
+    """A later migration that rebuilds the dossier table (SQLite does, to alter a column) drops
+    its triggers with it: this fails until it creates them again."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'dossiers_dossier'::regclass "
+                "AND NOT tgisinternal"
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'dossiers_dossier'"
+            )
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {"dossier_agency_insert", "dossier_agency_update"}
+
+
+def test_the_search_without_a_query_lists_the_agency_newest_first(
+    received, people, agencies, citizen, settings
+):
+    """Filters only, one agency: from the agency's own rows, in the same order and with the
+    same dossiers as the set alone gives (a consulted dossier included, another's not)."""
+    processing.take(received, actor=people["specialist"])
+    dossier = processing.advance(Dossier.objects.get(pk=received.pk), actor=people["specialist"])
+    processing.take(dossier, actor=people["health"])
+    processing.advance(Dossier.objects.get(pk=dossier.pk), actor=people["health"])
+    for _ in range(3):
+        reception.receive(
+            submitted_dossier(received.procedure_version, citizen, settings), officer=people["desk"]
+        )
+    others = []
+    for n in range(4):  # another agency's, newer
+        copy = Dossier.objects.get(pk=received.pk)
+        copy.pk, copy.code, copy.public_id = None, f"X-{n}", uuid.uuid4()
+        copy.receiving_agency = copy.deciding_agency = agencies["legal_aid"]
+        copy.current_agency, copy.visible_agencies = None, []
+        copy.submitted_at = timezone.now() + datetime.timedelta(hours=n + 1)
+        others.append(copy)
+    Dossier.objects.bulk_create(others)
+    first = Dossier.objects.exclude(code=None).order_by("pk").first()
+    Dossier.objects.filter(pk__in=list(Dossier.objects.values_list("pk", flat=True)[1:3])).update(
+        submitted_at=first.submitted_at  # ties, broken by id
+    )
+    for user in (people["health"], people["desk"], people["specialist"]):
+        found = worklists.search(user, "")
+        assert "agency_rows" in str(found.query) or "dossieragency" in str(found.query).lower()
+        listed = list(found.values_list("pk", flat=True))
+        reference = processing.visible_to_staff(user).order_by("-submitted_at", "-id")
+        assert listed == list(reference.values_list("pk", flat=True)) and listed, user
+    assert codes(worklists.search(people["health"], "")) == {received.code}
+    returned = worklists.search(people["desk"], "", status=Dossier.Status.RECEIVED)
+    assert set(returned) == set(Dossier.objects.filter(status="received", code__isnull=False))
+
+
+def test_the_newest_of_an_agency_come_from_its_own_index(received, people, agencies):
+    """Beside 20,000 newer dossiers of another agency, the agency's newest page reads its rows
+    in order (dossier_agency_newest), not the city's submission order backwards."""
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN is PostgreSQL's")
+    _copies(received, 20_000, Dossier.Status.RETURNED, agency=agencies["health"].pk)
+    Dossier.objects.filter(receiving_agency=agencies["health"]).update(
+        submitted_at=received.submitted_at + datetime.timedelta(days=1)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Dossier._meta.db_table}")
+        cursor.execute("ANALYZE dossiers_dossieragency")
+    found = worklists.search(people["specialist"], "")
+    assert codes(found) == {received.code}
+    plan = _plan(found.values_list("pk", flat=True)[:25])
+    assert "dossier_agency_newest" in plan, plan

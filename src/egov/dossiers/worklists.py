@@ -190,6 +190,13 @@ def search(
     found = processing.visible_to_staff(user, scope)
     text = q.strip()
     compact = re.sub(r"[\s.]", "", text) if text.replace(" ", "").isdigit() else text
+    ids = scope.ids(processing.STAFF_ROLES)
+    if not text and ids is not None and len(ids) == 1:
+        # Filters only, one agency: its newest dossiers from its own rows (DossierAgency).
+        found = found.filter(agency_rows__agency=ids[0])
+        newest = ("-agency_rows__submitted_at", "-id")
+    else:
+        newest = ("-submitted_at", "-id")
     if not text:
         pass  # filters only
     elif CODE.match(text):
@@ -201,7 +208,6 @@ def search(
     elif CODE_PREFIX.match(text) and any(ch.isdigit() for ch in text):
         found = found.filter(code__startswith=text.upper())
     else:
-        ids = scope.ids(processing.STAFF_ROLES)
         found = found.filter(name_matches(text, ids, connections[found.db].vendor))
     if procedure:
         found = found.filter(procedure__code=procedure.strip())
@@ -211,7 +217,7 @@ def search(
         found = found.filter(submitted_at__date__gte=start)
     if end:
         found = found.filter(submitted_at__date__lte=end)
-    return found.order_by("-submitted_at", "-id")
+    return found.order_by(*newest)
 
 
 def sees_personal_data(user, dossier: Dossier) -> bool:
