@@ -190,9 +190,11 @@ def fill_agency_rows(connection) -> int:
     then the triggers are on again (in the caller's transaction)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {AGENCY_ROWS_TABLE} (agency_id, dossier_id, submitted_at) "  # noqa: S608
-            "SELECT a, d.id, d.submitted_at FROM dossiers_dossier d, "
-            "unnest(d.visible_agencies) a ORDER BY 1, 2"
+            f"INSERT INTO {AGENCY_ROWS_TABLE} "  # noqa: S608
+            "(agency_id, dossier_id, submitted_at, status) "
+            "SELECT a, d.id, d.submitted_at, d.status FROM dossiers_dossier d, "
+            "unnest(d.visible_agencies) a "
+            "WHERE d.status <> 'draft' AND d.submitted_at IS NOT NULL ORDER BY 1, 2"
         )
         count = cursor.rowcount
         cursor.execute("ALTER TABLE dossiers_dossier ENABLE TRIGGER USER")

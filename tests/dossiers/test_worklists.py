@@ -574,17 +574,18 @@ def test_the_raw_sql_name_search_finds_what_the_platform_finds(received, people,
 
 def _agency_rows() -> dict:
     rows = {}
-    for agency, dossier, submitted in models.DossierAgency.objects.values_list(
-        "agency_id", "dossier_id", "submitted_at"
+    for agency, dossier, submitted, status in models.DossierAgency.objects.values_list(
+        "agency_id", "dossier_id", "submitted_at", "status"
     ):
-        rows.setdefault(dossier, {})[agency] = submitted
+        rows.setdefault(dossier, {})[agency] = (submitted, status)
     return rows
 
 
 def _expected_agency_rows() -> dict:
+    submitted = Dossier.objects.exclude(status=Dossier.Status.DRAFT).exclude(submitted_at=None)
     return {
-        d.pk: dict.fromkeys(d.visible_agencies, d.submitted_at)
-        for d in Dossier.objects.only("visible_agencies", "submitted_at")
+        d.pk: dict.fromkeys(d.visible_agencies, (d.submitted_at, d.status))
+        for d in submitted.only("visible_agencies", "submitted_at", "status")
     }
 
 
@@ -605,8 +606,18 @@ def test_each_agency_of_the_set_has_its_row(received, people, agencies, citizen,
     rows = _agency_rows()
     assert rows == _expected_agency_rows()
     assert agencies["health"].pk in rows[received.pk]  # consulted, and moved on
-    assert rows[draft.pk][draft.receiving_agency_id] == later
+    assert rows[draft.pk][draft.receiving_agency_id] == (later, "submitted")
     assert len(rows) == Dossier.objects.count() == 3
+    # A draft has none until it is submitted; a change of status moves the rows with it.
+    unsent = Dossier.objects.get(pk=draft.pk)
+    unsent.pk, unsent.code, unsent.public_id = None, "X-2", uuid.uuid4()
+    unsent.submitted_at, unsent.status = None, Dossier.Status.DRAFT
+    Dossier.objects.bulk_create([unsent])
+    assert unsent.pk not in _agency_rows()
+    Dossier.objects.filter(pk=unsent.pk).update(status="submitted", submitted_at=later)
+    Dossier.objects.filter(pk=received.pk).update(status=Dossier.Status.RETURNED)
+    assert _agency_rows() == _expected_agency_rows()
+    assert _agency_rows()[unsent.pk][unsent.receiving_agency_id] == (later, "submitted")
     Dossier.objects.filter(pk=copy.pk).delete()  # the rows go with the dossier
     assert _agency_rows() == _expected_agency_rows() and copy.pk not in _agency_rows()
 
@@ -662,8 +673,18 @@ def test_the_search_without_a_query_lists_the_agency_newest_first(
         reference = processing.visible_to_staff(user).order_by("-submitted_at", "-id")
         assert listed == list(reference.values_list("pk", flat=True)) and listed, user
     assert codes(worklists.search(people["health"], "")) == {received.code}
-    returned = worklists.search(people["desk"], "", status=Dossier.Status.RECEIVED)
-    assert set(returned) == set(Dossier.objects.filter(status="received", code__isnull=False))
+    newest = processing.visible_to_staff(people["desk"]).order_by("-submitted_at", "-id")
+    Dossier.objects.filter(pk=newest[1].pk).update(status=Dossier.Status.RETURNED)
+    statuses = set(newest.values_list("status", flat=True))
+    assert len(statuses) == 2
+    for status in statuses:
+        found = worklists.search(people["desk"], "", status=status)
+        reference = processing.visible_to_staff(people["desk"]).filter(status=status)
+        listed = list(found.values_list("pk", flat=True))
+        newest = reference.order_by("-submitted_at", "-id")
+        assert listed == list(newest.values_list("pk", flat=True)) and listed, status
+        assert "dossieragency" in str(found.query).lower(), status
+    assert not worklists.search(people["health"], "", status=Dossier.Status.RETURNED).exists()
 
 
 def test_the_newest_of_an_agency_come_from_its_own_index(received, people, agencies):

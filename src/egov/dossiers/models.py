@@ -187,23 +187,29 @@ class Dossier(models.Model):
 
 
 class DossierAgency(models.Model):
-    """One row per agency of ``Dossier.visible_agencies``, with the dossier's submission time:
-    an agency's dossiers newest first from one index, which the array's GIN index cannot give
-    (at 20 million dossiers PostgreSQL walked the city's submission order backwards through
-    300,000 dossiers not yet at the busiest agency: 1.3–7.5 s). Written by database triggers
-    on the dossier table (migration dossiers/0010), like an index: never by the services."""
+    """One row per agency of a submitted dossier's ``visible_agencies``, with its submission
+    time and status: an agency's dossiers newest first, or in one status newest first, from one
+    index, which the array's GIN index cannot give (at 20 million dossiers PostgreSQL walked the
+    city's submission order backwards through 300,000 dossiers not yet at the busiest agency:
+    1.3–7.5 s). Written by database triggers on the dossier table (migration dossiers/0010),
+    like an index: never by the services. Drafts have none."""
 
     pk = models.CompositePrimaryKey("agency_id", "dossier_id")
     # The primary key's own index leads with the agency: no second one.
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="agency_rows")
-    submitted_at = models.DateTimeField(null=True)
+    submitted_at = models.DateTimeField()
+    status = models.CharField(max_length=15)
 
     class Meta:
         indexes = [
             models.Index(
                 fields=["agency", "-submitted_at", "-dossier"], name="dossier_agency_newest"
-            )
+            ),
+            models.Index(
+                fields=["agency", "status", "-submitted_at", "-dossier"],
+                name="dossier_agency_status",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -192,8 +192,13 @@ def search(
     compact = re.sub(r"[\s.]", "", text) if text.replace(" ", "").isdigit() else text
     ids = scope.ids(processing.STAFF_ROLES)
     if not text and ids is not None and len(ids) == 1:
-        # Filters only, one agency: its newest dossiers from its own rows (DossierAgency).
-        found = found.filter(agency_rows__agency=ids[0])
+        # Filters only, one agency: its newest dossiers (in the status asked for) from its own
+        # rows (DossierAgency).
+        # One filter() call: a second would join the rows again, for any agency.
+        row = {"agency_rows__agency": ids[0]}
+        if status in Dossier.Status.values:
+            row["agency_rows__status"] = status
+        found = found.filter(**row)
         newest = ("-agency_rows__submitted_at", "-id")
     else:
         newest = ("-submitted_at", "-id")

@@ -31,6 +31,8 @@ FORWARD = [
     # The agencies alone keep their own index (filters without a name); the trigrams go.
     "DROP INDEX IF EXISTS dossier_visible_search",
     "CREATE INDEX dossier_visible_agencies ON dossiers_dossier USING gin (visible_agencies)",
+    # The planner's statistics of the new expression (which keys are common): 11 s at 20 M.
+    "ANALYZE dossiers_dossier",
 ]
 BACKWARD = [
     "DROP INDEX IF EXISTS dossier_name_keys",

@@ -1,11 +1,12 @@
-"""An agency's dossiers by submission time (DossierAgency), kept by triggers on the dossier table.
+"""An agency's dossiers by submission time and status (DossierAgency), kept by triggers.
 
 ``Dossier.visible_agencies`` says who may open a dossier, and its GIN index finds an agency's
-dossiers, but in no order: the search page without a name (newest first, or by status or
-procedure) walked the city's submission order backwards until it found the agency's. These
-rows give each agency its own order. Triggers write them, on PostgreSQL and SQLite alike, so
-that every writer of the dossier table keeps them (as the table's CHECK keeps the set whole);
-the set only grows, so rows are only added, and moved when the submission time changes.
+dossiers, but in no order: the search page without a name (newest first, or in one status)
+walked the city's submission order backwards until it found the agency's. These rows give each
+agency its own order. Triggers write them, on PostgreSQL and SQLite alike, so that every writer
+of the dossier table keeps them (as the table's CHECK keeps the set whole); the set only grows,
+so rows are only added, and updated when the submission time or the status changes. A draft
+(or any dossier without a submission time) has none until it is submitted.
 """
 
 import django.db.models.deletion
@@ -15,22 +16,25 @@ POSTGRESQL_FUNCTION = """
 CREATE OR REPLACE FUNCTION egov_dossier_agency_rows() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO dossiers_dossieragency (agency_id, dossier_id, submitted_at)
-  SELECT a, NEW.id, NEW.submitted_at FROM unnest(NEW.visible_agencies) a
-  ON CONFLICT (agency_id, dossier_id) DO UPDATE SET submitted_at = EXCLUDED.submitted_at
-  WHERE dossiers_dossieragency.submitted_at IS DISTINCT FROM EXCLUDED.submitted_at;
+  INSERT INTO dossiers_dossieragency (agency_id, dossier_id, submitted_at, status)
+  SELECT a, NEW.id, NEW.submitted_at, NEW.status FROM unnest(NEW.visible_agencies) a
+  WHERE NEW.status <> 'draft' AND NEW.submitted_at IS NOT NULL
+  ON CONFLICT (agency_id, dossier_id) DO UPDATE
+  SET submitted_at = EXCLUDED.submitted_at, status = EXCLUDED.status
+  WHERE (dossiers_dossieragency.submitted_at, dossiers_dossieragency.status)
+  IS DISTINCT FROM (EXCLUDED.submitted_at, EXCLUDED.status);
   RETURN NULL;
 END
 $$
 """
-# Django's save() writes every column: the update trigger fires only when these two changed.
+# Django's save() writes every column: the update trigger fires only when these changed.
 POSTGRESQL_TRIGGERS = [
     POSTGRESQL_FUNCTION,
     "CREATE TRIGGER dossier_agency_insert AFTER INSERT ON dossiers_dossier "
     "FOR EACH ROW EXECUTE FUNCTION egov_dossier_agency_rows()",
-    "CREATE TRIGGER dossier_agency_update AFTER UPDATE OF visible_agencies, submitted_at "
-    "ON dossiers_dossier FOR EACH ROW WHEN (OLD.visible_agencies IS DISTINCT FROM "
-    "NEW.visible_agencies OR OLD.submitted_at IS DISTINCT FROM NEW.submitted_at) "
+    "CREATE TRIGGER dossier_agency_update AFTER UPDATE OF visible_agencies, submitted_at, status "
+    "ON dossiers_dossier FOR EACH ROW WHEN ((OLD.visible_agencies, OLD.submitted_at, OLD.status) "
+    "IS DISTINCT FROM (NEW.visible_agencies, NEW.submitted_at, NEW.status)) "
     "EXECUTE FUNCTION egov_dossier_agency_rows()",
 ]
 POSTGRESQL_DROP = [
@@ -39,15 +43,18 @@ POSTGRESQL_DROP = [
     "DROP FUNCTION IF EXISTS egov_dossier_agency_rows()",
 ]
 SQLITE_ROWS = (
-    "INSERT INTO dossiers_dossieragency (agency_id, dossier_id, submitted_at) "
-    "SELECT value, NEW.id, NEW.submitted_at FROM json_each(NEW.visible_agencies) WHERE true "
-    "ON CONFLICT (agency_id, dossier_id) DO UPDATE SET submitted_at = excluded.submitted_at;"
+    "INSERT INTO dossiers_dossieragency (agency_id, dossier_id, submitted_at, status) "
+    "SELECT value, NEW.id, NEW.submitted_at, NEW.status FROM json_each(NEW.visible_agencies) "
+    "WHERE NEW.status <> 'draft' AND NEW.submitted_at IS NOT NULL "
+    "ON CONFLICT (agency_id, dossier_id) DO UPDATE "
+    "SET submitted_at = excluded.submitted_at, status = excluded.status;"
 )
 SQLITE_TRIGGERS = [
     f"CREATE TRIGGER dossier_agency_insert AFTER INSERT ON dossiers_dossier BEGIN {SQLITE_ROWS} END",
-    "CREATE TRIGGER dossier_agency_update AFTER UPDATE OF visible_agencies, submitted_at "
+    "CREATE TRIGGER dossier_agency_update AFTER UPDATE OF visible_agencies, submitted_at, status "
     "ON dossiers_dossier WHEN OLD.visible_agencies IS NOT NEW.visible_agencies "
-    f"OR OLD.submitted_at IS NOT NEW.submitted_at BEGIN {SQLITE_ROWS} END",
+    "OR OLD.submitted_at IS NOT NEW.submitted_at OR OLD.status IS NOT NEW.status "
+    f"BEGIN {SQLITE_ROWS} END",
 ]
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS dossier_agency_insert",
@@ -74,9 +81,10 @@ def fill(apps, schema_editor):
         for name, _definition in indexes:
             run(f"DROP INDEX {schema_editor.quote_name(name)}")
         run(
-            "INSERT INTO dossiers_dossieragency (agency_id, dossier_id, submitted_at) "
-            "SELECT a, d.id, d.submitted_at FROM dossiers_dossier d, unnest(d.visible_agencies) a "
-            "ORDER BY 1, 2"
+            "INSERT INTO dossiers_dossieragency (agency_id, dossier_id, submitted_at, status) "
+            "SELECT a, d.id, d.submitted_at, d.status "
+            "FROM dossiers_dossier d, unnest(d.visible_agencies) a "
+            "WHERE d.status <> 'draft' AND d.submitted_at IS NOT NULL ORDER BY 1, 2"
         )
         for _name, definition in indexes:
             run(definition)
@@ -85,9 +93,10 @@ def fill(apps, schema_editor):
             run(statement)
         return
     run(
-        "INSERT INTO dossiers_dossieragency (agency_id, dossier_id, submitted_at) "
-        "SELECT j.value, d.id, d.submitted_at FROM dossiers_dossier d, "
-        "json_each(d.visible_agencies) j"
+        "INSERT INTO dossiers_dossieragency (agency_id, dossier_id, submitted_at, status) "
+        "SELECT j.value, d.id, d.submitted_at, d.status FROM dossiers_dossier d, "
+        "json_each(d.visible_agencies) j "
+        "WHERE d.status <> 'draft' AND d.submitted_at IS NOT NULL"
     )
     for statement in SQLITE_TRIGGERS:
         run(statement)
@@ -120,7 +129,8 @@ class Migration(migrations.Migration):
                         serialize=False,
                     ),
                 ),
-                ("submitted_at", models.DateTimeField(null=True)),
+                ("submitted_at", models.DateTimeField()),
+                ("status", models.CharField(max_length=15)),
                 (
                     "agency",
                     models.ForeignKey(
@@ -144,7 +154,11 @@ class Migration(migrations.Migration):
                     models.Index(
                         fields=["agency", "-submitted_at", "-dossier"],
                         name="dossier_agency_newest",
-                    )
+                    ),
+                    models.Index(
+                        fields=["agency", "status", "-submitted_at", "-dossier"],
+                        name="dossier_agency_status",
+                    ),
                 ],
             },
         ),
