@@ -187,20 +187,24 @@ def search(
     """By code, applicant's name (with or without accents), CCCD or phone, within what the user
     may open; filters by procedure, status and period of receipt or submission."""
     scope = scope or processing.StaffScope(user)
-    found = processing.visible_to_staff(user, scope)
     text = q.strip()
     compact = re.sub(r"[\s.]", "", text) if text.replace(" ", "").isdigit() else text
     ids = scope.ids(processing.STAFF_ROLES)
-    if not text and ids is not None and len(ids) == 1:
+    by_rows = not text and ids is not None and len(ids) == 1
+    if by_rows:
         # Filters only, one agency: its newest dossiers (in the status asked for) from its own
-        # rows (DossierAgency).
+        # rows (DossierAgency), which exist for the submitted dossiers of its set only. The
+        # set and the status are not asked of the dossier again: with them, PostgreSQL
+        # expected 20 rows where the busiest agency has 40,437 in progress, and read them all
+        # through both GIN and status indexes (445 ms) instead of the rows' index in order.
         # One filter() call: a second would join the rows again, for any agency.
         row = {"agency_rows__agency": ids[0]}
         if status in Dossier.Status.values:
             row["agency_rows__status"] = status
-        found = found.filter(**row)
+        found = Dossier.objects.filter(**row)
         newest = ("-agency_rows__submitted_at", "-id")
     else:
+        found = processing.visible_to_staff(user, scope)
         newest = ("-submitted_at", "-id")
     if not text:
         pass  # filters only
@@ -216,7 +220,7 @@ def search(
         found = found.filter(name_matches(text, ids, connections[found.db].vendor))
     if procedure:
         found = found.filter(procedure__code=procedure.strip())
-    if status in Dossier.Status.values:
+    if status in Dossier.Status.values and not by_rows:
         found = found.filter(status=status)
     if start:
         found = found.filter(submitted_at__date__gte=start)
