@@ -12,6 +12,7 @@ from egov.dossiers.models import Dossier
 from tests.catalog_fixtures import make_procedure
 from tests.conftest import PASSWORD
 from tests.dossiers.conftest import PDF, submitted_dossier
+from tests.e2e.conftest import PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DESKTOP = {"width": 1280, "height": 900}
@@ -103,6 +104,19 @@ def test_received_processed_approved_returned_downloaded(
     desk.get_by_role("button", name="Tiếp nhận hồ sơ và cấp giấy tiếp nhận").click()
     assert "Đang giải quyết" in desk.locator("main").inner_text()
     desk.context.close()
+
+    # On a phone, the desk finds it by two words of the applicant's name, typed without
+    # diacritics and with the middle name left out (Nguyễn Thị Công Dân).
+    phone = signed_in(browser, live_server, "motcua", viewport=PHONE)
+    phone.fill("#id_q", "nguyen dan")
+    phone.get_by_role("button", name="Tìm kiếm").click()
+    assert phone.get_by_role("link", name=code).is_visible()
+    assert "Nguyễn Thị Công Dân" in phone.locator("tbody").inner_text()
+    check_page(phone, "search-by-name")
+    phone.fill("#id_q", "guyen")  # inside a word: not a match
+    phone.get_by_role("button", name="Tìm kiếm").click()
+    assert phone.get_by_role("link", name=code).count() == 0
+    phone.context.close()
 
     specialist = signed_in(browser, live_server, "chuyenvien")
     specialist.get_by_role("link", name="Chờ xử lý").click()
