@@ -149,7 +149,6 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_agency", "status", "due_at"]),
             models.Index(fields=["assignee", "due_at"]),
             models.Index(fields=["applicant", "-created_at"]),
-            models.Index(fields=["applicant_search"]),
             # Search results come newest first: with this order at hand, a name shared by many
             # applicants finds its first page without sorting every match.
             models.Index(fields=["submitted_at", "id"], name="dossier_submitted_order"),
