@@ -173,6 +173,14 @@ def first_ids(connection):
     )
 
 
+def serial_tables() -> list[str]:
+    """The tables the generator writes ids into (the agencies' rows have a composite key and no
+    sequence)."""
+    from bench.dossier_gen import SEQUENCE_TABLE, TABLES
+
+    return [*TABLES, SEQUENCE_TABLE, "accounts_user", "accounts_roleassignment"]
+
+
 def reset_sequences(connection, tables) -> None:
     with connection.cursor() as cursor:
         for table in tables:
@@ -375,7 +383,7 @@ def generate(args) -> dict:
         if args.index_mode == "rebuild":
             indexes.build()
         timings["indexes_s"] = time.perf_counter() - started
-        reset_sequences(connection, [*tables, "accounts_user", "accounts_roleassignment"])
+        reset_sequences(connection, serial_tables())
         connection.commit()
         started = time.perf_counter()
         connection.autocommit = True
