@@ -233,6 +233,52 @@ def test_page_rows_keep_the_order_and_the_related_rows(received, people, citizen
     assert [d.pk for d in rows] == [d.pk for d in everything] and len(queries) == 2
 
 
+HEAVY_COLUMNS = ("form_data", "form_schema", "form_ui", "legal_bases", "search_text")
+
+
+def test_lists_read_only_the_columns_they_show(client, received, people, time_machine):
+    """A line of a list shows where the dossier is (step, agency, who has it) and its deadline,
+    read without the dossier's answers or the procedure version's e-form and texts."""
+    processing.take(received, actor=people["specialist"])
+    client.force_login(people["specialist"])
+    pages = {}
+    with CaptureQueriesContext(connection) as queries:
+        pages["page"] = client.get("/staff/dossiers/?tab=process").content.decode()
+        pages["search"] = client.get("/staff/dossiers/", {"q": received.code}).content.decode()
+        pages["api"] = client.get("/api/v1/staff/dossiers", {"tab": "process"}).json()
+    rows = [q["sql"] for q in queries if "dossiers_dossier" in q["sql"] and " JOIN " in q["sql"]]
+    assert len(rows) == 3
+    for sql in rows:
+        assert not [column for column in HEAVY_COLUMNS if f'."{column}"' in sql], sql
+    step = received.current_step.name
+    for page in (pages["page"], pages["search"]):
+        assert f'href="/staff/dossiers/{received.public_id}/"' in page
+        assert f"{step} — Sở Tư pháp (Trần Chuyên)" in page
+        assert received.due_at.astimezone(timezone.get_current_timezone()).strftime(
+            "%d/%m/%Y %H:%M"
+        ) in page
+        assert '<span class="deadline deadline-on_time">trong hạn</span>' in page
+    assert pages["api"]["items"][0]["assignee"] == "chuyenvien"
+    # Close to the appointment the same line says it is due soon, then overdue.
+    time_machine.move_to(received.due_at - datetime.timedelta(hours=2), tick=False)
+    client.force_login(people["specialist"])  # the staff session ends when idle
+    page = client.get("/staff/dossiers/?tab=process").content.decode()
+    assert '<span class="deadline deadline-due_soon">sắp đến hạn</span>' in page
+    time_machine.move_to(received.due_at + datetime.timedelta(minutes=1), tick=False)
+    client.force_login(people["specialist"])
+    page = client.get("/staff/dossiers/?tab=process").content.decode()
+    assert '<span class="deadline deadline-overdue">quá hạn</span>' in page
+
+
+def test_only_system_administrators_see_the_import_link(client, people, make_staff, agencies):
+    admin = make_staff("quantri", agencies["city"], Role.SYSTEM_ADMIN)
+    link = 'href="/staff/organizations/import/"'
+    for user, shown in [(admin, True), (people["desk"], False)]:
+        client.force_login(user)
+        for path in ("/staff/dossiers/", "/staff/"):
+            assert (link in client.get(path).content.decode()) is shown, (user, path)
+
+
 def test_due_soon_is_at_most_one_working_day_ahead(received):
     """One limit per list gives what counting the working hours to each appointment gives,
     including appointments in the evening or weekend right after that working day."""

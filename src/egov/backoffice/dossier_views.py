@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from egov.accounts import scoping
 from egov.accounts.models import Role, User
+from egov.backoffice import listing
 from egov.backoffice.access import staff_required
 from egov.backoffice.dossier_forms import ApplicantForm, RegisterForm, SearchForm
 from egov.catalog import eforms
@@ -40,9 +41,6 @@ def _dossier(request, public_id) -> Dossier:
         ),
         public_id=public_id,
     )
-
-
-LIST_RELATED = ("procedure_version", "current_step", "current_agency", "assignee")
 
 
 @staff_required
@@ -73,10 +71,7 @@ def queue(request):
         )
     # Queues are short and counted exactly; a search stops counting past a thousand.
     paging = CappedPaginator if searching else IdsFirstPaginator
-    page = paging(dossiers.select_related(*LIST_RELATED), 25).get_page(request.GET.get("page"))
-    now = timezone.now()
-    soon = processing.due_soon_limit(now)
-    rows = [(dossier, processing.deadline_state(dossier.due_at, now, soon)) for dossier in page]
+    page = paging(worklists.listed(dossiers), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -84,13 +79,14 @@ def queue(request):
         "backoffice/dossier_queue.html",
         {
             "page": page,
-            "rows": rows,
+            "rows": listing.lines(page),
             "tabs": tabs,
             "tab": tab,
             "search": search,
             "searching": searching,
             "query": query.urlencode(),
             "sort": request.GET.get("sort", "due"),
+            "perms_system_wide": scope.by_role is None,
         },
     )
 

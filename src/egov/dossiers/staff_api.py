@@ -122,9 +122,6 @@ def _detail(user, dossier: Dossier) -> dict:
     }
 
 
-RELATED = ("procedure_version", "current_step", "current_agency", "assignee")
-
-
 class Filters(Schema):
     tab: Literal["receive", "assign", "process", "approve", "return", "overdue"] | None = None
     q: str = Field("", max_length=100)
@@ -153,7 +150,7 @@ def list_dossiers(request, filters: Query[Filters]):
     now = timezone.now()
     soon = processing.due_soon_limit(now)
     if searching:
-        paginator = CappedPaginator(found.select_related(*RELATED), 50)
+        paginator = CappedPaginator(worklists.listed(found), 50)
         try:
             items = list(paginator.page(f.page))
         except EmptyPage:
@@ -161,7 +158,7 @@ def list_dossiers(request, filters: Query[Filters]):
         count, more = paginator.count, paginator.capped
     else:
         offset = (f.page - 1) * 50
-        items = page_rows(found.select_related(*RELATED), offset, offset + 50)
+        items = page_rows(worklists.listed(found), offset, offset + 50)
         count, more = found.count(), False
     return {"count": count, "more": more, "items": [_summary(d, now, soon) for d in items]}
 
@@ -170,7 +167,7 @@ def _found(request, code: str) -> Dossier:
     user = _staff(request)
     return get_object_or_404(
         processing.visible_to_staff(user).select_related(
-            *RELATED, "receiving_agency", "deciding_agency", "applicant"
+            *worklists.LIST_RELATED, "receiving_agency", "deciding_agency", "applicant"
         ),
         code=code,
     )
@@ -278,7 +275,9 @@ def _act(request, code: str, run) -> dict:
         raise HttpError(403, _("Your roles do not allow this action on this dossier.")) from exc
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from exc
-    return _detail(request.auth, Dossier.objects.select_related(*RELATED).get(pk=dossier.pk))
+    return _detail(
+        request.auth, Dossier.objects.select_related(*worklists.LIST_RELATED).get(pk=dossier.pk)
+    )
 
 
 @staff_router.post(

@@ -94,6 +94,31 @@ TAB_BY_CODE = {tab.code: tab for tab in TABS}
 SORTS = {"due": ("due_at", "id"), "-due": ("-due_at", "-id"), "received": ("received_at", "id")}
 
 
+# What a list of dossiers shows (the queue and search pages, the staff API): a row is read with
+# these columns only. The whole rows carried each dossier's answers and its procedure version's
+# e-form schema, legal bases and steps, decoded for every line of every page.
+LIST_RELATED = ("procedure_version", "current_step", "current_agency", "assignee")
+LIST_FIELDS = (
+    "public_id",
+    "code",
+    "status",
+    "applicant_name",
+    "due_at",
+    "procedure_version__name",
+    "current_step__name",
+    "current_step__code",
+    "current_agency__name",
+    "current_agency__code",
+    "assignee__username",
+    "assignee__full_name",
+)
+
+
+def listed(dossiers: QuerySet) -> QuerySet:
+    """``dossiers`` read as a list shows them."""
+    return dossiers.select_related(*LIST_RELATED).only(*LIST_FIELDS)
+
+
 def queue(user, tab: str, sort: str = "due", scope=None) -> QuerySet:
     query = TAB_BY_CODE[tab].query(user, scope or processing.StaffScope(user))
     return query.order_by(*SORTS.get(sort, SORTS["due"]))
