@@ -254,9 +254,10 @@ def test_lists_read_only_the_columns_they_show(client, received, people, time_ma
     for page in (pages["page"], pages["search"]):
         assert f'href="/staff/dossiers/{received.public_id}/"' in page
         assert f"{step} — Sở Tư pháp (Trần Chuyên)" in page
-        assert received.due_at.astimezone(timezone.get_current_timezone()).strftime(
-            "%d/%m/%Y %H:%M"
-        ) in page
+        assert (
+            received.due_at.astimezone(timezone.get_current_timezone()).strftime("%d/%m/%Y %H:%M")
+            in page
+        )
         assert '<span class="deadline deadline-on_time">trong hạn</span>' in page
     assert pages["api"]["items"][0]["assignee"] == "chuyenvien"
     # Close to the appointment the same line says it is due soon, then overdue.

@@ -43,11 +43,9 @@ def agency_scope(user, roles: Iterable[str] | None = None) -> QuerySet[Agency]:
     return Agency.objects.filter(condition)
 
 
-def agency_ids_by_role(user, roles: Iterable[str]) -> dict[str, list[int]]:
-    """For each of ``roles`` the user holds, the ids of the agencies where they hold it: read
-    at once (one query, one more per whole-subtree assignment) for pages that ask per role."""
+def _ids_by_role(assignments) -> dict[str, list[int]]:
     found: dict[str, set[int]] = {}
-    for assignment in _assignments(user, roles):
+    for assignment in assignments:
         if assignment.include_subtree:
             ids = Agency.objects.filter(path__startswith=assignment.agency.path).values_list(
                 "pk", flat=True
@@ -56,6 +54,26 @@ def agency_ids_by_role(user, roles: Iterable[str]) -> dict[str, list[int]]:
             ids = [assignment.agency_id]
         found.setdefault(assignment.role, set()).update(ids)
     return {role: sorted(ids) for role, ids in found.items()}
+
+
+def agency_ids_by_role(user, roles: Iterable[str]) -> dict[str, list[int]]:
+    """For each of ``roles`` the user holds, the ids of the agencies where they hold it: read
+    at once (one query, one more per whole-subtree assignment) for pages that ask per role."""
+    return _ids_by_role(_assignments(user, roles))
+
+
+def agency_ids_by_role_or_all(user, roles: Iterable[str]) -> dict[str, list[int]] | None:
+    """:func:`agency_ids_by_role`, or None for a system-wide user, from one read of the
+    user's assignments (a page asks both on every request)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return {}
+    if user.is_superuser:
+        return None
+    roles = set(roles)
+    assignments = list(_assignments(user, {*roles, Role.SYSTEM_ADMIN}))
+    if any(assignment.role == Role.SYSTEM_ADMIN for assignment in assignments):
+        return None
+    return _ids_by_role(a for a in assignments if a.role in roles)
 
 
 def covers_everything(user, roles: Iterable[str] | None = None) -> bool:

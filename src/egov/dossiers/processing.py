@@ -130,9 +130,7 @@ class StaffScope:
 
     def __init__(self, user):
         self.user = user
-        self.by_role = (
-            None if scoping.is_system_wide(user) else scoping.agency_ids_by_role(user, STAFF_ROLES)
-        )
+        self.by_role = scoping.agency_ids_by_role_or_all(user, STAFF_ROLES)
 
     def ids(self, roles) -> list[int] | None:
         if self.by_role is None:
