@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from egov.accounts.models import Role
 from egov.core import calendar
+from egov.core.models import CalendarDay
 from egov.core.paging import page_rows
 from egov.core.text import normalize_search_text
 from egov.dossiers import counter, models, processing, reception, worklists
@@ -20,6 +21,7 @@ from egov.dossiers.models import Dossier
 from tests.dossiers.conftest import MONDAY, PDF, submitted_dossier
 
 pytestmark = pytest.mark.django_db
+WEEK = datetime.timedelta(days=7)
 
 
 def codes(queryset):
@@ -188,7 +190,7 @@ def test_queue_page_queries_do_not_grow_with_the_rows(
     client, received, people, citizen, settings, django_assert_max_num_queries
 ):
     client.force_login(people["head"])
-    with django_assert_max_num_queries(12) as one:
+    with django_assert_max_num_queries(8) as one:
         assert client.get("/staff/dossiers/?tab=assign").status_code == 200
     for _ in range(3):
         submitted = submitted_dossier(received.procedure_version, citizen, settings)
@@ -231,6 +233,26 @@ def test_page_rows_keep_the_order_and_the_related_rows(received, people, citizen
         rows = page_rows(ordered, 0, 10)
         assert all(row.procedure_version.pk for row in rows)
     assert [d.pk for d in rows] == [d.pk for d in everything] and len(queries) == 2
+
+
+def test_due_soon_reads_the_calendar_once_and_follows_declared_days():
+    zone = timezone.get_current_timezone()
+    thursday = datetime.datetime(2026, 11, 19, 16, 0, tzinfo=zone)
+    with CaptureQueriesContext(connection) as queries:
+        soon = processing.due_soon_limit(thursday)
+    assert len(queries) == 1
+    assert soon == datetime.datetime(2026, 11, 20, 16, 0, tzinfo=zone)
+    # Friday declared off: one working day from Thursday afternoon runs into Monday.
+    CalendarDay.objects.create(date=datetime.date(2026, 11, 20), kind="off", reason="Bão (typhoon)")
+    assert processing.due_soon_limit(thursday) == datetime.datetime(
+        2026, 11, 23, 16, 0, tzinfo=zone
+    )
+    # Outside office hours: the same as reading the calendar for each step.
+    for moment in (thursday.replace(hour=20), thursday.replace(hour=12), thursday + WEEK):
+        separately = calendar.next_working_moment(
+            calendar.add_working_time(moment, hours=processing.DUE_SOON_HOURS)
+        )
+        assert processing.due_soon_limit(moment) == separately, moment
 
 
 HEAVY_COLUMNS = ("form_data", "form_schema", "form_ui", "legal_bases", "search_text")

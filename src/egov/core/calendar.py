@@ -64,7 +64,7 @@ class WorkingCalendar:
     """Answers for a window of days, reading the city's declared days once."""
 
     def __init__(self, start: datetime.date, end: datetime.date):
-        self.end = end
+        self.start, self.end = start, end
         self.overrides = dict(
             CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind")
         )
@@ -87,8 +87,11 @@ def _local(moment: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(moment) if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
-def add_working_time(start: datetime.datetime, *, days=0, hours=0) -> datetime.datetime:
-    """The moment ``days`` working days plus ``hours`` working hours after ``start``."""
+def add_working_time(
+    start: datetime.datetime, *, days=0, hours=0, calendar: WorkingCalendar | None = None
+) -> datetime.datetime:
+    """The moment ``days`` working days plus ``hours`` working hours after ``start``; a caller
+    that computes several moments close together passes the ``calendar`` it read once."""
     # Counted in whole microseconds: exact, where float or decimal hours would drift.
     limit = Decimal(str(days)) * hours_per_day() + Decimal(str(hours))
     remaining = int(limit * MICROSECONDS_PER_HOUR)
@@ -97,7 +100,8 @@ def add_working_time(start: datetime.datetime, *, days=0, hours=0) -> datetime.d
     moment = _local(start)
     tz = moment.tzinfo
     day = moment.date()
-    calendar = WorkingCalendar(day, day + datetime.timedelta(days=int(limit / 4) * 3 + 60))
+    if calendar is None or not calendar.start <= day <= calendar.end:
+        calendar = WorkingCalendar(day, day + datetime.timedelta(days=int(limit / 4) * 3 + 60))
     for _ in range(MAX_DAYS_SCANNED):
         if calendar.is_working_day(day):
             for period_start, period_end in office_periods():
@@ -117,11 +121,14 @@ def add_working_time(start: datetime.datetime, *, days=0, hours=0) -> datetime.d
     raise ValueError("the time limit runs beyond ten years")
 
 
-def next_working_moment(moment: datetime.datetime) -> datetime.datetime:
+def next_working_moment(
+    moment: datetime.datetime, calendar: WorkingCalendar | None = None
+) -> datetime.datetime:
     """``moment`` itself during office hours, else the start of the next office period: the
     last moment from which no working time has yet elapsed since ``moment``."""
     one_microsecond_in_hours = Decimal(1) / MICROSECONDS_PER_HOUR
-    return add_working_time(moment, hours=one_microsecond_in_hours) - ONE_MICROSECOND
+    later = add_working_time(moment, hours=one_microsecond_in_hours, calendar=calendar)
+    return later - ONE_MICROSECOND
 
 
 def working_hours_between(start: datetime.datetime, end: datetime.datetime) -> Decimal:

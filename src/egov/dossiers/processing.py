@@ -82,7 +82,10 @@ DUE_SOON_HOURS = Decimal(8)
 def due_soon_limit(now: datetime.datetime) -> datetime.datetime:
     """Appointments up to this moment are due soon: at most one working day from ``now``
     (an appointment in the evening or weekend right after that day still is)."""
-    return calendar.next_working_moment(calendar.add_working_time(now, hours=DUE_SOON_HOURS))
+    today = timezone.localdate(now)
+    days = calendar.WorkingCalendar(today, today + datetime.timedelta(days=60))  # one read
+    soon = calendar.add_working_time(now, hours=DUE_SOON_HOURS, calendar=days)
+    return calendar.next_working_moment(soon, days)
 
 
 def deadline_state(
