@@ -404,6 +404,42 @@ def test_a_search_matching_too_many_asks_to_be_narrowed(
     assert answer["more"] is False
 
 
+def test_a_long_queue_is_counted_up_to_the_cap(
+    client, received, people, citizen, settings, monkeypatch
+):
+    """Past the cap a queue says it has more, and the database stops counting there."""
+    from egov.accounts import tokens
+    from egov.core import paging
+
+    for _ in range(3):
+        submitted = submitted_dossier(received.procedure_version, citizen, settings)
+        reception.receive(submitted, officer=people["desk"])
+    queue = worklists.queue(people["head"], "assign")
+    assert queue.count() == 4
+    monkeypatch.setattr(paging, "SEARCH_CAP", 2)
+    client.force_login(people["head"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/staff/dossiers/?tab=assign").content.decode()
+    assert "Hàng đợi này có hơn 2 hồ sơ" in page and "phù hợp" not in page
+    counts = [q["sql"] for q in queries if "COUNT(*)" in q["sql"]]
+    assert len(counts) == 1 and "LIMIT 3" in counts[0]
+    # The page lists the first cap + 1 in the queue's order.
+    expected = list(queue.order_by("due_at", "id").values_list("code", flat=True))
+    assert [code in page for code in expected] == [True, True, True, False]
+    token = tokens.create(people["head"], name="t", days=1)[1]
+    answer = client.get(
+        "/api/v1/staff/dossiers", {"tab": "assign"}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
+    assert answer["more"] is True and answer["count"] == 3 and len(answer["items"]) == 4
+    monkeypatch.setattr(paging, "SEARCH_CAP", 10)
+    page = client.get("/staff/dossiers/?tab=assign").content.decode()
+    assert "có hơn" not in page and "4 hồ sơ" in page
+    answer = client.get(
+        "/api/v1/staff/dossiers", {"tab": "assign"}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
+    assert answer["more"] is False and answer["count"] == 4
+
+
 @pytest.mark.parametrize("cap", [100, 3])
 def test_search_pages_follow_the_ordering_with_or_without_the_cap(
     received, people, citizen, settings, cap

@@ -18,7 +18,7 @@ from egov.backoffice.access import staff_required
 from egov.backoffice.dossier_forms import ApplicantForm, RegisterForm, SearchForm
 from egov.catalog import eforms
 from egov.catalog.search import current_versions
-from egov.core.paging import CappedPaginator, IdsFirstPaginator
+from egov.core.paging import CappedPaginator, QueuePaginator
 from egov.dossiers import apologies, counter, forms, processing, reception, worklists
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import StaleDossier
@@ -69,8 +69,9 @@ def queue(request):
         dossiers = (
             worklists.queue(request.user, tab, sort, scope) if tab else Dossier.objects.none()
         )
-    # Queues are short and counted exactly; a search stops counting past a thousand.
-    paging = CappedPaginator if searching else IdsFirstPaginator
+    # Both stop counting past a thousand: a search asks to be narrowed, a queue says it has
+    # more (the busiest agency of a 20-million city has 6,000 dossiers at one tab).
+    paging = CappedPaginator if searching else QueuePaginator
     page = paging(worklists.listed(dossiers), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

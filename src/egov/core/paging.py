@@ -24,8 +24,23 @@ def rows_by_ids(queryset, ids: list) -> list:
     return [found[pk] for pk in ids if pk in found]
 
 
-class IdsFirstPaginator(Paginator):
-    """Django's pages, each read with :func:`page_rows`."""
+class QueuePaginator(Paginator):
+    """A work queue's pages, each read with :func:`page_rows`, counted up to ``cap`` + 1
+    (``capped`` then tells that there are more): the database stops there. At 20 million
+    dossiers the busiest agency has 6,000 at a specialist's step, and counting a tab read a heap
+    block for each, the slowest part of the queue page."""
+
+    def __init__(self, object_list, per_page, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap or SEARCH_CAP
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
 
     def page(self, number):
         number = self.validate_number(number)
@@ -36,7 +51,7 @@ class IdsFirstPaginator(Paginator):
         return self._get_page(page_rows(self.object_list, bottom, top), number, self)
 
 
-class CappedPaginator(IdsFirstPaginator):
+class CappedPaginator(QueuePaginator):
     """A search's pages, counting at most ``cap`` + 1 matches.
 
     Past the cap the user is asked to narrow the search instead of the database counting every
@@ -45,10 +60,6 @@ class CappedPaginator(IdsFirstPaginator):
     and sort keys, which serves both the count and the page (sorted here), so that the search's
     index is scanned once rather than once for the count and once for the page.
     """
-
-    def __init__(self, object_list, per_page, cap: int | None = None, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap or SEARCH_CAP
 
     @cached_property
     def _order(self) -> list[str]:
@@ -62,10 +73,6 @@ class CappedPaginator(IdsFirstPaginator):
     @cached_property
     def count(self) -> int:
         return len(self._matches)
-
-    @property
-    def capped(self) -> bool:
-        return self.count > self.cap
 
     def page(self, number):
         if self.capped:

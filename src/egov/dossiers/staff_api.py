@@ -17,7 +17,7 @@ from ninja.security import django_auth
 
 from egov.accounts.models import User
 from egov.accounts.tokens import TokenAuth
-from egov.core.paging import CappedPaginator, page_rows
+from egov.core.paging import CappedPaginator, QueuePaginator, page_rows
 from egov.core.schemas import Problem
 from egov.dossiers import apologies, processing, reception, worklists
 from egov.dossiers.models import Dossier
@@ -39,10 +39,12 @@ class Summary(Schema):
 
 
 class Page(Schema):
-    count: int = Field(
-        description="How many match; a search counts up to 1001 (then `more` is true)"
+    count: int = Field(description="How many match, counted up to 1001 (then `more` is true)")
+    more: bool = Field(
+        False,
+        description="More than 1000 match: narrow a search; a queue's further dossiers are "
+        "reached by a search (status, procedure, period)",
     )
-    more: bool = Field(False, description="A search matched more than 1000: narrow it")
     items: list[Summary]
 
 
@@ -159,7 +161,8 @@ def list_dossiers(request, filters: Query[Filters]):
     else:
         offset = (f.page - 1) * 50
         items = page_rows(worklists.listed(found), offset, offset + 50)
-        count, more = found.count(), False
+        counted = QueuePaginator(found, 50)
+        count, more = counted.count, counted.capped
     return {"count": count, "more": more, "items": [_summary(d, now, soon) for d in items]}
 
 
