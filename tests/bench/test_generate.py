@@ -134,8 +134,15 @@ def test_generated_dossiers_are_consistent(postgres, city):
     assert set(DossierAgency.objects.values_list(*columns)) == expected
     DossierAgency.objects.all().delete()
     postgres.execute("ALTER TABLE dossiers_dossier DISABLE TRIGGER USER")
+    foreign_keys = (
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' AND conrelid = %s::regclass ORDER BY 1"
+    )
+    table = [generate.AGENCY_ROWS_TABLE]
+    before = postgres.execute(foreign_keys, table).fetchall()
     assert generate.fill_agency_rows(postgres) == len(expected)
     assert set(DossierAgency.objects.values_list(*columns)) == expected
+    assert postgres.execute(foreign_keys, table).fetchall() == before and len(before) == 2
     enabled = postgres.execute(
         "SELECT DISTINCT tgenabled FROM pg_trigger "
         "WHERE tgrelid = 'dossiers_dossier'::regclass AND NOT tgisinternal"
