@@ -213,6 +213,11 @@ def test_a_queue_page_reads_its_ids_in_order_from_the_dossier_alone(
         response = client.get("/staff/dossiers/?tab=assign")
     paged = [q["sql"] for q in queries if "LIMIT" in q["sql"] and "ORDER BY" in q["sql"]]
     assert paged and all(" JOIN " not in sql for sql in paged), paged
+    # Then the rows by their ids alone: with the tab's conditions asked again, PostgreSQL
+    # scanned the tab's index for 25 rows (13 ms at 20 million dossiers).
+    (rows,) = [q["sql"] for q in queries if '"dossiers_dossier"."public_id"' in q["sql"]]
+    where = rows.split(" WHERE ")[1]
+    assert where.startswith('"dossiers_dossier"."id" IN (') and "current_agency" not in where
     expected = list(
         worklists.queue(people["head"], "assign")
         .order_by("due_at", "id")

@@ -18,9 +18,14 @@ def page_rows(queryset, bottom: int, top: int) -> list:
 
 
 def rows_by_ids(queryset, ids: list) -> list:
-    """The rows of ``queryset`` with these ids, in their order; one that no longer matches is
-    left out."""
-    found = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+    """The rows with these ids (found by ``queryset``), in their order, read by primary key
+    alone with the queryset's related objects and columns; one deleted meanwhile is left out.
+    The list's conditions are not asked again: given both, PostgreSQL scanned the tab's own
+    index to read 25 rows (13 ms for a process tab at 20 million dossiers)."""
+    rows = queryset.model._default_manager.filter(pk__in=ids)
+    rows.query.select_related = queryset.query.select_related
+    rows.query.deferred_loading = queryset.query.deferred_loading
+    found = {row.pk: row for row in rows}
     return [found[pk] for pk in ids if pk in found]
 
 
