@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from egov.catalog.api import router as catalog_router
+from egov.core.nul import NulRefusingParser
 from egov.dossiers.api import citizen_router as dossiers_citizen_router
 from egov.dossiers.api import router as dossiers_router
 from egov.dossiers.staff_api import staff_router as dossiers_staff_router
@@ -28,6 +29,7 @@ api = NinjaAPI(
         "`application/problem+json` (RFC 9457) with a translated `title` and `detail`."
     ),
     urls_namespace="api",
+    parser=NulRefusingParser(),
 )
 
 
@@ -75,6 +77,16 @@ def on_throttled(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    # django-ninja wraps whatever the body parser raises in a 400 "Cannot parse request body".
+    if isinstance(exc.__cause__, ValidationError):
+        return on_validation_error(request, exc.__cause__)
+    if isinstance(exc.__cause__, ValueError):
+        return problem(
+            request,
+            400,
+            _("The request body is not valid JSON"),
+            _("Send the body as JSON encoded in UTF-8."),
+        )
     return problem(request, exc.status_code, str(exc))
 
 

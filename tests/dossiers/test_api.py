@@ -152,3 +152,41 @@ def test_a_draft_is_created_with_its_answers_and_delivery_in_one_write(api):
     assert (dossier.result_delivery, dossier.delivery_address) == ("desk", "")
     assert dossier.form_data == BODY["answers"] and dossier.revision == 1
     assert AuditEvent.objects.filter(action="dossiers.draft_started").count() == 1
+
+
+def test_a_nul_in_a_body_is_refused_with_the_field_named_and_nothing_written(api):
+    # PostgreSQL text and jsonb cannot hold U+0000: without the refusal this was a server error.
+    in_answer = api.post(
+        "/api/v1/dossiers",
+        {**BODY, "answers": {**BODY["answers"], "ho_ten_tre": "An\x00"}},
+        content_type="application/json",
+    )
+    assert in_answer.status_code == 422
+    assert in_answer.json()["errors"] == [
+        {"field": "answers.ho_ten_tre", "message": "Hãy xoá ký tự rỗng (U+0000) khỏi giá trị này."}
+    ]
+    in_key = api.post(
+        "/api/v1/dossiers",
+        {**BODY, "answers": {"ho\x00": "x"}},
+        content_type="application/json",
+    )
+    assert in_key.status_code == 422
+    assert not Dossier.objects.exists()
+    created = api.post("/api/v1/dossiers", BODY, content_type="application/json").json()
+    requirement = Dossier.objects.get().procedure_version.requirements.get()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    in_form = api.post(
+        f"/api/v1/dossiers/{created['id']}/attachments",
+        {"requirement_id": f"{requirement.pk}\x00", "file": SimpleUploadedFile("a.pdf", PDF)},
+    )
+    assert in_form.status_code == 422
+    assert in_form.json()["errors"][0]["field"] == "requirement_id"
+    assert not Dossier.objects.get().attachments.exists()
+
+
+def test_a_body_that_is_not_json_gets_a_translated_400(api):
+    response = api.post("/api/v1/dossiers", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["title"] == "Nội dung yêu cầu không phải JSON hợp lệ"
+    assert not Dossier.objects.exists()
