@@ -84,7 +84,7 @@ class Dossier(models.Model):
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
     )
     status = models.CharField(
-        _("status"), max_length=15, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=15, choices=Status.choices, default=Status.DRAFT
     )
     form_data = models.JSONField(_("form answers"), default=dict, blank=True)
     result_delivery = models.CharField(
@@ -168,6 +168,16 @@ class Dossier(models.Model):
                 include=["status"],
                 condition=Q(status__in=WORKING_STATUSES),
                 name="dossier_open_receiving",
+            ),
+            # What the city-wide lists (receive and overdue tabs of a system administrator) and
+            # the late-dossier warnings read by status: the dossiers still waiting or open. It
+            # replaces a full status index that the planner AND-ed into the agency's overdue
+            # tab for nothing (at 20 million: a 261,000-row bitmap, the tab's count 32 → 3 ms
+            # without it); no query reads the closed statuses through an index.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=["submitted", *WORKING_STATUSES]),
+                name="dossier_live_due",
             ),
         ]
 
