@@ -863,3 +863,17 @@ def test_the_newest_of_an_agency_come_from_its_own_index(received, people, agenc
     assert codes(found) == {received.code}
     plan = _plan(found.values_list("pk", flat=True)[:25])
     assert "dossier_agency_newest" in plan, plan
+
+
+def test_the_status_index_is_gone_and_the_agency_triggers_stay():
+    """Migration 0012 drops the status index by name on both databases (on SQLite, altering the
+    field would have rebuilt the table and lost migration 0010's dossier-agency triggers)."""
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, Dossier._meta.db_table)
+    on_status = [name for name, c in indexes.items() if c["index"] and c["columns"] == ["status"]]
+    assert on_status == [] and "dossier_live_due" in indexes
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            triggers = {row[0] for row in cursor.fetchall()}
+        assert {"dossier_agency_insert", "dossier_agency_update"} <= triggers
