@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from egov.accounts.tokens import TokenAuth
+from egov.core import nul
 from egov.core.schemas import Problem
 from egov.dossiers import reception
 from egov.dossiers.services import visible_to
@@ -174,6 +175,10 @@ class IpnAnswer(Schema):
         "97 invalid signature, 99 unknown error"
     )
     Message: str
+
+
+# VNPAY calls again until it gets an RspCode: a NUL in a notice is answered "97" (the signature).
+nul.answered_by_the_view("api:vnpay_ipn")
 
 
 @gateway_router.get(
