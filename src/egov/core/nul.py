@@ -8,7 +8,6 @@ address, the query string and the API's JSON and form bodies, so the sender is t
 import json
 from collections.abc import Iterator
 
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from ninja.errors import ValidationError
@@ -102,7 +101,8 @@ def _query_has_nul(request) -> bool:
 def _bad_address(request):
     title = _("The address is not valid")
     detail = _("It contains a null character (%00). Remove it from the address and try again.")
-    if request.path.startswith("/api/"):
-        body = {"type": "about:blank", "title": title, "status": 400, "detail": detail}
-        return JsonResponse(body, status=400, content_type="application/problem+json")
+    if request.resolver_match and request.resolver_match.namespace == "api":
+        from egov.api import problem  # egov.api imports this module for its parser
+
+        return problem(request, 400, title, detail)
     return render(request, "bad_request.html", {"title": title, "detail": detail}, status=400)
