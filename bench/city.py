@@ -570,10 +570,13 @@ def scenario_submission(args, service, data, connection, database) -> dict:
 
 
 def remove_raw_dossiers(connection) -> None:
-    """The raw submissions leave dossiers behind; later scenarios should not find them."""
+    """The raw submissions leave dossiers behind; later scenarios should not find them.
+
+    Besides the script's own rows, the dossier-agency rows that the database's trigger
+    (migration dossiers/0010) wrote for them."""
     raw = "SELECT id FROM dossiers_dossier WHERE idempotency_key LIKE 'raw-%'"
     with connection.cursor() as cursor:
-        for table in ("dossiers_attachment", "dossiers_dossierevent"):
+        for table in ("dossiers_attachment", "dossiers_dossierevent", "dossiers_dossieragency"):
             cursor.execute(f"DELETE FROM {table} WHERE dossier_id IN ({raw})")  # noqa: S608
         cursor.execute("DELETE FROM dossiers_dossier WHERE idempotency_key LIKE 'raw-%'")
     connection.commit()
