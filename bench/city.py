@@ -552,6 +552,14 @@ def scenario_submission(args, service, data, connection, database) -> dict:
     fill_picks(
         connection, "bench_pick_citizen", "user_id bigint", [(p.pk,) for p in data["people"]]
     )
+    with connection.cursor() as cursor:
+        # The platform writes an agency's chain head with the agency's first audit record.
+        cursor.execute(
+            "INSERT INTO core_auditchainhead (chain, last_seq, last_hash) "
+            "SELECT agency_id, 0, repeat('0', 64) FROM bench_pick_agency "
+            "ON CONFLICT (chain) DO NOTHING"
+        )
+    connection.commit()
     script = raw_sql.submission(
         data["uploads"], args.pdf_size, json.dumps(data["answers"], ensure_ascii=False)
     )

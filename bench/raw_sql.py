@@ -21,14 +21,10 @@ INSERT INTO dossiers_dossier (public_id, province_code, procedure_id, procedure_
   result_delivery, delivery_address, idempotency_key, created_at, updated_at, revision,
   "current_role", visible_agencies)
 VALUES (gen_random_uuid(), '92', :procedure_id, :version_id, :agency_id, :user_id, '', '',
-  'online', 'draft', '{{}}', 'online', '', 'raw-' || gen_random_uuid(), now(), now(), 0, '',
-  ARRAY[:agency_id]::bigint[])
+  'online', 'draft', '{answers}'::jsonb, 'online', '', 'raw-' || gen_random_uuid(), now(),
+  now(), 1, '', ARRAY[:agency_id]::bigint[])
 RETURNING id AS dossier_id \\gset
 {audit}
-UPDATE dossiers_dossier SET form_data = '{answers}'::jsonb, revision = revision + 1,
-  updated_at = now() WHERE id = :dossier_id;
-UPDATE dossiers_dossier SET result_delivery = 'online', delivery_address = '', updated_at = now()
-  WHERE id = :dossier_id;
 {attachments}
 INSERT INTO dossiers_dailysequence (agency_id, day, last) VALUES (:agency_id, current_date, 1)
   ON CONFLICT (agency_id, day) DO UPDATE SET last = dossiers_dailysequence.last + 1
@@ -51,16 +47,20 @@ VALUES (:dossier_id, '92', {requirement}, 'submission', 'dossiers/raw/' || :doss
   now());
 {audit}"""
 
-# One record of the hash-chained audit trail: the chain head is locked, the record inserted with
-# the next number, the head moved on (egov.core.audit.record).
+# One record of the hash-chained audit trail: the head of the agency's chain (or of the chain the
+# transaction appends to already) is locked, the record inserted with the next number, the head
+# moved on (egov.core.audit.record). bench/city.py writes the heads of the agencies it picks.
 AUDIT = """\
-SELECT last_seq + 1 AS seq, last_hash FROM core_auditchainhead WHERE id = 1 FOR UPDATE \\gset
-INSERT INTO core_auditevent (seq, occurred_at, actor_id, actor_label, action, object_type,
+SELECT chain, last_seq + 1 AS seq, last_hash, set_config('egov.audit_chain', chain::text, true)
+  FROM core_auditchainhead
+ WHERE chain = coalesce(nullif(current_setting('egov.audit_chain', true), '')::bigint, :agency_id)
+   FOR UPDATE \\gset
+INSERT INTO core_auditevent (chain, seq, occurred_at, actor_id, actor_label, action, object_type,
   object_id, object_repr, agency_id, before, after, request_id, prev_hash, hash)
-VALUES (:seq, now(), :user_id, 'cd', 'dossiers.raw', 'dossiers.dossier', :dossier_id, '',
+VALUES (:chain, :seq, now(), :user_id, 'cd', 'dossiers.raw', 'dossiers.dossier', :dossier_id, '',
   :agency_id, NULL, '{"status": "draft"}', '', ':last_hash',
   md5(random()::text) || md5(random()::text)) RETURNING hash AS new_hash \\gset
-UPDATE core_auditchainhead SET last_seq = :seq, last_hash = ':new_hash' WHERE id = 1;"""
+UPDATE core_auditchainhead SET last_seq = :seq, last_hash = ':new_hash' WHERE chain = :chain;"""
 
 TRACKING = """\
 \\set n random(1, :codes)

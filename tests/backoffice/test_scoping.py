@@ -54,20 +54,20 @@ def test_auditor_sees_only_events_of_their_agencies(staff_client, agencies):
     mine = _event_in(agencies["legal_aid"])
     theirs = _event_in(agencies["health"])
     listing = client.get("/staff/audit/", {"action": "test.changed"}).content.decode()
-    assert f'/staff/audit/{mine.seq}/"' in listing
-    assert f'/staff/audit/{theirs.seq}/"' not in listing
-    assert client.get(f"/staff/audit/{mine.seq}/").status_code == 200
-    assert client.get(f"/staff/audit/{theirs.seq}/").status_code == 404
+    assert f'/staff/audit/{mine.pk}/"' in listing
+    assert f'/staff/audit/{theirs.pk}/"' not in listing
+    assert client.get(f"/staff/audit/{mine.pk}/").status_code == 200
+    assert client.get(f"/staff/audit/{theirs.pk}/").status_code == 404
 
 
 def test_city_wide_auditor_sees_all_and_filters(staff_client, agencies):
     client, _user = staff_client(Role.AUDITOR, "city", include_subtree=True)
     theirs = _event_in(agencies["health"])
-    assert client.get(f"/staff/audit/{theirs.seq}/").status_code == 200
+    assert client.get(f"/staff/audit/{theirs.pk}/").status_code == 200
     filtered = client.get(
         "/staff/audit/", {"object_id": str(agencies["health"].pk), "action": "test"}
     ).content.decode()
-    assert f"/staff/audit/{theirs.seq}/" in filtered
+    assert f"/staff/audit/{theirs.pk}/" in filtered
     bad = client.get("/staff/audit/", {"date_from": "2026-02-01", "date_to": "2026-01-01"})
     assert "error-summary" in bad.content.decode()
 

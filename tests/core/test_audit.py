@@ -1,7 +1,9 @@
+import threading
+
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
-from django.db.utils import DatabaseError
+from django.db import connection, connections, transaction
+from django.db.utils import DatabaseError, OperationalError
 
 from egov.core import audit
 from egov.core.models import AppendOnlyError, AuditChainHead, AuditEvent
@@ -26,7 +28,7 @@ def _append(n=3):
 
 def _tamper(sql, params=()):
     """What an attacker with database access would do: bypass the guards, then write."""
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = replica")
         else:
@@ -111,3 +113,149 @@ def test_intact_chain_passes_the_command(capsys):
     _append(2)
     call_command("verify_audit")
     assert "2 records verified" in capsys.readouterr().out
+
+
+# -- chains ------------------------------------------------------------------------------------
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite lets one transaction write at a time: each record goes to its agency's chain",
+)
+
+# Each _in() its own transaction, as in production (not savepoints of the test's transaction).
+separate_transactions = pytest.mark.django_db(transaction=True)
+
+
+def _in(agency_id, n=1):
+    with transaction.atomic():
+        return [
+            audit.record(actor=None, action="test.changed", object_type="x", agency_id=agency_id)
+            for _ in range(n)
+        ]
+
+
+@separate_transactions
+def test_each_agency_has_its_own_chain():
+    _in(7, 2)
+    _in(9)
+    _in(None)
+    _in(7)
+    chains = sorted(AuditEvent.objects.values_list("chain", "seq"))
+    assert chains == [(0, 1), (7, 1), (7, 2), (7, 3), (9, 1)]
+    first_of_nine = AuditEvent.objects.get(chain=9)
+    assert first_of_nine.prev_hash == audit.GENESIS_HASH
+    assert list(audit.verify_chain()) == []
+    heads = {h.chain: h.last_seq for h in AuditChainHead.objects.all()}
+    assert heads == {0: 1, 7: 3, 9: 1}
+
+
+@separate_transactions
+def test_a_broken_chain_is_named(capsys):
+    _in(7, 2)
+    _in(9, 2)
+    _tamper("UPDATE core_auditevent SET after = %s WHERE chain = 9 AND seq = 2", ['{"v": 1}'])
+    with pytest.raises(CommandError, match="Audit chain 9 broken at record #2: record content"):
+        call_command("verify_audit")
+
+
+@separate_transactions
+def test_a_record_moved_to_another_chain_is_found():
+    _in(7, 2)
+    _in(9, 1)
+    _tamper("UPDATE core_auditevent SET chain = 9, seq = 2 WHERE chain = 7 AND seq = 2")
+    problems = {(p.chain, p.reason) for p in audit.verify_chain()}
+    assert (9, "link to the previous record is broken") in problems
+    assert (7, "records after #1 are missing") in problems
+
+
+@separate_transactions
+def test_a_deleted_head_is_found():
+    _in(7)
+    _in(9)
+    _tamper("DELETE FROM core_auditchainhead WHERE chain = 9")
+    assert [(p.chain, p.reason) for p in audit.verify_chain()] == [
+        (9, "the chain's head row is missing")
+    ]
+
+
+@separate_transactions
+def test_a_chain_emptied_of_its_records_is_found():
+    _in(7, 2)
+    _tamper("DELETE FROM core_auditevent WHERE chain = 7")
+    assert [(p.chain, p.seq) for p in audit.verify_chain()] == [(7, 1)]
+
+
+@separate_transactions
+def test_the_command_counts_records_and_chains(capsys):
+    _in(7)
+    _in(9, 2)
+    call_command("verify_audit")
+    assert "3 records verified in 2 chain(s)" in capsys.readouterr().out
+
+
+@on_postgresql
+@separate_transactions
+def test_a_transaction_appends_to_the_chain_of_its_first_record():
+    """Two transactions taking two heads in opposite orders would wait for each other forever."""
+    with transaction.atomic():
+        audit.record(actor=None, action="test.changed", object_type="x", agency_id=7)
+        second = audit.record(actor=None, action="test.changed", object_type="x", agency_id=9)
+    assert (second.chain, second.seq, second.agency_id) == (7, 2, 9)
+    assert [e.chain for e in _in(9)] == [9]  # the next transaction chooses again
+    with transaction.atomic():
+        audit.hold_chain(9)
+        held = audit.record(actor=None, action="test.changed", object_type="x", agency_id=7)
+    assert held.chain == 9
+    assert list(audit.verify_chain()) == []
+
+
+@on_postgresql
+def test_a_savepoint_rolled_back_forgets_its_chain():
+    with transaction.atomic():
+        with pytest.raises(ZeroDivisionError), transaction.atomic():
+            audit.record(actor=None, action="test.changed", object_type="x", agency_id=7)
+            1 / 0  # noqa: B018 - the inner change fails, its record and its head's lock go
+        kept = audit.record(actor=None, action="test.changed", object_type="x", agency_id=9)
+    assert (kept.chain, kept.seq) == (9, 1)
+    assert list(AuditEvent.objects.values_list("chain", flat=True)) == [9]
+    assert list(audit.verify_chain()) == []
+
+
+@on_postgresql
+@separate_transactions
+def test_agencies_do_not_wait_for_each_other():
+    """While one agency's change is open, another agency's record is written at once, and the
+    same agency's next record waits for the commit."""
+    _in(7)
+    _in(9)  # both chains exist: a first record of a chain waits for any other first record
+    holding, release, failures = threading.Event(), threading.Event(), []
+
+    def open_change():
+        try:
+            with transaction.atomic():
+                audit.record(actor=None, action="test.changed", object_type="x", agency_id=7)
+                holding.set()
+                release.wait(10)
+        except Exception as exc:  # reported by the assertion below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=open_change)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '1s'")
+            other = audit.record(actor=None, action="test.changed", object_type="x", agency_id=9)
+        assert (other.chain, other.seq) == (9, 2)
+        with pytest.raises(OperationalError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '1s'")
+            audit.record(actor=None, action="test.changed", object_type="x", agency_id=7)
+    finally:
+        release.set()
+        thread.join(10)
+    assert failures == []
+    assert AuditChainHead.objects.get(chain=7).last_seq == 2
+    assert list(audit.verify_chain()) == []

@@ -44,5 +44,5 @@ urlpatterns = [
     ),
     path("dossiers/<uuid:public_id>/<str:action>/", dossier_views.act, name="dossier_act"),
     path("audit/", views.audit_list, name="audit"),
-    path("audit/<int:seq>/", views.audit_detail, name="audit_event"),
+    path("audit/<int:pk>/", views.audit_detail, name="audit_event"),
 ]

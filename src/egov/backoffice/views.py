@@ -101,8 +101,8 @@ def audit_list(request):
 
 
 @staff_required
-def audit_detail(request, seq: int):
-    event = get_object_or_404(_audit_events(request.user), seq=seq)
+def audit_detail(request, pk: int):
+    event = get_object_or_404(_audit_events(request.user), pk=pk)
     return render(request, "backoffice/audit_detail.html", {"event": event})
 
 

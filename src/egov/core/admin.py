@@ -5,7 +5,16 @@ from egov.core.models import AuditEvent, CalendarDay
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["seq", "occurred_at", "actor_label", "action", "object_type", "object_id"]
+    list_display = [
+        "id",
+        "chain",
+        "seq",
+        "occurred_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+    ]
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "actor_label", "request_id"]
 

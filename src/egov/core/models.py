@@ -7,15 +7,20 @@ class AppendOnlyError(Exception):
 
 
 class AuditEvent(models.Model):
-    """One state change, chained to the previous record by a SHA-256 hash.
+    """One state change, chained to the previous record of its chain by a SHA-256 hash.
 
-    ``seq`` is gapless (it is taken from :class:`AuditChainHead` under a row lock), so a deleted
-    record shows as a break in the chain, unlike an auto-increment id, which has gaps whenever a
-    transaction rolls back. The actor is stored as plain values, not a foreign key, so that no
-    later change to a user row can touch an audit record.
+    The trail is split into chains so that agencies do not wait for each other's appends: chain 0
+    holds the records with no agency (and every record written before the split), chain N the
+    records of transactions whose first record was about agency N (``egov.core.audit``).
+    ``seq`` is gapless within a chain (it is taken from the chain's :class:`AuditChainHead`
+    under a row lock), so a deleted record shows as a break in the chain, unlike an
+    auto-increment id, which has gaps whenever a transaction rolls back. The actor is stored as
+    plain values, not a foreign key, so that no later change to a user row can touch an audit
+    record.
     """
 
-    seq = models.BigIntegerField(_("sequence"), unique=True)
+    chain = models.BigIntegerField(_("chain"), default=0)
+    seq = models.BigIntegerField(_("sequence"))
     occurred_at = models.DateTimeField(_("time"), db_index=True)
     actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True, db_index=True)
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
@@ -31,13 +36,18 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
-        ordering = ["-seq"]
+        # Newest first across chains: ids follow the order of the appends closely enough for
+        # reading, while each chain's own order is its sequence.
+        ordering = ["-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_chain_seq")
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"{self.chain}/{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -49,8 +59,9 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The single row that serialises appends: the last sequence number and hash."""
+    """One per chain, serialising that chain's appends: the last sequence number and hash."""
 
+    chain = models.BigIntegerField(unique=True, default=0)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
 
@@ -58,7 +69,7 @@ class AuditChainHead(models.Model):
         verbose_name = _("audit chain head")
 
     def __str__(self) -> str:
-        return f"#{self.last_seq} {self.last_hash[:12]}"
+        return f"{self.chain}/{self.last_seq} {self.last_hash[:12]}"
 
 
 class CalendarDay(models.Model):

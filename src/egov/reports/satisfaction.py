@@ -10,12 +10,11 @@ from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
-from egov.core import audit
 from egov.dossiers.models import RATING_SCORES, Rating
 from egov.dossiers.ratings import grade
 from egov.reports.figures import reading
 from egov.reports.models import RatingTally
-from egov.reports.tallies import increment_sql
+from egov.reports.tallies import increment_sql, take_turn
 
 SUMS = ("ratings", "total", *RATING_SCORES)
 
@@ -39,7 +38,7 @@ def _row(rating: Rating) -> tuple:
 
 def add(rating: Rating) -> None:
     """Counts a new rating (ratings are never changed or deleted)."""
-    audit.hold_chain()
+    take_turn(rating.deciding_agency_id)
     with connection.cursor() as cursor:
         cursor.execute(
             increment_sql(

@@ -1,9 +1,10 @@
 """The tallies: each dossier's contribution, moved by the difference between its old and new
 fact, and rebuilt or checked from scratch.
 
-Lock order: a change takes the audit trail's chain head before touching a tally row (the
-dossier services announce a change just before recording it), so two transactions never hold
-tally rows and the chain head in opposite orders.
+Lock order: a change takes an audit chain's head, then its turn at the tallies
+(:func:`take_turn`), before touching a tally row (the dossier services announce a change just
+before recording it), so two transactions never hold tally rows and a chain head in opposite
+orders, nor tally rows in opposite orders.
 """
 
 import datetime
@@ -16,6 +17,9 @@ from egov.core import audit
 from egov.dossiers.models import Dossier
 from egov.reports import facts as facts_module
 from egov.reports.models import DayTally, DossierFact, MonthTally, Tally
+
+# pg_advisory_xact_lock's key for the turn at the tallies ("tally" in ASCII).
+TURN = 0x74616C6C79
 
 Key = tuple  # (province_code, agency_id, field_id, online_mode, legacy_level)
 Buckets = dict[tuple[datetime.date, Key], Counter]
@@ -96,6 +100,20 @@ def _add(model: type[Tally], bucket: str, deltas: Buckets) -> None:
             )
 
 
+def take_turn(agency_id: int | None) -> None:
+    """Waits for the transactions adding to tally rows before this one to commit.
+
+    One transaction may add to several rows (a day's and a month's, an old agency's and a new
+    one's, once per announcement), in no order that holds across transactions; taking turns
+    keeps two of them from each waiting for a row the other holds. The audit chain's head comes
+    first, as in every change of a dossier, so that a transaction whose turn it is never waits
+    for a head. (SQLite lets one transaction write at a time already.)"""
+    audit.hold_chain(agency_id)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TURN])
+
+
 def apply(old: DossierFact | None, new: DossierFact | None) -> None:
     """Moves the tallies from ``old``'s contribution to ``new``'s; runs in the caller's
     transaction."""
@@ -104,7 +122,7 @@ def apply(old: DossierFact | None, new: DossierFact | None) -> None:
     deltas = {bucket: metrics for bucket, metrics in deltas.items() if any(metrics.values())}
     if not deltas:
         return
-    audit.hold_chain()
+    take_turn((new or old).agency_id)
     _add(DayTally, "day", deltas)
     _add(MonthTally, "month", by_month(deltas))
 
