@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.db.utils import DatabaseError, OperationalError
+from django.utils import timezone
 
 from egov.core import audit
 from egov.core.models import AppendOnlyError, AuditChainHead, AuditEvent
@@ -259,3 +260,43 @@ def test_agencies_do_not_wait_for_each_other():
     assert failures == []
     assert AuditChainHead.objects.get(chain=7).last_seq == 2
     assert list(audit.verify_chain()) == []
+
+
+@separate_transactions
+def test_a_trail_from_before_the_chains_carries_on_as_chain_zero():
+    """Migration 0005 on a trail written with the single head (its row inserted with id 1): the
+    old records verify as chain 0, and new chains get heads of their own."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("core")
+    MigrationExecutor(connection).migrate([("core", "0004_cache_table")])
+    with transaction.atomic(), connection.cursor() as cursor:
+        # What the single-head code wrote: the head with an explicit id, then the records.
+        cursor.execute(
+            "INSERT INTO core_auditchainhead (id, last_seq, last_hash) VALUES (1, 0, %s)",
+            [audit.GENESIS_HASH],
+        )
+    old = AuditEvent(
+        seq=1,
+        occurred_at=timezone.now(),
+        actor_label="system",
+        action="test.before",
+        object_type="x",
+        prev_hash=audit.GENESIS_HASH,
+    )
+    old.hash = audit.compute_hash(old)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_auditevent (seq, occurred_at, actor_label, action, object_type, "
+            "object_id, object_repr, request_id, prev_hash, hash) "
+            "VALUES (1, %s, 'system', 'test.before', 'x', '', '', '', %s, %s)",
+            [old.occurred_at, old.prev_hash, old.hash],
+        )
+        cursor.execute("UPDATE core_auditchainhead SET last_seq = 1, last_hash = %s", [old.hash])
+    MigrationExecutor(connection).migrate(latest)
+    assert [e.chain for e in _in(None)] == [0]
+    assert [e.chain for e in _in(7)] == [7]
+    assert sorted(AuditEvent.objects.values_list("chain", "seq")) == [(0, 1), (0, 2), (7, 1)]
+    assert list(audit.verify_chain()) == []
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET action = 'forged'")

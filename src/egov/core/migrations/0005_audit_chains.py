@@ -12,7 +12,24 @@ SQLITE_TRIGGER = [
 ]
 
 
-def restore_sqlite_trigger(apps, schema_editor):
+# The single head was written with an explicit id, which PostgreSQL's id sequence never saw:
+# the first new chain's head would take id 1 again.
+POSTGRES_SEQUENCE = (
+    "SELECT setval(pg_get_serial_sequence('core_auditchainhead', 'id'), "
+    "coalesce(max(id), 0) + 1, false) FROM core_auditchainhead"
+)
+
+
+def forward(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        for statement in SQLITE_TRIGGER:
+            schema_editor.execute(statement)
+    elif vendor == "postgresql":
+        schema_editor.execute(POSTGRES_SEQUENCE)
+
+
+def backward(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_TRIGGER:
             schema_editor.execute(statement)
@@ -51,5 +68,5 @@ class Migration(migrations.Migration):
             name="seq",
             field=models.BigIntegerField(verbose_name="sequence"),
         ),
-        migrations.RunPython(restore_sqlite_trigger, restore_sqlite_trigger),
+        migrations.RunPython(forward, backward),
     ]
