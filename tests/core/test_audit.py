@@ -300,3 +300,34 @@ def test_a_trail_from_before_the_chains_carries_on_as_chain_zero():
     assert list(audit.verify_chain()) == []
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET action = 'forged'")
+
+
+@on_postgresql
+@separate_transactions
+def test_changes_about_two_agencies_in_opposite_orders_do_not_deadlock():
+    """Each transaction records about agencies 7 and 9, one in each order, both at once: with a
+    head per record's agency each would hold one head and wait for the other's."""
+    _in(7)
+    _in(9)
+    barrier, failures = threading.Barrier(2, timeout=10), []
+
+    def change(first, second):
+        try:
+            with transaction.atomic():
+                audit.record(actor=None, action="test.one", object_type="x", agency_id=first)
+                barrier.wait()
+                audit.record(actor=None, action="test.two", object_type="x", agency_id=second)
+        except Exception as exc:  # reported by the assertion below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=change, args=pair) for pair in [(7, 9), (9, 7)]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert failures == []
+    two = dict(AuditEvent.objects.filter(action="test.two").values_list("agency_id", "chain"))
+    assert two == {9: 7, 7: 9}
+    assert list(audit.verify_chain()) == []
