@@ -552,14 +552,7 @@ def scenario_submission(args, service, data, connection, database) -> dict:
     fill_picks(
         connection, "bench_pick_citizen", "user_id bigint", [(p.pk,) for p in data["people"]]
     )
-    with connection.cursor() as cursor:
-        # The platform writes an agency's chain head with the agency's first audit record.
-        cursor.execute(
-            "INSERT INTO core_auditchainhead (chain, last_seq, last_hash) "
-            "SELECT agency_id, 0, repeat('0', 64) FROM bench_pick_agency "
-            "ON CONFLICT (chain) DO NOTHING"
-        )
-    connection.commit()
+    write_chain_heads(connection)
     script = raw_sql.submission(
         data["uploads"], args.pdf_size, json.dumps(data["answers"], ensure_ascii=False)
     )
@@ -575,6 +568,18 @@ def scenario_submission(args, service, data, connection, database) -> dict:
     }
     remove_raw_dossiers(connection)
     return {"platform": web, "raw": raw, "requests": parts, "errors": result["errors"]}
+
+
+def write_chain_heads(connection) -> None:
+    """The audit chain heads of the picked agencies, which the platform writes with an agency's
+    first audit record and the raw script expects (bench_pick_agency filled)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_auditchainhead (chain, last_seq, last_hash) "
+            "SELECT agency_id, 0, repeat('0', 64) FROM bench_pick_agency "
+            "ON CONFLICT (chain) DO NOTHING"
+        )
+    connection.commit()
 
 
 def remove_raw_dossiers(connection) -> None:
