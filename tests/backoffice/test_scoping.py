@@ -72,6 +72,17 @@ def test_city_wide_auditor_sees_all_and_filters(staff_client, agencies):
     assert "error-summary" in bad.content.decode()
 
 
+def test_the_audit_trail_lists_the_newest_record_first_across_chains(staff_client, agencies):
+    client, _user = staff_client(Role.AUDITOR, "city", include_subtree=True)
+    older = [_event_in(agencies["justice"]) for _ in range(3)]
+    newest = _event_in(agencies["health"])  # first of its agency's chain where chains apply
+    listing = client.get("/staff/audit/", {"action": "test.changed"}).content.decode()
+    positions = [listing.index(f'/staff/audit/{e.pk}/"') for e in [newest, *reversed(older)]]
+    assert positions == sorted(positions)
+    detail = client.get(f"/staff/audit/{newest.pk}/").content.decode()
+    assert f"{newest.chain} / {newest.seq}" in detail and newest.prev_hash in detail
+
+
 def test_staff_without_an_audit_role_cannot_open_the_audit_trail(staff_client):
     client, _user = staff_client(Role.DESK_OFFICER, "justice")
     assert client.get("/staff/audit/").status_code == 403

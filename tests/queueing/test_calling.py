@@ -43,7 +43,7 @@ def test_call_the_oldest_then_recall_then_close(desk, fields, officer):
 
     actions = list(
         AuditEvent.objects.filter(action__startswith="queueing.")
-        .order_by("seq")
+        .order_by("id")
         .values_list("action", flat=True)
     )
     assert actions == [

@@ -65,7 +65,7 @@ def catalog_procedure(request, code: str):
     procedure = _procedure(request.user, code)
     history = AuditEvent.objects.filter(
         object_type="catalog.procedure", object_id=str(procedure.pk)
-    ).order_by("-seq")[:50]
+    ).order_by("-id")[:50]
     return render(
         request,
         "backoffice/catalog_procedure.html",

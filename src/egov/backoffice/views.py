@@ -86,7 +86,7 @@ def audit_list(request):
             events = events.filter(occurred_at__date__lte=data["date_to"])
     elif form.is_bound:
         events = events.none()
-    page = Paginator(events.order_by("-seq"), 50).get_page(request.GET.get("page"))
+    page = Paginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
