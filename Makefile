@@ -46,13 +46,14 @@ worker: venv
 lint: venv
 	.venv/bin/ruff check src tests scripts bench
 	.venv/bin/ruff format --check src tests scripts bench
+	.venv/bin/lint-imports --no-cache --no-logo
 
 format: venv
 	.venv/bin/ruff check --fix src tests scripts bench
 	.venv/bin/ruff format src tests scripts bench
 
 openapi: venv
-	$(MANAGE) export_openapi > docs/api/openapi.json
+	$(PY) scripts/export_openapi.py > docs/api/openapi.json
 
 test: venv messages lint
 	$(MANAGE) makemigrations --check --dry-run -v0

@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from egov.catalog.api import router as catalog_router
 from egov.core.nul import NulRefusingParser
+from egov.core.problems import problem
 from egov.dossiers.api import citizen_router as dossiers_citizen_router
 from egov.dossiers.api import router as dossiers_router
 from egov.dossiers.staff_api import staff_router as dossiers_staff_router
@@ -31,13 +32,6 @@ api = NinjaAPI(
     urls_namespace="api",
     parser=NulRefusingParser(),
 )
-
-
-def problem(request, status: int, title: str, detail: str = "", **extra):
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    response = api.create_response(request, body, status=status)
-    response["Content-Type"] = "application/problem+json"
-    return response
 
 
 @api.exception_handler(ValidationError)

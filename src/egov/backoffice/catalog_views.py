@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.accounts import scoping
+from egov.accounts.access import staff_required
 from egov.accounts.models import Role
-from egov.backoffice.access import staff_required
 from egov.backoffice.catalog_forms import (
     CatalogImportForm,
     NewProcedureForm,

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from egov.accounts import scoping
+from egov.accounts.access import staff_required
 from egov.accounts.models import Role, User
 from egov.backoffice import listing
-from egov.backoffice.access import staff_required
 from egov.backoffice.dossier_forms import ApplicantForm, RegisterForm, SearchForm
 from egov.catalog import eforms
 from egov.catalog.search import current_versions

@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from egov.accounts import scoping
+from egov.accounts.access import staff_required
 from egov.accounts.models import Role, User
-from egov.backoffice.access import staff_required
 from egov.backoffice.forms import AuditFilterForm, OrganizationImportForm
 from egov.core.models import AuditEvent
 from egov.organizations import services as organizations

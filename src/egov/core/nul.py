@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from ninja.errors import ValidationError
 from ninja.parser import Parser
 
+from egov.core.problems import problem
+
 NUL = "\x00"
 
 
@@ -102,7 +104,5 @@ def _bad_address(request):
     title = _("The address is not valid")
     detail = _("It contains a null character (%00). Remove it from the address and try again.")
     if request.resolver_match and request.resolver_match.namespace == "api":
-        from egov.api import problem  # egov.api imports this module for its parser
-
         return problem(request, 400, title, detail)
     return render(request, "bad_request.html", {"title": title, "detail": detail}, status=400)

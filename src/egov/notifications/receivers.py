@@ -6,7 +6,9 @@ from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from egov.core import events
 from egov.dossiers import apologies, signals
+from egov.dossiers.models import Dossier
 from egov.dossiers.receipts import tracking_url
 from egov.notifications.services import notify
 
@@ -124,3 +126,24 @@ def on_deadline_near(sender, *, dossier, recipients, **kwargs):
                 "apology_by": timezone.localtime(dossier.due_at - apologies.NOTICE),
             },
         )
+
+
+@events.subscribe("postal.shipment_updated")
+def on_shipment_updated(*, shipment, status_label, carrier, **kwargs):
+    dossier = (
+        Dossier.objects.select_related("applicant", "procedure_version", "receiving_agency")
+        .only("code", "applicant", "procedure_version__name", "receiving_agency__name")
+        .get(pk=shipment.dossier_id)
+    )
+    notify(
+        "postal.shipment_updated",
+        recipient=dossier.applicant,
+        about=dossier,
+        agency_id=shipment.agency_id,
+        context={
+            **_common(dossier),
+            "tracking_number": shipment.tracking_number,
+            "status": status_label,
+            "carrier": carrier,
+        },
+    )

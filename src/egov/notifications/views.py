@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.accounts import scoping
+from egov.accounts.access import staff_required
 from egov.accounts.models import Role
-from egov.backoffice.access import staff_required
 from egov.notifications import events, services
 from egov.notifications.forms import NotificationFilterForm, PreferenceForm, TemplateForm
 from egov.notifications.models import Channel, Notification, NotificationTemplate

@@ -19,11 +19,9 @@ from django.utils.translation import gettext as _
 
 from egov.accounts import scoping
 from egov.accounts.models import Role
-from egov.core import audit
+from egov.core import audit, events
 from egov.dossiers import services as dossier_services
 from egov.dossiers.models import Channel, Dossier
-from egov.dossiers.receipts import tracking_url
-from egov.notifications.services import notify
 from egov.organizations.models import AdministrativeUnit
 from egov.postal import signals, tariff
 from egov.postal.models import PostalRequest, Shipment, ShipmentEvent, WeightClass
@@ -418,27 +416,12 @@ def apply_report(report: StatusReport) -> str:
 
 
 def _tell_applicant(shipment: Shipment) -> None:
-    dossier = (
-        Dossier.objects.select_related("applicant", "procedure_version", "receiving_agency")
-        .only("code", "applicant", "procedure_version__name", "receiving_agency__name")
-        .get(pk=shipment.dossier_id)
-    )
-    notify(
+    events.publish(
         "postal.shipment_updated",
-        recipient=dossier.applicant,
-        about=dossier,
-        agency_id=shipment.agency_id,
-        context={
-            "citizen_name": dossier.applicant.full_name or dossier.applicant.username,
-            "dossier_code": dossier.code,
-            "procedure_name": dossier.procedure_version.name,
-            "agency_name": dossier.receiving_agency.name,
-            "tracking_url": tracking_url(dossier),
-            "tracking_number": shipment.tracking_number,
-            # Lazy: rendered in the language of each message.
-            "status": format_lazy(
-                "{}: {}", Shipment.Direction(shipment.direction).label, S(shipment.status).label
-            ),
-            "carrier": settings.EGOV_POSTAL_CARRIER_NAME,
-        },
+        shipment=shipment,
+        # Lazy: rendered in the language of each message.
+        status_label=format_lazy(
+            "{}: {}", Shipment.Direction(shipment.direction).label, S(shipment.status).label
+        ),
+        carrier=settings.EGOV_POSTAL_CARRIER_NAME,
     )

@@ -6,9 +6,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov.accounts.access import staff_required
 from egov.accounts.models import Role
 from egov.accounts.scoping import get_scoped_or_404
-from egov.backoffice.access import staff_required
 from egov.dossiers.models import Dossier
 from egov.postal import services
 

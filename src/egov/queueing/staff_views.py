@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from egov.accounts.access import staff_required
 from egov.accounts.models import Role
 from egov.accounts.scoping import get_scoped_or_404
-from egov.backoffice.access import staff_required
 from egov.queueing import queries, services
 from egov.queueing.forms import CounterForm
 from egov.queueing.models import Ticket

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts import scoping
+from egov.accounts.access import staff_required
 from egov.accounts.models import Role, User
-from egov.backoffice.access import staff_required
 from egov.catalog.models import Field
 from egov.organizations.models import AdministrativeUnit, Agency
 from egov.reports import charts, excel, figures, params, satisfaction, tables

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
+from egov.core.problems import problem
 from egov.core.schemas import Problem
 from egov.signatures import services
 from egov.signatures.models import SignedDocument, reference_label
@@ -91,8 +92,6 @@ def _registered(request, document: SignedDocument) -> dict:
 def verify(request, file: File[UploadedFile]):
     """Checks every signature (integrity, trust, revocation by CRL or OCSP, time-stamp) and
     whether the file is exactly a document registered on the platform (same SHA-256)."""
-    from egov.api import problem
-
     if file.size > settings.EGOV_SIGNATURE_MAX_UPLOAD_BYTES:
         return problem(
             request,

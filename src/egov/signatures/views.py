@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from egov.accounts import scoping
-from egov.backoffice.access import staff_required
+from egov.accounts.access import staff_required
 from egov.signatures import services
 from egov.signatures.forms import (
     CodeForm,
