@@ -8,6 +8,10 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+# The background workers wait out database outages themselves; a worker that exits all the same
+# (a bug, a kill) is started again after 2 seconds, as the production units' Restart=always does.
+KEEP_RUNNING := keep_running() { while true; do "$$@"; echo "$$* exited ($$?), starting it again in 2 s" >&2; sleep 2; done; };
+
 .PHONY: run setup venv messages test lint format openapi worker bench bench-city clean
 
 $(UV):
@@ -28,19 +32,19 @@ setup: venv messages
 
 run: setup
 	@echo "Web: http://$(HOST):$(PORT)/  Staff site: http://$(HOST):$(PORT)/staff/  API: http://$(HOST):$(PORT)/api/v1/docs"
-	@trap 'kill 0' EXIT INT TERM; \
-	$(MANAGE) db_worker --queue-name default & \
-	$(MANAGE) deliver_notifications --loop & \
-	$(MANAGE) check_deadlines --loop & \
+	@trap 'kill 0' EXIT INT TERM; $(KEEP_RUNNING) \
+	keep_running $(MANAGE) db_worker --queue-name default & \
+	keep_running $(MANAGE) deliver_notifications --loop & \
+	keep_running $(MANAGE) check_deadlines --loop & \
 	$(MANAGE) serve_dev_pki & \
 	.venv/bin/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - & \
 	wait
 
 worker: venv
-	@trap 'kill 0' EXIT INT TERM; \
-	$(MANAGE) db_worker --queue-name default & \
-	$(MANAGE) deliver_notifications --loop & \
-	$(MANAGE) check_deadlines --loop & \
+	@trap 'kill 0' EXIT INT TERM; $(KEEP_RUNNING) \
+	keep_running $(MANAGE) db_worker --queue-name default & \
+	keep_running $(MANAGE) deliver_notifications --loop & \
+	keep_running $(MANAGE) check_deadlines --loop & \
 	wait
 
 lint: venv
@@ -57,7 +61,7 @@ openapi: venv
 
 test: venv messages lint
 	$(MANAGE) makemigrations --check --dry-run -v0
-	.venv/bin/pytest $(PYTEST_ARGS)
+	.venv/bin/pytest -n auto $(PYTEST_ARGS)
 
 # Benchmarks (docs/performance.md): each prints a table and writes var/bench/*.json.
 bench: venv messages

@@ -1,5 +1,6 @@
 """The HTTP API at /api/v1/: one NinjaAPI, one router per app, RFC 9457 problem bodies on errors."""
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -8,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from egov.catalog.api import router as catalog_router
 from egov.core.nul import NulRefusingParser
 from egov.core.problems import problem
+from egov.core.views import unavailable
 from egov.dossiers.api import citizen_router as dossiers_citizen_router
 from egov.dossiers.api import router as dossiers_router
 from egov.dossiers.staff_api import staff_router as dossiers_staff_router
@@ -67,6 +69,12 @@ def on_throttled(request, exc):
         _("Too many requests"),
         _("Too many look-ups came from your connection; wait a minute."),
     )
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_unavailable(request, exc):
+    return unavailable(request, exc)
 
 
 @api.exception_handler(HttpError)

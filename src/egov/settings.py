@@ -57,9 +57,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    # Before the task library: its db_worker command is shadowed by one that outlasts outages.
+    "egov.core",
     "django_tasks",
     "django_tasks_db",
-    "egov.core",
     "egov.organizations",
     "egov.accounts",
     "egov.catalog",
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "egov.core.middleware.LanguageMiddleware",
+    "egov.core.middleware.UnavailableMiddleware",
     "egov.core.nul.NulAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -200,6 +202,14 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# What a 503 tells clients to wait while the database or cache cannot be reached.
+EGOV_RETRY_AFTER_SECONDS = int(os.environ.get("EGOV_RETRY_AFTER_SECONDS", "5"))
+# Long-running loops wait up to this long between retries while the database is away.
+EGOV_OUTAGE_MAX_BACKOFF_SECONDS = float(os.environ.get("EGOV_OUTAGE_MAX_BACKOFF_SECONDS", "30"))
+# How often each worker process writes its heartbeat, and after how long without one /healthz
+# says a kind of worker is gone.
+EGOV_HEARTBEAT_SECONDS = float(os.environ.get("EGOV_HEARTBEAT_SECONDS", "10"))
+EGOV_HEARTBEAT_STALE_SECONDS = int(os.environ.get("EGOV_HEARTBEAT_STALE_SECONDS", "120"))
 # A queued task older than this means no worker is taking work: /healthz reports it.
 EGOV_TASK_QUEUE_STALE_SECONDS = int(os.environ.get("EGOV_TASK_QUEUE_STALE_SECONDS", "300"))
 
@@ -413,6 +423,7 @@ LOGGING = {
     "filters": {
         "mask_personal_data": {"()": "egov.core.masking.MaskPersonalDataFilter"},
         "request_id": {"()": "egov.core.middleware.RequestIdLogFilter"},
+        "drop_logged_outages": {"()": "egov.core.outage.DropLoggedOutages"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -427,6 +438,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # A request that met an unreachable database answered 503; egov.outage logs the outage.
+        "django.request": {"filters": ["drop_logged_outages"]},
     },
 }
 

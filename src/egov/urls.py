@@ -7,6 +7,9 @@ from django_otp.admin import OTPAdminSite
 from egov.api import api
 from egov.core.views import healthz
 
+# A database or cache that cannot be reached answers 503 with Retry-After (egov.core.outage).
+handler500 = "egov.core.views.server_error"
+
 if settings.EGOV_STAFF_REQUIRE_2FA:
     # The Django admin is a staff site too: the same second factor guards it.
     admin.site.__class__ = OTPAdminSite

@@ -55,12 +55,16 @@ def provider():
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    # On a busy machine the provider takes a while to import; a test must not start before it.
+    deadline = time.monotonic() + 90
+    while True:
         try:
-            requests.get(f"{base}/.well-known/openid-configuration", timeout=1)
+            requests.get(f"{base}/.well-known/openid-configuration", timeout=5)
             break
-        except requests.ConnectionError:
-            time.sleep(0.1)
+        except requests.RequestException:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise
+            time.sleep(0.2)
     yield base
     process.terminate()
     process.wait(timeout=10)

@@ -103,7 +103,8 @@ def _wait_started(spawn, count: int):
     def started():
         return spawn.logs().count("Delivering notifications as") >= count
 
-    _wait_for(started, 30, "the sweepers to start", spawn.logs)
+    # Importing the platform takes a while on a busy machine.
+    _wait_for(started, 90, "the sweepers to start", spawn.logs)
 
 
 def _stop(process, spawn):

@@ -61,3 +61,28 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class UnavailableMiddleware:
+    """A view that meets an unreachable database or cache answers 503 with Retry-After, in
+    development too (Django's own 500 handler, which does the same for failures in middleware,
+    is not used while DEBUG is on)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from egov.core import outage
+
+        response = self.get_response(request)
+        if outage.web.since is not None and response.status_code != 503:
+            outage.web.succeeded()  # logs once that this process reaches the database again
+        return response
+
+    def process_exception(self, request, exception):
+        from egov.core import outage
+        from egov.core.views import unavailable
+
+        if outage.is_unavailable(exception):
+            return unavailable(request, exception)
+        return None

@@ -91,3 +91,21 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of one long-running process (task worker, notification sender,
+    deadline checker, outboxes), so that /healthz can tell a stopped worker from an idle one."""
+
+    name = models.CharField(_("process"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=50, db_index=True)
+    started_at = models.DateTimeField(_("started"))
+    beat_at = models.DateTimeField(_("last heartbeat"))
+
+    class Meta:
+        ordering = ["kind", "-beat_at"]
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"

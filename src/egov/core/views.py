@@ -1,18 +1,19 @@
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from egov.core.health import database_health, task_queue_health
+from egov.core import health
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    database = database_health()
-    tasks = task_queue_health() if database["status"] == "ok" else {"status": "unknown"}
-    healthy = database["status"] == "ok" and tasks["status"] == "ok"
-    body = {"status": "ok" if healthy else "degraded", "database": database, "tasks": tasks}
-    return JsonResponse(body, status=200 if database["status"] == "ok" else 503)
+    body, status = health.report()
+    response = JsonResponse(body, status=status)
+    if status == 503:
+        response["Retry-After"] = str(settings.EGOV_RETRY_AFTER_SECONDS)
+    return response
 
 
 def rate_limited(request, exception=None):
@@ -20,3 +21,44 @@ def rate_limited(request, exception=None):
     from django.shortcuts import render
 
     return render(request, "rate_limited.html", status=429)
+
+
+def unavailable(request, exc: BaseException):
+    """503 with Retry-After: a problem document on the API, a translated page elsewhere. Built
+    without the database (no session, no user, no context processors)."""
+    from django.template.loader import render_to_string
+    from django.utils.translation import gettext as _
+
+    from egov.core import outage
+    from egov.core.problems import problem
+
+    outage.web.failed(exc)
+    seconds = outage.retry_after()
+    title = _("The service is briefly unavailable")
+    detail = _(
+        "The platform cannot reach its database right now. Nothing you sent was lost or "
+        "half-saved: send it again in %(seconds)s seconds."
+    ) % {"seconds": seconds}
+    if request.path.startswith("/api/"):
+        response = problem(request, 503, title, detail)
+    else:
+        response = HttpResponse(
+            render_to_string("unavailable.html", {"title": title, "detail": detail}),
+            status=503,
+        )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def server_error(request):
+    """Django's 500 handler, except when the cause is an unreachable database or cache."""
+    import sys
+
+    from django.views import defaults
+
+    from egov.core import outage
+
+    exc = sys.exc_info()[1]
+    if outage.is_unavailable(exc):
+        return unavailable(request, exc)
+    return defaults.server_error(request)

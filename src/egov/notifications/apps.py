@@ -8,4 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from egov.core import health
         from egov.notifications import receivers  # noqa: F401 - connects the dossier events
+        from egov.notifications.health import outbox_health
+
+        health.register("notifications", outbox_health)

@@ -1,8 +1,6 @@
-import signal
-import time
-
 from django.core.management.base import BaseCommand
 
+from egov.core.loops import Loop
 from egov.dossiers import apologies
 
 
@@ -10,7 +8,7 @@ class Command(BaseCommand):
     help = (
         "Warns each agency's leaders about dossiers whose appointment is near, once per dossier, "
         "so an apology letter (form 04) can still be sent in time. Run it from cron every 15 "
-        "minutes, or with --loop."
+        "minutes, or with --loop (which waits out database outages and carries on)."
     )
 
     def add_arguments(self, parser):
@@ -18,20 +16,13 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=900.0, help="seconds between checks")
 
     def handle(self, *args, loop: bool, interval: float, **options):
-        self.stopping = False
-        if loop:
-            signal.signal(signal.SIGTERM, self._stop)
-            signal.signal(signal.SIGINT, self._stop)
-        while True:
+        def check() -> bool:
             warned = apologies.warn_agencies()
             if warned and options["verbosity"] >= 1:
                 self.stdout.write(f"warned about {warned} dossier(s)")
-            if not loop or self.stopping:
-                return
-            slept = 0.0
-            while slept < interval and not self.stopping:
-                time.sleep(1)
-                slept += 1
+            return False  # one check per interval, whatever it found
 
-    def _stop(self, *args):
-        self.stopping = True
+        if loop:
+            Loop("deadlines", interval).run(check)
+        else:
+            check()
