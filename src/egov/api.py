@@ -1,7 +1,10 @@
 """The HTTP API at /api/v1/: one NinjaAPI, one router per app, RFC 9457 problem bodies on errors."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -75,6 +78,46 @@ def on_throttled(request, exc):
 @api.exception_handler(InterfaceError)
 def on_unavailable(request, exc):
     return unavailable(request, exc)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return problem(
+        request,
+        413,
+        _("The request is too large"),
+        _(
+            "A request without a file may carry at most %(size)s MB; send files as a form "
+            "upload (multipart/form-data) to the addresses that take them."
+        )
+        % {"size": limit},
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request, exc):
+    return problem(
+        request,
+        400,
+        _("The form upload cannot be read"),
+        _(
+            "Send a well-formed multipart/form-data body: its Content-Type header must carry "
+            "the boundary that separates the parts (HTTP libraries add it when you give them "
+            "the file; do not set the header yourself)."
+        ),
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request, exc):
+    # Too many fields or files, a forged host or session: nothing the client can fix but that.
+    return problem(
+        request,
+        400,
+        _("The request is not valid"),
+        _("The request breaks a limit of the platform; send a smaller, well-formed request."),
+    )
 
 
 @api.exception_handler(HttpError)

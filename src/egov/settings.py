@@ -458,6 +458,10 @@ EGOV_QUEUE_ISSUE_RATE = os.environ.get("EGOV_QUEUE_ISSUE_RATE", "20/m")
 EGOV_QUEUE_RETENTION_DAYS = int(os.environ.get("EGOV_QUEUE_RETENTION_DAYS", "90"))
 
 # --- Uploads ------------------------------------------------------------------------------------
+# The largest number an e-form accepts where the form gives no maximum of its own, and the
+# largest fee the platform assesses (both refused at submission, naming the field).
+EGOV_EFORM_NUMBER_MAX = int(os.environ.get("EGOV_EFORM_NUMBER_MAX", str(10**12)))
+EGOV_FEE_MAX = int(os.environ.get("EGOV_FEE_MAX", str(10**12)))
 EGOV_UPLOAD_MAX_BYTES = int(os.environ.get("EGOV_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 # "clamd" scans every upload (production default); "none" only for a development machine.
 EGOV_MALWARE_SCANNER = os.environ.get("EGOV_MALWARE_SCANNER", "clamd" if PRODUCTION else "none")

@@ -219,7 +219,13 @@ def get_procedure(request, code: str):
 def check_form(request, code: str, answers: Body[dict]):
     version = _current(code)
     errors = eforms.validate_data(version.form_schema, answers)
-    lines = fees.compute(version.fees.all(), answers) if not errors else []
+    lines = []
+    if not errors:
+        try:
+            lines = fees.compute(version.fees.all(), answers, version.form_schema)
+        except fees.FeeTooLarge as exc:
+            for field in exc.params.get("fields") or ["__all__"]:
+                errors.setdefault(field, []).extend(exc.messages)
     return {
         "valid": not errors,
         "errors": errors,

@@ -7,9 +7,11 @@ that every schema can be rendered as an accessible HTML form.
 """
 
 import datetime
+import math
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
@@ -120,10 +122,36 @@ def _message(error) -> str:
     return _("This value is not accepted.")
 
 
+def bounded(schema: dict) -> dict:
+    """The schema with a ceiling on every number the form leaves unbounded
+    (EGOV_EFORM_NUMBER_MAX, and its negative as the floor): a number of copies of 10^30 must
+    not reach the fee rules, the database or a statistics table."""
+    ceiling = settings.EGOV_EFORM_NUMBER_MAX
+    properties = {}
+    for name, spec in schema.get("properties", {}).items():
+        if spec.get("type") in {"integer", "number"}:
+            spec = {"maximum": ceiling, "minimum": -ceiling, **spec}
+        properties[name] = spec
+    return {**schema, "properties": properties}
+
+
+def _not_finite(data: dict[str, Any]) -> list[str]:
+    # JSON parsers take NaN and Infinity; a schema's bounds do not catch NaN, PostgreSQL refuses it.
+    return [
+        name
+        for name, value in data.items()
+        if isinstance(value, float) and not math.isfinite(value)
+    ]
+
+
 def validate_data(schema: dict, data: dict[str, Any]) -> dict[str, list[str]]:
     """Field name → translated messages; empty when the data is valid."""
-    validator = Draft202012Validator(schema, format_checker=FormatChecker())
     errors: dict[str, list[str]] = {}
+    if isinstance(data, dict):
+        for name in _not_finite(data):
+            errors[name] = [_("Enter a number.")]
+            data = {key: value for key, value in data.items() if key != name}
+    validator = Draft202012Validator(bounded(schema), format_checker=FormatChecker())
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
         if error.validator == "required":
             field = error.message.split("'")[1]
@@ -171,7 +199,7 @@ class EForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.schema = schema
         required = set(schema.get("required", []))
-        for name, spec, hints in ordered_fields(schema, ui):
+        for name, spec, hints in ordered_fields(bounded(schema), ui):
             self.fields[name] = _field_for(name, spec, hints, name in required)
 
     def as_json(self) -> dict[str, Any]:

@@ -18,6 +18,7 @@ An exemption rule ``{"field": "doi_tuong", "in": ["ho_ngheo", "nguoi_co_cong"]}`
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -68,12 +69,51 @@ def amount_for(rule: dict | None, fixed: int, data: dict[str, Any]) -> int:
     return rule.get("default", fixed)
 
 
-def compute(fees, data: dict[str, Any]) -> list[FeeLine]:
+class FeeTooLarge(ValidationError):
+    """The answers make a fee larger than the platform assesses (EGOV_FEE_MAX)."""
+
+
+def _rule_fields(rule: dict | None) -> list[str]:
+    if not rule:
+        return []
+    return [name for name in (rule.get("field"), rule.get("copies_field")) if name]
+
+
+def compute(fees, data: dict[str, Any], schema: dict | None = None) -> list[FeeLine]:
+    """The fee lines for these answers. Python's integers do not overflow; what is checked is
+    that each amount and their total fit what the ledger stores and a person pays. ``schema``
+    (the e-form) names the fields to check by their labels."""
+    titles = {
+        name: spec.get("title", name) for name, spec in (schema or {}).get("properties", {}).items()
+    }
     lines = []
     for fee in fees:
         exempt = bool(fee.exemption_rule) and _matches(fee.exemption_rule, data)
-        amount = 0 if exempt else amount_for(fee.rule, fee.amount, data)
-        lines.append(FeeLine(fee.name, fee.kind, int(amount), exempt))
+        amount = 0 if exempt else int(amount_for(fee.rule, fee.amount, data))
+        if amount > settings.EGOV_FEE_MAX:
+            raise FeeTooLarge(
+                _(
+                    "The fee “%(fee)s” computed from your answers is over %(max)s đồng: check "
+                    "the number you gave in %(fields)s."
+                )
+                % {
+                    "fee": fee.name,
+                    "max": f"{settings.EGOV_FEE_MAX:,}".replace(",", "."),
+                    "fields": ", ".join(
+                        f"“{titles.get(name, name)}”" for name in _rule_fields(fee.rule)
+                    )
+                    or "—",
+                },
+                code="fee_too_large",
+                params={"fields": _rule_fields(fee.rule)},
+            )
+        lines.append(FeeLine(fee.name, fee.kind, amount, exempt))
+    if sum(line.amount for line in lines) > settings.EGOV_FEE_MAX:
+        raise FeeTooLarge(
+            _("The fees computed from your answers are over %(max)s đồng: check the numbers.")
+            % {"max": f"{settings.EGOV_FEE_MAX:,}".replace(",", ".")},
+            code="fee_too_large",
+        )
     return lines
 
 

@@ -7,12 +7,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Router, Schema, Status, UploadedFile
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from egov.accounts.tokens import TokenAuth
 from egov.catalog import eforms
 from egov.catalog.search import current_versions
+from egov.core.problems import multipart_required
 from egov.core.schemas import Problem
 from egov.core.throttling import AddressRateThrottle
 from egov.core.uploads import UploadRejected
@@ -228,9 +230,17 @@ def get_dossier(request, dossier_id: uuid.UUID):
 
 @citizen_router.post(
     "/dossiers/{dossier_id}/attachments",
-    response={201: AttachmentOut, 404: Problem, 422: Problem},
+    response={
+        201: AttachmentOut,
+        400: Problem,
+        404: Problem,
+        413: Problem,
+        415: Problem,
+        422: Problem,
+    },
     summary="Attach a document (checked for size, real type and malware)",
 )
+@decorate_view(multipart_required)
 def add_attachment(
     request, dossier_id: uuid.UUID, requirement_id: Form[int], file: File[UploadedFile]
 ):

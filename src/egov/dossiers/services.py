@@ -3,6 +3,7 @@ writes the audit trail and, where the citizen should see it, the dossier's histo
 
 import datetime
 import hashlib
+import math
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -10,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.catalog import eforms
+from egov.catalog import eforms, fees
 from egov.catalog.models import Level, ProcedureVersion, TimeUnit
 from egov.catalog.search import current_versions
 from egov.core import audit, calendar, uploads
@@ -138,11 +139,24 @@ def _has_control_characters(value) -> bool:
     return False
 
 
+def _not_a_number(value) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_not_a_number(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_not_a_number(v) for v in value)
+    return False
+
+
 def _check_answers(answers: dict) -> None:
     if _has_control_characters(answers):
         raise ValidationError(
             _("The answers contain invisible control characters; type them again.")
         )
+    if _not_a_number(answers):
+        # JSON parsers take NaN and Infinity; nothing can be computed from them or stored.
+        raise ValidationError(_("The answers contain a number that is not finite (NaN, Infinity)."))
 
 
 def _check_delivery(result_delivery: str, address: str) -> None:
@@ -239,9 +253,24 @@ def missing_items(dossier: Dossier, attached: set[int] | None = None) -> list[st
 
     ``attached``: the requirements the dossier has files for, when the caller knows them."""
     problems = []
-    errors = eforms.validate_data(dossier.procedure_version.form_schema, dossier.form_data)
-    if errors:
-        problems.append(_("Complete the declaration form: some answers are missing or wrong."))
+    version = dossier.procedure_version
+    errors = eforms.validate_data(version.form_schema, dossier.form_data)
+    titles = {
+        name: spec.get("title", name) for name, spec in version.form_schema["properties"].items()
+    }
+    for name, messages in errors.items():
+        if name in titles:
+            problems.append(
+                _("Correct “%(field)s” in the declaration form: %(problem)s")
+                % {"field": titles[name], "problem": " ".join(messages)}
+            )
+        else:
+            problems.append(_("Complete the declaration form: some answers are missing or wrong."))
+    if not errors:
+        try:
+            fees.compute(version.fees.all(), dossier.form_data, version.form_schema)
+        except fees.FeeTooLarge as exc:
+            problems.extend(exc.messages)
     if attached is None:
         attached = set(dossier.attachments.values_list("requirement_id", flat=True))
     for requirement in dossier.procedure_version.requirements.filter(mandatory=True):

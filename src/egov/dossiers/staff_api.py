@@ -12,12 +12,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from egov.accounts.models import User
 from egov.accounts.tokens import TokenAuth
 from egov.core.paging import CappedPaginator, QueuePaginator, page_rows
+from egov.core.problems import multipart_required
 from egov.core.schemas import Problem
 from egov.dossiers import apologies, processing, reception, worklists
 from egov.dossiers.models import Dossier
@@ -295,9 +297,19 @@ def act(request, code: str, action: Action, body: ActionIn):
 
 @staff_router.post(
     "/staff/dossiers/{code}/result",
-    response={200: DetailOut, 403: Problem, 404: Problem, 409: Problem, 422: Problem},
+    response={
+        200: DetailOut,
+        400: Problem,
+        403: Problem,
+        404: Problem,
+        409: Problem,
+        413: Problem,
+        415: Problem,
+        422: Problem,
+    },
     summary="Attach the result document (PDF) at a processing or approval step",
 )
+@decorate_view(multipart_required)
 def attach_result(request, code: str, revision: Form[int], file: File[UploadedFile]):
     user = _staff(request)
     data = file.read()

@@ -38,7 +38,8 @@ REFUND_ROLES = [Role.DESK_OFFICER, Role.AGENCY_ADMIN]
 
 
 def fee_lines(dossier: Dossier) -> list[fees.FeeLine]:
-    return fees.compute(dossier.procedure_version.fees.all(), dossier.form_data)
+    version = dossier.procedure_version
+    return fees.compute(version.fees.all(), dossier.form_data, version.form_schema)
 
 
 def amount_owed(dossier: Dossier) -> int:

@@ -194,7 +194,10 @@ def review(request, public_id):
             )
             return redirect("portal:dossier", public_id=dossier.public_id)
     version = dossier.procedure_version
-    fee_lines = fees.compute(version.fees.all(), dossier.form_data)
+    try:
+        fee_lines = fees.compute(version.fees.all(), dossier.form_data, version.form_schema)
+    except fees.FeeTooLarge:
+        fee_lines = []  # missing_items says which answer to check
     return render(
         request,
         "portal/dossier_review.html",

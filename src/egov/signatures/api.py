@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
-from egov.core.problems import problem
+from egov.core.problems import multipart_required, problem
 from egov.core.schemas import Problem
 from egov.signatures import services
 from egov.signatures.models import SignedDocument, reference_label
@@ -86,9 +87,10 @@ def _registered(request, document: SignedDocument) -> dict:
 
 @router.post(
     "/signatures/verify",
-    response={200: VerificationOut, 413: Problem, 422: Problem},
+    response={200: VerificationOut, 400: Problem, 413: Problem, 415: Problem, 422: Problem},
     summary="Verify the signatures of a PDF and look it up in the registry",
 )
+@decorate_view(multipart_required)
 def verify(request, file: File[UploadedFile]):
     """Checks every signature (integrity, trust, revocation by CRL or OCSP, time-stamp) and
     whether the file is exactly a document registered on the platform (same SHA-256)."""
