@@ -1,0 +1,70 @@
+"""Search across the registers: number, notation, subject, sender and dates, accent- and
+case-insensitive, always narrowed to the agencies a person may see.
+
+Each document keeps ``search_text``: its number, notation, subject, sender and type, accent-free,
+lower-case and padded with spaces, so a query word matches the start of a word. On PostgreSQL a
+trigram index serves ``LIKE '% word%'`` (migration 0002)."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from egov.accounts import scoping
+from egov.core.text import normalize_search_text
+from egov.documents.models import OfficialDocument
+
+
+def text_of(document: OfficialDocument) -> str:
+    parts = [
+        document.reference,
+        document.reference.replace("/", " ").replace("-", " "),
+        str(document.number or ""),
+        document.number_display,
+        document.subject,
+        document.sender_name,
+        document.sender_code,
+        document.get_document_type_display() if document.document_type else "",
+    ]
+    return f" {normalize_search_text(' '.join(p for p in parts if p))} "
+
+
+def index(document: OfficialDocument) -> None:
+    text = text_of(document)
+    if text != document.search_text:
+        OfficialDocument.objects.filter(pk=document.pk).update(search_text=text)
+        document.search_text = text
+
+
+def search(
+    user,
+    query: str = "",
+    *,
+    direction: str | None = None,
+    agency_ids=None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    document_type: str | None = None,
+    state: str | None = None,
+) -> QuerySet[OfficialDocument]:
+    documents = scoping.scoped(OfficialDocument.objects.all(), user)
+    if agency_ids:
+        documents = documents.filter(agency_id__in=agency_ids)
+    if direction:
+        documents = documents.filter(direction=direction)
+    if document_type:
+        documents = documents.filter(document_type=document_type)
+    if state:
+        documents = documents.filter(state=state)
+    if date_from:
+        documents = documents.filter(
+            Q(document_date__gte=date_from)
+            | Q(document_date__isnull=True, created_at__date__gte=date_from)
+        )
+    if date_to:
+        documents = documents.filter(
+            Q(document_date__lte=date_to)
+            | Q(document_date__isnull=True, created_at__date__lte=date_to)
+        )
+    for word in normalize_search_text(query).split()[:8]:
+        documents = documents.filter(search_text__contains=f" {word}")
+    return documents.select_related("agency").defer("body", "search_text").order_by("-id")
