@@ -31,6 +31,11 @@ def personal_issued(dev_pki):  # noqa: F811
     )
 
 
+@pytest.fixture(scope="session")
+def health_issued(dev_pki):  # noqa: F811
+    return dev_pki.issue("Sở Y tế thành phố Cần Thơ", key_type="ec-p256")
+
+
 @pytest.fixture
 def office(agencies):
     """The Department of Justice's administrative division, which drafts its letters."""
@@ -92,6 +97,7 @@ def certificates(
     people,
     agency_issued,  # noqa: F811
     personal_issued,
+    health_issued,
     import_agency_certificate,  # noqa: F811
     settings,
 ):
@@ -99,6 +105,7 @@ def certificates(
 
     settings.EGOV_SIGNATURE_DEFAULT_LEVEL = "B-B"
     agency = import_agency_certificate(setup_agencies["justice"], agency_issued["ec-p256"])
+    import_agency_certificate(setup_agencies["health"], health_issued)
     personal = signatures.import_pkcs12(
         personal_issued.pkcs12(P12_PASSWORD), P12_PASSWORD, actor=None, user=people["leader"]
     )

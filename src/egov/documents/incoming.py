@@ -103,12 +103,12 @@ def _mark_replaced(agency, old_exchange_id: str, new_copy: OfficialDocument) -> 
         _record("exchange", "documents.replaced", old, before, replaced_by=new_copy.reference)
 
 
-def arrive_from_exchange(agency, parsed, files) -> OfficialDocument:
-    """The copy of a package that came through the exchange (the caller holds the transaction;
-    a package already registered is returned as it is, never registered twice)."""
+def arrive_from_exchange(agency, parsed, files) -> tuple[OfficialDocument, bool]:
+    """The copy of a package that came through the exchange, and whether it is new (the caller
+    holds the transaction; a package already registered is returned, never registered twice)."""
     existing = _exists(agency, parsed.document_id)
     if existing is not None:
-        return existing
+        return existing, False
     copy = OfficialDocument.objects.create(
         agency=agency,
         direction=OfficialDocument.Direction.INCOMING,
@@ -137,7 +137,7 @@ def arrive_from_exchange(agency, parsed, files) -> OfficialDocument:
     search.index(copy)
     _record("exchange", "documents.arrived", copy, channel="exchange")
     publish("documents.arrived", document=copy)
-    return copy
+    return copy, True
 
 
 @transaction.atomic

@@ -1,0 +1,86 @@
+"""The outbox through an outage of the axis: nothing lost, nothing delivered twice; a retried
+send with the same key is one message; the axis refuses a stranger."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from egov.documents import exchange
+from egov.documents.axis import AxisClient, AxisRefused
+from egov.documents.models import ExchangeMessage
+from tests.documents.axis_fixtures import OUTSIDE, axis  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def _outside(axis):  # noqa: F811
+    return AxisClient(axis.url, "vinhlong", "vinhlong-secret")
+
+
+def test_outbox_waits_through_an_outage_and_delivers_once(issued, axis):  # noqa: F811
+    document = issued(recipients=[{"kind": "external", "code": OUTSIDE[0], "name": OUTSIDE[1]}])
+    message = ExchangeMessage.objects.get(document=document, direction="out")
+    assert message.state == "pending"
+
+    assert exchange.send_due() == {"sent": 0, "retry": 1, "failed": 0}  # the axis is down
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == ("pending", 1)
+    assert message.next_attempt_at > timezone.now()
+    assert "Connection refused" in message.last_error or message.last_error
+
+    axis.start()
+    assert exchange.send_due() == {"sent": 0, "retry": 0, "failed": 0}  # not due yet
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
+        assert exchange.send_due() == {"sent": 1, "retry": 0, "failed": 0}
+        assert exchange.send_due() == {"sent": 0, "retry": 0, "failed": 0}
+    message.refresh_from_db()
+    assert message.state == "sent" and message.axis_id
+    waiting = _outside(axis).received("edoc")
+    assert [item["id"] for item in waiting] == [message.axis_id]
+    assert waiting[0]["from"] == "000.00.03.H13"
+    assert document.recipients.get().delivered_at is not None
+
+
+def test_a_send_repeated_after_a_lost_answer_is_one_message(issued, axis):  # noqa: F811
+    axis.start()
+    client = AxisClient()
+    first = client.send(
+        payload=b"<x/>",
+        from_code="000.00.03.H13",
+        to_code=OUTSIDE[0],
+        message_type="edoc",
+        key="same-key",
+    )
+    again = client.send(
+        payload=b"<x/>",
+        from_code="000.00.03.H13",
+        to_code=OUTSIDE[0],
+        message_type="edoc",
+        key="same-key",
+    )
+    assert first == again
+    assert len(_outside(axis).received("edoc")) == 1
+
+
+def test_the_axis_refuses_strangers_and_unknown_agencies(axis):  # noqa: F811
+    axis.start()
+    with pytest.raises(AxisRefused, match="401"):
+        AxisClient(axis.url, "cantho", "wrong").received("edoc")
+    with pytest.raises(AxisRefused, match="404"):
+        AxisClient().send(
+            payload=b"<x/>",
+            from_code="000.00.03.H13",
+            to_code="000.00.99.Z99",
+            message_type="edoc",
+            key="k",
+        )
+    with pytest.raises(AxisRefused, match="403"):
+        AxisClient().send(
+            payload=b"<x/>",
+            from_code=OUTSIDE[0],
+            to_code="000.00.03.H13",
+            message_type="edoc",
+            key="k2",
+        )
