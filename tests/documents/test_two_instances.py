@@ -77,7 +77,7 @@ def test_issued_here_registered_there_statuses_back(
     instance_b,
     axis,
     dev_pki,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     certificate = dev_pki.issue(OUTSIDE[1], key_type="ec-p256")
     p12 = tmp_path / "b.p12"
