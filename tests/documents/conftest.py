@@ -8,6 +8,7 @@ from egov.documents import services
 from egov.documents.models import Recipient
 from egov.organizations import services as organizations
 from egov.organizations.models import Agency
+from tests.documents.axis_fixtures import axis  # noqa: F401 - a fixture
 from tests.signatures.fixtures import (  # noqa: F401 - fixtures
     P12_PASSWORD,
     agency_issued,

@@ -10,16 +10,16 @@ from django.utils import timezone
 from egov.documents import exchange
 from egov.documents.axis import AxisClient, AxisRefused
 from egov.documents.models import ExchangeMessage
-from tests.documents.axis_fixtures import OUTSIDE, axis  # noqa: F401
+from tests.documents.axis_fixtures import OUTSIDE
 
 pytestmark = pytest.mark.django_db
 
 
-def _outside(axis):  # noqa: F811
+def _outside(axis):
     return AxisClient(axis.url, "vinhlong", "vinhlong-secret")
 
 
-def test_outbox_waits_through_an_outage_and_delivers_once(issued, axis):  # noqa: F811
+def test_outbox_waits_through_an_outage_and_delivers_once(issued, axis):
     document = issued(recipients=[{"kind": "external", "code": OUTSIDE[0], "name": OUTSIDE[1]}])
     message = ExchangeMessage.objects.get(document=document, direction="out")
     assert message.state == "pending"
@@ -43,7 +43,7 @@ def test_outbox_waits_through_an_outage_and_delivers_once(issued, axis):  # noqa
     assert document.recipients.get().delivered_at is not None
 
 
-def test_a_send_repeated_after_a_lost_answer_is_one_message(issued, axis):  # noqa: F811
+def test_a_send_repeated_after_a_lost_answer_is_one_message(issued, axis):
     axis.start()
     client = AxisClient()
     first = client.send(
@@ -64,7 +64,7 @@ def test_a_send_repeated_after_a_lost_answer_is_one_message(issued, axis):  # no
     assert len(_outside(axis).received("edoc")) == 1
 
 
-def test_the_axis_refuses_strangers_and_unknown_agencies(axis):  # noqa: F811
+def test_the_axis_refuses_strangers_and_unknown_agencies(axis):
     axis.start()
     with pytest.raises(AxisRefused, match="401"):
         AxisClient(axis.url, "cantho", "wrong").received("edoc")

@@ -14,7 +14,7 @@ from django.db import connection
 
 from egov.documents import exchange
 from egov.documents.models import ExchangeMessage
-from tests.documents.axis_fixtures import OUTSIDE, axis  # noqa: F401
+from tests.documents.axis_fixtures import OUTSIDE
 from tests.documents.conftest import P12_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def instance_b(tmp_path, axis, dev_pki, pki_settings):  # noqa: F811
+def instance_b(tmp_path, axis, dev_pki, pki_settings):
     """B's database: a copy of this test database's schema on SQLite, or migrated anew."""
     database = tmp_path / "b.sqlite3"
     if connection.vendor == "sqlite":
