@@ -114,8 +114,13 @@ def test_leader_clerk_and_receiver_act_on_the_document_page(
     document.refresh_from_db()
     assert document.state == "issued" and document.reference == "01/STP-VP"
 
+    from egov.notifications.models import Notification
+
     email = Recipient.objects.get(document=document, kind="email")
     assert email.delivered_at is not None
+    sent = Notification.objects.get(event="documents.sent_by_email")
+    assert sent.address == "nguoidan@example.vn" and "01/STP-VP" in sent.subject
+    assert "/van-ban/" in sent.body
     link = delivery.public_link(document)
     copy = client.get(link.split("127.0.0.1:8000", 1)[-1])
     assert copy.status_code == 200 and copy["Content-Type"] == "application/pdf"

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from egov.accounts.models import User
 from egov.documents.kinds import DocumentType, Secrecy, Urgency
@@ -203,7 +204,9 @@ class ProfileForm(forms.Form):
 
 class RegisterForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    direction = forms.ChoiceField(label=_("Direction"), choices=DocumentRegister.Direction.choices)
+    direction = forms.ChoiceField(
+        label=pgettext_lazy("documents", "Direction"), choices=DocumentRegister.Direction.choices
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentRegister.Kind.choices)
     document_types = forms.MultipleChoiceField(
         label=_("Document types"),
@@ -225,13 +228,15 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("", _("Both")), *DocumentRegister.Direction.choices],
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    date_from = forms.DateField(
+        label=pgettext_lazy("documents", "From"), required=False, widget=DATE
+    )
+    date_to = forms.DateField(label=pgettext_lazy("documents", "To"), required=False, widget=DATE)
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), widget=DATE)
-    date_to = forms.DateField(label=_("To"), widget=DATE)
+    date_from = forms.DateField(label=pgettext_lazy("documents", "From"), widget=DATE)
+    date_to = forms.DateField(label=pgettext_lazy("documents", "To"), widget=DATE)
 
     def clean(self):
         data = super().clean()

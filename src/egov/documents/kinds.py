@@ -4,6 +4,7 @@ QCVN 102:2016/BTTTT that travel between agencies."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DocumentType(models.TextChoices):
@@ -101,7 +102,7 @@ class Status(models.TextChoices):
     """Status codes of QCVN 102:2016 status messages (thông điệp trạng thái)."""
 
     ARRIVED = "01", _("Arrived")
-    REFUSED = "02", _("Refused")
+    REFUSED = "02", pgettext_lazy("documents", "Refused")
     ACCEPTED = "03", _("Accepted and registered")
     WAITING_ASSIGNMENT = "04", _("Waiting for assignment")
     ASSIGNED = "05", _("Assigned, being handled")

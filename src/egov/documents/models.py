@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from egov.documents.kinds import Business, DocumentType, Status, Urgency
 from egov.organizations.models import Agency
@@ -68,7 +69,9 @@ class DocumentRegister(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
     )
-    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    direction = models.CharField(
+        pgettext_lazy("documents", "direction"), max_length=3, choices=Direction.choices
+    )
     kind = models.CharField(
         _("kind"), max_length=10, choices=Kind.choices, default=Kind.ADMINISTRATIVE
     )
@@ -128,7 +131,7 @@ class OfficialDocument(models.Model):
         INCOMING = "in", _("Incoming")
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("documents", "Draft")
         SUBMITTED = "submitted", _("Waiting for approval")
         RETURNED = "returned", _("Returned for changes")
         APPROVED = "approved", _("Approved and signed, waiting to be issued")
@@ -137,7 +140,7 @@ class OfficialDocument(models.Model):
         REPLACED = "replaced", _("Replaced")
         ARRIVED = "arrived", _("Arrived, waiting to be registered")
         REGISTERED = "registered", _("Registered, waiting for direction")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", pgettext_lazy("documents", "Refused")
         IN_PROGRESS = "in_progress", _("Being handled")
         DONE = "done", _("Handled")
 
@@ -151,7 +154,9 @@ class OfficialDocument(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
     )
-    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    direction = models.CharField(
+        pgettext_lazy("documents", "direction"), max_length=3, choices=Direction.choices
+    )
     state = models.CharField(_("status"), max_length=12, choices=State.choices)
     document_type = models.CharField(
         _("type"), max_length=4, choices=DocumentType.choices, default=DocumentType.LETTER
@@ -307,7 +312,7 @@ class DocumentFile(models.Model):
     that was issued, an appendix, a paper scan, or a reply's file."""
 
     class Role(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("documents", "Draft")
         SIGNED = "signed", _("Signed document")
         APPENDIX = "appendix", _("Attachment")
         SCAN = "scan", _("Scan of the paper document")
@@ -428,7 +433,7 @@ class ExchangeMessage(models.Model):
 
     class Direction(models.TextChoices):
         OUT = "out", _("Sent")
-        IN = "in", _("Received")
+        IN = "in", pgettext_lazy("documents", "Received")
 
     class Kind(models.TextChoices):
         EDOC = "edoc", _("Document package")
@@ -439,7 +444,7 @@ class ExchangeMessage(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Could not be sent")
         ACCEPTED = "accepted", _("Received and processed")
-        REJECTED = "rejected", _("Refused")
+        REJECTED = "rejected", pgettext_lazy("documents", "Refused")
 
     province_code = models.CharField(max_length=3, default=_province)
     message_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
