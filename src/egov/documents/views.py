@@ -137,6 +137,9 @@ def _draft_form(request, data=None, files=None, initial=None):
         agency = agencies.filter(pk=data.get("agency")).first() or agency
     units = _units(agency) if agency else Agency.objects.none()
     leaders = services.leaders_of(agency) if agency else User.objects.none()
+    initial = dict(initial or {})
+    if agency is not None:
+        initial.setdefault("agency", agency.pk)
     return forms.DraftForm(
         data, files, initial=initial, agencies=agencies, units=units, leaders=leaders
     )
@@ -144,12 +147,13 @@ def _draft_form(request, data=None, files=None, initial=None):
 
 @staff_required
 def new(request):
-    reply_to = None
-    if request.GET.get("reply_to"):
-        reply_to = _document(request, request.GET["reply_to"])
+    reply_to = replaces = None
+    source = request.POST if request.method == "POST" else request.GET
+    if source.get("reply_to"):
+        reply_to = _document(request, source["reply_to"])
+    if source.get("replaces"):
+        replaces = _document(request, source["replaces"])
     if request.method == "POST":
-        if request.POST.get("reply_to"):
-            reply_to = _document(request, request.POST["reply_to"])
         form = _draft_form(request, request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
@@ -174,6 +178,7 @@ def new(request):
                     draft_file=(upload.name, upload.read()) if upload else None,
                     attachments=[(attachment.name, attachment.read())] if attachment else [],
                     in_reply_to=reply_to,
+                    replaces=replaces,
                 )
             except (ValidationError, PermissionDenied) as exc:
                 _fail(request, exc)
@@ -188,10 +193,21 @@ def new(request):
                 "subject": _("Reply to %(reference)s") % {"reference": reply_to.reference},
                 "agency": reply_to.agency_id,
             }
+        if replaces is not None:
+            initial = {
+                "subject": replaces.subject,
+                "body": replaces.body,
+                "document_type": replaces.document_type,
+                "agency": replaces.agency_id,
+                "signer_title": replaces.signer_title,
+            }
         form = _draft_form(request, initial=initial)
         status = 200
     return render(
-        request, "documents/draft.html", {"form": form, "reply_to": reply_to}, status=status
+        request,
+        "documents/draft.html",
+        {"form": form, "reply_to": reply_to, "replaces": replaces},
+        status=status,
     )
 
 
