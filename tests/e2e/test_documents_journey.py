@@ -53,9 +53,9 @@ def test_document_from_draft_to_reply(
     browser,
     live_server,
     check_page,
-    people,
-    certificates,
-    setup_agencies,
+    people,  # noqa: F811
+    certificates,  # noqa: F811
+    setup_agencies,  # noqa: F811
     settings,
 ):
     settings.EGOV_MALWARE_SCANNER = "none"
