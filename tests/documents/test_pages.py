@@ -205,3 +205,28 @@ def test_registers_exports_and_search(client, issued, people):
         ).status_code
         == 404
     )
+
+
+def test_api_search_detail_file_and_register(client, issued, people, make_staff, agencies):
+    from egov.accounts.models import Role
+
+    document = issued()
+    client.force_login(people["clerk"])
+    found = client.get("/api/v1/documents", {"q": "giam dinh"}).json()
+    assert found["count"] == 1 and found["items"][0]["reference"] == "01/STP-VP"
+    detail = client.get(f"/api/v1/documents/{document.public_id}").json()
+    assert detail["recipients"][0]["status"] == "01"
+    pdf = client.get(f"/api/v1/documents/{document.public_id}/file")
+    assert b"".join(pdf.streaming_content)[:5] == b"%PDF-"
+    assert client.get("/api/v1/documents", {"direction": "x"}).status_code == 422
+
+    copy = Recipient.objects.get(document=document).copy
+    assert client.post(f"/api/v1/documents/{copy.public_id}/register").status_code == 404
+    client.force_login(people["health_clerk"])
+    answer = client.post(f"/api/v1/documents/{copy.public_id}/register")
+    assert answer.status_code == 200 and answer.json()["state"] == "registered"
+    again = client.post(f"/api/v1/documents/{copy.public_id}/register")
+    assert again.status_code == 409 and again["Content-Type"] == "application/problem+json"
+    outsider = make_staff("vanthu.tgpl", agencies["legal_aid"], Role.CLERK)
+    client.force_login(outsider)
+    assert client.get(f"/api/v1/documents/{document.public_id}").status_code == 404
