@@ -8,9 +8,9 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from egov.catalog.api import router as catalog_router
 from egov.core.nul import NulRefusingParser
 from egov.core.problems import problem
+from egov.documents.api import router as documents_router
 from egov.dossiers.api import citizen_router as dossiers_citizen_router
 from egov.dossiers.api import router as dossiers_router
-from egov.documents.api import router as documents_router
 from egov.dossiers.staff_api import staff_router as dossiers_staff_router
 from egov.organizations.api import router as organizations_router
 from egov.payments.api import citizen_router as payments_citizen_router
