@@ -167,3 +167,10 @@ def test_search_is_accent_free_and_scoped(issued, people, make_staff, agencies):
     health = list(search.search(people["health_clerk"], "giam dinh"))
     assert [d.direction for d in health] == ["in"]
     assert OfficialDocument.objects.count() == 2
+
+
+def test_short_words_stay_with_their_neighbour():
+    assert search.chunks("Sở Y tế") == ["so y te"]
+    assert search.chunks("giám định pháp y") == ["giam", "dinh", "phap y"]
+    assert search.chunks("kế hoạch 2025") == ["ke hoach", "2025"]
+    assert search.chunks("") == []

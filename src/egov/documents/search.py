@@ -35,6 +35,24 @@ def index(document: OfficialDocument) -> None:
         document.search_text = text
 
 
+def chunks(query: str) -> list[str]:
+    """The query's words, a word of one or two letters kept with the next one ("so y te", "ke
+    hoach"): alone it would match nearly every document, and a trigram index cannot narrow it."""
+    words = normalize_search_text(query).split()[:12]
+    found, pending = [], []
+    for word in words:
+        pending.append(word)
+        if len(word) >= 3:
+            found.append(" ".join(pending))
+            pending = []
+    if pending:
+        if found:
+            found[-1] = f"{found[-1]} {' '.join(pending)}"
+        else:
+            found.append(" ".join(pending))
+    return found
+
+
 def search(
     user,
     query: str = "",
@@ -46,7 +64,10 @@ def search(
     document_type: str | None = None,
     state: str | None = None,
 ) -> QuerySet[OfficialDocument]:
-    documents = scoping.scoped(OfficialDocument.objects.all(), user)
+    documents = OfficialDocument.objects.all()
+    # A clerk of the whole city sees every agency: no list of agencies to filter by.
+    if not scoping.covers_everything(user):
+        documents = scoping.scoped(documents, user)
     if agency_ids:
         documents = documents.filter(agency_id__in=agency_ids)
     if direction:
@@ -65,6 +86,6 @@ def search(
             Q(document_date__lte=date_to)
             | Q(document_date__isnull=True, created_at__date__lte=date_to)
         )
-    for word in normalize_search_text(query).split()[:8]:
-        documents = documents.filter(search_text__contains=f" {word}")
+    for chunk in chunks(query):
+        documents = documents.filter(search_text__contains=f" {chunk}")
     return documents.select_related("agency").defer("body", "search_text").order_by("-id")
