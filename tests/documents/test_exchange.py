@@ -84,3 +84,55 @@ def test_the_axis_refuses_strangers_and_unknown_agencies(axis):
             message_type="edoc",
             key="k2",
         )
+
+
+def test_a_lost_confirmation_brings_the_message_back_once(
+    axis, certificates, setup_agencies, people
+):
+    """An outside agency's package reaches the Department of Health; the confirmation to the
+    axis is lost, so the axis lists it again: it is confirmed again, not registered twice."""
+    from egov.documents import edxml
+    from egov.documents.axis import AxisUnavailable
+    from egov.documents.models import OfficialDocument
+    from tests.signatures.fixtures import make_pdf
+
+    axis.start()
+    package = edxml.build_package(
+        edxml.Package(
+            from_code=OUTSIDE[0],
+            from_name=OUTSIDE[1],
+            to=[("000.00.10.H13", "Sở Y tế")],
+            document_id=f"{OUTSIDE[0]},2026/01/05,07/SYT-NV",
+            number=7,
+            notation="SYT-NV",
+            place="Vĩnh Long",
+            promulgation_date=datetime.date(2026, 1, 5),
+            document_type="CV",
+            subject="Về việc phối hợp kiểm tra liên tỉnh",
+            signer_name="Trần Văn Long",
+            attachments=[edxml.Attachment("07_SYT-NV.pdf", "application/pdf", make_pdf())],
+        ),
+        certificate=certificates["agency"],
+        actor=None,
+    )
+    _outside(axis).send(
+        payload=package,
+        from_code=OUTSIDE[0],
+        to_code="000.00.10.H13",
+        message_type="edoc",
+        key="vl-1",
+    )
+
+    class LosingConfirmations(AxisClient):
+        def confirm(self, doc_id, status="done"):
+            raise AxisUnavailable("the answer was lost")
+
+    with pytest.raises(AxisUnavailable):
+        exchange.poll(client=LosingConfirmations())
+    assert exchange.poll() == {"accepted": 0, "rejected": 0, "duplicates": 1}
+    assert exchange.poll() == {"accepted": 0, "rejected": 0, "duplicates": 0}
+    copy = OfficialDocument.objects.get(direction="in")
+    assert (copy.reference, copy.sender_code, copy.channel) == ("07/SYT-NV", OUTSIDE[0], "exchange")
+    assert (
+        ExchangeMessage.objects.filter(direction="out", kind="status").get().to_code == (OUTSIDE[0])
+    )
