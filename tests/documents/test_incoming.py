@@ -174,3 +174,27 @@ def test_short_words_stay_with_their_neighbour():
     assert search.chunks("giám định pháp y") == ["giam", "dinh", "phap y"]
     assert search.chunks("kế hoạch 2025") == ["ke hoach", "2025"]
     assert search.chunks("") == []
+
+
+def test_clerks_and_handlers_hear_of_their_work(issued, people):
+    from egov.notifications.models import Notification
+
+    for key, address in (
+        ("health_clerk", "vanthu.syt@example.vn"),
+        ("health_handler", "xu@example.vn"),
+    ):
+        people[key].email = address
+        people[key].save(update_fields=["email"])
+    copy = _copy(issued(urgency="1"))
+    arrived = Notification.objects.get(event="documents.to_handle", address="vanthu.syt@example.vn")
+    assert "Khẩn" in arrived.subject and "01/STP-VP" in arrived.subject
+    incoming.register(copy, actor=people["health_clerk"])
+    incoming.direct(
+        copy,
+        actor=people["health_leader"],
+        instruction="Xử lý.",
+        handler=people["health_handler"],
+        days=2,
+    )
+    assigned = Notification.objects.get(address="xu@example.vn")
+    assert "Chủ trì xử lý" in assigned.subject and "Hạn xử lý" in assigned.body

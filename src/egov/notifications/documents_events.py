@@ -129,3 +129,18 @@ def on_assigned(*, document, handler, supporters, **kwargs):
     _tell(handler, document, "Chủ trì xử lý", document.handling_due)
     for person in supporters:
         _tell(person, document, "Phối hợp xử lý", document.handling_due)
+
+
+@domain_events.subscribe("documents.arrived")
+def on_arrived(*, document, **kwargs):
+    """The receiving agency's clerks hear of a document waiting to be registered."""
+    from egov.accounts.models import Role, User
+
+    task = "Khẩn: văn bản đến chờ vào sổ" if document.urgency != "0" else "Văn bản đến chờ vào sổ"
+    clerks = User.objects.filter(
+        role_assignments__role=Role.CLERK,
+        role_assignments__agency_id=document.agency_id,
+        is_active=True,
+    ).distinct()
+    for clerk in clerks:
+        _tell(clerk, document, task)
