@@ -69,6 +69,30 @@ defaults.TEXTS.update(
             "subject": "Document {{ reference }} from {{ agency_name }}",
             "body": 'Dear {{ recipient_name|default:"Sir or Madam" }},\n\n{{ agency_name }} sends you document {{ reference }}: {{ subject }}.\n\nThe signed electronic document is at: {{ link }}\n\nThis message was sent automatically; please do not reply.\nPublic service portal of {{ site_name }}',
         },
+        ("documents.sent_by_email", "sms", "vi"): {
+            "body": "{{ agency_name }} gửi văn bản {{ reference }}: {{ subject|truncatechars:60 }}. Xem: {{ link }}",
+        },
+        ("documents.sent_by_email", "sms", "en"): {
+            "body": "{{ agency_name }} sent document {{ reference }}: {{ subject|truncatechars:60 }}. See: {{ link }}",
+        },
+        ("documents.sent_by_email", "zalo", "vi"): {
+            "body": "customer_name: {{ recipient_name }}\nreference: {{ reference }}\nsubject: {{ subject|truncatechars:100 }}\nagency: {{ agency_name }}\nlink: {{ link }}",
+        },
+        ("documents.sent_by_email", "zalo", "en"): {
+            "body": "customer_name: {{ recipient_name }}\nreference: {{ reference }}\nsubject: {{ subject|truncatechars:100 }}\nagency: {{ agency_name }}\nlink: {{ link }}",
+        },
+        ("documents.to_handle", "sms", "vi"): {
+            "body": "Văn bản {{ reference }}: {{ task }}{% if due %}, hạn {{ due|date:'H:i d/m/Y' }}{% endif %}.",
+        },
+        ("documents.to_handle", "sms", "en"): {
+            "body": "Document {{ reference }}: {{ task }}{% if due %}, due {{ due|date:'H:i d/m/Y' }}{% endif %}.",
+        },
+        ("documents.to_handle", "zalo", "vi"): {
+            "body": "customer_name: {{ recipient_name }}\nreference: {{ reference }}\ntask: {{ task }}\ndue: {{ due|date:'d/m/Y' }}",
+        },
+        ("documents.to_handle", "zalo", "en"): {
+            "body": "customer_name: {{ recipient_name }}\nreference: {{ reference }}\ntask: {{ task }}\ndue: {{ due|date:'d/m/Y' }}",
+        },
         ("documents.to_handle", "email", "vi"): {
             "subject": "[Văn bản] {{ task }}: {{ reference }}",
             "body": 'Kính gửi {{ recipient_name }},\n\n{{ task }}: văn bản {{ reference }} — {{ subject }} ({{ agency_name }}).{% if due %}\nHạn xử lý: {{ due|date:"H:i d/m/Y" }}.{% endif %}\n\nXem tại trang Văn bản của hệ thống.\n\nĐây là thư tự động, vui lòng không trả lời.',
