@@ -37,6 +37,8 @@ run: setup
 	keep_running $(MANAGE) deliver_notifications --loop & \
 	keep_running $(MANAGE) check_deadlines --loop & \
 	$(MANAGE) serve_dev_pki & \
+	$(MANAGE) serve_exchange_axis --outside "000.00.10.H62=Sở Y tế tỉnh Vĩnh Long" & \
+	$(MANAGE) exchange_worker --loop & \
 	.venv/bin/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - & \
 	wait
 
@@ -72,6 +74,8 @@ bench: venv messages
 	else echo "PostgreSQL is not running: PostgreSQL benchmarks skipped"; fi
 	$(PY) bench/signatures.py
 	$(PY) bench/notifications.py
+	$(PY) bench/documents.py --documents 1000
+	@if pg_isready -q -h 127.0.0.1 -p 5432; then $(PY) bench/documents.py --search-only --rows 1000000; fi
 
 # The city-scale benchmark at a chosen size: make bench-city N=1000000 (up to 20000000; see
 # docs/performance.md for the time and disk each size needs). ARGS passes more options.

@@ -13,6 +13,7 @@ from egov.catalog.api import router as catalog_router
 from egov.core.nul import NulRefusingParser
 from egov.core.problems import problem
 from egov.core.views import unavailable
+from egov.documents.api import router as documents_router
 from egov.dossiers.api import citizen_router as dossiers_citizen_router
 from egov.dossiers.api import router as dossiers_router
 from egov.dossiers.staff_api import staff_router as dossiers_staff_router
@@ -149,3 +150,4 @@ api.add_router("/", payments_citizen_router)
 api.add_router("/", payments_gateway_router)
 api.add_router("/", payments_staff_router)
 api.add_router("/", reports_router)
+api.add_router("/", documents_router)

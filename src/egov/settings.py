@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "egov.postal",
     "egov.payments",
     "egov.reports",
+    "egov.documents",
 ]
 
 MIDDLEWARE = [
@@ -515,6 +516,28 @@ EGOV_POSTAL_TARIFF_FILE = os.environ.get("EGOV_POSTAL_TARIFF_FILE", "")
 # Booking retries when the operator cannot be reached: back-off doubles from this, this many times.
 EGOV_POSTAL_BOOKING_RETRY_SECONDS = int(os.environ.get("EGOV_POSTAL_BOOKING_RETRY_SECONDS", "60"))
 EGOV_POSTAL_BOOKING_MAX_ATTEMPTS = int(os.environ.get("EGOV_POSTAL_BOOKING_MAX_ATTEMPTS", "8"))
+# --- Official documents and their exchange (docs/documents.md) --------------------------------
+# The national document exchange axis (trục liên thông văn bản) this platform is connected to, with
+# the system id and secret it was given. In development: the local axis (serve_exchange_axis).
+EGOV_DOCUMENTS_EXCHANGE_URL = os.environ.get(
+    "EGOV_DOCUMENTS_EXCHANGE_URL", "" if PRODUCTION else "http://127.0.0.1:8791"
+)
+EGOV_DOCUMENTS_EXCHANGE_SYSTEM_ID = os.environ.get(
+    "EGOV_DOCUMENTS_EXCHANGE_SYSTEM_ID", "" if PRODUCTION else "egov-dev"
+)
+EGOV_DOCUMENTS_EXCHANGE_SECRET = os.environ.get(
+    "EGOV_DOCUMENTS_EXCHANGE_SECRET", "" if PRODUCTION else "development-axis-secret"
+)
+EGOV_DOCUMENTS_EXCHANGE_TIMEOUT = float(os.environ.get("EGOV_DOCUMENTS_EXCHANGE_TIMEOUT", "30"))
+# Back-off of the outbox while the axis is down: doubles from this, up to an hour; never gives up.
+EGOV_DOCUMENTS_EXCHANGE_RETRY_SECONDS = int(
+    os.environ.get("EGOV_DOCUMENTS_EXCHANGE_RETRY_SECONDS", "30")
+)
+# Seconds between two polls of the axis by `manage.py exchange_worker --loop`.
+EGOV_DOCUMENTS_EXCHANGE_POLL_SECONDS = int(
+    os.environ.get("EGOV_DOCUMENTS_EXCHANGE_POLL_SECONDS", "20")
+)
+
 # --- Payments (docs/payments.md) -----------------------------------------------------------------
 # Online payment is off in production until a gateway is chosen (and configured); "vnpay" for VNPAY.
 EGOV_PAYMENT_GATEWAY = os.environ.get("EGOV_PAYMENT_GATEWAY", "" if PRODUCTION else "vnpay")

@@ -26,6 +26,7 @@ urlpatterns = [
     path("staff/postal/", include("egov.postal.urls")),
     path("staff/payments/", include("egov.payments.staff_urls")),
     path("staff/reports/", include("egov.reports.staff_urls")),
+    path("staff/documents/", include("egov.documents.urls")),
     path("staff/", include("egov.backoffice.urls")),
     # Answers 404 unless EGOV_POSTAL_SIMULATOR is on (never in production).
     path("postal-simulator/", include("egov.postal.simulator_urls")),
@@ -34,6 +35,7 @@ urlpatterns = [
     path("so-thu-tu/", include("egov.queueing.urls")),
     path("thanh-toan/", include("egov.payments.urls")),
     path("thong-ke/", include("egov.reports.urls")),
+    path("van-ban/", include("egov.documents.public_urls")),
     path("", include("egov.portal.urls")),
 ]
 

@@ -9,7 +9,10 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from egov.core import health
-        from egov.notifications import receivers  # noqa: F401 - connects the dossier events
+        from egov.notifications import (
+            documents_events,  # noqa: F401 - official documents
+            receivers,  # noqa: F401 - connects the dossier events
+        )
         from egov.notifications.health import outbox_health
 
         health.register("notifications", outbox_health)
