@@ -38,7 +38,7 @@ run: setup
 	keep_running $(MANAGE) check_deadlines --loop & \
 	$(MANAGE) serve_dev_pki & \
 	$(MANAGE) serve_exchange_axis --outside "000.00.10.H62=Sở Y tế tỉnh Vĩnh Long" & \
-	$(MANAGE) exchange_worker --loop & \
+	keep_running $(MANAGE) exchange_worker --loop & \
 	.venv/bin/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - & \
 	wait
 
@@ -47,6 +47,7 @@ worker: venv
 	keep_running $(MANAGE) db_worker --queue-name default & \
 	keep_running $(MANAGE) deliver_notifications --loop & \
 	keep_running $(MANAGE) check_deadlines --loop & \
+	keep_running $(MANAGE) exchange_worker --loop & \
 	wait
 
 lint: venv
