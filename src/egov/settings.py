@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "egov.postal",
     "egov.payments",
     "egov.reports",
+    "egov.personnel",
 ]
 
 MIDDLEWARE = [
