@@ -12,6 +12,7 @@ from egov.personnel.models import Rank
 from egov.personnel.services import EventInput
 
 D = datetime.date
+RECRUITED = D(2015, 3, 1)
 _numbers = itertools.count(1)
 
 
@@ -79,7 +80,7 @@ def ranks(db):
 def recruit(agencies, ranks):
     """Creates a record with its recruitment (as Home Affairs would, actor None)."""
 
-    def make(agency="justice", on=D(2015, 3, 1), rank="01.003", step=1, actor=None, **values):
+    def make(agency="justice", on=RECRUITED, rank="01.003", step=1, actor=None, **values):
         first = event(
             "recruitment",
             on,

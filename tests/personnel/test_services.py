@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from egov.core.models import AuditEvent
 from egov.personnel import services, state
 from egov.personnel.models import CareerEvent, CivilServant, CurrentState, Decision
-from tests.personnel.conftest import event, person_values
+from tests.personnel.conftest import event
 
 D = datetime.date
 pytestmark = pytest.mark.django_db

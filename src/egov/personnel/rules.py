@@ -76,7 +76,13 @@ SALARY_GROUPS: dict[str, SalaryGroup] = {
         SalaryGroup("C3", _("Type C, group 3"), _scale("1.35", "0.18", 12), TWO_YEARS),
     ]
 }
-GROUP_CHOICES = [(group.code, f"{group.code} — {group.label}") for group in SALARY_GROUPS.values()]
+# The codes as the model stores them; forms show the labels (group_label).
+GROUP_CHOICES = [(code, code) for code in SALARY_GROUPS]
+
+
+def group_label(code: str) -> str:
+    group = SALARY_GROUPS.get(code)
+    return f"{code} — {group.label}" if group else code
 
 
 def salary_group(code: str) -> SalaryGroup:
