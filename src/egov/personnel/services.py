@@ -239,7 +239,7 @@ def _check_kind(data: EventInput, before: state.State, problems: Problems) -> No
         problems.add("step", _("This event does not change the salary."))
 
 
-def _check_event(person: CivilServant, data: EventInput, others) -> state.State:
+def check_event(person: CivilServant, data: EventInput, others) -> state.State:
     """Raises ValidationError naming each wrong field; returns the state just before."""
     problems = Problems()
     if data.kind not in EventKind.values:
@@ -341,7 +341,7 @@ def record_event(person: CivilServant, data: EventInput, *, actor, scope=None) -
     """Records one career event after checking it against the events already there."""
     person = CivilServant.objects.select_for_update().get(pk=person.pk)
     others = list(CareerEvent.objects.filter(person=person).select_related("agency"))
-    before = _check_event(person, data, others)
+    before = check_event(person, data, others)
     current = state.derive(others, timezone.localdate())
     _require(actor, scope, current.agency_id or before.agency_id)
     if data.agency is not None:
@@ -440,7 +440,7 @@ def create_person(values: dict, recruitment: EventInput, *, actor, scope=None) -
     person = CivilServant(code=code, **values)
     _clean_person(person)
     person.save()
-    _check_event(person, recruitment, [])
+    check_event(person, recruitment, [])
     event = _save_event(person, recruitment, actor=actor)
     row = state.refresh(person)
     audit.record(
