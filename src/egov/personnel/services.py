@@ -582,6 +582,18 @@ def record_access(person: CivilServant, *, actor, what: str = "record") -> None:
     )
 
 
+@transaction.atomic
+def record_report_export(*, actor, agency=None) -> None:
+    """The staffing report holds no names, but its download is recorded like the exports."""
+    audit.record(
+        actor=actor,
+        action="personnel.report_exported",
+        object_type="personnel.staffing",
+        object_repr=agency.name if agency else "",
+        agency_id=agency.pk if agency else None,
+    )
+
+
 # --- Approved headcount -------------------------------------------------------------------------
 
 
