@@ -138,7 +138,7 @@ def test_recording_and_voiding_events_through_the_forms(client, officers, people
         },
     )
     assert bad.status_code == 400
-    assert "Bậc 2 của nhóm A1 có hệ số 2.67, không phải 2.50." in bad.content.decode()
+    assert "Bậc 2 của nhóm A1 có hệ số 2,67, không phải 2,50." in bad.content.decode()
     good = client.post(
         url, {"kind": "salary", "effective_on": "2018-03-01", "step": "2", **decision}
     )

@@ -52,7 +52,7 @@ def test_the_coefficient_must_match_the_scale(recruit):
         services.record_event(
             person, event("salary", D(2018, 3, 1), step=2, coefficient=Decimal("2.70")), actor=None
         )
-    assert "2.67" in caught.value.message_dict["coefficient"][0]
+    assert "2,67" in caught.value.message_dict["coefficient"][0]
     raised = services.record_event(person, event("salary", D(2018, 3, 1), step=2), actor=None)
     assert (raised.salary_group, raised.coefficient) == ("A1", Decimal("2.67"))
     assert CurrentState.objects.get(person=person).next_raise_on == D(2021, 3, 1)

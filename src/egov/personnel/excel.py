@@ -5,6 +5,7 @@ import datetime
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -72,11 +73,11 @@ def raises_workbook(rows: list[queries.RaiseRow], heading: list[str]) -> bytes:
             _("Agency"),
             _("Rank"),
             _("Group"),
-            _("Step"),
+            pgettext("salary", "Step"),
             _("Coefficient"),
             _("Since"),
             _("Due on"),
-            _("Next"),
+            pgettext("salary", "Next"),
             _("Early before retirement"),
         ],
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from egov.organizations.models import Agency
 from egov.personnel import rules, services
@@ -114,7 +115,7 @@ DECISION_FIELDS = [
 
 
 class KindForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Event"), choices=EventKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("personnel", "Event"), choices=EventKind.choices)
 
 
 class EventForm(forms.Form):
@@ -131,7 +132,9 @@ class EventForm(forms.Form):
         choices=[("", _("The rank's group"))],
         help_text=_("Leave it to keep the person's group."),
     )
-    step = forms.IntegerField(label=_("Step"), min_value=1, max_value=20, required=False)
+    step = forms.IntegerField(
+        label=pgettext_lazy("salary", "Step"), min_value=1, max_value=20, required=False
+    )
     coefficient = forms.DecimalField(
         label=_("Coefficient"),
         max_digits=4,
@@ -309,7 +312,9 @@ class QuotaForm(forms.Form):
     public_employees = forms.IntegerField(
         label=_("Public employees (số lượng người làm việc)"), min_value=0, max_value=100000
     )
-    decision = forms.CharField(label=_("Decision"), max_length=100, required=False)
+    decision = forms.CharField(
+        label=pgettext_lazy("personnel", "Decision"), max_length=100, required=False
+    )
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)

@@ -540,7 +540,7 @@ class CorrectionRequest(models.Model):
     """A person asks the personnel officers to correct their own record."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("Waiting")
+        OPEN = "open", pgettext_lazy("correction", "Waiting")
         CORRECTED = "corrected", _("Corrected")
         DECLINED = "declined", _("Declined")
 

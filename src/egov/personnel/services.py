@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.identity import validate_citizen_id
@@ -182,7 +182,12 @@ def _check_salary(data: EventInput, before: state.State, problems: Problems) -> 
         problems.add(
             "coefficient",
             _("Step %(step)d of group %(group)s has the coefficient %(expected)s, not %(given)s.")
-            % {"step": data.step, "group": group, "expected": expected, "given": data.coefficient},
+            % {
+                "step": data.step,
+                "group": group,
+                "expected": formats.localize(expected),
+                "given": formats.localize(data.coefficient),
+            },
         )
     data.salary_group, data.coefficient = group, expected
     if data.seniority_percent and data.step != rules.salary_group(group).last_step:

@@ -39,6 +39,7 @@ from egov.personnel.forms import (
 from egov.personnel.models import (
     CareerEvent,
     CorrectionRequest,
+    EmploymentKind,
     EventKind,
     FamilyMember,
     Rank,
@@ -158,6 +159,9 @@ def _record_context(person, as_of: datetime.date | None):
         "trainings": person.trainings.all(),
         "family": person.family.all(),
         "status_label": services.status_label(current.status),
+        "employment_label": EmploymentKind(current.employment_kind).label
+        if current.employment_kind
+        else "",
         "group_label": rules.group_label(current.salary_group) if current.salary_group else "",
     }
 
