@@ -306,3 +306,19 @@ def test_the_person_reads_their_record_and_asks_for_a_correction(
     assert request.state == "corrected" and request.answered_by == officers["justice"]
     client.force_login(own)
     assert "Đã đính chính" in client.get("/staff/personnel/me/").content.decode()
+
+
+def test_the_person_is_told_by_email_when_their_request_is_answered(
+    officers, people, make_staff, agencies
+):
+    from egov.notifications.models import Notification
+
+    own = make_staff("an.tv", agencies["justice"], full_name="Trần Văn An", email="an@example.vn")
+    person = services.link_account(people["an"], own, actor=officers["justice"])
+    request = services.request_correction(person, "Quê quán sai: là Cờ Đỏ.", user=own)
+    services.answer_correction(
+        request, outcome="corrected", answer="Đã sửa quê quán.", actor=officers["justice"]
+    )
+    [message] = Notification.objects.filter(event="personnel.correction_answered")
+    assert message.recipient == own and message.channel == "email"
+    assert "Đã đính chính" in message.body and "Đã sửa quê quán." in message.body

@@ -8,4 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from egov.notifications import receivers  # noqa: F401 - connects the dossier events
+        from egov.notifications import (
+            personnel_events,  # noqa: F401 - personnel.* events
+            receivers,  # noqa: F401 - connects the dossier events
+        )

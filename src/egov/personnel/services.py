@@ -367,7 +367,7 @@ def record_event(person: CivilServant, data: EventInput, *, actor, scope=None) -
 def void_event(event: CareerEvent, *, actor, reason: str, scope=None) -> CareerEvent:
     """Takes a wrongly recorded event out of the career; it stays, marked, in the history."""
     event = (
-        CareerEvent.objects.select_for_update()
+        CareerEvent.objects.select_for_update(of=("self",))
         .select_related("person", "decision")
         .get(pk=event.pk)
     )
@@ -687,7 +687,7 @@ def answer_correction(
     request: CorrectionRequest, *, outcome: str, answer: str, actor, scope=None
 ) -> CorrectionRequest:
     request = (
-        CorrectionRequest.objects.select_for_update()
+        CorrectionRequest.objects.select_for_update(of=("self",))
         .select_related("person__state")
         .get(pk=request.pk)
     )
