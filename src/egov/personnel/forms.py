@@ -1,6 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -23,6 +26,23 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AgencySelect(forms.Select):
+    """A select of agencies rendered without the template engine: Home Affairs chooses among
+    every agency of the city (hundreds), which Django's option templates render slowly."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = {str(v) for v in self.format_value(value)}
+        parts = [format_html("<select{}>", flatatt(final))]
+        for option, label in self.choices:
+            option = "" if option is None else str(option)
+            selected = mark_safe(" selected") if option in chosen else ""
+            parts.append(format_html('<option value="{}"{}>{}</option>', option, selected, label))
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - each part is escaped by format_html
 
 
 def date_field(label, required=True, help_text=""):
@@ -121,7 +141,9 @@ class KindForm(forms.Form):
 class EventForm(forms.Form):
     effective_on = date_field(_("Takes effect on"))
     ends_on = date_field(_("Ends on"), False, _("The first day back; empty while it lasts."))
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.none(), widget=AgencySelect
+    )
     employment_kind = forms.ChoiceField(label=_("Employment"), choices=EmploymentKind.choices)
     rank = forms.ModelChoiceField(
         label=_("Rank"), queryset=Rank.objects.filter(is_active=True), required=False
@@ -276,7 +298,11 @@ class AnswerForm(forms.Form):
 class DueForm(forms.Form):
     months = forms.IntegerField(label=_("Within (months)"), min_value=1, max_value=60, initial=6)
     agency = forms.ModelChoiceField(
-        label=_("Agency"), queryset=Agency.objects.none(), required=False, empty_label=_("All")
+        label=_("Agency"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=AgencySelect,
     )
 
     def __init__(self, *args, agencies, **kwargs):
@@ -287,7 +313,11 @@ class DueForm(forms.Form):
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Name or record number"), max_length=100, required=False)
     agency = forms.ModelChoiceField(
-        label=_("Agency"), queryset=Agency.objects.none(), required=False, empty_label=_("All")
+        label=_("Agency"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=AgencySelect,
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
 
@@ -304,7 +334,9 @@ class SearchForm(forms.Form):
 
 
 class QuotaForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.none(), widget=AgencySelect
+    )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     civil_servants = forms.IntegerField(
         label=_("Civil servants (biên chế công chức)"), min_value=0, max_value=100000

@@ -79,14 +79,23 @@ class Plan:
 
 
 class Generator:
-    def __init__(self, seed: int, agencies: list[Agency], *, today: datetime.date, events: int):
+    def __init__(
+        self,
+        seed: int,
+        agencies: list[Agency],
+        *,
+        today: datetime.date,
+        events: int,
+        id_numbers_from: int = 0,
+    ):
         self.rng = random.Random(seed)
+        self.id_numbers_from = id_numbers_from  # the last six digits of the generated CCCD
         self.agencies = agencies
         self.today = today
         self.per_person = events
         self.ranks = {rank.code: rank for rank in Rank.objects.all()}
         self.decisions: dict[tuple, Decision] = {}
-        self.numbers = 0
+        self.numbers = id_numbers_from  # decision numbers too, apart from other runs
 
     def _decision(self, agency: Agency, kind: str, on: datetime.date) -> tuple:
         """Agencies sign one decision per kind and month for everyone it concerns."""
@@ -119,7 +128,10 @@ class Generator:
             hometown=f"{rng.choice(PLACES)}, Cần Thơ",
             ethnicity=_weighted(rng, ETHNICITIES),
             religion=_weighted(rng, RELIGIONS),
-            citizen_id=f"{birth_code}{century}{born.year % 100:02d}{index % 1_000_000:06d}",
+            citizen_id=(
+                f"{birth_code}{century}{born.year % 100:02d}"
+                f"{(self.id_numbers_from + index) % 1_000_000:06d}"
+            ),
             general_education="12/12",
             education_level=education,
             education_detail="Cử nhân Luật" if education == EducationLevel.UNIVERSITY else "",

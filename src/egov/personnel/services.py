@@ -268,7 +268,8 @@ def check_event(person: CivilServant, data: EventInput, others) -> state.State:
     adult = rules.add_months(person.date_of_birth, MINIMUM_AGE * 12)
     if data.kind == EventKind.RECRUITMENT and data.effective_on < adult:
         problems.add("effective_on", _("A civil servant is recruited at 18 or older."))
-    before = state.derive(others, data.effective_on - datetime.timedelta(days=1))
+    # The career on that day, with the events of the same day recorded before this one.
+    before = state.derive(others, data.effective_on)
     if data.kind == EventKind.RECRUITMENT:
         if before.status in ACTIVE_STATUSES:
             problems.add("kind", _("The person is already in service on that date."))
