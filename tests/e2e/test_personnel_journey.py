@@ -168,3 +168,89 @@ def test_home_affairs_records_a_career_the_agency_and_the_report_follow(
     own.context.close()
     assert CorrectionRequest.objects.get().person == CivilServant.objects.get()
     assert person_account.pk == CivilServant.objects.get().user_id
+
+
+def test_the_officers_other_pages_on_a_phone(page, check_page, live_server, make_staff, agencies):
+    """Each remaining personnel page once, at 360 px, with axe: editing, voiding, training and
+    family lines, the account link, the retirement list, the headcount, the import with its
+    report of wrong cells, and a correction request answered."""
+    from egov.personnel import services
+    from egov.personnel.models import Rank
+    from tests.personnel.conftest import event, person_values
+    from tests.personnel.test_spreadsheet import workbook
+
+    officer = make_staff("tochuc.stp", agencies["justice"], Role.PERSONNEL_OFFICER, True)
+    own = make_staff("binh.lt", agencies["legal_aid"], full_name="Lê Thị Bình")
+
+    first = event(
+        "recruitment",
+        datetime.date(1990, 3, 1),
+        agency=agencies["legal_aid"],
+        employment_kind="public_employee",
+        rank=Rank.objects.get(code="01.003"),
+        step=8,
+    )
+    person = services.create_person(
+        person_values(
+            full_name="Lê Thị Bình", sex="female", date_of_birth=datetime.date(1968, 2, 3)
+        ),
+        first,
+        actor=None,
+    )
+    person = services.link_account(person, own, actor=officer)
+    services.request_correction(person, "Năm vào ngành của tôi là 1989.", user=own)
+    base = f"{live_server.url}/staff/personnel/{person.public_id}"
+    sign_in(page, live_server, "tochuc.stp", "/staff/personnel/")
+
+    page.goto(f"{base}/edit/")
+    check_page(page, "personnel-edit")
+    page.fill("#id_place_of_birth", "Ô Môn, Cần Thơ")
+    page.get_by_role("button", name="Lưu").click()
+    assert "Đã lưu hồ sơ." in page.locator(".messages").inner_text()
+
+    page.goto(f"{base}/training/new/")
+    page.select_option("#id_kind", "political")
+    page.fill("#id_institution", "Trường Chính trị thành phố Cần Thơ")
+    page.fill("#id_qualification", "Trung cấp lý luận chính trị")
+    check_page(page, "personnel-training")
+    page.get_by_role("button", name="Thêm").click()
+    page.goto(f"{base}/family/new/")
+    page.fill("#id_relation", "Mẹ")
+    page.fill("#id_full_name", "Nguyễn Thị Mẹ")
+    page.fill("#id_birth_year", "1945")
+    check_page(page, "personnel-family")
+    page.get_by_role("button", name="Thêm").click()
+    assert "Nguyễn Thị Mẹ" in page.locator("#family + div").inner_text()
+
+    page.goto(f"{base}/account/")
+    check_page(page, "personnel-account")
+    page.goto(f"{base}/events/new/")
+    check_page(page, "personnel-event-kind")
+    recruitment = person.events.get()
+    page.goto(f"{base}/events/{recruitment.pk}/void/")
+    check_page(page, "personnel-void")
+
+    page.goto(f"{live_server.url}/staff/personnel/due/retirements/?months=24")
+    assert "Lê Thị Bình" in page.locator("table").inner_text()
+    check_page(page, "personnel-due-retirements")
+    page.goto(f"{live_server.url}/staff/personnel/quotas/")
+    check_page(page, "personnel-quotas")
+
+    page.goto(f"{live_server.url}/staff/personnel/import/")
+    wrong = workbook([["CT0009", "Sai Ngày", "Nam", "31/02/1990", "Kinh", ""]], [])
+    page.set_input_files(
+        "#id_file", {"name": "sai.xlsx", "mimeType": "application/octet-stream", "buffer": wrong}
+    )
+    page.get_by_role("button", name="Nhập", exact=True).click()
+    assert "Cán bộ: Ngày sinh" in page.locator(".error-summary").inner_text()
+    page.problems.clear()  # the 400 of the refused file
+    check_page(page, "personnel-import-report")
+
+    page.goto(f"{live_server.url}/staff/personnel/corrections/")
+    check_page(page, "personnel-corrections")
+    page.get_by_role("link", name="Năm vào ngành của tôi là 1989.").click()
+    page.get_by_label("Hồ sơ đã được đính chính").check()
+    page.fill("#id_answer", "Đã kiểm tra quyết định tuyển dụng.")
+    check_page(page, "personnel-correction")
+    page.get_by_role("button", name="Trả lời").click()
+    assert "Đã lưu câu trả lời" in page.locator(".messages").inner_text()

@@ -213,9 +213,9 @@ def search_people(request, filters: Query[PeopleFilter]):
     if filters.agency:
         agency = Agency.objects.filter(code=filters.agency).first()
         agency_id = agency.pk if agency else -1
-    people = queries.search(scope, filters.q, agency_id=agency_id, status=filters.status)
-    page = people[filters.offset : filters.offset + filters.limit]
-    return {"count": people.count(), "items": [_summary(p) for p in page]}
+    rows = queries.search(scope, filters.q, agency_id=agency_id, status=filters.status)
+    page = rows[filters.offset : filters.offset + filters.limit]
+    return {"count": rows.count(), "items": [_summary(row.person) for row in page]}
 
 
 @router.get(

@@ -28,6 +28,12 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def agency_choices(agencies):
+    """The agencies in force today, with only what the options show."""
+    today = timezone.localdate()
+    return agencies.as_of(today).only("pk", "name").order_by("path", "code")
+
+
 class AgencySelect(forms.Select):
     """A select of agencies rendered without the template engine: Home Affairs chooses among
     every agency of the city (hundreds), which Django's option templates render slowly."""
@@ -307,7 +313,7 @@ class DueForm(forms.Form):
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies.order_by("path", "code")
+        self.fields["agency"].queryset = agency_choices(agencies)
 
 
 class SearchForm(forms.Form):
@@ -325,7 +331,7 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         from egov.personnel.models import Status
 
-        self.fields["agency"].queryset = agencies.order_by("path", "code")
+        self.fields["agency"].queryset = agency_choices(agencies)
         self.fields["status"].choices = [
             ("active", _("In service (any)")),
             ("", _("All")),
@@ -350,7 +356,7 @@ class QuotaForm(forms.Form):
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies.order_by("path", "code")
+        self.fields["agency"].queryset = agency_choices(agencies)
 
 
 class ImportForm(forms.Form):

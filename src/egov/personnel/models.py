@@ -178,6 +178,8 @@ class CivilServant(models.Model):
         ordering = ["name_search", "code"]
         verbose_name = _("civil servant record")
         verbose_name_plural = _("civil servant records")
+        # The search lists by name: the first page comes from the index, without a sort.
+        indexes = [models.Index(fields=["name_search", "code"], name="personnel_name_code")]
         constraints = [
             models.UniqueConstraint(
                 fields=["citizen_id"], condition=~Q(citizen_id=""), name="personnel_citizen_id_once"
@@ -494,9 +496,18 @@ class CurrentState(models.Model):
     early_raise = models.BooleanField(default=False)
     valid_until = models.DateField(null=True)
     computed_on = models.DateField()
+    # Copied from the record for the staffing report, so that it reads this narrow table alone.
+    sex = models.CharField(max_length=6, blank=True)
+    born_on = models.DateField(null=True)
+    education_level = models.CharField(max_length=15, blank=True)
+    political_theory = models.CharField(max_length=15, blank=True)
+    minority = models.BooleanField(default=False)
+    religious = models.BooleanField(default=False)
+    party_member = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
+            models.Index(fields=["status", "agency"]),
             models.Index(fields=["agency", "status"]),
             models.Index(fields=["next_raise_on"]),
             models.Index(fields=["retires_on"]),

@@ -483,8 +483,8 @@ def update_record(person: CivilServant, values: dict, *, actor, scope=None) -> C
         return person
     _clean_person(person)
     person.save()
-    if {"sex", "date_of_birth", "birth_year_only"} & after.keys():
-        state.refresh(person)  # the retirement date moves
+    if ({"birth_year_only"} | state.REPORTED) & after.keys():
+        state.refresh(person)  # the retirement date or what the staffing report counts
     audit.record(
         actor=actor,
         action="personnel.record_updated",

@@ -34,6 +34,8 @@ DELAY_MONTHS = {
 }
 UNCOUNTED_LEAVE = {LeaveKind.UNPAID, LeaveKind.SUSPENSION}
 TERMINAL = {Status.RETIRED, Status.LEFT}
+MAJORITY = "Kinh"
+NO_RELIGION = "Không"
 
 
 @dataclass
@@ -229,7 +231,25 @@ def stored(person: CivilServant, state: State) -> CurrentState:
         and rules.early_raise_before_retirement(raise_due, retirement.retires_on),
         valid_until=state.valid_until,
         computed_on=state.as_of,
+        **report_fields(person),
     )
+
+
+REPORTED = {"sex", "date_of_birth", "education_level", "political_theory", "ethnicity",
+            "religion", "party_joined_on"}  # fmt: skip
+
+
+def report_fields(person: CivilServant) -> dict:
+    """What the staffing report counts of the record, kept beside the state."""
+    return {
+        "sex": person.sex,
+        "born_on": person.date_of_birth,
+        "education_level": person.education_level,
+        "political_theory": person.political_theory,
+        "minority": person.ethnicity != MAJORITY,
+        "religious": person.religion != NO_RELIGION,
+        "party_member": person.party_joined_on is not None,
+    }
 
 
 def refresh(person: CivilServant, as_of: datetime.date | None = None) -> CurrentState:

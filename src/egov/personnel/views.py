@@ -43,6 +43,7 @@ from egov.personnel.models import (
     EventKind,
     FamilyMember,
     Rank,
+    Status,
     Training,
 )
 
@@ -74,10 +75,8 @@ def _parse_date(value: str | None) -> datetime.date | None:
 @staff_required
 def index(request):
     scope = Scope(request.user)
-    if not scope:
-        if own_record(request.user) is not None:
-            return redirect("personnel:me")
-        raise PermissionDenied(_("These pages are for personnel officers."))
+    if not scope:  # other staff: their own record, or the page saying they have none
+        return redirect("personnel:me")
     form = SearchForm(request.GET or None, agencies=scope.agencies())
     people = queries.search(scope, status="active")
     if form.is_valid():
@@ -89,6 +88,9 @@ def index(request):
             status=data["status"],
         )
     page = Paginator(people, 25).get_page(request.GET.get("page"))
+    statuses = {value: str(label) for value, label in Status.choices}
+    for row in page:
+        row.status_label = statuses[row.status]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -133,12 +135,18 @@ def new_person(request):
 
 def _record_context(person, as_of: datetime.date | None):
     today = timezone.localdate()
-    current = state.state_of(person, as_of or today)
     events = list(
         CareerEvent.objects.filter(person=person)
         .select_related("decision", "agency", "rank")
         .order_by("effective_on", "pk")
     )
+    current = state.derive(events, as_of or today)
+    # Labels once per page: Django's get_…_display rebuilds its choices on every call.
+    kinds = {value: str(label) for value, label in EventKind.choices}
+    employments = {value: str(label) for value, label in EmploymentKind.choices}
+    for event in events:
+        event.kind_label = kinds[event.kind]
+        event.employment_label = employments.get(event.employment_kind, "")
     if as_of:
         events = [e for e in events if e.effective_on <= as_of]
     agencies = {
@@ -178,7 +186,6 @@ def person(request, public_id):
     context.update(
         {
             "officer": True,
-            "kind_form": KindForm(),
             "corrections": found.corrections.filter(state=CorrectionRequest.State.OPEN),
         }
     )
