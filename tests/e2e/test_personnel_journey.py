@@ -13,6 +13,7 @@ from egov.organizations.models import Agency
 from egov.personnel.models import CivilServant, CorrectionRequest
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import DESKTOP, PHONE
+from tests.personnel.conftest import load_ranks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,6 +48,7 @@ def test_home_affairs_records_a_career_the_agency_and_the_report_follow(
     )
     make_staff("tochuc.syt", agencies["health"], Role.PERSONNEL_OFFICER, full_name="Võ Văn Y")
     person_account = make_staff("an.tv", agencies["health"], full_name="Trần Văn An")
+    load_ranks()
     year = datetime.date.today().year
 
     # Home Affairs, at a desk: a new record with its recruitment into the justice department.
@@ -181,6 +183,7 @@ def test_the_officers_other_pages_on_a_phone(page, check_page, live_server, make
 
     officer = make_staff("tochuc.stp", agencies["justice"], Role.PERSONNEL_OFFICER, True)
     own = make_staff("binh.lt", agencies["legal_aid"], full_name="Lê Thị Bình")
+    load_ranks()
 
     first = event(
         "recruitment",
@@ -241,7 +244,7 @@ def test_the_officers_other_pages_on_a_phone(page, check_page, live_server, make
     page.set_input_files(
         "#id_file", {"name": "sai.xlsx", "mimeType": "application/octet-stream", "buffer": wrong}
     )
-    page.get_by_role("button", name="Nhập", exact=True).click()
+    page.get_by_role("button", name="Nhập dữ liệu", exact=True).click()
     assert "Cán bộ: Ngày sinh" in page.locator(".error-summary").inner_text()
     page.problems.clear()  # the 400 of the refused file
     check_page(page, "personnel-import-report")
