@@ -21,6 +21,7 @@ from egov.organizations.api import router as organizations_router
 from egov.payments.api import citizen_router as payments_citizen_router
 from egov.payments.api import gateway_router as payments_gateway_router
 from egov.payments.api import staff_router as payments_staff_router
+from egov.personnel.api import router as personnel_router
 from egov.postal.api import citizen_router as postal_citizen_router
 from egov.postal.api import operator_router as postal_operator_router
 from egov.queueing.api import router as queueing_router
@@ -151,3 +152,4 @@ api.add_router("/", payments_gateway_router)
 api.add_router("/", payments_staff_router)
 api.add_router("/", reports_router)
 api.add_router("/", documents_router)
+api.add_router("/", personnel_router)

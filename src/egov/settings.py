@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "egov.payments",
     "egov.reports",
     "egov.documents",
+    "egov.personnel",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("staff/payments/", include("egov.payments.staff_urls")),
     path("staff/reports/", include("egov.reports.staff_urls")),
     path("staff/documents/", include("egov.documents.urls")),
+    path("staff/personnel/", include("egov.personnel.urls")),
     path("staff/", include("egov.backoffice.urls")),
     # Answers 404 unless EGOV_POSTAL_SIMULATOR is on (never in production).
     path("postal-simulator/", include("egov.postal.simulator_urls")),

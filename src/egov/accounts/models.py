@@ -145,6 +145,7 @@ class Role(models.TextChoices):
     AGENCY_ADMIN = "agency_admin", _("Agency administrator")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
     AUDITOR = "auditor", _("Auditor")
+    PERSONNEL_OFFICER = "personnel_officer", _("Personnel officer (cán bộ tổ chức)")
 
 
 class RoleAssignment(models.Model):
