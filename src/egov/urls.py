@@ -31,6 +31,7 @@ urlpatterns = [
     path("so-thu-tu/", include("egov.queueing.urls")),
     path("thanh-toan/", include("egov.payments.urls")),
     path("thong-ke/", include("egov.reports.urls")),
+    path("phan-anh/", include("egov.feedback.urls")),
     path("", include("egov.portal.urls")),
 ]
 

@@ -1,0 +1,25 @@
+"""The names of the audit actions this app records (egov.core.action_labels)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from egov.core import action_labels
+
+ACTIONS = {
+    "feedback.received": _("Citizen report received"),
+    "feedback.assigned": _("Citizen report assigned"),
+    "feedback.transferred": _("Citizen report transferred to another agency"),
+    "feedback.merged": _("Citizen report merged as a duplicate"),
+    "feedback.hidden": _("Citizen report hidden from the public"),
+    "feedback.shown": _("Citizen report shown to the public again"),
+    "feedback.redacted": _("Personal data hidden in a citizen report"),
+    "feedback.media_hidden": _("Photo or video of a citizen report hidden"),
+    "feedback.answered": _("Citizen report answered"),
+    "feedback.closed": _("Citizen report closed"),
+    "feedback.rated": _("Citizen report rated by the reporter"),
+    "feedback.reopened": _("Citizen report reopened by the reporter"),
+    "feedback.category_saved": _("Report category saved"),
+    "feedback.api_key_issued": _("Open311 API key issued"),
+    "feedback.api_key_revoked": _("Open311 API key revoked"),
+    "feedback.boundaries_loaded": _("Commune boundaries loaded"),
+}
+action_labels.register(ACTIONS)
