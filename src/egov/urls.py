@@ -32,6 +32,7 @@ urlpatterns = [
     path("thanh-toan/", include("egov.payments.urls")),
     path("thong-ke/", include("egov.reports.urls")),
     path("phan-anh/", include("egov.feedback.urls")),
+    path("open311/v2/", include("egov.feedback.open311_urls")),
     path("", include("egov.portal.urls")),
 ]
 

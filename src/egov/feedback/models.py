@@ -198,6 +198,8 @@ class Report(models.Model):
         "feedback.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     device_id = models.CharField(max_length=100, blank=True)
+    # A photo an Open311 client keeps on its own server (not fetched: never our copy).
+    media_url = models.URLField(_("photo kept by the client application"), blank=True)
     # The same form sent twice (a double tap, a retried request) makes one report.
     submission_key = models.CharField(max_length=100, unique=True, null=True, blank=True)
     received_at = models.DateTimeField(_("received"))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -85,6 +85,7 @@ class Draft:
     source: str = Report.Source.PORTAL
     client: ApiClient | None = None
     device_id: str = ""
+    media_url: str = ""
     submission_key: str = ""
 
 
@@ -360,6 +361,14 @@ def check(draft: Draft) -> dict:
             "n": MAX_DESCRIPTION
         }
     contact = _check_contact(draft, errors)
+    media_url = (draft.media_url or "").strip()
+    if media_url:
+        try:
+            URLValidator(schemes=["https", "http"])(media_url)
+        except ValidationError:
+            errors["media_url"] = _("Give the photo's address as a web address (https://…).")
+        if len(media_url) > 200:
+            errors["media_url"] = _("The photo's address is too long (200 characters at most).")
     answers = _check_attributes(category, draft.attributes, errors) if category else {}
     prepared = _check_files(draft.files, errors)
     place = _check_place(draft, prepared, errors)
@@ -370,6 +379,7 @@ def check(draft: Draft) -> dict:
         "answers": answers,
         "files": prepared,
         "place": place,
+        "media_url": media_url,
     }
 
 
@@ -424,6 +434,7 @@ def _write(draft: Draft, checked: dict) -> Report:
                 source=draft.source,
                 client=draft.client,
                 device_id=(draft.device_id or "")[:100],
+                media_url=checked["media_url"],
                 submission_key=draft.submission_key or None,
                 received_at=now,
                 due_at=due_at(now, category),
