@@ -23,6 +23,7 @@ urlpatterns = [
     path("staff/postal/", include("egov.postal.urls")),
     path("staff/payments/", include("egov.payments.staff_urls")),
     path("staff/reports/", include("egov.reports.staff_urls")),
+    path("staff/feedback/", include("egov.feedback.staff_urls")),
     path("staff/", include("egov.backoffice.urls")),
     # Answers 404 unless EGOV_POSTAL_SIMULATOR is on (never in production).
     path("postal-simulator/", include("egov.postal.simulator_urls")),

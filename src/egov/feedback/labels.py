@@ -23,3 +23,18 @@ ACTIONS = {
     "feedback.boundaries_loaded": _("Commune boundaries loaded"),
 }
 action_labels.register(ACTIONS)
+
+# The notifications app shows these with this app's events (notifications/feedback_events.py);
+# listed here so that this app's catalogue translates them.
+NOTIFICATION_WORDS = [
+    _("Citizen report update"),
+    _("the reporter's name (may be empty)"),
+    _("the report's code"),
+    _("what the report is about"),
+    _("the agency responsible for it"),
+    _("the address where the reporter follows, rates or reopens the report"),
+    _("the date by which the agency answers"),
+    _("the agency's answer"),
+    _("what happened"),
+    _("the explanation (may be empty)"),
+]

@@ -213,7 +213,7 @@ def _form_context(form, category, errors) -> dict:
 
 
 def _report_context(report: Report, *, as_reporter: bool) -> dict:
-    media = [m for m in report.media.all() if as_reporter or not m.is_hidden]
+    media = [m for m in report.media.all() if not m.is_hidden]
     history = report.events.filter(public=True).order_by("at", "id")
     pins = _pins([report]) if report.has_point else []
     drawing = None
