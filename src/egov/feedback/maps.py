@@ -15,8 +15,9 @@ from egov.feedback.models import CommuneBoundary
 
 WIDTH, HEIGHT = 640, 420
 TILE = 256
-MIN_ZOOM, MAX_ZOOM = 8, 18
+MIN_ZOOM, MAX_ZOOM = 8, 17
 PADDING = 24
+MIN_SPAN = 0.004  # degrees (about 450 m): one report is shown with its streets around it
 
 
 def project(latitude: float, longitude: float, zoom: int) -> tuple[float, float]:
@@ -55,6 +56,10 @@ class Area:
 
 @dataclass
 class Map:
+    """Drawn in pixels relative to the view's top left corner (``left``, ``top`` in Web
+    Mercator pixels at ``zoom``): browsers draw SVG in single precision, and absolute pixels at
+    street zoom (tens of millions) would lose the points."""
+
     zoom: int
     left: float
     top: float
@@ -67,20 +72,20 @@ class Map:
 
     @property
     def view_box(self) -> str:
-        return f"{self.left:.1f} {self.top:.1f} {self.width} {self.height}"
+        return f"0 0 {self.width} {self.height}"
 
     def place(self, latitude: float, longitude: float) -> tuple[float, float]:
         x, y = project(latitude, longitude, self.zoom)
-        return round(x, 1), round(y, 1)
+        return round(x - self.left, 1), round(y - self.top, 1)
 
 
-def _path(geometry: dict, zoom: int, tolerance: float) -> str:
+def _path(geometry: dict, drawing: Map, tolerance: float) -> str:
     figure = shape(geometry).simplify(tolerance, preserve_topology=True)
     polygons = getattr(figure, "geoms", [figure])
     parts = []
     for polygon in polygons:
         for ring in [polygon.exterior, *polygon.interiors]:
-            points = [project(lat, lon, zoom) for lon, lat in ring.coords]
+            points = [drawing.place(lat, lon) for lon, lat in ring.coords]
             parts.append("M" + " L".join(f"{x:.1f} {y:.1f}" for x, y in points) + " Z")
     return " ".join(parts)
 
@@ -94,7 +99,9 @@ def _tiles(zoom: int, left: float, top: float) -> list[dict]:
         for ty in range(int(top // TILE), int((top + HEIGHT) // TILE) + 1):
             if 0 <= ty < 2**zoom:
                 url = template.format(z=zoom, x=tx % 2**zoom, y=ty)
-                tiles.append({"x": tx * TILE, "y": ty * TILE, "url": url})
+                tiles.append(
+                    {"x": round(tx * TILE - left, 1), "y": round(ty * TILE - top, 1), "url": url}
+                )
     return tiles
 
 
@@ -126,6 +133,12 @@ def draw(
     """A map of ``bounds`` with ``points`` ((latitude, longitude, url, label, css) each) on
     the boundaries that fall in view."""
     south, west, north, east = bounds
+    if north - south < MIN_SPAN:
+        middle = (north + south) / 2
+        south, north = middle - MIN_SPAN / 2, middle + MIN_SPAN / 2
+    if east - west < MIN_SPAN:
+        middle = (east + west) / 2
+        west, east = middle - MIN_SPAN / 2, middle + MIN_SPAN / 2
     zoom = zoom or _zoom_to_fit(south, west, north, east)
     x1, y1 = project(north, west, zoom)
     x2, y2 = project(south, east, zoom)
@@ -146,7 +159,9 @@ def draw(
     tolerance = 360 / (TILE * 2**zoom)
     for boundary in boundaries:
         drawing.areas.append(
-            Area(_path(boundary.geometry, zoom, tolerance), boundary.unit.name, boundary.unit.code)
+            Area(
+                _path(boundary.geometry, drawing, tolerance), boundary.unit.name, boundary.unit.code
+            )
         )
     for latitude, longitude, url, label, css in points:
         x, y = drawing.place(latitude, longitude)

@@ -117,6 +117,14 @@ class Attribute(models.Model):
         return [str(value.get("key")) for value in self.values or []]
 
 
+class Rating(models.IntegerChoices):
+    """How satisfied the reporter is with the answer."""
+
+    UNSATISFIED = 1, _("Not satisfied")
+    SATISFIED = 2, _("Satisfied")
+    VERY_SATISFIED = 3, _("Very satisfied")
+
+
 class Report(models.Model):
     """One citizen report (an Open311 service request)."""
 
@@ -217,7 +225,9 @@ class Report(models.Model):
     )
     reopen_count = models.PositiveSmallIntegerField(default=0)
     reopened_at = models.DateTimeField(null=True, blank=True)
-    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), choices=Rating.choices, null=True, blank=True
+    )
     rating_comment = models.CharField(_("comment"), max_length=1000, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -259,14 +269,6 @@ class Report(models.Model):
     @property
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None
-
-
-class Rating(models.IntegerChoices):
-    """How satisfied the reporter is with the answer."""
-
-    UNSATISFIED = 1, _("Not satisfied")
-    SATISFIED = 2, _("Satisfied")
-    VERY_SATISFIED = 3, _("Very satisfied")
 
 
 def media_path(instance, filename: str) -> str:

@@ -112,3 +112,19 @@ def deadline_state(report: Report, now=None, soon=None) -> str:
     if report.due_at <= (soon or due_soon_limit(now)):
         return "soon"
     return ""
+
+
+def attribute_answers(report: Report) -> list[tuple[str, str]]:
+    """(question, answer) for the category's questions the reporter answered, choices by their
+    names rather than their keys."""
+    answers = []
+    for attribute in report.category.attributes.all():
+        value = report.attributes.get(attribute.code)
+        if value in (None, "", []):
+            continue
+        names = {str(v.get("key")): v.get("name") or str(v.get("key")) for v in attribute.values}
+        values = value if isinstance(value, list) else [value]
+        answers.append(
+            (attribute.description, ", ".join(names.get(str(v), str(v)) for v in values))
+        )
+    return answers

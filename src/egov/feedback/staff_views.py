@@ -115,13 +115,14 @@ def _detail(request, report: Report, *, forms=None, status=200):
     ).order_by("id")
     drawing = None
     if report.has_point:
-        box = services.geo.box_around(report.latitude, report.longitude, 300)
+        box = services.geo.box_around(report.latitude, report.longitude, 600)
         drawing = maps.draw(
             (box.south, box.west, box.north, box.east),
             [(report.latitude, report.longitude, "#", report.code, "pin-new")],
         )
     context = {
         "report": report,
+        "answers": queries.attribute_answers(report),
         "can_act": can_act,
         "photos": [m for m in media if m.role == Media.Role.REPORT],
         "answer_photos": [m for m in media if m.role == Media.Role.ANSWER],

@@ -218,10 +218,11 @@ def _report_context(report: Report, *, as_reporter: bool) -> dict:
     pins = _pins([report]) if report.has_point else []
     drawing = None
     if pins:
-        box = geo.box_around(report.latitude, report.longitude, 300)
+        box = geo.box_around(report.latitude, report.longitude, 600)
         drawing = maps.draw((box.south, box.west, box.north, box.east), pins)
     return {
         "report": report,
+        "answers": queries.attribute_answers(report) if as_reporter else [],
         "photos": [m for m in media if m.role == Media.Role.REPORT],
         "answer_photos": [m for m in media if m.role == Media.Role.ANSWER],
         "history": history,

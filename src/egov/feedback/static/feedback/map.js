@@ -6,8 +6,11 @@
 
   function scale(svg) { return TILE * Math.pow(2, Number(svg.dataset.zoom)); }
 
+  /* Drawn relative to the view's corner (data-left, data-top: Web Mercator pixels). */
   function toLatLon(svg, x, y) {
     var s = scale(svg);
+    x += Number(svg.dataset.left);
+    y += Number(svg.dataset.top);
     var lon = x / s * 360 - 180;
     var lat = Math.atan(Math.sinh(Math.PI * (1 - 2 * y / s))) * 180 / Math.PI;
     return [lat, lon];
@@ -16,7 +19,10 @@
   function toXY(svg, lat, lon) {
     var s = scale(svg);
     var sin = Math.sin(lat * Math.PI / 180);
-    return [(lon + 180) / 360 * s, (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * s];
+    return [
+      (lon + 180) / 360 * s - Number(svg.dataset.left),
+      (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * s - Number(svg.dataset.top)
+    ];
   }
 
   function say(status, key) {
@@ -67,7 +73,7 @@
       var cx = around ? around[0] : box[0] + box[2] / 2;
       var cy = around ? around[1] : box[1] + box[3] / 2;
       svg.setAttribute("viewBox", [cx - width / 2, cy - height / 2, width, height].map(function (v) { return v.toFixed(1); }).join(" "));
-      marker.setAttribute("r", (9 * width / original[2]).toFixed(2));
+      marker.setAttribute("r", (12 * width / original[2]).toFixed(2));
     }
 
     svg.addEventListener("click", function (event) {
