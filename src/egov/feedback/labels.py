@@ -38,3 +38,23 @@ NOTIFICATION_WORDS = [
     _("what happened"),
     _("the explanation (may be empty)"),
 ]
+
+# The statistics page lays out this app's figures (reports/feedback_tables.py) with these words.
+STATISTICS_WORDS = [
+    _("Not answered yet"),
+    _("Reports"),
+    _("On time"),
+    _("Late"),
+    _("On-time share"),
+    _("Citizen reports by month"),
+    _("Citizen reports by category"),
+    _("Citizen reports by agency"),
+    _("Citizen reports by commune"),
+    _("Month"),
+    _("Commune"),
+    _("Not known"),
+    _(
+        "Reports (phản ánh, kiến nghị) count as received in the month they arrived and as answered "
+        "in the month of the answer; a duplicate merged into another report is answered there."
+    ),
+]

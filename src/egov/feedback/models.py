@@ -241,6 +241,7 @@ class Report(models.Model):
             models.Index(fields=["cell", "received_at"], name="feedback_cell_idx"),
             models.Index(fields=["commune", "received_at"], name="feedback_commune_idx"),
             models.Index(fields=["received_at"], name="feedback_received_idx"),
+            models.Index(fields=["answered_at"], name="feedback_answered_idx"),
             models.Index(fields=["reporter", "received_at"], name="feedback_reporter_idx"),
         ]
         constraints = [
