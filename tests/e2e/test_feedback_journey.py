@@ -48,7 +48,15 @@ def test_report_answer_and_rate_on_a_phone(
     page.fill("#id_description", "Bãi rác tự phát ở đầu hẻm 51, bốc mùi hai ngày nay.")
     page.select_option("#id_attribute_kind", "household")
     page.set_input_files("#id_media", str(photo))
+    # The phone's position first (granted by the browser), then a point tapped on the map.
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 10.03, "longitude": 105.79})
+    page.get_by_role("button", name="Dùng vị trí của tôi").click()
+    page.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    assert page.input_value("#id_longitude") == "105.790000"
+    assert page.input_value("#id_place_source") == "device"
     picker = page.locator("#fb-picker")
+    page.get_by_role("button", name="Thu nhỏ").click()  # back to the whole area
     picker.scroll_into_view_if_needed()
     box = picker.bounding_box()
     picker.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.5})
@@ -56,6 +64,7 @@ def test_report_answer_and_rate_on_a_phone(
     longitude = float(page.input_value("#id_longitude"))
     assert 10.0 < latitude < 10.06 and 105.75 < longitude < 105.78
     assert page.locator(".fb-picked").get_attribute("visibility") == "visible"
+    assert page.input_value("#id_place_source") == "map"
     check_page(page, "feedback-report-form")
     page.get_by_role("button", name="Gửi phản ánh").click()
     page.locator("h1", has_text="Phản ánh PA-").wait_for()

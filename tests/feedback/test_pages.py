@@ -230,3 +230,9 @@ def test_login_then_back_to_the_form(client, citizen, categories):
     client.post("/accounts/login/", {"username": "congdan", "password": PASSWORD})
     page = client.get("/phan-anh/gui/", {"loai": "street-light"}).content.decode()
     assert "You are signed in" in page or "Ông/Bà đã đăng nhập" in page
+
+
+def test_the_form_draws_no_empty_map_without_boundaries(client, categories):
+    page = client.get("/phan-anh/gui/", {"loai": "street-light"}).content.decode()
+    assert 'id="fb-picker"' not in page
+    assert 'id="id_latitude"' in page and 'id="id_commune"' in page

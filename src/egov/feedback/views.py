@@ -199,13 +199,14 @@ def _form_context(form, category, errors) -> dict:
             form.add_error(name, message)
         elif name.startswith("attribute[") and f"attribute_{name[10:-1]}" in form.fields:
             form.add_error(f"attribute_{name[10:-1]}", message)
-    bounds = maps.area_bounds()
+    # Without boundaries or tiles an empty rectangle would say nothing about where to tap.
+    drawable = geo.boundaries_loaded() or bool(settings.EGOV_FEEDBACK_TILE_URL)
     return {
         "form": form,
         "category": category,
         "errors": field_errors,
         "general_errors": [m for k, m in errors.items() if k == "__all__"],
-        "map": maps.draw(bounds),
+        "map": maps.draw(maps.area_bounds()) if drawable else None,
         "max_photos": settings.EGOV_FEEDBACK_MAX_PHOTOS,
         "photo_mb": settings.EGOV_FEEDBACK_PHOTO_MAX_BYTES // 1_048_576,
         "video_mb": settings.EGOV_FEEDBACK_VIDEO_MAX_BYTES // 1_048_576,

@@ -8,6 +8,7 @@ from egov.accounts.models import Role, User
 from egov.catalog.models import Field
 from egov.demo import agencies as demo
 from egov.demo import catalog as demo_catalog
+from egov.demo import feedback as demo_feedback
 from egov.organizations import reference
 from egov.organizations import services as organizations
 from egov.organizations.models import AdministrativeUnit, Agency, OneStopDesk
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             self._people()
         self.stdout.write(f"Procedures published: {demo_catalog.load()}")
         self._queue()
+        self.stdout.write(demo_feedback.load(DEMO_PASSWORD))
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def _agency(self, code, name, kind, parent=None, unit=None, valid_from=None, valid_to=None):

@@ -40,17 +40,18 @@
   }
 
   function picker() {
-    var svg = document.getElementById("fb-picker");
-    if (!svg) { return; }
+    var tools = document.querySelector(".fb-map-tools");
+    if (!tools) { return; }
+    var svg = document.getElementById("fb-picker");  /* absent without boundaries or tiles */
     var latInput = document.getElementById("id_latitude");
     var lonInput = document.getElementById("id_longitude");
     var source = document.getElementById("id_place_source");
-    var marker = svg.querySelector(".fb-picked");
-    var tools = document.querySelector(".fb-map-tools");
-    var status = document.querySelector(".fb-map-tools .fb-locate-status");
-    var original = svg.getAttribute("viewBox").split(" ").map(Number);
+    var status = tools.querySelector(".fb-locate-status");
+    var marker = svg ? svg.querySelector(".fb-picked") : null;
+    var original = svg ? svg.getAttribute("viewBox").split(" ").map(Number) : null;
 
     function show(lat, lon) {
+      if (!svg) { return; }
       if (isNaN(lat) || isNaN(lon)) { marker.setAttribute("visibility", "hidden"); return; }
       var p = toXY(svg, lat, lon);
       marker.setAttribute("cx", p[0].toFixed(1));
@@ -76,6 +77,15 @@
       marker.setAttribute("r", (12 * width / original[2]).toFixed(2));
     }
 
+    tools.querySelector(".fb-locate").addEventListener("click", function () {
+      locate(status, function (lat, lon) {
+        choose(lat, lon, "device");
+        if (svg) { zoom(1, toXY(svg, lat, lon)); }
+        say(status, "done");
+      });
+    });
+    tools.hidden = false;
+    if (!svg) { return; }
     svg.addEventListener("click", function (event) {
       var point = svg.createSVGPoint();
       point.x = event.clientX;
@@ -90,13 +100,6 @@
         show(parseFloat(latInput.value), parseFloat(lonInput.value));
       });
     });
-    tools.querySelector(".fb-locate").addEventListener("click", function () {
-      locate(status, function (lat, lon) {
-        choose(lat, lon, "device");
-        zoom(1, toXY(svg, lat, lon));
-        say(status, "done");
-      });
-    });
     tools.querySelectorAll(".fb-zoom").forEach(function (button) {
       button.addEventListener("click", function () {
         var visible = marker.getAttribute("visibility") === "visible";
@@ -104,7 +107,6 @@
         zoom(Number(button.dataset.step), around);
       });
     });
-    tools.hidden = false;
     show(parseFloat(latInput.value), parseFloat(lonInput.value));
   }
 
