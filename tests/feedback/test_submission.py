@@ -279,3 +279,25 @@ def test_scanner_unreachable_refuses_the_file(categories, settings, tmp_path):
     with pytest.raises(ValidationError):
         services.submit(draft(categories["light"], files=[services.Upload("a.jpg", jpeg())]))
     assert Report.objects.count() == 0
+
+
+def test_a_large_photo_is_decoded_small_and_keeps_nothing_but_pixels(categories):
+    big = Image.new("RGB", (4000, 3000), (90, 140, 60))
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (10, 1, 48.0), 3: "E", 4: (105, 46, 12.0)}
+    out = io.BytesIO()
+    big.save(out, "JPEG", exif=exif.tobytes(), xmp=b"<x:xmpmeta>secret place</x:xmpmeta>")
+    report = services.submit(
+        draft(
+            categories["light"],
+            latitude=None,
+            longitude=None,
+            files=[services.Upload("b.jpg", out.getvalue())],
+        )
+    )
+    assert report.place_source == Report.PlaceSource.PHOTO
+    assert report.latitude == pytest.approx(10.03, abs=1e-3)
+    item = report.media.get()
+    assert (item.width, item.height) == (2000, 1500)
+    stored = item.file.open("rb").read()
+    assert b"xmpmeta" not in stored and b"Exif" not in stored

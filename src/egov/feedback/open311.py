@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -369,8 +369,43 @@ def _int(request, name: str, default: int, high: int) -> int:
     return int(raw)
 
 
+ENTRY_FIELDS = [
+    "code",
+    "status",
+    "answer",
+    "description",
+    "public_description",
+    "received_at",
+    "updated_at",
+    "due_at",
+    "address",
+    "latitude",
+    "longitude",
+    "media_url",
+    "category__name",
+    "category__code",
+    "agency__name",
+    "commune__name",
+    "merged_into__code",
+]
+
+
+def _entries(reports):
+    """Reports with what an Open311 entry shows, and nothing more."""
+    return (
+        reports.select_related("category", "agency", "commune", "merged_into")
+        .only(*ENTRY_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "media",
+                queryset=Media.objects.only("report_id", "public_id", "role", "kind", "hidden_at"),
+            )
+        )
+    )
+
+
 def _search(request) -> list[Report]:
-    reports = public_reports().select_related("category", "agency", "commune", "merged_into")
+    reports = public_reports()
     ids = [
         part.strip()
         for part in request.GET.get("service_request_id", "").split(",")
@@ -378,8 +413,7 @@ def _search(request) -> list[Report]:
     ]
     if ids:
         # The spec: with ids, the other filters are ignored.
-        found = reports.filter(code__in=ids[:100]).prefetch_related("media")
-        return list(found.order_by("-received_at"))
+        return list(_entries(reports.filter(code__in=ids[:100])).order_by("-received_at"))
     codes = [
         part.strip() for part in request.GET.get("service_code", "").split(",") if part.strip()
     ]
@@ -420,12 +454,7 @@ def _search(request) -> list[Report]:
             (page - 1) * size : page * size
         ]
     )
-    rows = {
-        r.pk: r
-        for r in Report.objects.filter(pk__in=ids)
-        .select_related("category", "agency", "commune", "merged_into")
-        .prefetch_related("media")
-    }
+    rows = {r.pk: r for r in _entries(Report.objects.filter(pk__in=ids))}
     return [rows[pk] for pk in ids if pk in rows]
 
 
@@ -466,12 +495,7 @@ def request_detail(request, fmt: str, code: str):
     if request.method != "GET":
         raise Open311Error(405, _("Use GET."))
     _limit(request, _client(request, required=False))
-    report = (
-        Report.objects.filter(code=code, hidden_at__isnull=True)
-        .select_related("category", "agency", "commune", "merged_into")
-        .prefetch_related("media")
-        .first()
-    )
+    report = _entries(Report.objects.filter(code=code, hidden_at__isnull=True)).first()
     if report is None:
         raise Open311Error(
             404, _("service_request_id %(code)s was not found.") % {"code": code[:20]}
