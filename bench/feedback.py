@@ -12,8 +12,9 @@ the area, received over two years; those of the last 60 days are open or answere
 answered or closed.
 
 Each figure is timed in this process through Django's test client (the view, the queries and
-the JSON or HTML, no network; rate limits counted in Redis): --runs requests each. Posting scans every photo with a real
-clamd (started here with a one-signature database) when clamd is installed, and says so.
+the JSON or HTML, no network; rate limits counted in Redis): --runs requests each. Posting
+scans every photo with a real clamd (started here with a one-signature database) when clamd is
+installed, and says so.
 """
 
 import argparse
