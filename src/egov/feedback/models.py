@@ -238,6 +238,18 @@ class Report(models.Model):
         indexes = [
             # An agency's queue tabs: its open reports by deadline.
             models.Index(fields=["agency", "status", "due_at"], name="feedback_queue_idx"),
+            # The answered and closed tabs, newest first (sorting an agency's history by a date
+            # of its own took 150 ms at a million reports).
+            models.Index(
+                fields=["agency", "-answered_at", "-id"],
+                condition=Q(status="answered"),
+                name="feedback_answered_queue_idx",
+            ),
+            models.Index(
+                fields=["agency", "-closed_at", "-id"],
+                condition=Q(status__in=["closed", "merged"]),
+                name="feedback_closed_queue_idx",
+            ),
             models.Index(fields=["cell", "received_at"], name="feedback_cell_idx"),
             models.Index(fields=["commune", "received_at"], name="feedback_commune_idx"),
             models.Index(fields=["received_at"], name="feedback_received_idx"),

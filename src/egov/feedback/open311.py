@@ -18,7 +18,9 @@ import xml.etree.ElementTree as ET
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db import connection
+from django.db.models import Count
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -281,49 +283,97 @@ def service_definition(request, fmt: str, code: str):
     )
 
 
-def _status_notes(report: Report) -> str:
-    if report.status == Report.Status.MERGED and report.merged_into_id:
-        return _("Same problem as report %(code)s.") % {"code": report.merged_into.code}
-    if report.answer:
-        return report.answer
-    last = report.events.filter(public=True).exclude(note="").order_by("-at", "-id").first()
-    return last.note if last else ""
+# What an entry shows, read as plain rows: a search near the centre of a city returns hundreds of
+# reports, and model instances (a report, its category, agency, commune) cost more than the query.
+ENTRY_COLUMNS = [
+    "pk",
+    "code",
+    "status",
+    "answer",
+    "description",
+    "public_description",
+    "received_at",
+    "updated_at",
+    "due_at",
+    "address",
+    "latitude",
+    "longitude",
+    "media_url",
+    "category__name",
+    "category__code",
+    "agency__name",
+    "commune__name",
+    "merged_into__code",
+]
 
 
-def _media_url(report: Report) -> str:
-    photo = next(
-        (
-            m
-            for m in report.media.all()
-            if m.role == Media.Role.REPORT and m.kind == Media.Kind.PHOTO and not m.is_hidden
-        ),
-        None,
-    )
-    if photo is not None:
-        return _absolute(reverse("feedback:media", args=[photo.public_id]))
-    return report.media_url
+def _entries(rows: list[dict]) -> list[dict]:
+    """The Open311 entries of these rows (of ENTRY_COLUMNS), in their order: two more queries,
+    the first photo of each and the last public note of those without an answer."""
+    ids = [row["pk"] for row in rows]
+    photos: dict[int, str] = {}
+    for report_id, public_id in (
+        Media.objects.filter(
+            report_id__in=_id_list(ids),
+            role=Media.Role.REPORT,
+            kind=Media.Kind.PHOTO,
+            hidden_at__isnull=True,
+        )
+        .order_by("-id")
+        .values_list("report_id", "public_id")
+    ):
+        photos[report_id] = str(public_id)  # the lowest id wins: the first photo sent
+    waiting = [row["pk"] for row in rows if not row["answer"] and not row["merged_into__code"]]
+    notes: dict[int, str] = {}
+    if waiting:
+        for report_id, note in (
+            ReportEvent.objects.filter(report_id__in=_id_list(waiting), public=True)
+            .exclude(note="")
+            .order_by("at", "id")
+            .values_list("report_id", "note")
+        ):
+            notes[report_id] = note
+    tz = timezone.get_current_timezone()
+    media_base = _absolute(reverse("feedback:media", args=["00000000-0000-0000-0000-000000000000"]))
+    merged_text = _("Same problem as report %(code)s.")
+    entries = []
+    for row in rows:
+        is_open = row["status"] in Report.OPEN
+        if row["merged_into__code"]:
+            status_notes = merged_text % {"code": row["merged_into__code"]}
+        else:
+            status_notes = row["answer"] or notes.get(row["pk"], "")
+        photo = photos.get(row["pk"])
+        entries.append(
+            {
+                "service_request_id": row["code"],
+                "status": "open" if is_open else "closed",
+                "status_notes": status_notes,
+                "service_name": row["category__name"],
+                "service_code": row["category__code"],
+                "description": row["public_description"] or row["description"],
+                "agency_responsible": row["agency__name"],
+                "service_notice": "",
+                "requested_datetime": row["received_at"].astimezone(tz).isoformat("T", "seconds"),
+                "updated_datetime": row["updated_at"].astimezone(tz).isoformat("T", "seconds"),
+                "expected_datetime": row["due_at"].astimezone(tz).isoformat("T", "seconds")
+                if is_open
+                else None,
+                "address": row["address"] or row["commune__name"] or "",
+                "address_id": "",
+                "zipcode": "",
+                "lat": row["latitude"],
+                "long": row["longitude"],
+                "media_url": media_base.replace("00000000-0000-0000-0000-000000000000", photo)
+                if photo
+                else row["media_url"],
+            }
+        )
+    return entries
 
 
-def _request_entry(report: Report, notes: str | None = None) -> dict:
-    return {
-        "service_request_id": report.code,
-        "status": "open" if report.is_open else "closed",
-        "status_notes": _status_notes(report) if notes is None else notes,
-        "service_name": report.category.name,
-        "service_code": report.category.code,
-        "description": report.shown_description,
-        "agency_responsible": report.agency.name,
-        "service_notice": "",
-        "requested_datetime": _moment(report.received_at),
-        "updated_datetime": _moment(report.updated_at),
-        "expected_datetime": _moment(report.due_at) if report.is_open else None,
-        "address": report.address or (report.commune.name if report.commune else ""),
-        "address_id": "",
-        "zipcode": "",
-        "lat": report.latitude,
-        "long": report.longitude,
-        "media_url": _media_url(report),
-    }
+def _rows(reports) -> list[dict]:
+    return list(reports.values(*ENTRY_COLUMNS))
 
 
 def _float(request, name: str, low: float, high: float) -> float | None:
@@ -369,42 +419,8 @@ def _int(request, name: str, default: int, high: int) -> int:
     return int(raw)
 
 
-ENTRY_FIELDS = [
-    "code",
-    "status",
-    "answer",
-    "description",
-    "public_description",
-    "received_at",
-    "updated_at",
-    "due_at",
-    "address",
-    "latitude",
-    "longitude",
-    "media_url",
-    "category__name",
-    "category__code",
-    "agency__name",
-    "commune__name",
-    "merged_into__code",
-]
-
-
-def _entries(reports):
-    """Reports with what an Open311 entry shows, and nothing more."""
-    return (
-        reports.select_related("category", "agency", "commune", "merged_into")
-        .only(*ENTRY_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "media",
-                queryset=Media.objects.only("report_id", "public_id", "role", "kind", "hidden_at"),
-            )
-        )
-    )
-
-
-def _search(request) -> list[Report]:
+def _search(request) -> list[dict]:
+    """The entries the filters select, newest first."""
     reports = public_reports()
     ids = [
         part.strip()
@@ -413,7 +429,7 @@ def _search(request) -> list[Report]:
     ]
     if ids:
         # The spec: with ids, the other filters are ignored.
-        return list(_entries(reports.filter(code__in=ids[:100])).order_by("-received_at"))
+        return _entries(_rows(reports.filter(code__in=ids[:100]).order_by("-received_at")))
     codes = [
         part.strip() for part in request.GET.get("service_code", "").split(",") if part.strip()
     ]
@@ -449,27 +465,28 @@ def _search(request) -> list[Report]:
         request, "page_size", settings.EGOV_OPEN311_MAX_REQUESTS, settings.EGOV_OPEN311_MAX_REQUESTS
     )
     page = _int(request, "page", 1, 100_000)
+    # The page's ids first, then their rows by primary key: joined in one query, PostgreSQL
+    # misjudged the few rows the distance keeps and looped over every agency (130 ms for 600
+    # rows at a million reports, against 35 ms in two).
     ids = list(
         reports.order_by("-received_at", "-id").values_list("pk", flat=True)[
             (page - 1) * size : page * size
         ]
     )
-    rows = {r.pk: r for r in _entries(Report.objects.filter(pk__in=ids))}
-    return [rows[pk] for pk in ids if pk in rows]
+    rows = {row["pk"]: row for row in _rows(_with_ids(ids))}
+    return _entries([rows[pk] for pk in ids if pk in rows])
 
 
-def _notes_for(reports: list[Report]) -> dict[int, str]:
-    """The last public note of each report without an answer, in one query."""
-    waiting = [r.pk for r in reports if not r.answer and r.status != Report.Status.MERGED]
-    notes: dict[int, str] = {}
-    for report_id, note in (
-        ReportEvent.objects.filter(report_id__in=waiting, public=True)
-        .exclude(note="")
-        .order_by("at", "id")
-        .values_list("report_id", "note")
-    ):
-        notes[report_id] = note
-    return notes
+def _with_ids(ids: list[int]):
+    return Report.objects.filter(pk__in=_id_list(ids))
+
+
+def _id_list(ids: list[int]):
+    """The right side of an ``__in`` over these ids: on PostgreSQL one array parameter rather
+    than a thousand placeholders, which the driver took longer to build than the query to run."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return ids
 
 
 @endpoint
@@ -479,15 +496,7 @@ def requests(request, fmt: str):
     if request.method != "GET":
         raise Open311Error(405, _("Use GET or POST."))
     _limit(request, _client(request, required=False))
-    found = _search(request)
-    notes = _notes_for(found)
-    entries = [
-        _request_entry(
-            r, notes=None if (r.answer or r.status == Report.Status.MERGED) else notes.get(r.pk, "")
-        )
-        for r in found
-    ]
-    return _render(fmt, entries, root="service_requests", item="request")
+    return _render(fmt, _search(request), root="service_requests", item="request")
 
 
 @endpoint
@@ -495,12 +504,12 @@ def request_detail(request, fmt: str, code: str):
     if request.method != "GET":
         raise Open311Error(405, _("Use GET."))
     _limit(request, _client(request, required=False))
-    report = _entries(Report.objects.filter(code=code, hidden_at__isnull=True)).first()
-    if report is None:
+    rows = _rows(Report.objects.filter(code=code, hidden_at__isnull=True))
+    if not rows:
         raise Open311Error(
             404, _("service_request_id %(code)s was not found.") % {"code": code[:20]}
         )
-    return _render(fmt, [_request_entry(report)], root="service_requests", item="request")
+    return _render(fmt, _entries(rows), root="service_requests", item="request")
 
 
 @endpoint
