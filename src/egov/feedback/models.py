@@ -250,7 +250,13 @@ class Report(models.Model):
                 condition=Q(status__in=["closed", "merged"]),
                 name="feedback_closed_queue_idx",
             ),
-            models.Index(fields=["cell", "received_at"], name="feedback_cell_idx"),
+            # "Near a place": the cells around it, read from the index alone on PostgreSQL
+            # (a search in the city centre visited 6,000 rows on disk for 400 in the circle).
+            models.Index(
+                fields=["cell", "received_at"],
+                include=["id", "latitude", "longitude", "status", "hidden_at"],
+                name="feedback_cell_idx",
+            ),
             models.Index(fields=["commune", "received_at"], name="feedback_commune_idx"),
             models.Index(fields=["received_at"], name="feedback_received_idx"),
             models.Index(fields=["answered_at"], name="feedback_answered_idx"),

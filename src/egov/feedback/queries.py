@@ -85,7 +85,7 @@ def due_soon_limit(now=None):
     )
 
 
-def tab(reports, slug: str, now=None):
+def tab(reports, slug: str, now=None, soon=None):
     now = now or timezone.now()
     if slug == "new":
         return reports.filter(status=S.NEW).order_by("due_at", "id")
@@ -93,7 +93,7 @@ def tab(reports, slug: str, now=None):
         return reports.filter(status=S.IN_PROGRESS).order_by("due_at", "id")
     if slug == "due_soon":
         return reports.filter(
-            status__in=Report.OPEN, due_at__gte=now, due_at__lte=due_soon_limit(now)
+            status__in=Report.OPEN, due_at__gte=now, due_at__lte=soon or due_soon_limit(now)
         ).order_by("due_at", "id")
     if slug == "overdue":
         return reports.filter(status__in=Report.OPEN, due_at__lt=now).order_by("due_at", "id")

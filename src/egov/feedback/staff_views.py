@@ -85,7 +85,7 @@ def queue(request):
         )
     now = timezone.now()
     soon = queries.due_soon_limit(now)
-    listed = queries.tab(reports, tab, now).only(*QUEUE_FIELDS)
+    listed = queries.tab(reports, tab, now, soon).only(*QUEUE_FIELDS)
     page = QueuePaginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
