@@ -83,8 +83,8 @@ def test_report_answer_and_rate_on_a_phone(
     page.locator("h1", has_text=report.code).wait_for()
     assert page.locator(".fb-media img").count() == 1
 
-    # The ward's officer answers from the queue (a desktop context of their own).
-    staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US").new_page()
+    # The ward's officer answers from the queue, on a phone too.
+    staff = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US").new_page()
     staff.problems = []
     sign_in(staff, live_server.url, officer.username)
     staff.goto(live_server.url + "/staff/feedback/")
