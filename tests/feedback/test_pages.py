@@ -236,3 +236,19 @@ def test_the_form_draws_no_empty_map_without_boundaries(client, categories):
     page = client.get("/phan-anh/gui/", {"loai": "street-light"}).content.decode()
     assert 'id="fb-picker"' not in page
     assert 'id="id_latitude"' in page and 'id="id_commune"' in page
+
+
+def test_videos_are_served_in_byte_ranges(client, categories):
+    from tests.feedback.conftest import mp4_with_location
+
+    video = mp4_with_location()
+    report = services.submit(draft(categories["light"], files=[services.Upload("v.mp4", video)]))
+    url = f"/phan-anh/tep/{report.media.get().public_id}/"
+    whole = client.get(url)
+    assert whole["Accept-Ranges"] == "bytes"
+    part = client.get(url, HTTP_RANGE="bytes=0-99")
+    assert part.status_code == 206 and len(part.content) == 100
+    assert part["Content-Range"] == f"bytes 0-99/{len(video)}"
+    tail = client.get(url, HTTP_RANGE="bytes=-10")
+    assert tail.content == video[-10:]
+    assert client.get(url, HTTP_RANGE=f"bytes={len(video) + 5}-").status_code == 416

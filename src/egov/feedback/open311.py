@@ -588,7 +588,7 @@ def _post_request(request, fmt: str):
         description=post.get("description", ""),
         latitude=latitude,
         longitude=longitude,
-        place_source=services.Report.PlaceSource.DEVICE,
+        place_source=Report.PlaceSource.DEVICE,
         address=address or post.get("address_id", ""),
         commune_code=post.get("commune", ""),
         contact_name=" ".join(

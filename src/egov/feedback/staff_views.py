@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from egov.accounts.access import staff_required
 from egov.accounts.models import RoleAssignment, User
 from egov.core.models import AuditEvent
 from egov.core.paging import QueuePaginator
-from egov.feedback import links, maps, queries, services
+from egov.feedback import files, links, maps, queries, services
 from egov.feedback.forms import (
     AnswerForm,
     ApiClientForm,
@@ -302,11 +302,8 @@ def media_file(request, public_id, thumbnail: bool = False):
     stored = item.thumbnail if thumbnail else item.file
     if not stored:
         raise Http404
-    response = FileResponse(
-        stored.open("rb"), content_type="image/jpeg" if thumbnail else item.mime
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    content_type = "image/jpeg" if thumbnail else item.mime
+    return files.serve(request, stored, content_type, "private, no-store")
 
 
 def media_thumbnail(request, public_id):

@@ -7,14 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
 from egov.core.paging import CappedPaginator
-from egov.feedback import geo, links, maps, queries, services
+from egov.feedback import files, geo, links, maps, queries, services
 from egov.feedback.forms import PublicFilterForm, RateForm, ReopenForm, ReportForm
 from egov.feedback.models import Category, Media, Report
 
@@ -307,15 +307,11 @@ def _public_media(public_id) -> Media:
 
 def media_file(request, public_id):
     item = _public_media(public_id)
-    response = FileResponse(item.file.open("rb"), content_type=item.mime)
-    response["Cache-Control"] = "max-age=300"
-    return response
+    return files.serve(request, item.file, item.mime, "max-age=300")
 
 
 def media_thumbnail(request, public_id):
     item = _public_media(public_id)
     if not item.thumbnail:
         raise Http404
-    response = FileResponse(item.thumbnail.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "max-age=300"
-    return response
+    return files.serve(request, item.thumbnail, "image/jpeg", "max-age=300")
