@@ -8,7 +8,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from egov.notifications import (
-            feedback_events,  # noqa: F401 - citizen reports
-            receivers,  # noqa: F401 - connects the dossier events
-        )
+        from egov.notifications import receivers  # noqa: F401 - connects the dossier events
