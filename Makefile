@@ -72,7 +72,8 @@ bench: venv messages
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then $(PY) bench/search.py --database postgres \
 	&& $(PY) bench/city.py --dossiers 100000 \
 	&& $(PY) bench/report_scale.py \
-	&& $(PY) bench/personnel.py --database postgres; \
+	&& $(PY) bench/personnel.py --database postgres \
+	&& $(PY) bench/feedback.py --reports 100000; \
 	else echo "PostgreSQL is not running: PostgreSQL benchmarks skipped"; fi
 	$(PY) bench/signatures.py
 	$(PY) bench/notifications.py

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "egov.reports",
     "egov.documents",
     "egov.personnel",
+    "egov.feedback",
 ]
 
 MIDDLEWARE = [
@@ -538,6 +539,37 @@ EGOV_DOCUMENTS_EXCHANGE_RETRY_SECONDS = int(
 EGOV_DOCUMENTS_EXCHANGE_POLL_SECONDS = int(
     os.environ.get("EGOV_DOCUMENTS_EXCHANGE_POLL_SECONDS", "20")
 )
+# --- Citizen reports, Open311 (docs/feedback.md) -------------------------------------------------
+EGOV_FEEDBACK_PHOTO_MAX_BYTES = int(os.environ.get("EGOV_FEEDBACK_PHOTO_MAX_BYTES", "10485760"))
+EGOV_FEEDBACK_VIDEO_MAX_BYTES = int(os.environ.get("EGOV_FEEDBACK_VIDEO_MAX_BYTES", "52428800"))
+EGOV_FEEDBACK_MAX_PHOTOS = int(os.environ.get("EGOV_FEEDBACK_MAX_PHOTOS", "5"))
+# Days after the answer during which the reporter may rate it and reopen the report (once).
+EGOV_FEEDBACK_REOPEN_DAYS = int(os.environ.get("EGOV_FEEDBACK_REOPEN_DAYS", "30"))
+# "Due soon" in an agency's queue: the answer is due within this many working hours.
+EGOV_FEEDBACK_DUE_SOON_HOURS = int(os.environ.get("EGOV_FEEDBACK_DUE_SOON_HOURS", "8"))
+# Reports of one category closer than this are offered for merging as duplicates.
+EGOV_FEEDBACK_DUPLICATE_RADIUS_M = int(os.environ.get("EGOV_FEEDBACK_DUPLICATE_RADIUS_M", "150"))
+# The area the installation serves (south,west,north,east in degrees): a point outside is refused.
+EGOV_FEEDBACK_AREA = tuple(
+    float(part) for part in os.environ.get("EGOV_FEEDBACK_AREA", "9.2,105.2,10.5,106.5").split(",")
+)
+# Reports one client address may send from the portal form.
+EGOV_FEEDBACK_SUBMIT_RATE = os.environ.get("EGOV_FEEDBACK_SUBMIT_RATE", "20/h")
+# Open311: the jurisdiction_id clients may send, the most requests one GET returns, and the rate
+# of the read calls without an API key (per client address).
+EGOV_OPEN311_JURISDICTION = os.environ.get(
+    "EGOV_OPEN311_JURISDICTION", urlsplit(EGOV_PUBLIC_BASE_URL).hostname or "localhost"
+)
+EGOV_OPEN311_MAX_REQUESTS = int(os.environ.get("EGOV_OPEN311_MAX_REQUESTS", "1000"))
+EGOV_OPEN311_READ_RATE = os.environ.get("EGOV_OPEN311_READ_RATE", "120/m")
+EGOV_OPEN311_CONTACT = os.environ.get("EGOV_OPEN311_CONTACT", DEFAULT_FROM_EMAIL)
+# The map: no tiles unless the city gives its tile server ({z}/{x}/{y} in the address); the
+# points are drawn on the communes' boundaries either way.
+EGOV_FEEDBACK_TILE_URL = os.environ.get("EGOV_FEEDBACK_TILE_URL", "")
+EGOV_FEEDBACK_TILE_ATTRIBUTION = os.environ.get("EGOV_FEEDBACK_TILE_ATTRIBUTION", "")
+if EGOV_FEEDBACK_TILE_URL:
+    _tiles = urlsplit(EGOV_FEEDBACK_TILE_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 
 # --- Payments (docs/payments.md) -----------------------------------------------------------------
 # Online payment is off in production until a gateway is chosen (and configured); "vnpay" for VNPAY.

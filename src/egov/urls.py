@@ -28,6 +28,7 @@ urlpatterns = [
     path("staff/reports/", include("egov.reports.staff_urls")),
     path("staff/documents/", include("egov.documents.urls")),
     path("staff/personnel/", include("egov.personnel.urls")),
+    path("staff/feedback/", include("egov.feedback.staff_urls")),
     path("staff/", include("egov.backoffice.urls")),
     # Answers 404 unless EGOV_POSTAL_SIMULATOR is on (never in production).
     path("postal-simulator/", include("egov.postal.simulator_urls")),
@@ -37,6 +38,8 @@ urlpatterns = [
     path("thanh-toan/", include("egov.payments.urls")),
     path("thong-ke/", include("egov.reports.urls")),
     path("van-ban/", include("egov.documents.public_urls")),
+    path("phan-anh/", include("egov.feedback.urls")),
+    path("open311/v2/", include("egov.feedback.open311_urls")),
     path("", include("egov.portal.urls")),
 ]
 

@@ -10,6 +10,7 @@ from egov.core import events
 from egov.dossiers import apologies, signals
 from egov.dossiers.models import Dossier
 from egov.dossiers.receipts import tracking_url
+from egov.notifications import feedback_events  # noqa: F401 - citizen reports subscribe there
 from egov.notifications.services import notify
 
 

@@ -8,9 +8,9 @@ class PersonnelConfig(AppConfig):
     verbose_name = _("Civil servant records")
 
     def ready(self):
-        from egov.core import audit_labels
+        from egov.core import action_labels
 
-        audit_labels.register(AUDIT_LABELS)
+        action_labels.register(AUDIT_LABELS)
 
 
 # The shared staff template links here with this label; listed so that this app's own catalogue

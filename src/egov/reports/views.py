@@ -15,7 +15,7 @@ from egov.accounts.access import staff_required
 from egov.accounts.models import Role, User
 from egov.catalog.models import Field
 from egov.organizations.models import AdministrativeUnit, Agency
-from egov.reports import charts, excel, figures, params, satisfaction, tables
+from egov.reports import charts, excel, feedback_tables, figures, params, satisfaction, tables
 from egov.reports.figures import Scope
 
 DASHBOARD_ROLES = [Role.LEADER, Role.AGENCY_ADMIN, Role.AUDITOR]
@@ -56,6 +56,7 @@ def _build(start, end, scope: Scope, *, staff_scores: bool = False) -> dict:
         tables.dossiers(rows, report),
         tables.services(report),
         tables.satisfaction(agency_scores, _names(s.id for s in agency_scores), _("Agency")),
+        *feedback_tables.tables(start, end, scope),
     ]
     if staff_scores and scope.agency is not None:
         members = staff.get(scope.agency.pk, [])

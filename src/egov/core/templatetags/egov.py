@@ -1,5 +1,7 @@
 from django import template
 
+from egov.core.action_labels import label
+
 register = template.Library()
 
 
@@ -11,3 +13,9 @@ def vnd(amount) -> str:
     except (TypeError, ValueError):
         return ""
     return f"{number:,}".replace(",", ".") + " đ"
+
+
+@register.filter
+def action_label(action: str):
+    """The registered name of an audit action (egov.core.action_labels), else its code."""
+    return label(action)

@@ -9,6 +9,7 @@ from egov.catalog.models import Field
 from egov.demo import agencies as demo
 from egov.demo import catalog as demo_catalog
 from egov.demo import documents as demo_documents
+from egov.demo import feedback as demo_feedback
 from egov.demo import personnel as demo_personnel
 from egov.organizations import reference
 from egov.organizations import services as organizations
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Agencies issuing official documents: {made}")
         lines = demo_personnel.load(DEMO_PASSWORD)
         self.stdout.write("Personnel officers (civil servant records):\n" + "\n".join(lines))
+        self.stdout.write(demo_feedback.load(DEMO_PASSWORD))
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def _agency(self, code, name, kind, parent=None, unit=None, valid_from=None, valid_to=None):
