@@ -2,6 +2,8 @@
 submission with the field named, and fees are checked before they reach the ledger: a number of
 copies of 10^30 used to submit, then make every receipt a server error."""
 
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -120,7 +122,7 @@ def test_not_a_number_is_refused_and_not_stored(api, version):
 
 
 def test_a_dossier_submitted_before_the_bounds_is_refused_at_receipt_not_a_crash(
-    version, citizen, make_staff, agencies
+    version, citizen, make_staff, agencies, settings
 ):
     """A dossier stuck in the desk's queue from before: receiving it says what is wrong and
     writes nothing, instead of a server error on every try."""
@@ -137,6 +139,9 @@ def test_a_dossier_submitted_before_the_bounds_is_refused_at_receipt_not_a_crash
     assert isinstance(refused.value, fees.FeeTooLarge)
     assert Dossier.objects.get(pk=draft.pk).status == Dossier.Status.SUBMITTED
     assert not PaymentOrder.objects.exists()
+    # The receipt (form 01, personal data) drawn before the failure is not left on disk.
+    receipts = [path for path in Path(settings.MEDIA_ROOT).rglob("*-01.pdf")]
+    assert receipts == []
 
 
 def test_an_ordinary_number_of_copies_is_assessed(api, version):

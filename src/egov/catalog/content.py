@@ -10,7 +10,6 @@ import base64
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from egov.catalog import workflow as workflow_rules
@@ -22,6 +21,7 @@ from egov.catalog.models import (
     WorkflowStep,
     WorkflowTransition,
 )
+from egov.core import files
 from egov.organizations.models import Agency
 
 
@@ -81,9 +81,7 @@ def replace_requirements(version: ProcedureVersion, rows: list[dict]) -> None:
         requirement.full_clean(exclude=["version", "template_file"])
         if row.get("template_file"):
             file = row["template_file"]
-            requirement.template_file.save(
-                file["name"], ContentFile(base64.b64decode(file["content"])), save=False
-            )
+            files.save(requirement.template_file, file["name"], base64.b64decode(file["content"]))
         requirement.save()
 
 

@@ -12,14 +12,13 @@ import hashlib
 import mimetypes
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts import scoping
 from egov.accounts.models import Role
-from egov.core import audit
+from egov.core import audit, files
 from egov.core.events import publish
 from egov.core.uploads import UploadRejected, check
 from egov.documents import numbering, pdfdoc, search
@@ -105,7 +104,7 @@ def store_file(document, role: str, name: str, data: bytes, mime: str = "", code
         sha256=hashlib.sha256(data).hexdigest(),
         verification_code=code,
     )
-    item.content.save(f"{document.public_id}-{role}-{name[-60:]}", ContentFile(data), save=False)
+    files.save(item.content, f"{document.public_id}-{role}-{name[-60:]}", data)
     item.save()
     return item
 

@@ -11,7 +11,6 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from egov.accounts.models import Role, User
 from egov.accounts.scoping import has_role
 from egov.catalog import eforms
 from egov.catalog.models import Level, ProcedureVersion
-from egov.core import audit, uploads
+from egov.core import audit, files, uploads
 from egov.dossiers import reception
 from egov.dossiers.models import Attachment, Channel, Dossier
 from egov.dossiers.services import next_code, set_applicant_name
@@ -192,7 +191,7 @@ def _store_scan(dossier: Dossier, scan: Scan) -> Attachment:
         size=checked.size,
         sha256=hashlib.sha256(scan.data).hexdigest(),
     )
-    attachment.file.save(f"scan.{checked.extension}", ContentFile(scan.data), save=False)
+    files.save(attachment.file, f"scan.{checked.extension}", scan.data)
     attachment.save()
     return attachment
 

@@ -7,12 +7,12 @@ import hashlib
 import io
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 
 from egov.catalog import eforms
+from egov.core import files
 from egov.dossiers.models import Attachment
 
 
@@ -36,7 +36,7 @@ def store_pdf(dossier, kind: str, name: str, data: bytes) -> Attachment:
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
-    attachment.file.save(name, ContentFile(data), save=False)
+    files.save(attachment.file, name, data)
     try:
         attachment.save()
     except Exception:

@@ -6,7 +6,6 @@ import hashlib
 import math
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from egov.catalog import eforms, fees
 from egov.catalog.models import Level, ProcedureVersion, TimeUnit
 from egov.catalog.search import current_versions
-from egov.core import audit, calendar, uploads
+from egov.core import audit, calendar, files, uploads
 from egov.core.text import normalize_search_text
 from egov.dossiers import signals
 from egov.dossiers.models import Attachment, Channel, DailySequence, Dossier, DossierEvent
@@ -202,7 +201,7 @@ def attach(dossier: Dossier, *, applicant, requirement_id: int, name: str, data:
         size=checked.size,
         sha256=hashlib.sha256(data).hexdigest(),
     )
-    attachment.file.save(f"file.{checked.extension}", ContentFile(data), save=False)
+    files.save(attachment.file, f"file.{checked.extension}", data)
     try:
         attachment.save()
         audit.record(

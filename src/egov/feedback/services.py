@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts import scoping
 from egov.accounts.models import Role, User
-from egov.core import audit, calendar, events, uploads
+from egov.core import audit, calendar, events, files, uploads
 from egov.feedback import geo, links, media
 from egov.feedback.models import (
     ApiClient,
@@ -489,10 +488,10 @@ def _store_media(report: Report, prepared: list, role: str, stored: list) -> lis
             width=item.width,
             height=item.height,
         )
-        row.file.save(f"{item.kind}.{item.extension}", ContentFile(item.data), save=False)
+        files.save(row.file, f"{item.kind}.{item.extension}", item.data)
         stored.append(row.file.name)
         if item.thumbnail:
-            row.thumbnail.save("thumbnail.jpg", ContentFile(item.thumbnail), save=False)
+            files.save(row.thumbnail, "thumbnail.jpg", item.thumbnail)
             stored.append(row.thumbnail.name)
         row.save()
         rows.append(row)

@@ -11,7 +11,6 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from egov.accounts import scoping
 from egov.accounts.models import Role
 from egov.catalog import fees
-from egov.core import audit
+from egov.core import audit, files
 from egov.core.templatetags.egov import vnd
 from egov.dossiers.models import Dossier
 from egov.payments import signals
@@ -350,6 +349,6 @@ def ensure_receipt(payment: Payment) -> Payment:
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
         if not locked.receipt:
-            locked.receipt.save(f"{locked.receipt_number}.pdf", ContentFile(pdf), save=False)
+            files.save(locked.receipt, f"{locked.receipt_number}.pdf", pdf)
             locked.save(update_fields=["receipt"])
     return locked

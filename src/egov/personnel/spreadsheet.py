@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation
 from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
-from egov.core import audit
+from egov.core import audit, files
 from egov.core.csvio import ImportReport
 from egov.core.text import normalize_search_text
 from egov.organizations.models import Agency
@@ -587,7 +586,7 @@ def _save(plans: list[PersonPlan], result: ImportResult, *, data, filename, acto
             sha256=hashlib.sha256(data).hexdigest(),
             imported_by=user,
         )
-        batch.file.save(filename[:100] or "import.xlsx", ContentFile(data), save=False)
+        files.save(batch.file, filename[:100] or "import.xlsx", data)
         batch.save()
         new_people = [p.person for p in plans if p.is_new]
         CivilServant.objects.bulk_create([_with_search(p) for p in new_people], batch_size=1000)
