@@ -29,13 +29,46 @@ from egov.queueing.api import staff_router as queueing_staff_router
 from egov.reports.api import router as reports_router
 from egov.signatures.api import router as signatures_router
 
+DESCRIPTION = """Public and partner API of the e-government platform. Errors are returned as
+`application/problem+json` (RFC 9457) with a translated `title` and `detail`: 400 a malformed
+request, 401 no valid token, 403 not allowed, 404 not found (or not yours), 409 changed by
+someone else meanwhile, 413 too large, 415 not a form upload, 422 invalid data (the fields are
+listed in `errors`), 429 too many requests, 503 briefly unavailable (see `Retry-After`).
+
+## Submitting a dossier, step by step
+
+A citizen's personal access token (created on the portal at `/tai-khoan/khoa-api/`) goes in
+`Authorization: Bearer <token>`.
+
+1. Find the procedure and its papers: `GET /api/v1/procedures/1.001193`. Each entry of
+   `requirements` has an `id` (to attach a file) and a `code` (stable across versions).
+2. Check the answers and see the fees: `POST /api/v1/procedures/1.001193/form-check` with the
+   answers as the JSON body.
+3. Start the draft, once, whatever the retries:
+   ```
+   curl -X POST https://…/api/v1/dossiers -H "Authorization: Bearer $TOKEN" \
+        -H "Idempotency-Key: 6f1c…" -H "Content-Type: application/json" \
+        -d '{"procedure_code": "1.001193", "commune_code": "31117",
+             "answers": {"ho_ten_tre": "Nguyễn Văn An", "ngay_sinh": "2026-11-30",
+                         "gioi_tinh": "Nam"}}'
+   ```
+   201 with the draft (`id`); the same key and body again give 200 and the same draft; the same
+   key with another body is refused (422). `missing_requirements` lists the papers to attach.
+4. Attach each paper as a form upload (multipart/form-data, not JSON):
+   ```
+   curl -X POST https://…/api/v1/dossiers/$ID/attachments -H "Authorization: Bearer $TOKEN" \
+        -F requirement_id=42 -F file=@to-khai.pdf
+   ```
+   The file's real type, size and malware are checked (422 says what is wrong).
+5. Submit: `POST /api/v1/dossiers/$ID/submit`. 422 lists what is still missing; 200 gives the
+   dossier `code` printed on the receipt. Follow it with `GET /api/v1/dossiers/$ID` or publicly
+   with `GET /api/v1/tracking/{code}`.
+"""
+
 api = NinjaAPI(
     title="eGov platform API",
     version="1",
-    description=(
-        "Public and partner API of the e-government platform. Errors are returned as "
-        "`application/problem+json` (RFC 9457) with a translated `title` and `detail`."
-    ),
+    description=DESCRIPTION,
     urls_namespace="api",
     parser=NulRefusingParser(),
 )

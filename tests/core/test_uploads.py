@@ -5,8 +5,8 @@ from docx import Document
 
 from egov.core import uploads
 from tests.conftest import EICAR
+from tests.dossiers.conftest import PDF
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
 
 

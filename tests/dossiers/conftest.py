@@ -13,7 +13,15 @@ from tests.signatures.fixtures import (  # noqa: F401 - signing a result needs t
     pki_settings,
 )
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A blank A4 page, as pikepdf writes it: uploads are opened and inspected, so it must be whole.
+PDF = (
+    b"%PDF-1.3\n%\xbf\xf7\xa2\xfe\n1 0 obj\n<< /Pages 2 0 R /Type /Catalog >>\nendobj\n"
+    b"2 0 obj\n<< /Count 1 /Kids [ 3 0 R ] /Type /Pages >>\nendobj\n3 0 obj\n<< /Contents 4 0 R "
+    b"/MediaBox [ 0 0 595 842 ] /Parent 2 0 R /Resources << >> /Type /Page >>\nendobj\n"
+    b"4 0 obj\n<< /Length 0 >>\nstream\n\nendstream\nendobj\nxref\n0 5\n0000000000 65535 f \n"
+    b"0000000015 00000 n \n0000000064 00000 n \n0000000123 00000 n \n0000000229 00000 n \n"
+    b"trailer << /Root 1 0 R /Size 5 >>\nstartxref\n278\n%%EOF\n"
+)
 MONDAY = datetime.datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 

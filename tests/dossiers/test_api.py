@@ -47,6 +47,26 @@ def test_submit_through_the_api_with_an_idempotency_key(api):
     assert api.get("/api/v1/dossiers").json()[0]["code"] == submitted["code"]
 
 
+def test_an_idempotency_key_reused_with_another_body_is_refused(api):
+    first = api.post(
+        "/api/v1/dossiers", BODY, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-2"
+    )
+    assert first.status_code == 201
+    other = {**BODY, "answers": {**BODY["answers"], "ho_ten_tre": "Trần Văn Bình"}}
+    refused = api.post(
+        "/api/v1/dossiers", other, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-2"
+    )
+    assert refused.status_code == 422
+    assert refused["Content-Type"] == "application/problem+json"
+    assert "Idempotency-Key" in refused.json()["title"]
+    assert Dossier.objects.count() == 1
+    assert Dossier.objects.get().form_data["ho_ten_tre"] == "Nguyễn Văn An"
+    again = api.post(
+        "/api/v1/dossiers", BODY, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-2"
+    )
+    assert (again.status_code, again.json()["id"]) == (200, first.json()["id"])
+
+
 def test_api_refusals(api, client, settings, clamd_socket):
     created = api.post(
         "/api/v1/dossiers",
@@ -190,3 +210,26 @@ def test_a_body_that_is_not_json_gets_a_translated_400(api):
     assert response.status_code == 400
     assert response.json()["title"] == "Nội dung yêu cầu không phải JSON hợp lệ"
     assert not Dossier.objects.exists()
+
+
+def test_a_client_learns_each_paper_id_from_the_api_alone(api):
+    """The procedure and the draft name the papers by id and code: a client attaches them
+    without reading the database."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    procedure = api.get("/api/v1/procedures/2.000488").json()
+    [paper] = procedure["requirements"]
+    assert paper["id"] > 0 and paper["code"] == "to-khai"
+    draft = api.post(
+        "/api/v1/dossiers", BODY, content_type="application/json", HTTP_IDEMPOTENCY_KEY="ids"
+    ).json()
+    assert draft["missing_requirements"] == [
+        {"id": paper["id"], "code": "to-khai", "name": "Tờ khai"}
+    ]
+    attached = api.post(
+        f"/api/v1/dossiers/{draft['id']}/attachments",
+        {"requirement_id": paper["id"], "file": SimpleUploadedFile("a.pdf", PDF)},
+    )
+    assert attached.status_code == 201
+    again = api.get(f"/api/v1/dossiers/{draft['id']}").json()
+    assert again["missing_requirements"] == [] and again["missing"] == []

@@ -93,3 +93,40 @@ def test_two_specialists_take_the_same_dossier_at_once(received, people):
     winner = next(name for name, outcome in outcomes.items() if outcome == "took it")
     assert Dossier.objects.get(pk=received.pk).assignee.username == winner
     assert received.steps.get(finished_at__isnull=True).assignee.username == winner
+
+
+def test_twenty_identical_requests_at_once_make_one_dossier_and_one_201(record_version, citizen):
+    """A client retrying a timed-out request many times at once: one draft, and only one caller
+    is told it created it (201); the others get the same dossier (200)."""
+    from django.test import Client
+
+    from egov.accounts import tokens
+
+    token = tokens.create(citizen, name="race")[1]
+    body = {"procedure_code": record_version.procedure.code, "answers": {"ho_ten_tre": "An"}}
+    barrier = threading.Barrier(20)
+    answers = []
+
+    def create():
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+        try:
+            barrier.wait()
+            response = client.post(
+                "/api/v1/dossiers",
+                body,
+                content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY="retry-1",
+            )
+            answers.append((response.status_code, response.json().get("id")))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=create) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [200] * 19 + [201], answers
+    assert len({dossier for _, dossier in answers}) == 1
+    assert Dossier.objects.count() == 1

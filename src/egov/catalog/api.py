@@ -53,6 +53,8 @@ class ProcedurePage(Schema):
 
 
 class RequirementOut(Schema):
+    id: int = Field(description="Give it as requirement_id when attaching the paper to a dossier")
+    code: str = Field(description="Stable across versions while the paper is the same")
     name: str
     originals: int
     copies: int
@@ -168,6 +170,8 @@ def get_procedure(request, code: str):
         steps=version.lines("steps"),
         requirements=[
             {
+                "id": r.pk,
+                "code": r.code,
                 "name": r.name,
                 "originals": r.originals,
                 "copies": r.copies,

@@ -10,6 +10,7 @@ import base64
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from egov.catalog import workflow as workflow_rules
@@ -22,6 +23,7 @@ from egov.catalog.models import (
     WorkflowTransition,
 )
 from egov.core import files
+from egov.core.text import normalize_search_text
 from egov.organizations.models import Agency
 
 
@@ -63,12 +65,27 @@ def version_fields(data: dict) -> dict:
     }
 
 
+def requirement_code(name: str, taken: set[str]) -> str:
+    """A slug of the paper's name without accents ("to-khai-dang-ky-khai-sinh"), made unique
+    within the version."""
+    base = slugify(normalize_search_text(name))[:45].strip("-") or "giay-to"
+    code, number = base, 1
+    while code in taken:
+        number += 1
+        code = f"{base}-{number}"
+    return code
+
+
 def replace_requirements(version: ProcedureVersion, rows: list[dict]) -> None:
     version.requirements.all().delete()
+    taken: set[str] = set()
     for position, row in enumerate(rows, start=1):
+        code = row.get("code") or requirement_code(row["name"], taken)
+        taken.add(code)
         requirement = DocumentRequirement(
             version=version,
             position=position,
+            code=code,
             name=row["name"],
             originals=int(row.get("originals", 1)),
             copies=int(row.get("copies", 0)),
@@ -173,6 +190,7 @@ def dump(version: ProcedureVersion, *, with_files: bool = False) -> dict:
         "form_ui": version.form_ui,
         "requirements": [
             {
+                "code": r.code,
                 "name": r.name,
                 "originals": r.originals,
                 "copies": r.copies,

@@ -172,6 +172,9 @@ class DocumentRequirement(models.Model):
         ProcedureVersion, on_delete=models.CASCADE, related_name="requirements"
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Stable across versions while the paper is the same (the national procedure database's
+    # paper code where there is one): API clients, the national portal and reuse name it so.
+    code = models.SlugField(_("code"), max_length=50, blank=True, default="")
     name = models.CharField(_("name"), max_length=500)
     originals = models.PositiveSmallIntegerField(_("originals"), default=1)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)

@@ -60,8 +60,37 @@ def check(data: bytes, *, accepted: list[str], max_bytes: int | None = None) -> 
             )
             % {"types": ", ".join(sorted(allowed))}
         )
+    if found[0] == "pdf":
+        _refuse_active_content(data)
     scan(data)
     return CheckedFile(extension=found[0], mime=found[1], size=len(data))
+
+
+def _refuse_active_content(data: bytes) -> None:
+    from egov.core.pdfcheck import UnreadablePdf, active_content
+
+    try:
+        found = active_content(data)
+    except UnreadablePdf as exc:
+        if str(exc) == "encrypted":
+            raise UploadRejected(
+                _("The PDF is protected by a password. Save it again without one and upload that.")
+            ) from exc
+        raise UploadRejected(
+            _(
+                "The PDF cannot be read: it is damaged or not really a PDF. Open it on your "
+                "computer, save or print it again as PDF, and upload that file."
+            )
+        ) from exc
+    if found:
+        raise UploadRejected(
+            _(
+                "The PDF contains active content (JavaScript, actions that start programs, or "
+                "files hidden inside it), which could harm the computers of the staff who open "
+                "it. Nothing was saved. Print it to a new PDF (“Print” → “Save as PDF”), or scan "
+                "the paper again, and upload that file."
+            )
+        )
 
 
 def scan(data: bytes) -> None:

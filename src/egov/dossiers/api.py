@@ -1,4 +1,6 @@
 import datetime
+import hashlib
+import json
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -90,6 +92,12 @@ class AttachmentOut(Schema):
     sha256: str
 
 
+class MissingRequirement(Schema):
+    id: int
+    code: str
+    name: str
+
+
 class DossierOut(Schema):
     id: uuid.UUID
     code: str | None
@@ -103,7 +111,11 @@ class DossierOut(Schema):
     answers: dict
     answer_errors: dict[str, list[str]]
     attachments: list[AttachmentOut]
-    missing: list[str]
+    missing: list[str] = Field(description="What still stops the draft from being submitted")
+    missing_requirements: list[MissingRequirement] = Field(
+        description="The papers still to attach: POST each to /dossiers/{id}/attachments with "
+        "its id as requirement_id"
+    )
 
 
 def _attachment(attachment: Attachment) -> dict:
@@ -121,6 +133,7 @@ def _attachment(attachment: Attachment) -> dict:
 def _out(dossier: Dossier, *, new: bool = False) -> dict:
     """``new``: a draft just created, which has no file yet."""
     attachments = [] if new else list(citizen_files.downloadable(dossier))
+    attached = {a.requirement_id for a in attachments if a.requirement_id}
     return {
         "id": dossier.public_id,
         "code": dossier.code,
@@ -136,9 +149,11 @@ def _out(dossier: Dossier, *, new: bool = False) -> dict:
             dossier.procedure_version.form_schema, dossier.form_data
         ),
         "attachments": [_attachment(a) for a in attachments],
-        "missing": services.missing_items(
-            dossier, attached={a.requirement_id for a in attachments if a.requirement_id}
-        )
+        "missing": services.missing_items(dossier, attached=attached) if dossier.is_draft else [],
+        "missing_requirements": [
+            {"id": r.pk, "code": r.code, "name": r.name}
+            for r in services.papers_to_attach(dossier, attached)
+        ]
         if dossier.is_draft
         else [],
     }
@@ -163,7 +178,13 @@ def _mine(request, dossier_id) -> Dossier:
 def create_dossier(
     request,
     data: DossierIn,
-    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),
+    idempotency_key: str = Header(
+        "",
+        alias="Idempotency-Key",
+        max_length=100,
+        description="Any unique string per dossier: the same key and body give the same dossier "
+        "(200), the same key with another body is refused (422)",
+    ),
 ):
     applicant = _citizen(request)
     version = (
@@ -198,19 +219,25 @@ def create_dossier(
             ),
         )
     key = f"api-{idempotency_key}" if idempotency_key else ""
-    existed = bool(key) and services.visible_to(applicant).filter(idempotency_key=key).exists()
     try:
-        dossier = services.start(
+        dossier, created = services.start_once(
             applicant=applicant,
             version=version,
             agency=agency,
             idempotency_key=key,
+            fingerprint=_fingerprint(data) if key else "",
             answers=data.answers,
             result_delivery=data.result_delivery,
         )
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from exc
-    return Status(200 if existed else 201, _out(dossier, new=not existed))
+    return Status(201 if created else 200, _out(dossier, new=created))
+
+
+def _fingerprint(data: DossierIn) -> str:
+    """What the request asked for, as a digest: the same key with another body is refused."""
+    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 @citizen_router.get("/dossiers", response=list[DossierOut], summary="My dossiers")

@@ -97,6 +97,10 @@ class Dossier(models.Model):
         _("postal address for the result"), max_length=500, blank=True
     )
     idempotency_key = models.CharField(max_length=100, blank=True, default="")
+    # A digest of the request that used the key: the same key with another body is refused.
+    # Nullable so that adding it is an ALTER TABLE on SQLite too (a rebuilt table would lose the
+    # triggers of migration 0010).
+    idempotency_fingerprint = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_at = models.DateTimeField(_("appointment (ngày hẹn trả)"), null=True, blank=True)

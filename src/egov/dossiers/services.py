@@ -67,24 +67,56 @@ def _event(dossier, note="", *, status=None):
 
 
 @transaction.atomic
+class IdempotencyConflict(ValidationError):
+    """An idempotency key already used for a request with another body."""
+
+
 def start(
     *,
     applicant,
     version: ProcedureVersion,
     agency: Agency,
     idempotency_key: str = "",
+    fingerprint: str = "",
     answers: dict | None = None,
     result_delivery: str = Channel.ONLINE,
     delivery_address: str = "",
 ):
     """A draft dossier, with its first answers and delivery choice when given (one write
     instead of three); the same idempotency key returns the same draft, unchanged."""
+    return start_once(
+        applicant=applicant,
+        version=version,
+        agency=agency,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+        answers=answers,
+        result_delivery=result_delivery,
+        delivery_address=delivery_address,
+    )[0]
+
+
+def start_once(
+    *,
+    applicant,
+    version: ProcedureVersion,
+    agency: Agency,
+    idempotency_key: str = "",
+    fingerprint: str = "",
+    answers: dict | None = None,
+    result_delivery: str = Channel.ONLINE,
+    delivery_address: str = "",
+) -> tuple[Dossier, bool]:
+    """:func:`start`, and whether this call created the draft. With an idempotency key, many
+    identical requests at once make one draft and exactly one of them is told it created it;
+    the key with another request (``fingerprint``: a digest of what was asked) is refused, as
+    payment APIs do, instead of silently answering with the first draft."""
     if idempotency_key:
         existing = Dossier.objects.filter(
             applicant=applicant, idempotency_key=idempotency_key
         ).first()
         if existing:
-            return existing
+            return _same_request(existing, fingerprint), False
     if answers is not None:
         _check_answers(answers)
     _check_delivery(result_delivery, delivery_address)
@@ -94,6 +126,7 @@ def start(
         receiving_agency=agency,
         applicant=applicant,
         idempotency_key=idempotency_key,
+        idempotency_fingerprint=fingerprint or None,
         form_data=answers or {},
         revision=0 if answers is None else 1,
         result_delivery=result_delivery,
@@ -104,9 +137,22 @@ def start(
             dossier.save()
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its dossier.
-        return Dossier.objects.get(applicant=applicant, idempotency_key=idempotency_key)
+        existing = Dossier.objects.get(applicant=applicant, idempotency_key=idempotency_key)
+        return _same_request(existing, fingerprint), False
     _record(applicant, "dossiers.draft_started", dossier)
-    return dossier
+    return dossier, True
+
+
+def _same_request(existing: Dossier, fingerprint: str) -> Dossier:
+    if fingerprint and existing.idempotency_fingerprint not in (None, fingerprint):
+        raise IdempotencyConflict(
+            _(
+                "This Idempotency-Key was already used for a different request. Send the same "
+                "request again to get its dossier, or use a new key for a new dossier."
+            ),
+            code="idempotency_conflict",
+        )
+    return existing
 
 
 def _locked_with_version(dossier: Dossier, applicant) -> Dossier:
@@ -270,16 +316,24 @@ def missing_items(dossier: Dossier, attached: set[int] | None = None) -> list[st
             fees.compute(version.fees.all(), dossier.form_data, version.form_schema)
         except fees.FeeTooLarge as exc:
             problems.extend(exc.messages)
-    if attached is None:
-        attached = set(dossier.attachments.values_list("requirement_id", flat=True))
-    for requirement in dossier.procedure_version.requirements.filter(mandatory=True):
-        if requirement.registry or (requirement.originals == 0 and requirement.copies == 0):
-            continue  # the agency takes it from the shared registry
-        if requirement.pk not in attached:
-            problems.append(_("Attach “%(name)s”.") % {"name": requirement.name})
+    for requirement in papers_to_attach(dossier, attached):
+        problems.append(_("Attach “%(name)s”.") % {"name": requirement.name})
     if dossier.result_delivery == Channel.POST and not dossier.delivery_address:
         problems.append(_("Give the postal address where the result should be sent."))
     return problems
+
+
+def papers_to_attach(dossier: Dossier, attached: set[int] | None = None) -> list:
+    """The mandatory papers the citizen has not attached yet (those the agency takes from a
+    shared registry, or that ask for no paper at all, are not asked for)."""
+    if attached is None:
+        attached = set(dossier.attachments.values_list("requirement_id", flat=True))
+    return [
+        requirement
+        for requirement in dossier.procedure_version.requirements.filter(mandatory=True)
+        if not (requirement.registry or (requirement.originals == 0 and requirement.copies == 0))
+        and requirement.pk not in attached
+    ]
 
 
 def next_code(agency: Agency, day: datetime.date) -> str:
