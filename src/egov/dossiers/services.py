@@ -66,7 +66,6 @@ def _event(dossier, note="", *, status=None):
     )
 
 
-@transaction.atomic
 class IdempotencyConflict(ValidationError):
     """An idempotency key already used for a request with another body."""
 
@@ -96,6 +95,7 @@ def start(
     )[0]
 
 
+@transaction.atomic
 def start_once(
     *,
     applicant,
