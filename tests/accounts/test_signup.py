@@ -5,9 +5,9 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
+from egov.accounts import signup
 from egov.accounts.models import User, VerificationCode
 from egov.notifications.models import Notification
-from egov.portal import signup
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.db import connection, connections
 
 from egov.core import audit
 from egov.core.models import AuditEvent
-from egov.dossiers import processing, services
+from egov.dossiers import processing, services, transitions
 from egov.dossiers.models import DailySequence, Dossier
 from tests.dossiers.conftest import PDF
 
@@ -76,7 +76,7 @@ def test_two_specialists_take_the_same_dossier_at_once(received, people):
             barrier.wait()
             processing.take(received, actor=user, revision=revision)
             outcomes[user.username] = "took it"
-        except (services.StaleDossier, ValidationError) as exc:
+        except (transitions.StaleDossier, ValidationError) as exc:
             outcomes[user.username] = type(exc).__name__
         finally:
             connections.close_all()

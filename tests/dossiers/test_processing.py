@@ -15,7 +15,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from egov.accounts.models import Role
 from egov.core import calendar
 from egov.core.models import AuditEvent
-from egov.dossiers import processing, reception, services
+from egov.dossiers import processing, reception, services, transitions
 from egov.dossiers.models import Attachment, Dossier, DossierStep
 from egov.notifications.models import Notification
 from tests.dossiers.conftest import MONDAY, PDF
@@ -116,7 +116,7 @@ def test_a_head_of_unit_assigns_and_reassigns(received, people):
 def test_two_officers_at_once_one_wins(received, people):
     seen = received.revision
     processing.take(received, actor=people["specialist"], revision=seen)
-    with pytest.raises(services.StaleDossier):
+    with pytest.raises(transitions.StaleDossier):
         processing.take(received, actor=people["colleague"], revision=seen)
     assert fresh(received).assignee == people["specialist"]
 

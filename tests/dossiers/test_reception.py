@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from egov.accounts.models import Role
 from egov.dossiers import reception, services, worklists
 from egov.dossiers.models import Attachment, Dossier
-from egov.dossiers.services import StaleDossier
+from egov.dossiers.transitions import StaleDossier
 from egov.notifications.models import Notification
 from tests.dossiers.conftest import PDF
 

@@ -19,6 +19,7 @@ from egov.backoffice.catalog_forms import (
 )
 from egov.catalog import content, eforms, exchange, services
 from egov.catalog.models import Procedure, ProcedureVersion
+from egov.core import flash
 from egov.core.models import AuditEvent
 
 EDITOR_ROLES = [Role.CATALOGUE_EDITOR, Role.SYSTEM_ADMIN]
@@ -154,8 +155,7 @@ def catalog_publish(request, code: str):
         try:
             services.publish(version, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash.errors(request, exc)
         else:
             messages.success(request, _("Version %(n)s is published.") % {"n": version.number})
             return redirect("backoffice:catalog_procedure", code=code)

@@ -18,10 +18,11 @@ from egov.backoffice import listing
 from egov.backoffice.dossier_forms import ApplicantForm, RegisterForm, SearchForm
 from egov.catalog import eforms
 from egov.catalog.search import current_versions
+from egov.core import flash
 from egov.core.paging import CappedPaginator, QueuePaginator
 from egov.dossiers import apologies, counter, forms, processing, reception, worklists
 from egov.dossiers.models import Dossier
-from egov.dossiers.services import StaleDossier
+from egov.dossiers.transitions import StaleDossier
 
 STALE = gettext_lazy(
     "Someone else changed this dossier while you were looking at it. Check it again before acting."
@@ -135,45 +136,21 @@ def detail(request, public_id):
         "deadline": processing.deadline_state(dossier.due_at),
         "step_deadline": processing.deadline_state(dossier.step_due_at),
         "personal": worklists.sees_personal_data(user, dossier),
-        "can_receive": dossier.status == Dossier.Status.SUBMITTED
-        and scoping.has_role(user, Role.DESK_OFFICER, dossier.receiving_agency),
+        "can_receive": reception.may_receive(user, dossier),
         "can_act": processing.may_act(user, dossier),
         "can_assign": processing.may_assign(user, dossier),
-        "can_resume": dossier.status == Dossier.Status.PAUSED
-        and scoping.has_role(user, dossier.current_role, dossier.current_agency),
+        "can_resume": processing.may_resume(user, dossier),
         "following": following,
         "next_people": _people_for(
             following.role if following else None,
             processing.acting_agency(dossier, following) if following else None,
         ),
         "assignable": _people_for(dossier.current_role, dossier.current_agency),
-        "certificates": _certificates(user, dossier),
-        "can_apologise": _can_apologise(user, dossier),
+        "certificates": processing.result_certificates(user, dossier),
+        "can_apologise": apologies.may_issue(user, dossier),
         "apology_by": apologies.latest_moment(dossier),
     }
     return render(request, "backoffice/dossier_detail.html", context)
-
-
-def _can_apologise(user, dossier) -> bool:
-    return (
-        dossier.status in apologies.LATE_STATUSES
-        and not hasattr(dossier, "apology")
-        and dossier.due_at is not None
-        and timezone.now() <= apologies.latest_moment(dossier)
-        and apologies.may_apologise(user, dossier)
-    )
-
-
-def _certificates(user, dossier):
-    from egov.signatures.models import SigningCertificate
-    from egov.signatures.services import may_sign_with
-
-    if dossier.current_step is None or dossier.current_step.action not in processing.RESULT_STEPS:
-        return []
-    candidates = SigningCertificate.objects.filter(
-        agency=dossier.current_agency, status=SigningCertificate.Status.ACTIVE
-    )
-    return [certificate for certificate in candidates if may_sign_with(user, certificate)]
 
 
 @staff_required
@@ -287,7 +264,7 @@ def _attach_result(request, dossier, revision):
         certificate = next(
             (
                 c
-                for c in _certificates(request.user, dossier)
+                for c in processing.result_certificates(request.user, dossier)
                 if str(c.pk) == request.POST["certificate"]
             ),
             None,
@@ -308,7 +285,7 @@ def _chosen_certificate(request, dossier):
     chosen = request.POST.get("certificate")
     if not chosen:
         return None
-    usable = {str(c.pk): c for c in _certificates(request.user, dossier)}
+    usable = {str(c.pk): c for c in processing.result_certificates(request.user, dossier)}
     if chosen not in usable:
         raise PermissionDenied
     return usable[chosen]
@@ -361,8 +338,7 @@ def act(request, public_id, action: str):
     except StaleDossier:
         messages.error(request, STALE)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash.errors(request, exc)
     return redirect("backoffice:dossier", public_id=public_id)
 
 
@@ -421,8 +397,7 @@ def intake(request, version_id: int, agency_id: int):
                 delivery_address=data["delivery_address"],
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash.errors(request, exc)
         else:
             messages.success(
                 request,

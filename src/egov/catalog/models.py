@@ -150,6 +150,11 @@ class ProcedureVersion(models.Model):
         return f"{self.procedure.code} v{self.number} {self.name}"
 
     @property
+    def offered_online(self) -> bool:
+        """Whether citizens may submit it on the portal or through the API (fully or partly)."""
+        return self.online_mode != OnlineMode.NONE
+
+    @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 

@@ -3,8 +3,22 @@ from django.contrib import admin
 from egov.core.models import AuditEvent, CalendarDay
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that only their app's services write (the admin shows them, nothing more):
+    a change made here would bypass the service's checks and the audit trail."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "chain",
@@ -17,15 +31,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     ]
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "actor_label", "request_id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CalendarDay)

@@ -1,30 +1,17 @@
 from django.contrib import admin
 
+from egov.core.admin import ReadOnlyAdmin
 from egov.documents.models import DocumentRegister, ExchangeMessage, OfficialDocument
 
 
-class ReadOnly(admin.ModelAdmin):
-    """Read-only: every change goes through the staff pages' services, which keep the audit
-    trail and the numbering rules."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(DocumentRegister)
-class DocumentRegisterAdmin(ReadOnly):
+class DocumentRegisterAdmin(ReadOnlyAdmin):
     list_display = ["name", "agency", "direction", "kind", "is_active"]
     list_filter = ["direction", "kind", "is_active"]
 
 
 @admin.register(OfficialDocument)
-class OfficialDocumentAdmin(ReadOnly):
+class OfficialDocumentAdmin(ReadOnlyAdmin):
     list_display = ["reference", "subject", "agency", "direction", "state", "document_date"]
     list_filter = ["direction", "state", "document_type"]
     search_fields = ["reference", "exchange_id"]
@@ -32,7 +19,7 @@ class OfficialDocumentAdmin(ReadOnly):
 
 
 @admin.register(ExchangeMessage)
-class ExchangeMessageAdmin(ReadOnly):
+class ExchangeMessageAdmin(ReadOnlyAdmin):
     list_display = [
         "created_at",
         "direction",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from egov.accounts import scoping
 from egov.accounts.access import staff_required
 from egov.accounts.models import Role, User
+from egov.core import flash
 from egov.core.paging import CappedPaginator
 from egov.documents import delivery, exchange, forms, incoming, registers, search, services
 from egov.documents.models import (
@@ -40,8 +41,7 @@ def _document(request, public_id) -> OfficialDocument:
 
 def _fail(request, exc) -> None:
     if isinstance(exc, ValidationError):
-        for message in exc.messages:
-            messages.error(request, message)
+        flash.errors(request, exc)
     else:
         messages.error(request, str(exc) or _("You may not do this."))
 

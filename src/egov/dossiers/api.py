@@ -193,7 +193,7 @@ def create_dossier(
         .select_related("procedure")
         .first()
     )
-    if version is None or version.online_mode == "none":
+    if version is None or not version.offered_online:
         raise HttpError(404, _("No procedure with this code is offered online."))
     commune = None
     if data.commune_code:

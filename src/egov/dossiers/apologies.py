@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 
 from egov.accounts import scoping
 from egov.accounts.models import Role, RoleAssignment, User
-from egov.dossiers import forms, signals
+from egov.dossiers import forms, signals, transitions
 from egov.dossiers.models import ApologyLetter, Dossier
-from egov.dossiers.services import StaleDossier, _event, _record
 
 # The law says at least one day before the appointment; we read it as 24 hours.
 NOTICE = datetime.timedelta(days=1)
@@ -40,6 +39,30 @@ def latest_moment(dossier: Dossier) -> datetime.datetime | None:
     return dossier.due_at - NOTICE if dossier.due_at else None
 
 
+def why_not(dossier: Dossier, now: datetime.datetime | None = None) -> str | None:
+    """Why no apology letter (form 04) can be issued for the dossier now, in words for the
+    official; None when one can."""
+    if ApologyLetter.objects.filter(dossier=dossier).exists():
+        return _("An apology letter was already sent for this dossier; only one is allowed.")
+    if dossier.status not in LATE_STATUSES or dossier.due_at is None:
+        return _("Only a dossier still being processed can be apologised for.")
+    if (now or timezone.now()) > latest_moment(dossier):
+        return _(
+            "The apology letter had to be sent by %(moment)s, one day before the appointment; "
+            "it is too late for it now."
+        ) % {
+            "moment": formats.date_format(
+                timezone.localtime(latest_moment(dossier)), "SHORT_DATETIME_FORMAT"
+            )
+        }
+    return None
+
+
+def may_issue(user, dossier: Dossier) -> bool:
+    """Whether ``user`` may issue the dossier's apology letter now (the page offers it)."""
+    return may_apologise(user, dossier) and why_not(dossier) is None
+
+
 @transaction.atomic
 def issue(
     dossier: Dossier, *, actor, reason: str, new_due_at: datetime.datetime, revision=None
@@ -47,34 +70,22 @@ def issue(
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the dossier is late; the applicant reads it."))
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("receiving_agency", "deciding_agency", "procedure_version", "applicant")
-        .get(pk=dossier.pk)
+    dossier = transitions.locked(
+        Dossier.objects,
+        dossier,
+        None,
+        "receiving_agency",
+        "deciding_agency",
+        "procedure_version",
+        "applicant",
     )
     if not may_apologise(actor, dossier):
         raise PermissionDenied
     if revision is not None and dossier.revision != revision:
-        raise StaleDossier
-    if ApologyLetter.objects.filter(dossier=dossier).exists():
-        raise ValidationError(
-            _("An apology letter was already sent for this dossier; only one is allowed.")
-        )
-    if dossier.status not in LATE_STATUSES:
-        raise ValidationError(_("Only a dossier still being processed can be apologised for."))
-    now = timezone.now()
-    if now > latest_moment(dossier):
-        raise ValidationError(
-            _(
-                "The apology letter had to be sent by %(moment)s, one day before the appointment; "
-                "it is too late for it now."
-            )
-            % {
-                "moment": formats.date_format(
-                    timezone.localtime(latest_moment(dossier)), "SHORT_DATETIME_FORMAT"
-                )
-            }
-        )
+        raise transitions.StaleDossier
+    problem = why_not(dossier)
+    if problem:
+        raise ValidationError(problem)
     if new_due_at <= dossier.due_at:
         raise ValidationError(_("The new appointment must come after the current one."))
     before = {"due_at": dossier.due_at.isoformat()}
@@ -90,12 +101,12 @@ def issue(
     dossier.revision += 1
     dossier.save(update_fields=["due_at", "revision", "updated_at"])
     forms.store_apology_form(letter)
-    _event(
+    transitions.history(
         dossier,
         _("Apology letter sent; new appointment %(date)s.")
         % {"date": formats.date_format(timezone.localtime(new_due_at), "SHORT_DATE_FORMAT")},
     )
-    _record(actor, "dossiers.apology_issued", dossier, before)
+    transitions.record(actor, "dossiers.apology_issued", dossier, before)
     signals.apology_issued.send(Dossier, dossier=dossier, letter=letter)
     return letter
 

@@ -147,26 +147,21 @@ def intake(
     )
     set_applicant_name(dossier, applicant.full_name.strip())
     dossier.save()
-    stored: list[Attachment] = []
-    try:
-        for scan in scans:
-            stored.append(_store_scan(dossier, scan))
-        missing = _missing(version, {a.requirement_id for a in stored})
-        if missing:
-            raise ValidationError({"scans": missing})
-        audit.record(
-            actor=officer,
-            action="dossiers.counter_intake",
-            obj=dossier,
-            object_repr=dossier.code,
-            agency_id=desk_agency.pk,
-            after={"channel": channel, "scans": len(stored), "deciding": deciding_agency.code},
-        )
-        reception.accept(dossier, officer=officer, now=now)
-    except Exception:
-        for attachment in stored:
-            attachment.file.delete(save=False)
-        raise
+    # A refusal below rolls the transaction back, and the scans already stored with it
+    # (egov.core.files).
+    stored = [_store_scan(dossier, scan) for scan in scans]
+    missing = _missing(version, {a.requirement_id for a in stored})
+    if missing:
+        raise ValidationError({"scans": missing})
+    audit.record(
+        actor=officer,
+        action="dossiers.counter_intake",
+        obj=dossier,
+        object_repr=dossier.code,
+        agency_id=desk_agency.pk,
+        after={"channel": channel, "scans": len(stored), "deciding": deciding_agency.code},
+    )
+    reception.accept(dossier, officer=officer, now=now)
     return dossier
 
 

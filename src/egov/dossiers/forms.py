@@ -25,7 +25,7 @@ def render_pdf(template: str, context: dict) -> bytes:
 
 
 def store_pdf(dossier, kind: str, name: str, data: bytes) -> Attachment:
-    """Keeps an issued paper with the dossier; the file goes if the row cannot be written."""
+    """Keeps an issued paper with the dossier; the file goes if the transaction rolls back."""
     attachment = Attachment(
         dossier=dossier,
         province_code=dossier.province_code,
@@ -37,11 +37,7 @@ def store_pdf(dossier, kind: str, name: str, data: bytes) -> Attachment:
         sha256=hashlib.sha256(data).hexdigest(),
     )
     files.save(attachment.file, name, data)
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.delete(save=False)
-        raise
+    attachment.save()
     return attachment
 
 

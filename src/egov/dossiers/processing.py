@@ -20,9 +20,9 @@ from egov.accounts import scoping
 from egov.accounts.models import Role
 from egov.catalog.models import TimeUnit, WorkflowStep, WorkflowTransition
 from egov.core import calendar, uploads
-from egov.dossiers import forms, gates, signals
+from egov.dossiers import forms, gates, outcomes, signals, transitions
 from egov.dossiers.models import Attachment, Dossier, DossierStep, SupplementRequest
-from egov.dossiers.services import StaleDossier, _event, _record, due_at
+from egov.dossiers.services import due_at
 from egov.signatures import services as signatures
 
 Action = WorkflowStep.Action
@@ -32,7 +32,7 @@ Kind = WorkflowTransition.Kind
 SUPERVISORS = (Role.APPROVER, Role.LEADER)
 # Steps at which a result document may be drafted, replaced or signed.
 RESULT_STEPS = {Action.PROCESS, Action.REVIEW, Action.APPROVE, Action.SIGN}
-OPEN_STATUSES = {Dossier.Status.RECEIVED, Dossier.Status.IN_PROGRESS, Dossier.Status.RESULT_READY}
+OPEN_STATUSES = transitions.OPEN
 # A paused dossier still counts as late when its appointment has passed.
 OVERDUE_STATUSES = [*sorted(OPEN_STATUSES), Dossier.Status.PAUSED]
 STAFF_ROLES = [Role.DESK_OFFICER, Role.SPECIALIST, Role.APPROVER, Role.LEADER]
@@ -118,6 +118,20 @@ def may_act(user, dossier: Dossier) -> bool:
     return any(scoping.has_role(user, role, dossier.current_agency) for role in SUPERVISORS)
 
 
+def may_resume(user, dossier: Dossier) -> bool:
+    return transitions.allowed(dossier, "resume") and scoping.has_role(
+        user, dossier.current_role, dossier.current_agency
+    )
+
+
+def result_certificates(user, dossier: Dossier) -> list:
+    """The certificates ``user`` may sign the dossier's result with at its current step (none
+    where no result is drafted)."""
+    if dossier.current_step is None or dossier.current_step.action not in RESULT_STEPS:
+        return []
+    return signatures.certificates_for(user, dossier.current_agency)
+
+
 def may_assign(user, dossier: Dossier) -> bool:
     if dossier.current_step_id is None or dossier.status not in OPEN_STATUSES:
         return False
@@ -190,21 +204,17 @@ def to_assign(user):
 
 
 def _locked(dossier: Dossier, revision: int | None) -> Dossier:
-    locked = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related(
-            "receiving_agency",
-            "deciding_agency",
-            "current_agency",
-            "current_step",
-            "procedure_version",
-            "applicant",
-        )
-        .get(pk=dossier.pk)
+    return transitions.locked(
+        Dossier.objects,
+        dossier,
+        revision,
+        "receiving_agency",
+        "deciding_agency",
+        "current_agency",
+        "current_step",
+        "procedure_version",
+        "applicant",
     )
-    if revision is not None and locked.revision != revision:
-        raise StaleDossier
-    return locked
 
 
 def _require_turn(dossier: Dossier, actor) -> None:
@@ -281,28 +291,28 @@ def _check_assignee(assignee, dossier: Dossier, step: WorkflowStep) -> None:
         )
 
 
-def start_workflow(dossier: Dossier, *, officer, now) -> None:
+def start_workflow(dossier: Dossier, *, officer, now) -> bool:
     """Called by the desk's receipt, in its transaction. An online dossier moves on to the
-    processing department at once; a paper one waits at the desk until it is handed over,
-    by its transfer deadline (the 15:00 rule)."""
+    processing department at once (True); a paper one waits at the desk until it is handed
+    over, by its transfer deadline (the 15:00 rule)."""
     if dossier.deciding_agency_id is None:
         dossier.deciding_agency = (
             dossier.procedure_version.deciding_agency or dossier.receiving_agency
         )
     steps = list(dossier.procedure_version.workflow_steps.order_by("position"))
     if not steps:
-        return
+        return False
     first = steps[0]
     row = _open_step(dossier, first, now, assignee=officer)
     if dossier.channel != "online":
         row.due_at = dossier.step_due_at = transfer_deadline(now)
         row.save(update_fields=["due_at"])
-        return
+        return False
     dossier.current_step = first
     _finish(dossier, officer, DossierStep.Outcome.NEXT, "", now)
     following = next_step(dossier)
     _open_step(dossier, following, now)
-    dossier.status = Dossier.Status.IN_PROGRESS
+    return True
 
 
 def next_step(dossier: Dossier) -> WorkflowStep:
@@ -347,18 +357,21 @@ def _advance(dossier: Dossier, actor, note: str, assignee) -> Dossier:
         raise ValidationError(
             _("Attach the result document (the signed decision or paper) before handing it on.")
         )
-    before = {"status": dossier.status, "step": step.code}
     now = timezone.now()
     previous = _finish(dossier, actor, DossierStep.Outcome.NEXT, note, now)
     opened = _open_step(dossier, following, now, assignee=assignee)
     if following.action == Action.RETURN:
-        dossier.status = Dossier.Status.RESULT_READY
         dossier.decided_at = now
-    else:
-        dossier.status = Dossier.Status.IN_PROGRESS
-    _save(dossier)
-    _event(dossier, _("Now at: %(step)s.") % {"step": following.name})
-    _record(actor, "dossiers.advanced", dossier, before)
+    transitions.apply(
+        dossier,
+        "advance",
+        actor=actor,
+        to=Dossier.Status.RESULT_READY
+        if following.action == Action.RETURN
+        else Dossier.Status.IN_PROGRESS,
+        note=_("Now at: %(step)s.") % {"step": following.name},
+        before={"step": step.code},
+    )
     signals.dossier_step_changed.send(Dossier, dossier=dossier, step=opened, previous=previous)
     if following.action == Action.RETURN:
         signals.result_issued.send(Dossier, dossier=dossier, result=_results(dossier).last())
@@ -379,14 +392,18 @@ def send_back(dossier: Dossier, *, actor, note: str, revision=None) -> Dossier:
         raise ValidationError(_("The workflow does not allow sending back from this step."))
     target = transition.target
     earlier = dossier.steps.filter(step=target).order_by("-started_at", "-id").first()
-    before = {"status": dossier.status, "step": dossier.current_step.code}
+    before = {"step": dossier.current_step.code}
     now = timezone.now()
     previous = _finish(dossier, actor, DossierStep.Outcome.SEND_BACK, note, now)
     opened = _open_step(dossier, target, now, assignee=earlier.assignee if earlier else None)
-    dossier.status = Dossier.Status.IN_PROGRESS
-    _save(dossier)
-    _event(dossier, _("Sent back to: %(step)s.") % {"step": target.name})
-    _record(actor, "dossiers.sent_back", dossier, before)
+    transitions.apply(
+        dossier,
+        "send_back",
+        actor=actor,
+        to=Dossier.Status.IN_PROGRESS,
+        note=_("Sent back to: %(step)s.") % {"step": target.name},
+        before=before,
+    )
     signals.dossier_step_changed.send(Dossier, dossier=dossier, step=opened, previous=previous)
     return dossier
 
@@ -408,7 +425,7 @@ def assign(dossier: Dossier, *, actor, assignee, revision=None) -> Dossier:
     row.save(update_fields=["assignee"])
     dossier.assignee = assignee
     _save(dossier)
-    _record(actor, "dossiers.assigned", dossier, before)
+    transitions.record(actor, "dossiers.assigned", dossier, before)
     return dossier
 
 
@@ -424,7 +441,7 @@ def take(dossier: Dossier, *, actor, revision=None) -> Dossier:
     row.save(update_fields=["assignee"])
     dossier.assignee = actor
     _save(dossier)
-    _record(actor, "dossiers.taken", dossier, {"assignee": None})
+    transitions.record(actor, "dossiers.taken", dossier, {"assignee": None})
     return dossier
 
 
@@ -474,7 +491,7 @@ def _keep_result(dossier: Dossier, actor, data: bytes, certificate, *, generated
         old.delete()
     result = forms.store_pdf(dossier, Attachment.Kind.RESULT, f"{dossier.code}-ket-qua.pdf", data)
     _save(dossier)
-    _record(
+    transitions.record(
         actor,
         "dossiers.result_attached",
         dossier,
@@ -487,32 +504,18 @@ def _keep_result(dossier: Dossier, actor, data: bytes, certificate, *, generated
 def request_supplement(dossier: Dossier, *, actor, items: list[str], note="", revision=None):
     """The processing department finds something missing: the citizen is asked for it all at
     once (form 02) and the clock stops until the supplement arrives."""
-    items = [item.strip() for item in items if item.strip()]
-    if not items:
-        raise ValidationError(_("List every missing paper or correction, one per line."))
+    items = outcomes.items_asked(items)
     dossier = _locked(dossier, revision)
     _require_turn(dossier, actor)
     if _transition(dossier, Kind.SUPPLEMENT) is None:
         raise ValidationError(_("The workflow does not allow a supplement request at this step."))
-    before = {"status": dossier.status}
     now = timezone.now()
-    request = SupplementRequest.objects.create(
-        dossier=dossier,
-        province_code=dossier.province_code,
-        items=items,
-        note=note.strip()[:1000],
-        requested_by=actor,
-        during_step=dossier.current_step,
-    )
+    step = dossier.current_step
     _finish(dossier, actor, DossierStep.Outcome.SUPPLEMENT, "; ".join(items), now)
-    dossier.status = Dossier.Status.SUPPLEMENT_REQUESTED
     dossier.paused_at = now
-    _save(dossier)
-    forms.store_supplement_form(dossier, request, officer=actor)
-    _event(dossier, _("Supplement requested: %(items)s") % {"items": "; ".join(items)[:400]})
-    _record(actor, "dossiers.supplement_requested", dossier, before)
-    signals.supplement_requested.send(Dossier, dossier=dossier, request=request)
-    return request
+    return outcomes.ask_for_supplement(
+        dossier, actor=actor, items=items, note=note, transition="supplement", during_step=step
+    )
 
 
 def resume_after_supplement(dossier: Dossier, request: SupplementRequest, *, applicant, now):
@@ -520,7 +523,6 @@ def resume_after_supplement(dossier: Dossier, request: SupplementRequest, *, app
     the beginning (Nghị định 118/2025/NĐ-CP), and the step that asked gets it back."""
     dossier.due_at = due_at(dossier.procedure_version, now)
     dossier.paused_at = None
-    dossier.status = Dossier.Status.IN_PROGRESS
     earlier = dossier.steps.filter(step=request.during_step).order_by("-started_at", "-id").first()
     _open_step(dossier, request.during_step, now, assignee=earlier.assignee if earlier else None)
 
@@ -536,12 +538,8 @@ def pause(dossier: Dossier, *, actor, reason: str, revision=None) -> Dossier:
     _require_turn(dossier, actor)
     if _transition(dossier, Kind.PAUSE) is None:
         raise ValidationError(_("The workflow does not allow a pause at this step."))
-    before = {"status": dossier.status}
-    dossier.status = Dossier.Status.PAUSED
     dossier.paused_at = timezone.now()
-    _save(dossier)
-    _event(dossier, reason[:500])
-    _record(actor, "dossiers.paused", dossier, before)
+    transitions.apply(dossier, "pause", actor=actor, to=Dossier.Status.PAUSED, note=reason[:500])
     return dossier
 
 
@@ -550,27 +548,29 @@ def resume(dossier: Dossier, *, actor, revision=None) -> Dossier:
     """Restarts the clock: the appointment and the step's deadline move by the working time
     the dossier spent paused."""
     dossier = _locked(dossier, revision)
-    if dossier.status != Dossier.Status.PAUSED:
+    if not transitions.allowed(dossier, "resume"):
         raise ValidationError(_("The dossier is not paused."))
-    if not scoping.has_role(actor, dossier.current_role, dossier.current_agency):
+    if not may_resume(actor, dossier):
         raise PermissionDenied
     now = timezone.now()
     stopped = calendar.working_hours_between(dossier.paused_at, now)
-    before = {"status": dossier.status, "due_at": dossier.due_at.isoformat()}
+    before = {"due_at": dossier.due_at.isoformat()}
     dossier.due_at = calendar.add_working_time(dossier.due_at, hours=stopped)
     row = _open_row(dossier)
     row.due_at = calendar.add_working_time(row.due_at, hours=stopped)
     row.save(update_fields=["due_at"])
     dossier.step_due_at = row.due_at
     dossier.paused_at = None
-    dossier.status = (
-        Dossier.Status.RESULT_READY
+    transitions.apply(
+        dossier,
+        "resume",
+        actor=actor,
+        to=Dossier.Status.RESULT_READY
         if dossier.current_step.action == Action.RETURN
-        else Dossier.Status.IN_PROGRESS
+        else Dossier.Status.IN_PROGRESS,
+        note=_("Processing resumed."),
+        before=before,
     )
-    _save(dossier)
-    _event(dossier, _("Processing resumed."))
-    _record(actor, "dossiers.resumed", dossier, before)
     return dossier
 
 
@@ -578,26 +578,18 @@ def resume(dossier: Dossier, *, actor, revision=None) -> Dossier:
 def refuse(dossier: Dossier, *, actor, reason: str, revision=None) -> Dossier:
     """Refusal during processing: the reason is written into the result (a refusal notice the
     applicant downloads or receives), and the dossier is closed."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("Give the reason for the refusal; it is sent to the citizen."))
+    reason = outcomes.reason_given(reason)
     dossier = _locked(dossier, revision)
     _require_turn(dossier, actor)
     if _transition(dossier, Kind.REFUSE) is None:
         raise ValidationError(_("The workflow does not allow a refusal at this step."))
-    before = {"status": dossier.status}
     now = timezone.now()
     _finish(dossier, actor, DossierStep.Outcome.REFUSE, reason, now)
     _clear_position(dossier)
-    dossier.status = Dossier.Status.REFUSED
     dossier.decided_at = now
-    _save(dossier)
     pdf = forms.refusal_notice_pdf(dossier, reason=reason, officer=actor)
     forms.store_pdf(dossier, Attachment.Kind.RESULT, f"{dossier.code}-tu-choi.pdf", pdf)
-    _event(dossier, reason[:500])
-    _record(actor, "dossiers.refused", dossier, before)
-    signals.dossier_refused.send(Dossier, dossier=dossier, reason=reason)
-    return dossier
+    return outcomes.refuse(dossier, actor=actor, reason=reason, transition="refuse")
 
 
 @transaction.atomic
@@ -608,15 +600,13 @@ def return_result(dossier: Dossier, *, actor, note: str = "", revision=None) -> 
     _require_turn(dossier, actor)
     if dossier.current_step.action != Action.RETURN:
         raise ValidationError(_("The result is not ready to be returned yet."))
-    before = {"status": dossier.status}
     now = timezone.now()
     _finish(dossier, actor, DossierStep.Outcome.RETURNED, note, now)
     _clear_position(dossier)
-    dossier.status = Dossier.Status.RETURNED
     dossier.returned_at = now
-    _save(dossier)
-    _event(dossier, _("Result returned."))
-    _record(actor, "dossiers.returned", dossier, before)
+    transitions.apply(
+        dossier, "return", actor=actor, to=Dossier.Status.RETURNED, note=_("Result returned.")
+    )
     signals.result_returned.send(Dossier, dossier=dossier, channel=dossier.result_delivery)
     return dossier
 

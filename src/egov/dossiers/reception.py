@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from egov.accounts import scoping
 from egov.accounts.models import Role
-from egov.dossiers import forms, gates, processing, receipts, signals
+from egov.dossiers import forms, gates, outcomes, processing, receipts, signals, transitions
 from egov.dossiers.models import Attachment, Dossier, SupplementRequest
-from egov.dossiers.services import StaleDossier, _event, _record, due_at
+from egov.dossiers.services import due_at
 
 DESK_ROLES = [Role.DESK_OFFICER]
 
@@ -27,28 +27,25 @@ def at_desk(officer):
     )
 
 
-def _locked(dossier: Dossier, officer, revision: int | None, allowed: set) -> Dossier:
-    # Only the dossier's row is locked, not the agency's or the procedure's that come with it.
-    locked = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("receiving_agency", "procedure_version", "applicant")
-        .get(pk=dossier.pk)
+def may_receive(user, dossier: Dossier) -> bool:
+    return transitions.allowed(dossier, "receive") and scoping.has_role(
+        user, Role.DESK_OFFICER, dossier.receiving_agency
+    )
+
+
+def _locked(dossier: Dossier, officer, revision: int | None, transition: str) -> Dossier:
+    locked = transitions.locked(
+        Dossier.objects, dossier, revision, "receiving_agency", "procedure_version", "applicant"
     )
     if not scoping.has_role(officer, Role.DESK_OFFICER, locked.receiving_agency):
         raise PermissionDenied
-    if revision is not None and locked.revision != revision:
-        raise StaleDossier
-    if locked.status not in allowed:
-        raise ValidationError(
-            _("This dossier is “%(status)s”: that action no longer applies.")
-            % {"status": locked.get_status_display()}
-        )
+    transitions.check(locked, transition)
     return locked
 
 
 @transaction.atomic
 def receive(dossier: Dossier, *, officer, revision: int | None = None) -> Dossier:
-    dossier = _locked(dossier, officer, revision, {Dossier.Status.SUBMITTED})
+    dossier = _locked(dossier, officer, revision, "receive")
     gates.check(dossier, "receive")
     accept(dossier, officer=officer, now=timezone.now())
     return dossier
@@ -57,19 +54,21 @@ def receive(dossier: Dossier, *, officer, revision: int | None = None) -> Dossie
 def accept(dossier: Dossier, *, officer, now) -> None:
     """Receipt of a complete dossier, online or at the counter: the time limit starts, the
     workflow starts, the receipt (form 01) is issued. Runs in the caller's transaction."""
-    before = {"status": dossier.status}
-    dossier.status = Dossier.Status.RECEIVED
     dossier.received_at = now
     dossier.due_at = due_at(dossier.procedure_version, now)
-    processing.start_workflow(dossier, officer=officer, now=now)
-    dossier.revision += 1
-    dossier.save()
+    moved_on = processing.start_workflow(dossier, officer=officer, now=now)
     pdf = receipts.receipt_pdf(dossier, officer=officer)
     receipt = forms.store_pdf(dossier, Attachment.Kind.RECEIPT, f"{dossier.code}-01.pdf", pdf)
-    _event(dossier, _("Received by the one-stop desk."), status=Dossier.Status.RECEIVED)
-    if dossier.status == Dossier.Status.IN_PROGRESS:
-        _event(dossier, _("Now at: %(step)s.") % {"step": dossier.current_step.name})
-    _record(officer, "dossiers.received", dossier, before)
+    transitions.apply(
+        dossier,
+        "receive",
+        actor=officer,
+        to=Dossier.Status.IN_PROGRESS if moved_on else Dossier.Status.RECEIVED,
+        note=_("Received by the one-stop desk."),
+        history_status=Dossier.Status.RECEIVED,
+    )
+    if moved_on:
+        transitions.history(dossier, _("Now at: %(step)s.") % {"step": dossier.current_step.name})
     signals.dossier_received.send(Dossier, dossier=dossier, receipt=receipt)
 
 
@@ -77,52 +76,27 @@ def accept(dossier: Dossier, *, officer, now) -> None:
 def request_supplement(
     dossier: Dossier, *, officer, items: list[str], note: str = "", revision: int | None = None
 ) -> SupplementRequest:
-    items = [item.strip() for item in items if item.strip()]
-    if not items:
-        raise ValidationError(_("List every missing paper or correction, one per line."))
-    dossier = _locked(dossier, officer, revision, {Dossier.Status.SUBMITTED})
-    before = {"status": dossier.status}
-    request = SupplementRequest.objects.create(
-        dossier=dossier,
-        province_code=dossier.province_code,
-        items=items,
-        note=note.strip()[:1000],
-        requested_by=officer,
+    items = outcomes.items_asked(items)
+    dossier = _locked(dossier, officer, revision, "desk_supplement")
+    return outcomes.ask_for_supplement(
+        dossier, actor=officer, items=items, note=note, transition="desk_supplement"
     )
-    dossier.status = Dossier.Status.SUPPLEMENT_REQUESTED
-    dossier.revision += 1
-    dossier.save(update_fields=["status", "revision", "updated_at"])
-    forms.store_supplement_form(dossier, request, officer=officer)
-    _event(dossier, _("Supplement requested: %(items)s") % {"items": "; ".join(items)[:400]})
-    _record(officer, "dossiers.supplement_requested", dossier, before)
-    signals.supplement_requested.send(Dossier, dossier=dossier, request=request)
-    return request
 
 
 @transaction.atomic
 def refuse(dossier: Dossier, *, officer, reason: str, revision: int | None = None) -> Dossier:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("Give the reason for the refusal; it is sent to the citizen."))
-    dossier = _locked(
-        dossier, officer, revision, {Dossier.Status.SUBMITTED, Dossier.Status.SUPPLEMENT_REQUESTED}
-    )
-    before = {"status": dossier.status}
-    dossier.status = Dossier.Status.REFUSED
-    dossier.revision += 1
-    dossier.save(update_fields=["status", "revision", "updated_at"])
+    reason = outcomes.reason_given(reason)
+    dossier = _locked(dossier, officer, revision, "desk_refuse")
     forms.store_refusal_form(dossier, reason=reason, officer=officer)
-    _event(dossier, reason[:500])
-    _record(officer, "dossiers.refused", dossier, before)
-    signals.dossier_refused.send(Dossier, dossier=dossier, reason=reason)
-    return dossier
+    return outcomes.refuse(dossier, actor=officer, reason=reason, transition="desk_refuse")
 
 
 @transaction.atomic
 def answer_supplement(dossier: Dossier, *, applicant) -> Dossier:
-    """The citizen sends the supplement (files attached beforehand); the desk checks it again."""
+    """The citizen sends the supplement (files attached beforehand); the desk checks it again,
+    or, when the processing department asked, the step that asked gets it back."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk, applicant=applicant)
-    if dossier.status != Dossier.Status.SUPPLEMENT_REQUESTED:
+    if not transitions.allowed(dossier, "answer_supplement"):
         raise ValidationError(_("No supplement is being asked for this dossier."))
     request = dossier.supplements.filter(answered_at__isnull=True).first()
     if not dossier.attachments.filter(
@@ -134,15 +108,11 @@ def answer_supplement(dossier: Dossier, *, applicant) -> Dossier:
     request.save(update_fields=["answered_at"])
     if request.during_step_id:
         processing.resume_after_supplement(dossier, request, applicant=applicant, now=now)
-    else:
-        dossier.status = Dossier.Status.SUBMITTED
-    dossier.revision += 1
-    dossier.save()
-    _event(dossier, _("Supplement sent."))
-    _record(
-        applicant,
-        "dossiers.supplement_answered",
+    transitions.apply(
         dossier,
-        {"status": Dossier.Status.SUPPLEMENT_REQUESTED},
+        "answer_supplement",
+        actor=applicant,
+        to=Dossier.Status.IN_PROGRESS if request.during_step_id else Dossier.Status.SUBMITTED,
+        note=_("Supplement sent."),
     )
     return dossier

@@ -15,15 +15,9 @@ from egov.catalog.models import Level, ProcedureVersion, TimeUnit
 from egov.catalog.search import current_versions
 from egov.core import audit, calendar, files, uploads
 from egov.core.text import normalize_search_text
-from egov.dossiers import signals
-from egov.dossiers.models import Attachment, Channel, DailySequence, Dossier, DossierEvent
+from egov.dossiers import signals, transitions
+from egov.dossiers.models import Attachment, Channel, DailySequence, Dossier
 from egov.organizations.models import AdministrativeUnit, Agency
-
-DOSSIER_AUDIT_FIELDS = ["code", "status", "receiving_agency_id", "result_delivery", "due_at"]
-
-
-class StaleDossier(Exception):
-    """The dossier changed since the page was loaded."""
 
 
 def receiving_agency_for(version: ProcedureVersion, commune: AdministrativeUnit | None = None):
@@ -38,32 +32,6 @@ def receiving_agency_for(version: ProcedureVersion, commune: AdministrativeUnit 
             .first()
         )
     return version.receiving_agencies.order_by("code").first() or version.deciding_agency
-
-
-def _record(actor, action, dossier, before=None):
-    # Every change of a dossier is recorded here, so this is the one place to announce it
-    # (reports keep their aggregates up to date from it, tracking drops its cached answer).
-    # Announced before the audit record: the record takes the audit trail's single chain head
-    # lock, held until the commit, so nothing else should run after it.
-    signals.dossier_changed.send(Dossier, dossier=dossier, action=action)
-    audit.record(
-        actor=actor,
-        action=action,
-        obj=dossier,
-        object_repr=str(dossier),
-        agency_id=dossier.receiving_agency_id,
-        before=before,
-        after=audit.snapshot(dossier, DOSSIER_AUDIT_FIELDS),
-    )
-
-
-def _event(dossier, note="", *, status=None):
-    DossierEvent.objects.create(
-        dossier=dossier,
-        province_code=dossier.province_code,
-        status=status or dossier.status,
-        note=note,
-    )
 
 
 class IdempotencyConflict(ValidationError):
@@ -117,6 +85,10 @@ def start_once(
         ).first()
         if existing:
             return _same_request(existing, fingerprint), False
+    if not version.offered_online:
+        raise ValidationError(
+            _("This procedure is not offered online: hand the dossier in at the one-stop desk.")
+        )
     if answers is not None:
         _check_answers(answers)
     _check_delivery(result_delivery, delivery_address)
@@ -139,7 +111,7 @@ def start_once(
         # A concurrent request with the same key won the race: answer with its dossier.
         existing = Dossier.objects.get(applicant=applicant, idempotency_key=idempotency_key)
         return _same_request(existing, fingerprint), False
-    _record(applicant, "dossiers.draft_started", dossier)
+    transitions.record(applicant, "dossiers.draft_started", dossier)
     return dossier, True
 
 
@@ -247,24 +219,21 @@ def attach(dossier: Dossier, *, applicant, requirement_id: int, name: str, data:
         size=checked.size,
         sha256=hashlib.sha256(data).hexdigest(),
     )
+    # Nothing of a failed upload stays behind: the file follows the transaction.
     files.save(attachment.file, f"file.{checked.extension}", data)
-    try:
-        attachment.save()
-        audit.record(
-            actor=applicant,
-            action="dossiers.attachment_added",
-            obj=dossier,
-            agency_id=dossier.receiving_agency_id,
-            after={
-                "requirement": requirement.pk,
-                "sha256": attachment.sha256,
-                "size": attachment.size,
-                "type": attachment.extension,
-            },
-        )
-    except Exception:
-        attachment.file.delete(save=False)  # nothing of a failed upload stays behind
-        raise
+    attachment.save()
+    audit.record(
+        actor=applicant,
+        action="dossiers.attachment_added",
+        obj=dossier,
+        agency_id=dossier.receiving_agency_id,
+        after={
+            "requirement": requirement.pk,
+            "sha256": attachment.sha256,
+            "size": attachment.size,
+            "type": attachment.extension,
+        },
+    )
     return attachment
 
 
@@ -379,24 +348,11 @@ def submit(dossier: Dossier, *, applicant) -> Dossier:
     now = timezone.now()
     dossier.code = next_code(dossier.receiving_agency, timezone.localdate(now))
     set_applicant_name(dossier, str(applicant))
-    dossier.status = Dossier.Status.SUBMITTED
     dossier.submitted_at = now
     dossier.due_at = due_at(dossier.procedure_version, now)
-    dossier.revision += 1
-    dossier.save()
-    _event(dossier)
-    _record(applicant, "dossiers.submitted", dossier)
+    transitions.apply(dossier, "submit", actor=applicant, to=Dossier.Status.SUBMITTED)
     signals.dossier_submitted.send(Dossier, dossier=dossier)
     return dossier
-
-
-WITHDRAWABLE = {
-    Dossier.Status.SUBMITTED,
-    Dossier.Status.RECEIVED,
-    Dossier.Status.IN_PROGRESS,
-    Dossier.Status.SUPPLEMENT_REQUESTED,
-    Dossier.Status.PAUSED,
-}
 
 
 @transaction.atomic
@@ -405,7 +361,7 @@ def withdraw(dossier: Dossier, *, applicant, reason: str) -> Dossier:
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk, applicant=applicant)
     if dossier.status == Dossier.Status.WITHDRAWN:
         return dossier
-    if dossier.status not in WITHDRAWABLE:
+    if not transitions.allowed(dossier, "withdraw"):
         raise ValidationError(
             _(
                 "This dossier can no longer be withdrawn: its result was "
@@ -415,18 +371,25 @@ def withdraw(dossier: Dossier, *, applicant, reason: str) -> Dossier:
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why you withdraw the dossier."))
-    before = audit.snapshot(dossier, DOSSIER_AUDIT_FIELDS)
+    before = audit.snapshot(dossier, transitions.AUDIT_FIELDS)
     # Imported here: processing builds on this module's helpers.
     from egov.dossiers import processing
 
     processing.close_on_withdrawal(dossier, applicant=applicant, reason=reason, now=timezone.now())
-    dossier.status = Dossier.Status.WITHDRAWN
-    dossier.revision += 1
-    dossier.save()
-    _event(dossier, reason[:500])
-    _record(applicant, "dossiers.withdrawn", dossier, before)
+    transitions.apply(
+        dossier,
+        "withdraw",
+        actor=applicant,
+        to=Dossier.Status.WITHDRAWN,
+        note=reason[:500],
+        before=before,
+    )
     signals.dossier_withdrawn.send(Dossier, dossier=dossier, reason=reason)
     return dossier
+
+
+def may_withdraw(dossier: Dossier) -> bool:
+    return transitions.allowed(dossier, "withdraw")
 
 
 def visible_to(applicant):

@@ -23,7 +23,7 @@ from egov.core.problems import multipart_required
 from egov.core.schemas import Problem
 from egov.dossiers import apologies, processing, reception, worklists
 from egov.dossiers.models import Dossier
-from egov.dossiers.services import StaleDossier
+from egov.dossiers.transitions import StaleDossier
 
 staff_router = Router(tags=["staff dossiers"], auth=[TokenAuth(), django_auth])
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from egov.core import audit
+from egov.core.admin import ReadOnlyAdmin
 from egov.feedback import services
 from egov.feedback.models import ApiClient, Attribute, Category, CommuneBoundary, Report
 
@@ -49,25 +50,16 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin):
     """Read-only: agencies work on reports in the staff pages, which keep the audit trail."""
 
     list_display = ["code", "category", "status", "agency", "received_at", "due_at"]
     list_filter = ["status", "category", "source"]
     search_fields = ["code"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(ReadOnlyAdmin):
     """Keys are issued and revoked on the staff page (shown once, audited)."""
 
     list_display = [
@@ -78,15 +70,6 @@ class ApiClientAdmin(admin.ModelAdmin):
         "revoked_at",
         "last_used_at",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CommuneBoundary)

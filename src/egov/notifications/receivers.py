@@ -11,7 +11,7 @@ from egov.dossiers import apologies, signals
 from egov.dossiers.models import Dossier
 from egov.dossiers.receipts import tracking_url
 from egov.notifications import feedback_events  # noqa: F401 - citizen reports subscribe there
-from egov.notifications.services import notify
+from egov.notifications.services import Contact, notify
 
 
 def _common(dossier) -> dict:
@@ -147,4 +147,19 @@ def on_shipment_updated(*, shipment, status_label, carrier, **kwargs):
             "status": status_label,
             "carrier": carrier,
         },
+    )
+
+
+@events.subscribe("accounts.verification_code")
+def on_verification_code(*, channel, destination, language, code, minutes, **kwargs):
+    contact = (
+        Contact(email=destination, language=language)
+        if channel == "email"
+        else Contact(phone=destination, language=language)
+    )
+    notify(
+        "accounts.verification_code",
+        recipient=contact,
+        context={"code": code, "minutes": minutes},
+        channels=[channel],
     )

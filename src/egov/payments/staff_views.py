@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from egov.accounts import scoping
 from egov.accounts.access import staff_required
 from egov.accounts.models import Role
+from egov.core import flash
 from egov.dossiers import reception
 from egov.payments import reconciliation, services
 from egov.payments.forms import CounterPaymentForm, RefundForm, StatementForm
@@ -41,8 +42,7 @@ def counter_payment(request, public_id):
         except PermissionDenied:
             messages.error(request, _("Only the receiving desk's officers record payments."))
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash.errors(request, exc)
         else:
             messages.success(
                 request,
@@ -75,8 +75,7 @@ def refund(request, public_id):
         except PermissionDenied:
             messages.error(request, _("You may not record refunds for this agency."))
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash.errors(request, exc)
         else:
             messages.success(request, _("The refund was recorded."))
     else:

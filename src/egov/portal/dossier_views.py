@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from egov.catalog import eforms, fees
+from egov.core import flash
 from egov.core.uploads import UploadRejected
 from egov.dossiers import citizen_files, ratings, reception, services, tracking
 from egov.dossiers.models import Attachment
@@ -39,7 +40,7 @@ def _mine(request, public_id):
 def start(request, code: str):
     """Begin a dossier. The hidden token makes a double click land on the same draft."""
     version = _current(code)
-    if version.online_mode == "none":
+    if not version.offered_online:
         raise Http404
     needs_commune = services.receiving_agency_for(version) is None
     form = CommuneForm(
@@ -185,8 +186,7 @@ def review(request, public_id):
         try:
             dossier = services.submit(dossier, applicant=request.user)
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash.errors(request, exc)
         else:
             messages.success(
                 request,
@@ -226,7 +226,7 @@ def detail(request, public_id):
         {
             "dossier": dossier,
             "events": dossier.events.all(),
-            "can_withdraw": dossier.status in services.WITHDRAWABLE,
+            "can_withdraw": services.may_withdraw(dossier),
             "supplement": dossier.supplements.filter(answered_at__isnull=True).first()
             if dossier.status == dossier.Status.SUPPLEMENT_REQUESTED
             else None,

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from egov.accounts import contact_change
 from egov.accounts import services as accounts
 from egov.accounts.models import VerificationCode
-from egov.portal import contact_change
 from egov.portal.dossier_forms import CodeForm
 from egov.portal.profile_forms import ContactForm, ProfileForm
 

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
+from egov.accounts import signup
 from egov.accounts.models import VerificationCode
-from egov.portal import signup
 from egov.portal.dossier_forms import CodeForm, ResetForm, ResetRequestForm, SignUpForm
 
 

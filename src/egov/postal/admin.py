@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from egov.core.admin import ReadOnlyAdmin
 from egov.postal.models import Shipment, ShipmentEvent
 
 
@@ -11,19 +12,10 @@ class ShipmentEventInline(admin.TabularInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(ReadOnlyAdmin):
     """Read-only: shipments change through the services (the desk, the operator's reports)."""
 
     list_display = ["tracking_number", "dossier", "direction", "status", "agency", "created_at"]
     list_filter = ["direction", "status"]
     search_fields = ["tracking_number", "dossier__code"]
     inlines = [ShipmentEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

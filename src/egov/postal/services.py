@@ -245,6 +245,25 @@ def request_pick_up(dossier: Dossier) -> Shipment | None:
 
 
 @transaction.atomic
+def why_not_hand_over(
+    dossier: Dossier, request: PostalRequest | None, open_delivery: Shipment | None
+) -> str | None:
+    """Why the desk cannot hand the dossier's result to the post now (None: it can)."""
+    if dossier.result_delivery != Channel.POST:
+        return _("The applicant did not ask for the result by post.")
+    if dossier.status not in RESULT_STATUSES:
+        return _("The result is not issued yet: hand it to the post once it is ready.")
+    if request is None:
+        return _(
+            "The applicant gave no structured postal address; ask them to add it on the portal."
+        )
+    if open_delivery is not None:
+        return _("The result was already handed to the post (%(number)s).") % {
+            "number": open_delivery.tracking_number or _("waiting for the tracking number")
+        }
+    return None
+
+
 def hand_over_result(dossier: Dossier, officer) -> Shipment:
     """The desk hands the issued result to the post; the shipment is booked after the commit."""
     locked = (
@@ -254,22 +273,12 @@ def hand_over_result(dossier: Dossier, officer) -> Shipment:
     )
     if not scoping.has_role(officer, Role.DESK_OFFICER, locked.receiving_agency):
         raise PermissionDenied
-    if locked.result_delivery != Channel.POST:
-        raise ValidationError(_("The applicant did not ask for the result by post."))
-    if locked.status not in RESULT_STATUSES:
-        raise ValidationError(
-            _("The result is not issued yet: hand it to the post once it is ready.")
-        )
     request = PostalRequest.objects.filter(dossier=locked).first()
-    if request is None:
-        raise ValidationError(
-            _("The applicant gave no structured postal address; ask them to add it on the portal.")
-        )
-    if shipment := _open_shipment(locked, Shipment.Direction.DELIVERY):
-        raise ValidationError(
-            _("The result was already handed to the post (%(number)s).")
-            % {"number": shipment.tracking_number or _("waiting for the tracking number")}
-        )
+    problem = why_not_hand_over(
+        locked, request, _open_shipment(locked, Shipment.Direction.DELIVERY)
+    )
+    if problem:
+        raise ValidationError(problem)
     return _create_shipment(locked, request, Shipment.Direction.DELIVERY, officer)
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from egov.accounts.access import staff_required
 from egov.accounts.models import Role
 from egov.accounts.scoping import get_scoped_or_404
+from egov.core import flash
 from egov.dossiers.models import Dossier
 from egov.postal import services
 
@@ -26,8 +27,7 @@ def hand_over(request, public_id):
     try:
         services.hand_over_result(dossier, request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash.errors(request, exc)
     else:
         messages.success(
             request, _("The result is handed to the post; the tracking number follows shortly.")

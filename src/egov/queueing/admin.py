@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from egov.core.admin import ReadOnlyAdmin
 from egov.queueing.models import DeskField, Ticket
 
 
@@ -13,19 +14,10 @@ class DeskFieldAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ReadOnlyAdmin):
     """Read-only: officers call and close tickets on their queue page, which keeps the audit
     trail."""
 
     list_display = ["label", "desk", "day", "status", "counter", "issued_at", "called_at"]
     list_filter = ["status", "day"]
     search_fields = ["label"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

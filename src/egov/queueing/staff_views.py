@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from egov.accounts.access import staff_required
 from egov.accounts.models import Role
 from egov.accounts.scoping import get_scoped_or_404
+from egov.core import flash
 from egov.queueing import queries, services
 from egov.queueing.forms import CounterForm
 from egov.queueing.models import Ticket
@@ -84,8 +85,7 @@ def call_next(request, desk_id: int):
     try:
         ticket = services.call_next(desk, officer=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash.errors(request, exc)
     else:
         if ticket is None:
             messages.info(request, _("Nobody is waiting for your fields."))
@@ -116,8 +116,7 @@ def act(request, desk_id: int, public_id, action: str):
     try:
         ticket = operation(ticket, officer=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash.errors(request, exc)
     else:
         messages.success(request, done % {"label": ticket.label})
     return redirect("queueing_staff:desk", desk_id=desk.pk)

@@ -1,19 +1,7 @@
 from django.contrib import admin
 
+from egov.core.admin import ReadOnlyAdmin
 from egov.signatures.models import SignedDocument, SigningCertificate
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Certificates and signed documents change only through the services (audited)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SigningCertificate)

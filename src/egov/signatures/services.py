@@ -127,6 +127,15 @@ def may_sign_with(actor, certificate: SigningCertificate) -> bool:
     return any(scoping.has_role(actor, role, certificate.agency) for role in SIGNING_ROLES)
 
 
+def certificates_for(actor, agency) -> list[SigningCertificate]:
+    """The active certificates of ``agency`` that ``actor`` may sign with: their own personal
+    ones, and the agency's where they hold a signing role."""
+    candidates = SigningCertificate.objects.filter(
+        agency=agency, status=SigningCertificate.Status.ACTIVE
+    )
+    return [certificate for certificate in candidates if may_sign_with(actor, certificate)]
+
+
 def _save_certificate(certificate: SigningCertificate, *, actor) -> SigningCertificate:
     with transaction.atomic():
         certificate.save()

@@ -3,9 +3,8 @@ from dataclasses import dataclass
 from django import template
 from django.db.models import Prefetch
 
-from egov.dossiers.models import Channel
+from egov.postal import services
 from egov.postal.models import PostalRequest, Shipment, ShipmentEvent
-from egov.postal.services import RESULT_STATUSES
 
 register = template.Library()
 
@@ -32,14 +31,13 @@ def postal_state(dossier) -> PostalState:
             )
         )
     )
-    open_delivery = any(
-        s.direction == Shipment.Direction.DELIVERY and s.status != Shipment.Status.RETURNED
-        for s in shipments
+    open_delivery = next(
+        (
+            s
+            for s in shipments
+            if s.direction == Shipment.Direction.DELIVERY and s.status != Shipment.Status.RETURNED
+        ),
+        None,
     )
-    can_hand_over = (
-        request is not None
-        and dossier.result_delivery == Channel.POST
-        and dossier.status in RESULT_STATUSES
-        and not open_delivery
-    )
+    can_hand_over = services.why_not_hand_over(dossier, request, open_delivery) is None
     return PostalState(request, shipments, can_hand_over)

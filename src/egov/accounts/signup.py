@@ -1,10 +1,9 @@
 """Sign-up and password reset with a one-time code sent by e-mail or SMS.
 
-The code travels through the notifications outbox (event ``accounts.verification_code``), in the
-same transaction that records it. It lives in the portal, which may use both accounts and
-notifications (accounts itself must not depend on notifications). Only an HMAC of the code is
-stored; a code lives 10 minutes and allows 5 tries; a destination gets at most one code a minute
-and five an hour.
+The code is announced as the domain event ``accounts.verification_code`` in the same transaction
+that records it; the notifications app sends it through its outbox (accounts does not depend on
+notifications: they subscribe to the event). Only an HMAC of the code is stored; a code lives
+10 minutes and allows 5 tries; a destination gets at most one code a minute and five an hour.
 """
 
 import datetime
@@ -25,8 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import User, VerificationCode
-from egov.core import audit
-from egov.notifications.services import Contact, notify
+from egov.core import audit, events
 
 LIFETIME = datetime.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -65,16 +63,13 @@ def _throttle(destination: str) -> None:
 
 
 def _send(record: VerificationCode, code: str) -> None:
-    contact = (
-        Contact(email=record.destination, language=get_language() or "vi")
-        if record.channel == "email"
-        else Contact(phone=record.destination, language=get_language() or "vi")
-    )
-    notify(
+    events.publish(
         "accounts.verification_code",
-        recipient=contact,
-        context={"code": code, "minutes": int(LIFETIME.total_seconds() // 60)},
-        channels=[record.channel],
+        channel=record.channel,
+        destination=record.destination,
+        language=get_language() or "vi",
+        code=code,
+        minutes=int(LIFETIME.total_seconds() // 60),
     )
 
 

@@ -1,5 +1,5 @@
 """A citizen's new e-mail address or phone number takes effect only once the 6-digit code sent
-to it is confirmed (the same codes as sign-up: ``portal.signup``). A user name that was the old
+to it is confirmed (the same codes as sign-up: ``accounts.signup``). A user name that was the old
 address follows the new one, so the citizen signs in with what they now use."""
 
 from django.core.exceptions import ValidationError
@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import User, VerificationCode
+from egov.accounts.signup import check_code, issue_code, parse_destination
 from egov.core import audit
 from egov.core.masking import mask_email, mask_phone
-from egov.portal.signup import check_code, issue_code, parse_destination
 
 FIELDS = {
     "email": ("email", "email_verified_at", mask_email),
