@@ -74,7 +74,13 @@ def test_codes_restart_each_day_per_agency_without_gaps(
 def test_incomplete_dossier_is_refused_with_what_to_do(draft, citizen):
     with pytest.raises(ValidationError) as info:
         services.submit(draft, applicant=citizen)
-    assert len(info.value.messages) == 2  # the form, the document
+    # Each empty field of the form is named, then the missing paper.
+    assert info.value.messages == [
+        "Sửa “Họ, chữ đệm, tên của trẻ” trong tờ khai: Trường này là bắt buộc.",
+        "Sửa “Ngày sinh” trong tờ khai: Trường này là bắt buộc.",
+        "Sửa “Giới tính” trong tờ khai: Trường này là bắt buộc.",
+        "Vui lòng đính kèm “Tờ khai”.",
+    ]
     draft.refresh_from_db()
     assert draft.is_draft and draft.code is None
     assert not DailySequence.objects.exists()

@@ -244,7 +244,6 @@ def request_pick_up(dossier: Dossier) -> Shipment | None:
     return _create_shipment(dossier, request, Shipment.Direction.PICK_UP, dossier.applicant)
 
 
-@transaction.atomic
 def why_not_hand_over(
     dossier: Dossier, request: PostalRequest | None, open_delivery: Shipment | None
 ) -> str | None:
@@ -264,6 +263,7 @@ def why_not_hand_over(
     return None
 
 
+@transaction.atomic
 def hand_over_result(dossier: Dossier, officer) -> Shipment:
     """The desk hands the issued result to the post; the shipment is booked after the commit."""
     locked = (
