@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from egov.api_contract import complete
 from egov.catalog.api import router as catalog_router
 from egov.core.nul import NulRefusingParser
 from egov.core.problems import problem
@@ -65,7 +66,13 @@ A citizen's personal access token (created on the portal at `/tai-khoan/khoa-api
    with `GET /api/v1/tracking/{code}`.
 """
 
-api = NinjaAPI(
+class PlatformAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        drawn = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return complete(drawn)
+
+
+api = PlatformAPI(
     title="eGov platform API",
     version="1",
     description=DESCRIPTION,

@@ -1,0 +1,68 @@
+"""The error half of the API's contract, added to the OpenAPI document that django-ninja draws
+from the typed operations.
+
+Every operation can meet some errors whatever it does: a database briefly away (503), a body that
+is not JSON (400) or too large (413), parameters of the wrong shape (422), a missing token (401).
+Writing them by hand on fifty operations would drift; they are derived here from what the
+operation takes (path parameters, a body, a security requirement), and every error answer is
+documented with the media type the platform really sends: application/problem+json (RFC 9457).
+"""
+
+from copy import deepcopy
+from http import HTTPStatus
+
+from egov.core.problems import MEDIA_TYPE
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+BODY_METHODS = {"post", "put", "patch"}
+
+
+def _problem(status: int, headers: dict | None = None) -> dict:
+    answer: dict = {
+        "description": HTTPStatus(status).phrase,
+        "content": {MEDIA_TYPE: {"schema": PROBLEM_REF}},
+    }
+    if headers:
+        answer["headers"] = headers
+    return answer
+
+
+def _errors_an_operation_can_meet(method: str, path: str, operation: dict) -> dict[int, dict]:
+    errors: dict[int, dict] = {503: _problem(503, RETRY_AFTER)}
+    parameters = operation.get("parameters", [])
+    body = operation.get("requestBody")
+    if parameters or body:
+        errors[422] = _problem(422)
+    if "{" in path:
+        errors[404] = _problem(404)
+    if body or method in BODY_METHODS:
+        errors[400] = _problem(400)
+        errors[413] = _problem(413)
+    if body and "multipart/form-data" in body.get("content", {}):
+        errors[415] = _problem(415)
+    security = operation.get("security")
+    if security and {} not in security:
+        errors[401] = _problem(401)
+    return errors
+
+
+def complete(schema: dict) -> dict:
+    """The OpenAPI document with every error answer an operation can give, as problem+json."""
+    schema = deepcopy(schema)
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for code, answer in list(responses.items()):
+                content = answer.get("content", {})
+                if int(code) >= 400 and "application/json" in content:
+                    content[MEDIA_TYPE] = content.pop("application/json")
+            for status, answer in _errors_an_operation_can_meet(method, path, operation).items():
+                responses.setdefault(str(status), answer)
+            operation["responses"] = dict(sorted(responses.items()))
+    return schema
