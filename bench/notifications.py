@@ -99,10 +99,10 @@ def queue(count: int) -> float:
 def drain(_index=None) -> int:
     from django.db import connections
 
-    from egov.notifications import services
+    from egov.notifications import delivery
 
     connections.close_all()
-    return services.deliver_pending().sent
+    return delivery.deliver_pending().sent
 
 
 def run(workers: int, workdir: Path, port: int) -> dict:

@@ -66,6 +66,7 @@ A citizen's personal access token (created on the portal at `/tai-khoan/khoa-api
    with `GET /api/v1/tracking/{code}`.
 """
 
+
 class PlatformAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         drawn = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)

@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from egov.notifications import events, services
+from egov.notifications import delivery, events, services
 from egov.notifications.models import DeliveryAttempt, Notification
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def _queue(recipient, n=1, event="dossier.received"):
 
 def test_email_reaches_the_smtp_server_in_vietnamese(person, providers, templates):
     [row] = _queue(person())
-    assert services.deliver_pending().sent == 1
+    assert delivery.deliver_pending().sent == 1
     [message] = providers.mail.messages
     assert message["To"] == "tran.thi.b@example.vn"
     assert message["Subject"].strip() == "Hồ sơ 000.00.03.H13-260115-0042 đã được tiếp nhận"
@@ -41,21 +41,21 @@ def test_email_reaches_the_smtp_server_in_vietnamese(person, providers, template
 
 def test_a_batch_shares_one_connection(person, providers, templates):
     _queue(person(), n=20)
-    report = services.deliver_pending()
+    report = delivery.deliver_pending()
     assert report.sent == 20 and len(set(providers.mail.message_ids)) == 20
 
 
 def test_a_4xx_reply_is_retried_with_the_same_message_id(person, providers, templates):
     [row] = _queue(person())
     providers.mail.data_replies = ["451 4.3.0 Mail server temporarily rejected message"]
-    report = services.deliver_due()
+    report = delivery.deliver_due()
     assert (report.sent, report.retried) == (0, 1)
     row.refresh_from_db()
     assert row.status == "queued" and row.attempts == 1
     assert row.last_error.startswith("451")
     assert row.next_attempt_at > row.created_at
     Notification.objects.filter(pk=row.pk).update(next_attempt_at=row.created_at)
-    assert services.deliver_due().sent == 1
+    assert delivery.deliver_due().sent == 1
     assert providers.mail.message_ids == [f"<{row.uuid.hex}@dichvucong.cantho.gov.vn>"]
     outcomes = list(row.delivery_attempts.values_list("number", "outcome", "code"))
     assert outcomes == [(1, "retry", "451"), (2, "sent", "")]
@@ -67,7 +67,7 @@ def test_a_5xx_refusal_fails_at_once_and_is_masked(person, providers, templates)
         "550 5.1.1 <khong.ton.tai@example.vn>: Recipient address rejected"
     )
     [row] = _queue(citizen)
-    report = services.deliver_pending()
+    report = delivery.deliver_pending()
     assert (report.sent, report.failed) == (0, 1)
     row.refresh_from_db()
     assert row.status == "failed" and row.failed_at
@@ -79,6 +79,6 @@ def test_a_5xx_refusal_fails_at_once_and_is_masked(person, providers, templates)
 def test_the_connection_is_reopened_after_the_server_drops_it(person, providers, templates):
     _queue(person(), n=3)
     providers.mail.data_replies = ["421 4.7.0 Too many errors, closing connection"]
-    report = services.deliver_due()
+    report = delivery.deliver_due()
     # 421 closes the connection: the next messages go through a new one.
     assert (report.sent, report.retried) == (2, 1)

@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
-from egov.notifications import events, services
+from egov.notifications import delivery, events, services
 from egov.notifications.models import Notification, NotificationTemplate
 from egov.notifications.services import Contact
 
@@ -107,11 +107,11 @@ def test_a_code_goes_to_the_number_being_verified_and_is_erased_once_sent(provid
     assert row.channel == "sms" and row.sensitive and row.priority == 10
     assert row.body.startswith("482913 la ma xac thuc Cong DVC Can Tho")
     assert (row.deadline - row.created_at).total_seconds() == 600
-    report = services.deliver_pending()
+    report = delivery.deliver_pending()
     assert report.sent == 1
     assert providers.esms.delivered[0]["Phone"] == "0987654321"
     row.refresh_from_db()
-    assert row.body == services.ERASED and "482913" not in row.masked_body
+    assert row.body == delivery.ERASED and "482913" not in row.masked_body
 
 
 def test_the_administrators_text_wins_over_the_shipped_one(person, providers, templates):

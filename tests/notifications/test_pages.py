@@ -5,7 +5,7 @@ from django.db import transaction
 
 from egov.accounts.models import Role
 from egov.core.models import AuditEvent
-from egov.notifications import events, services
+from egov.notifications import delivery, events, services
 from egov.notifications.models import Notification, NotificationPreference, NotificationTemplate
 from egov.notifications.services import Contact
 
@@ -98,17 +98,17 @@ def test_failed_messages_are_listed_and_an_administrator_resends_them(
     assert email.status == "queued" and email.deadline > email.created_at
     event = AuditEvent.objects.get(action="notifications.resent")
     assert (event.actor_id, event.agency_id) == (user.pk, agencies["justice"].pk)
-    assert services.deliver_pending().sent == 2
+    assert delivery.deliver_pending().sent == 2
 
 
 def test_a_sent_message_is_sent_again_as_a_copy(staff_client, agencies, person, providers):
     [email, _sms] = _notify(person(), agencies["justice"])
-    services.deliver_pending()
+    delivery.deliver_pending()
     client, _user = staff_client(Role.AGENCY_ADMIN, "justice")
     response = client.post(f"/staff/notifications/{email.pk}/resend/")
     copy = Notification.objects.get(resent_from=email)
     assert response["Location"] == f"/staff/notifications/{copy.pk}/"
-    services.deliver_pending()
+    delivery.deliver_pending()
     assert len(providers.mail.messages) == 2
     assert providers.mail.message_ids[0] != providers.mail.message_ids[1]
 

@@ -5,7 +5,7 @@ import time
 import pytest
 from django.db import transaction
 
-from egov.notifications import events, services
+from egov.notifications import delivery, events, services
 from egov.notifications.models import DeliveryAttempt, Notification
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_back_off_doubles_up_to_the_ceiling_with_jitter(settings):
         "RETRY_HORIZON_SECONDS": 3 * 86400,
     }
     for attempt, full in [(1, 30), (2, 60), (3, 120), (7, 1920), (8, 3600), (40, 3600)]:
-        delays = {services.retry_delay(attempt) for _ in range(50)}
+        delays = {delivery.retry_delay(attempt) for _ in range(50)}
         assert all(full / 2 <= delay <= full for delay in delays), attempt
         assert len(delays) > 1  # jitter: workers do not all come back at once
 
@@ -52,7 +52,7 @@ def _sweep_for(seconds: float, until=lambda: False):
     """What the sweeper process does: deliver what is due, again and again."""
     stop_at = time.monotonic() + seconds
     while time.monotonic() < stop_at and not until():
-        services.deliver_pending()
+        delivery.deliver_pending()
         time.sleep(0.02)
 
 
@@ -111,7 +111,7 @@ def test_a_message_is_failed_only_after_the_horizon_and_can_be_sent_again(
     providers.smtp.start()
     admin = make_staff("quantri", agencies["justice"], "agency_admin")
     services.resend(row, actor=admin)
-    services.deliver_pending()
+    delivery.deliver_pending()
     row.refresh_from_db()
     assert row.status == "sent"
     assert providers.mail.message_ids == [f"<{row.uuid.hex}@dichvucong.cantho.gov.vn>"]

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from egov.notifications import events, services, sms
+from egov.notifications import delivery, events, services, sms
 from egov.notifications.models import Notification
 
 RECEIVED = events.DOSSIER_RECEIVED.sample
@@ -46,7 +46,7 @@ def _queue(recipient, event="dossier.received", context=RECEIVED):
 
 def test_esms_receives_the_documented_request(person, providers, templates):
     [row] = _queue(person(phone="+84912345678"))
-    assert services.deliver_pending().sent == 1
+    assert delivery.deliver_pending().sent == 1
     [request] = providers.esms.requests
     assert request["path"] == "/MainService.svc/json/SendMultipleMessage_V4_post_json/"
     payload = request["payload"]
@@ -71,7 +71,7 @@ def test_without_stripping_the_text_goes_as_unicode(person, providers, templates
     settings.EGOV_NOTIFICATIONS = {**settings.EGOV_NOTIFICATIONS, "SMS_STRIP_DIACRITICS": False}
     [row] = _queue(person())
     assert "Hồ sơ" in row.body
-    services.deliver_pending()
+    delivery.deliver_pending()
     assert providers.esms.accepted[0]["IsUnicode"] == "1"
     assert providers.esms.garbled == 0
 
@@ -80,13 +80,13 @@ def test_a_bad_number_fails_and_wrong_credentials_wait_for_the_operator(
     person, providers, templates
 ):
     [bad_number] = _queue(person(username="sai-so", email=None, phone="0212345678"))
-    services.deliver_pending()
+    delivery.deliver_pending()
     bad_number.refresh_from_db()
     assert bad_number.status == "failed" and bad_number.last_error.startswith("eSMS 108")
 
     settings.EGOV_NOTIFICATIONS["ESMS"] = {**settings.EGOV_NOTIFICATIONS["ESMS"], "API_KEY": "x"}
     [row] = _queue(person())
-    services.deliver_due()
+    delivery.deliver_due()
     row.refresh_from_db()
     assert row.status == "queued" and row.last_error == "eSMS 101: Authorize Failed"
 
@@ -97,12 +97,12 @@ def test_a_timeout_is_retried_and_the_request_id_prevents_a_second_sms(
     settings.EGOV_NOTIFICATIONS = {**settings.EGOV_NOTIFICATIONS, "HTTP_TIMEOUT_SECONDS": 0.3}
     [row] = _queue(person())
     providers.esms.delay = 0.6  # eSMS takes the message but answers too late
-    assert services.deliver_due().retried == 1
+    assert delivery.deliver_due().retried == 1
     row.refresh_from_db()
     assert row.status == "queued" and row.delivery_attempts.get().code == "timeout"
     providers.esms.delay = 0
     Notification.objects.filter(pk=row.pk).update(next_attempt_at=row.created_at)
-    assert services.deliver_due().sent == 1
+    assert delivery.deliver_due().sent == 1
     # The second request carried the same RequestId: eSMS answered 124, nothing sent twice.
     assert [r["payload"]["RequestId"] for r in providers.esms.requests] == [row.uuid.hex] * 2
     assert len(providers.esms.delivered) == 1
@@ -111,6 +111,6 @@ def test_a_timeout_is_retried_and_the_request_id_prevents_a_second_sms(
 def test_server_errors_are_retried(person, providers, templates):
     [row] = _queue(person())
     providers.esms.answer_next(503, "<html>Service Unavailable</html>")
-    assert services.deliver_due().retried == 1
+    assert delivery.deliver_due().retried == 1
     row.refresh_from_db()
     assert row.last_error == "HTTP 503 from the provider"

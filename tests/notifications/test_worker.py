@@ -16,7 +16,7 @@ import pytest
 from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
-from egov.notifications import events, services
+from egov.notifications import delivery, events, services
 from egov.notifications.models import DeliveryAttempt, Notification
 from egov.notifications.services import Contact
 from tests.notifications.conftest import FROM
@@ -226,4 +226,4 @@ def test_two_workers_at_once_share_the_queue_without_sending_twice(providers, te
         worker.rsplit(":", 1)[0]
         for worker in DeliveryAttempt.objects.values_list("worker", flat=True)
     }
-    assert workers == {f"{services.worker_name().split(':')[0]}:{p.pid}" for p in (first, second)}
+    assert workers == {f"{delivery.worker_name().split(':')[0]}:{p.pid}" for p in (first, second)}

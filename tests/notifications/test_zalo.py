@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from egov.notifications import events, services
+from egov.notifications import delivery, events, services
 from egov.notifications.models import Notification, NotificationTemplate, ZaloToken
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def _queue(recipient, channels=("zalo",)):
 
 def test_zns_receives_the_documented_request(person, providers, templates):
     [row] = _queue(person(phone="0912345678"))
-    assert services.deliver_pending().sent == 1
+    assert delivery.deliver_pending().sent == 1
     [request] = providers.zns.requests
     assert request["path"] == "/message/template"
     assert request["headers"]["access_token"] == "zalo-oa-test-access-token"
@@ -44,7 +44,7 @@ def test_a_number_without_zalo_gets_the_sms_instead(person, providers, templates
     providers.zns.without_zalo.add("84987654321")
     [zalo] = _queue(person(phone="0987654321"))
     assert zalo.data["fallback_sms"].startswith("DVC Can Tho: Ho so 000.00.03.H13")
-    services.deliver_pending()
+    delivery.deliver_pending()
     zalo.refresh_from_db()
     assert zalo.status == "failed" and zalo.last_error.startswith("ZNS -118")
     sms = Notification.objects.get(resent_from=zalo)
@@ -56,14 +56,14 @@ def test_no_fallback_when_the_sms_was_sent_anyway(person, providers, templates):
     providers.zns.without_zalo.add("84987654321")
     rows = _queue(person(phone="0987654321"), channels=("sms", "zalo"))
     assert "fallback_sms" not in rows[1].data
-    services.deliver_pending()
+    delivery.deliver_pending()
     assert Notification.objects.count() == 2 and len(providers.esms.delivered) == 1
 
 
 def test_an_expired_access_token_is_retried(person, providers, templates):
     providers.zns.answer_next(200, {"error": -124, "message": "Access token invalid"})
     [row] = _queue(person())
-    assert services.deliver_due().retried == 1
+    assert delivery.deliver_due().retried == 1
     row.refresh_from_db()
     assert row.status == "queued" and row.last_error == "ZNS -124: Access token invalid"
 
@@ -73,7 +73,7 @@ def test_parameters_that_do_not_match_the_approved_template_fail(person, provide
         body="dossier_code: {{ dossier_code }}"
     )
     [row] = _queue(person())
-    services.deliver_pending()
+    delivery.deliver_pending()
     row.refresh_from_db()
     assert row.status == "failed" and row.last_error.startswith("ZNS -112")
 
@@ -93,7 +93,7 @@ def test_the_oa_token_is_renewed_with_the_single_use_refresh_token(
     }
     providers.zns.access_tokens.clear()  # the fixed token does not count here
     _queue(person())
-    assert services.deliver_pending().sent == 1
+    assert delivery.deliver_pending().sent == 1
     token = ZaloToken.objects.get()
     assert token.access_token in providers.zns.access_tokens
     assert token.refresh_token in providers.zns.refresh_tokens
@@ -102,13 +102,13 @@ def test_the_oa_token_is_renewed_with_the_single_use_refresh_token(
     assert providers.zns.requests[0]["payload"]["grant_type"] == "refresh_token"
 
     _queue(person(username="nguoi-thu-hai", email=None, phone="0987654321"))
-    assert services.deliver_pending().sent == 1
+    assert delivery.deliver_pending().sent == 1
     assert providers.zns.renewals == 1  # still valid: used as is
 
     # Zalo revokes the token before its time: renewed once, and the message goes.
     providers.zns.access_tokens.clear()
     _queue(person(username="nguoi-thu-ba", email=None, phone="0977654321"))
-    assert services.deliver_pending().sent == 1
+    assert delivery.deliver_pending().sent == 1
     assert providers.zns.renewals == 2
 
 
@@ -118,6 +118,6 @@ def test_a_refused_renewal_keeps_the_message_waiting(person, providers, template
         "ZNS": {**providers.zns.renewing_settings("refresh-first"), "APP_SECRET": "wrong"},
     }
     [row] = _queue(person())
-    assert services.deliver_due().retried == 1
+    assert delivery.deliver_due().retried == 1
     row.refresh_from_db()
     assert row.status == "queued" and "Invalid secret key" in row.last_error

@@ -215,3 +215,22 @@ class ZaloToken(models.Model):
 
     def __str__(self) -> str:
         return f"Zalo OA token until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+# What a resent copy (or an SMS instead of a Zalo message) takes over from the original.
+COPIED_ON_RESEND = [
+    "event",
+    "channel",
+    "language",
+    "recipient",
+    "address",
+    "object_type",
+    "object_id",
+    "agency",
+    "province_code",
+    "subject",
+    "body",
+    "data",
+    "sensitive",
+    "priority",
+]

@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from egov.notifications import services
+from egov.notifications import delivery
 
 
 @task()
@@ -11,9 +11,9 @@ def deliver_notifications() -> dict:
     those times (on backends that can defer), so retries happen even without the sweeper; the
     sweeper (manage.py deliver_notifications --loop) remains the net for lost or killed tasks.
     """
-    report = services.deliver_pending(max_seconds=60)
+    report = delivery.deliver_pending(max_seconds=60)
     if report.retried:
-        next_at = services.next_retry_at()
+        next_at = delivery.next_retry_at()
         if next_at is not None and deliver_notifications.get_backend().supports_defer:
             deliver_notifications.using(run_after=next_at).enqueue()
     return report.as_dict()

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from egov.core.loops import Loop
-from egov.notifications import services
+from egov.notifications import delivery
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
         def sweep() -> bool:
             # Finish the message in hand on SIGTERM; give the rest of the batch back for others.
-            report = services.deliver_pending(should_stop=lambda: sweeper.stopping)
+            report = delivery.deliver_pending(should_stop=lambda: sweeper.stopping)
             if report.claimed and options["verbosity"] >= 1:
                 self.stdout.write(
                     "claimed {claimed}, sent {sent}, retrying {retried}, failed {failed}".format(
@@ -34,6 +34,6 @@ class Command(BaseCommand):
         if not loop:
             sweep()
             return
-        self.stdout.write(f"Delivering notifications as {services.worker_name()}.")
+        self.stdout.write(f"Delivering notifications as {delivery.worker_name()}.")
         self.stdout.flush()
         sweeper.run(sweep)
