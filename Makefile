@@ -12,7 +12,7 @@ PORT ?= 8000
 # (a bug, a kill) is started again after 2 seconds, as the production units' Restart=always does.
 KEEP_RUNNING := keep_running() { while true; do "$$@"; echo "$$* exited ($$?), starting it again in 2 s" >&2; sleep 2; done; };
 
-.PHONY: run setup venv messages test lint format openapi worker bench bench-city clean
+.PHONY: run setup venv messages test lint typecheck typecheck-baseline format openapi worker bench bench-city clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -55,6 +55,17 @@ lint: venv
 	.venv/bin/ruff format --check src tests scripts bench
 	.venv/bin/lint-imports --no-cache --no-logo
 
+# Type check against mypy-baseline.txt (the errors of the code as it was when mypy came in): a new
+# error fails, and so does a fixed one left in the file, so the baseline can only shrink.
+typecheck: venv
+	@mkdir -p var; .venv/bin/mypy src > var/mypy.out; status=$$?; \
+	if [ $$status -gt 1 ]; then cat var/mypy.out; echo "mypy could not run ($$status)"; exit $$status; fi; \
+	.venv/bin/mypy-baseline filter --no-colors --hide-stats < var/mypy.out
+
+# After fixing typing errors: write the smaller baseline (review the diff; it must only shrink).
+typecheck-baseline: venv
+	.venv/bin/mypy src | .venv/bin/mypy-baseline sync --sort-baseline
+
 format: venv
 	.venv/bin/ruff check --fix src tests scripts bench
 	.venv/bin/ruff format src tests scripts bench
@@ -62,7 +73,7 @@ format: venv
 openapi: venv
 	$(PY) scripts/export_openapi.py > docs/api/openapi.json
 
-test: venv messages lint
+test: venv messages lint typecheck
 	$(MANAGE) makemigrations --check --dry-run -v0
 	.venv/bin/pytest -n auto $(PYTEST_ARGS)
 
