@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import User, VerificationCode
-from egov.accounts.signup import check_code, issue_code, parse_destination
+from egov.accounts.signup import check_code, issue_code, lock_unused, parse_destination
 from egov.core import audit
 from egov.core.masking import mask_email, mask_phone
 
@@ -43,13 +43,7 @@ def start(user: User, contact: str) -> VerificationCode:
 def confirm(record: VerificationCode, code: str) -> User:
     check_code(record, code)
     with transaction.atomic():
-        record = (
-            VerificationCode.objects.select_for_update(of=("self",))
-            .select_related("user")
-            .get(pk=record.pk)
-        )
-        if record.used_at:
-            raise ValidationError(_("This code has expired. Ask for a new one."))
+        record = lock_unused(record)
         user = User.objects.select_for_update().get(pk=record.user_id)
         if _taken(user, record.destination):
             raise ValidationError(

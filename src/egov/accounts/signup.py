@@ -133,12 +133,22 @@ def check_code(record: VerificationCode, code: str) -> None:
         raise ValidationError(_("The code is not right. Check the latest message and try again."))
 
 
+def lock_unused(record: VerificationCode) -> VerificationCode:
+    """The code again, locked: two confirmations at once cannot both use it."""
+    record = (
+        VerificationCode.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=record.pk)
+    )
+    if record.used_at:
+        raise ValidationError(_("This code has expired. Ask for a new one."))
+    return record
+
+
 def confirm_sign_up(record: VerificationCode, code: str) -> User:
     check_code(record, code)
     with transaction.atomic():
-        record = VerificationCode.objects.select_for_update().get(pk=record.pk)
-        if record.used_at:
-            raise ValidationError(_("This code has expired. Ask for a new one."))
+        record = lock_unused(record)
         if User.objects.filter(username=record.destination).exists():
             raise ValidationError(
                 _(
@@ -182,13 +192,7 @@ def confirm_password_reset(record: VerificationCode, code: str, password: str) -
     validate_password(password, record.user)
     check_code(record, code)
     with transaction.atomic():
-        record = (
-            VerificationCode.objects.select_for_update(of=("self",))
-            .select_related("user")
-            .get(pk=record.pk)
-        )
-        if record.used_at:
-            raise ValidationError(_("This code has expired. Ask for a new one."))
+        record = lock_unused(record)
         user = record.user
         user.set_password(password)
         user.save(update_fields=["password"])
