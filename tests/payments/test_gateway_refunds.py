@@ -83,6 +83,19 @@ def test_a_late_notice_on_a_replaced_payment_is_recorded_and_a_refund_asked(
 
 
 @pytest.mark.django_db
+def test_the_return_page_says_the_money_goes_back(client, received, citizen):
+    first, second = _two_tabs_then_both_paid(received, citizen)
+    client.force_login(citizen)
+    late = client.get(f"/thanh-toan/ket-qua/?{signed(notice_params(first))}").content.decode()
+    assert "sẽ được hoàn lại toàn bộ qua VNPAY" in late
+    assert f"Biên lai điện tử {first.receipt_number}" not in late
+    paid = client.get(f"/thanh-toan/ket-qua/?{signed(notice_params(second))}").content.decode()
+    assert f"Biên lai điện tử {second.receipt_number}" in paid
+    dossier_page = client.get(f"/ho-so/{received.public_id}/").content.decode()
+    assert "Sẽ hoàn 200.000 đ" in dossier_page
+
+
+@pytest.mark.django_db
 def test_a_notice_after_the_fees_were_paid_at_the_desk_is_refunded(received, citizen, desk_officer):
     online = _start(received, citizen)[0]
     payments.record_counter_payment(received, officer=desk_officer, method="cash", amount=200_000)
