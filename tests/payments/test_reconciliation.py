@@ -71,7 +71,8 @@ def test_every_kind_of_mismatch(four, day, desk_officer):
         + _line(unconfirmed.txn_ref, 200_000)
         + _line("260105DEADBEEF00", 50_000)
         + _line("260105DEADBEEF01", 50_000, status="02")  # failed there, unknown here: fine
-        + _line(matching.txn_ref, 200_000, kind="02")  # a refund line: not compared
+        # A refund at the gateway that was never recorded here as done.
+        + _line(matching.txn_ref, 200_000, kind="02")
     )
     statement, report = reconciliation.import_statement(
         csv.encode(), day=day, actor=desk_officer, filename="vnpay-20260105.csv"
@@ -83,6 +84,7 @@ def test_every_kind_of_mismatch(four, day, desk_officer):
         (unconfirmed.txn_ref, "status"),
         ("260105DEADBEEF00", "missing_here"),
         (not_there.txn_ref, "missing_there"),
+        (matching.txn_ref, "refund_missing_here"),
     }
 
 
