@@ -580,6 +580,19 @@ VNPAY_HASH_SECRET = os.environ.get(
     "VNPAY_HASH_SECRET", "" if PRODUCTION else "development-only-vnpay-secret"
 )
 VNPAY_URL = os.environ.get("VNPAY_URL", "")
+# VNPAY's merchant API (refunds), e.g. https://sandbox.vnpayment.vn/merchant_webapi/api/transaction;
+# empty with the simulator on: the simulator's own.
+VNPAY_API_URL = os.environ.get("VNPAY_API_URL", "")
+# A refund the gateway could not be asked for is tried again by a task, waiting this long and then
+# twice as long each time, this many times at most; after that it waits for the desk or for
+# `manage.py send_refunds` (which a cron job may run).
+EGOV_PAYMENT_REFUND_RETRY_SECONDS = int(os.environ.get("EGOV_PAYMENT_REFUND_RETRY_SECONDS", "60"))
+EGOV_PAYMENT_REFUND_MAX_ATTEMPTS = int(os.environ.get("EGOV_PAYMENT_REFUND_MAX_ATTEMPTS", "8"))
+# This server's address as the gateway's merchant API sees it (vnp_IpAddr of a refund request).
+EGOV_PAYMENT_SERVER_IP = os.environ.get("EGOV_PAYMENT_SERVER_IP", "127.0.0.1")
+EGOV_PAYMENT_GATEWAY_TIMEOUT_SECONDS = float(
+    os.environ.get("EGOV_PAYMENT_GATEWAY_TIMEOUT_SECONDS", "15")
+)
 # A local stand-in for the gateway that speaks its protocol (development and the demo). It can mark
 # fees as paid, so it is never on in production whatever the environment says.
 EGOV_PAYMENT_SIMULATOR = False if PRODUCTION else env_bool("EGOV_PAYMENT_SIMULATOR", True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from egov.accounts.models import Role
 from egov.payments import gateways, reconciliation
 from egov.payments import services as payments
-from egov.payments.models import Payment, Statement
+from egov.payments.models import Payment, Refund, Statement
 from tests.payments.conftest import notice_params, receive_another
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,8 @@ def test_every_kind_of_mismatch(four, day, desk_officer):
         + _line(unconfirmed.txn_ref, 200_000)
         + _line("260105DEADBEEF00", 50_000)
         + _line("260105DEADBEEF01", 50_000, status="02")  # failed there, unknown here: fine
-        + _line(matching.txn_ref, 200_000, kind="02")  # a refund line: not compared
+        # A refund at the gateway that was never recorded here as done.
+        + _line(matching.txn_ref, 200_000, kind="02")
     )
     statement, report = reconciliation.import_statement(
         csv.encode(), day=day, actor=desk_officer, filename="vnpay-20260105.csv"
@@ -83,6 +84,7 @@ def test_every_kind_of_mismatch(four, day, desk_officer):
         (unconfirmed.txn_ref, "status"),
         ("260105DEADBEEF00", "missing_here"),
         (not_there.txn_ref, "missing_there"),
+        (matching.txn_ref, "refund_missing_here"),
     }
 
 
@@ -185,3 +187,23 @@ def test_a_bad_upload_shows_what_to_fix(client, make_staff, agencies, day):
 def test_others_may_not_reconcile(client, make_staff, agencies, role, agency, subtree):
     client.force_login(make_staff("someone", agencies[agency], role, include_subtree=subtree))
     assert client.get(reverse("payments_staff:statements")).status_code == 403
+
+
+def test_refunds_are_compared_with_the_refunds_done_here(received, citizen, day):
+    payment = _online(received, citizen)
+    done_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    Refund.objects.create(
+        payment=payment,
+        amount=100_000,
+        reason="Hoàn một phần",
+        gateway="vnpay",
+        status=Refund.Status.DONE,
+        done_at=done_at,
+    )
+    csv = HEADER + _line(payment.txn_ref, 200_000) + _line(payment.txn_ref, 150_000, kind="03")
+    statement, _report = reconciliation.import_statement(csv.encode(), day=day, actor=None)
+    [mismatch] = reconciliation.mismatches(statement)
+    assert (mismatch.kind, mismatch.reference) == ("refund_amount", payment.txn_ref)
+    totals = reconciliation.totals(statement)
+    assert (totals.gateway_refunded, totals.refunded) == (150_000, 100_000)
+    assert not totals.balanced

@@ -118,6 +118,10 @@ def test_a_chosen_gateway_must_be_configured(settings):
     settings.EGOV_PAYMENT_SIMULATOR = False
     settings.EGOV_PAYMENT_GATEWAY = "vnpay"
     settings.VNPAY_HASH_SECRET = ""
+    settings.VNPAY_API_URL = "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
     assert [found.id for found in payment_settings(None)] == ["egov.E102"]
+    settings.VNPAY_HASH_SECRET = "secret"
+    settings.VNPAY_API_URL = ""  # refunds could not go through the gateway: a warning
+    assert [found.id for found in payment_settings(None)] == ["egov.W103"]
     settings.EGOV_PAYMENT_GATEWAY = ""  # online payment off: nothing to configure
     assert payment_settings(None) == []

@@ -362,6 +362,51 @@ E-receipt number: {{{{ receipt_number }}}}
         "body": _ZALO_DOSSIER + "amount: {{ amount|vnd }}\n"
         'paid_at: {{ paid_at|date:"H:i d/m/Y" }}\nreceipt_number: {{ receipt_number }}',
     },
+    # --- Payment refunded --------------------------------------------------------------------
+    ("payment.refunded", "email", "vi"): {
+        "subject": "Hoàn trả {{ amount|vnd }} cho hồ sơ {{ dossier_code }}",
+        "body": f"""{_DEAR_VI}
+
+Khoản thanh toán {{{{ amount|vnd }}}} (biên lai điện tử số {{{{ receipt_number }}}}, lúc {{{{ paid_at|date:"H:i d/m/Y" }}}}) cho hồ sơ “{{{{ procedure_name }}}}” (mã {{{{ dossier_code }}}}) đã được hoàn trả qua cổng thanh toán.
+
+Lý do: {{{{ reason }}}}
+
+Tiền sẽ về thẻ hoặc tài khoản Ông/Bà đã dùng để thanh toán trong vài ngày làm việc, tùy ngân hàng.
+
+{_TRACK_VI}
+
+{_FOOTER_VI}""",
+    },
+    ("payment.refunded", "email", "en"): {
+        "subject": "{{ amount|vnd }} refunded for dossier {{ dossier_code }}",
+        "body": f"""{_DEAR_EN}
+
+Your payment of {{{{ amount|vnd }}}} (e-receipt {{{{ receipt_number }}}}, {{{{ paid_at|date:"H:i, d/m/Y" }}}}) for the dossier “{{{{ procedure_name }}}}” (code {{{{ dossier_code }}}}) was refunded through the payment gateway.
+
+Reason: {{{{ reason }}}}
+
+The money returns to the card or account you paid with within a few working days, depending on your bank.
+
+{_TRACK_EN}
+
+{_FOOTER_EN}""",
+    },
+    ("payment.refunded", "sms", "vi"): {
+        "body": "DVC {{ site_name }}: Đã hoàn trả {{ amount|vnd }} (biên lai {{ receipt_number }}) "
+        "cho hồ sơ {{ dossier_code }}. Tiền về tài khoản trong vài ngày làm việc.",
+    },
+    ("payment.refunded", "sms", "en"): {
+        "body": "{{ site_name }} public services: {{ amount|vnd }} (receipt {{ receipt_number }}) "
+        "refunded for dossier {{ dossier_code }}; it reaches your account within a few working days.",
+    },
+    ("payment.refunded", "zalo", "vi"): {
+        "body": _ZALO_DOSSIER + "amount: {{ amount|vnd }}\n"
+        "receipt_number: {{ receipt_number }}\nreason: {{ reason|truncatechars:100 }}",
+    },
+    ("payment.refunded", "zalo", "en"): {
+        "body": _ZALO_DOSSIER + "amount: {{ amount|vnd }}\n"
+        "receipt_number: {{ receipt_number }}\nreason: {{ reason|truncatechars:100 }}",
+    },
     # --- Postal shipment ---------------------------------------------------------------------
     ("postal.shipment_updated", "email", "vi"): {
         "subject": "Bưu gửi {{ tracking_number }} của hồ sơ {{ dossier_code }}: {{ status }}",

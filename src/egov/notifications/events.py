@@ -199,6 +199,27 @@ PAYMENT_RECEIVED = register(
         },
     )
 )
+PAYMENT_REFUNDED = register(
+    EventType(
+        "payment.refunded",
+        _("Payment refunded"),
+        {
+            **_DOSSIER,
+            "amount": _("the amount given back, in đồng"),
+            "reason": _("why the money is given back"),
+            "paid_at": _("when the payment was received"),
+            "receipt_number": _("the e-receipt number of the payment"),
+        },
+        {
+            **_SAMPLE,
+            "amount": 1500000,
+            "reason": "Thanh toán trên một giao dịch đã được thay bằng giao dịch mới: "
+            "phí không phải nộp hai lần.",
+            "paid_at": datetime.datetime(2026, 1, 16, 14, 5),
+            "receipt_number": "BL26-000.00.03.H13-0001235",
+        },
+    )
+)
 SHIPMENT_UPDATED = register(
     EventType(
         "postal.shipment_updated",

@@ -1,8 +1,9 @@
-"""Dossier events → messages to the citizen. Runs inside the dossier service's transaction, so a
-message is queued exactly when the state change commits."""
+"""Dossier and payment events → messages to the citizen. Runs inside the transaction of the
+service that makes the change, so a message is queued exactly when the change commits."""
 
 from django.conf import settings
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -146,6 +147,58 @@ def on_shipment_updated(*, shipment, status_label, carrier, **kwargs):
             "tracking_number": shipment.tracking_number,
             "status": status_label,
             "carrier": carrier,
+        },
+    )
+
+
+@events.subscribe("payments.fees_assessed")
+def on_fees_assessed(*, order, dossier, **kwargs):
+    if not order.amount:
+        return  # nothing to pay, nothing to say
+    notify(
+        "payment.due",
+        recipient=dossier.applicant,
+        about=dossier,
+        agency_id=order.agency_id,
+        context={
+            **_common(dossier),
+            "amount": order.amount,
+            "due_date": None,
+            "payment_url": settings.EGOV_PUBLIC_BASE_URL.rstrip("/")
+            + reverse("portal:dossier", kwargs={"public_id": dossier.public_id}),
+        },
+    )
+
+
+@events.subscribe("payments.settled")
+def on_payment_settled(*, payment, order, dossier, **kwargs):
+    notify(
+        "payment.received",
+        recipient=dossier.applicant,
+        about=dossier,
+        agency_id=order.agency_id,
+        context={
+            **_common(dossier),
+            "amount": payment.amount,
+            "paid_at": timezone.localtime(payment.paid_at),
+            "receipt_number": payment.receipt_number,
+        },
+    )
+
+
+@events.subscribe("payments.refunded")
+def on_payment_refunded(*, refund, payment, dossier, **kwargs):
+    notify(
+        "payment.refunded",
+        recipient=dossier.applicant,
+        about=dossier,
+        agency_id=payment.order.agency_id,
+        context={
+            **_common(dossier),
+            "amount": refund.amount,
+            "reason": refund.reason,
+            "paid_at": timezone.localtime(payment.paid_at),
+            "receipt_number": payment.receipt_number,
         },
     )
 

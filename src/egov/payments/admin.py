@@ -14,14 +14,23 @@ class PaymentOrderAdmin(ReadOnlyAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["receipt_number", "txn_ref", "amount", "method", "status", "paid_at"]
-    list_filter = ["method", "status", "gateway"]
+    list_display = [
+        "receipt_number",
+        "txn_ref",
+        "amount",
+        "method",
+        "status",
+        "duplicate",
+        "paid_at",
+    ]
+    list_filter = ["method", "status", "gateway", "duplicate"]
     search_fields = ["txn_ref", "receipt_number", "gateway_transaction_no"]
 
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ["payment", "amount", "reason", "refunded_at"]
+    list_display = ["payment", "amount", "reason", "status", "attempts", "refunded_at"]
+    list_filter = ["status", "gateway"]
 
 
 @admin.register(Statement)

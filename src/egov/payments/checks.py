@@ -25,4 +25,13 @@ def payment_settings(app_configs, **kwargs):
                 id="egov.E102",
             )
         )
+    if settings.EGOV_PAYMENT_GATEWAY == "vnpay" and not settings.VNPAY_API_URL:
+        found.append(
+            checks.Warning(
+                "VNPAY_API_URL is not set: payments received twice cannot be refunded through "
+                "VNPAY and wait for the desk.",
+                hint="Set VNPAY_API_URL to VNPAY's merchant API address (docs/payments.md).",
+                id="egov.W103",
+            )
+        )
     return found

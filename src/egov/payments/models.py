@@ -68,6 +68,9 @@ class Payment(models.Model):
         PENDING = "pending", _("Waiting for the gateway")
         PAID = "paid", _("Paid")
         FAILED = "failed", _("Not paid")
+        # The citizen started another payment while this one waited: at most one payment of an
+        # order waits for the gateway at a time (docs/payments.md).
+        REPLACED = "replaced", _("Replaced by a newer payment")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     order = models.ForeignKey(PaymentOrder, on_delete=models.PROTECT, related_name="payments")
@@ -90,6 +93,10 @@ class Payment(models.Model):
     # The gateway's notice (IPN) that settled the payment, as received.
     gateway_data = models.JSONField(default=dict, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    # Money the gateway took when nothing more was due (a replaced payment completed in another
+    # tab, or the fees were already paid): it has its e-receipt, does not count against the
+    # fees, and is refunded through the gateway.
+    duplicate = models.BooleanField(_("received when nothing was due"), default=False)
     receipt_number = models.CharField(
         _("e-receipt number"), max_length=60, unique=True, null=True, blank=True
     )
@@ -105,6 +112,13 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         indexes = [models.Index(fields=["gateway", "status", "paid_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(status="pending"),
+                name="one_waiting_payment_per_order",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.receipt_number or self.txn_ref or str(self.public_id)
@@ -115,22 +129,51 @@ class Payment(models.Model):
 
 
 class Refund(models.Model):
-    """Money given back on a payment (overpayment, a refused dossier), with the reason."""
+    """Money given back on a payment (overpayment, a refused dossier), with the reason.
+
+    Desk staff record a refund made by hand (done at once). A payment received when nothing was
+    due is refunded automatically through the gateway's refund call: the refund is recorded as
+    waiting in the transaction that records the money, and is done once the gateway accepts it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the gateway")
+        DONE = "done", _("Refunded")
+        FAILED = "failed", _("Refused by the gateway: to be refunded by hand")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     province_code = models.CharField(max_length=3, default=_province)
     amount = models.PositiveBigIntegerField(_("amount (VND)"))
     reason = models.CharField(_("reason"), max_length=500)
     reference = models.CharField(_("transfer or voucher reference"), max_length=100, blank=True)
+    # None for a refund the platform made by itself through the gateway.
     refunded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     refunded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DONE
+    )
+    # The gateway through which the money goes back ("" when refunded by hand).
+    gateway = models.CharField(_("gateway"), max_length=20, blank=True)
+    # The last request sent (vnp_RequestId) and the gateway's answer.
+    request_id = models.CharField(max_length=32, blank=True)
+    gateway_transaction_no = models.CharField(
+        _("gateway transaction no."), max_length=50, blank=True
+    )
+    response_code = models.CharField(max_length=10, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    # Set while a worker waits for the gateway's answer, so that no other sends it meanwhile.
+    sending_since = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    done_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
 
     class Meta:
         ordering = ["refunded_at", "id"]
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
+        indexes = [models.Index(fields=["gateway", "status"])]
 
     def __str__(self) -> str:
         return f"{self.payment} −{self.amount}"

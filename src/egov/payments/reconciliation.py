@@ -8,11 +8,13 @@ VNPAY's transaction records (docs/payments.md):
     vnp_TransactionStatus (00 success)
 
 A file with any bad line imports nothing. Mismatches are computed when asked for, so a notice that
-arrives after the import is taken into account.
+arrives after the import is taken into account. Refund lines (02, 03) are compared with the refunds
+made here through the gateway, so a statement balances when money taken twice was given back.
 """
 
 import datetime
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -25,7 +27,7 @@ from egov.core.csvio import CsvFormatError, ImportReport, read_rows
 from egov.core.templatetags.egov import vnd
 from egov.payments.gateways.vnpay import parse_time
 from egov.payments.gateways.vnpay import vnd as vnd_amount
-from egov.payments.models import Payment, Statement, StatementLine
+from egov.payments.models import Payment, Refund, Statement, StatementLine
 
 REQUIRED = ["vnp_TxnRef", "vnp_Amount", "vnp_TransactionStatus"]
 OPTIONAL = [
@@ -36,11 +38,15 @@ OPTIONAL = [
     "vnp_TransactionType",
 ]
 PAYMENT = "01"
+REFUNDS = ("02", "03")  # full, partial
 KINDS = {
     "missing_here": gettext_lazy("Paid at the gateway, unknown here"),
     "missing_there": gettext_lazy("Paid here, not in the gateway's statement"),
     "amount": gettext_lazy("The amounts differ"),
     "status": gettext_lazy("The outcomes differ"),
+    "refund_missing_here": gettext_lazy("Refunded at the gateway, not recorded here as done"),
+    "refund_missing_there": gettext_lazy("Refunded here, not in the gateway's statement"),
+    "refund_amount": gettext_lazy("The refunded amounts differ"),
 }
 
 
@@ -135,6 +141,105 @@ def import_statement(
     return statement, report
 
 
+@dataclass
+class Totals:
+    """Money in and out on the statement's day, at the gateway and here (đồng)."""
+
+    gateway_received: int
+    gateway_refunded: int
+    received: int
+    refunded: int
+
+    @property
+    def gateway_net(self) -> int:
+        return self.gateway_received - self.gateway_refunded
+
+    @property
+    def net(self) -> int:
+        return self.received - self.refunded
+
+    @property
+    def balanced(self) -> bool:
+        return (self.gateway_received, self.gateway_refunded) == (self.received, self.refunded)
+
+
+def _day(statement: Statement) -> tuple[datetime.datetime, datetime.datetime]:
+    start = timezone.make_aware(datetime.datetime.combine(statement.day, datetime.time.min))
+    return start, start + datetime.timedelta(days=1)
+
+
+def _refunds_done(statement: Statement):
+    start, end = _day(statement)
+    return Refund.objects.filter(
+        gateway=statement.gateway, status=Refund.Status.DONE, done_at__gte=start, done_at__lt=end
+    ).select_related("payment__order__dossier")
+
+
+def _paid(statement: Statement):
+    start, end = _day(statement)
+    return Payment.objects.filter(
+        gateway=statement.gateway,
+        status=Payment.Status.PAID,
+        paid_at__gte=start,
+        paid_at__lt=end,
+    ).select_related("order__dossier")
+
+
+def totals(statement: Statement) -> Totals:
+    lines = [line for line in statement.lines.all() if line.succeeded]
+    return Totals(
+        gateway_received=sum(line.amount for line in lines if line.transaction_type == PAYMENT),
+        gateway_refunded=sum(line.amount for line in lines if line.transaction_type in REFUNDS),
+        received=sum(payment.amount for payment in _paid(statement)),
+        refunded=sum(refund.amount for refund in _refunds_done(statement)),
+    )
+
+
+def _refund_mismatches(statement: Statement) -> list[Mismatch]:
+    theirs: dict[str, int] = defaultdict(int)
+    lines = {}
+    for line in statement.lines.all():
+        if line.transaction_type in REFUNDS and line.succeeded:
+            theirs[line.txn_ref] += line.amount
+            lines[line.txn_ref] = line
+    ours: dict[str, int] = defaultdict(int)
+    payments = {}
+    for refund in Refund.objects.filter(
+        gateway=statement.gateway, status=Refund.Status.DONE, payment__txn_ref__in=list(theirs)
+    ).select_related("payment__order__dossier"):
+        ours[refund.payment.txn_ref] += refund.amount
+        payments[refund.payment.txn_ref] = refund.payment
+    found = []
+    for reference, amount in sorted(theirs.items()):
+        if reference not in ours:
+            found.append(
+                Mismatch("refund_missing_here", reference, None, lines[reference], vnd(amount))
+            )
+        elif ours[reference] != amount:
+            found.append(
+                Mismatch(
+                    "refund_amount",
+                    reference,
+                    payments[reference],
+                    lines[reference],
+                    _("here %(ours)s, gateway %(theirs)s")
+                    % {"ours": vnd(ours[reference]), "theirs": vnd(amount)},
+                )
+            )
+    for refund in _refunds_done(statement):
+        if refund.payment.txn_ref not in theirs:
+            found.append(
+                Mismatch(
+                    "refund_missing_there",
+                    refund.payment.txn_ref,
+                    refund.payment,
+                    None,
+                    vnd(refund.amount),
+                )
+            )
+    return found
+
+
 def mismatches(statement: Statement) -> list[Mismatch]:
     theirs = {
         line.txn_ref: line
@@ -147,13 +252,7 @@ def mismatches(statement: Statement) -> list[Mismatch]:
             gateway=statement.gateway, txn_ref__in=list(theirs)
         ).select_related("order__dossier")
     }
-    start = timezone.make_aware(datetime.datetime.combine(statement.day, datetime.time.min))
-    paid_that_day = Payment.objects.filter(
-        gateway=statement.gateway,
-        status=Payment.Status.PAID,
-        paid_at__gte=start,
-        paid_at__lt=start + datetime.timedelta(days=1),
-    ).select_related("order__dossier")
+    paid_that_day = _paid(statement)
     found = []
     for reference, line in sorted(theirs.items()):
         payment = ours.get(reference)
@@ -188,4 +287,4 @@ def mismatches(statement: Statement) -> list[Mismatch]:
             found.append(
                 Mismatch("missing_there", payment.txn_ref, payment, None, vnd(payment.amount))
             )
-    return found
+    return found + _refund_mismatches(statement)

@@ -12,24 +12,45 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from egov.accounts import scoping
 from egov.accounts.models import Role
 from egov.catalog import fees
-from egov.core import audit, files
+from egov.core import audit, events, files
 from egov.core.templatetags.egov import vnd
 from egov.dossiers.models import Dossier
-from egov.payments import signals
-from egov.payments.gateways import Checkout, Gateway, InvalidSignature, Notice, Outcome
+from egov.payments import gateways, signals
+from egov.payments.gateways import (
+    Checkout,
+    Gateway,
+    GatewayError,
+    GatewayUnavailable,
+    InvalidSignature,
+    Notice,
+    Outcome,
+    RefundRequest,
+)
 from egov.payments.models import Payment, PaymentOrder, ReceiptSequence, Refund
 
 logger = logging.getLogger("egov.payments")
 security_log = logging.getLogger("egov.security")
 
-PAYMENT_AUDIT_FIELDS = ["amount", "method", "status", "gateway", "txn_ref", "receipt_number"]
+PAYMENT_AUDIT_FIELDS = [
+    "amount",
+    "method",
+    "status",
+    "gateway",
+    "txn_ref",
+    "receipt_number",
+    "duplicate",
+]
+REFUND_AUDIT_FIELDS = ["amount", "status", "gateway", "gateway_transaction_no", "response_code"]
+# A worker waiting this long for the gateway's refund answer is presumed gone.
+SENDING_CLAIM = datetime.timedelta(minutes=5)
 # A dossier in these states is closed: nothing more is collected on it.
 CLOSED = {Dossier.Status.DRAFT, Dossier.Status.REFUSED, Dossier.Status.WITHDRAWN}
 COUNTER_ROLES = [Role.DESK_OFFICER]
@@ -78,6 +99,7 @@ def assess(dossier: Dossier) -> PaymentOrder:
         after={"amount": order.amount, "status": order.status},
     )
     signals.fees_assessed.send(PaymentOrder, order=order)
+    events.publish("payments.fees_assessed", order=order, dossier=dossier)
     return order
 
 
@@ -107,13 +129,15 @@ def start_online_payment(
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk, applicant=applicant)
     order = _payable_order(dossier)
     now = timezone.now()
+    reference = _reference()
+    _replace_waiting(order, actor=applicant, replaced_by=reference)
     payment = Payment.objects.create(
         order=order,
         province_code=order.province_code,
         amount=order.outstanding,
         method=Payment.Method.ONLINE,
         gateway=gateway.code,
-        txn_ref=_reference(),
+        txn_ref=reference,
         expires_at=now + datetime.timedelta(minutes=settings.EGOV_PAYMENT_EXPIRY_MINUTES),
     )
     audit.record(
@@ -139,6 +163,28 @@ def start_online_payment(
     return payment, url
 
 
+def _replace_waiting(order: PaymentOrder, *, actor, replaced_by: str) -> None:
+    """At most one payment of an order waits for the gateway: the one waiting is replaced.
+
+    A fresh reference rather than the old one again: VNPAY takes a vnp_TxnRef once, and the old
+    payment page may still be open in another tab. If that page is paid all the same, its notice
+    is recorded and the money refunded (handle_notice). The caller holds the order's lock."""
+    for old in Payment.objects.select_for_update().filter(
+        order=order, status=Payment.Status.PENDING
+    ):
+        before = audit.snapshot(old, PAYMENT_AUDIT_FIELDS)
+        old.status = Payment.Status.REPLACED
+        old.save(update_fields=["status"])
+        audit.record(
+            actor=actor,
+            action="payments.replaced",
+            obj=old,
+            agency_id=order.agency_id,
+            before=before,
+            after={**audit.snapshot(old, PAYMENT_AUDIT_FIELDS), "replaced_by": replaced_by},
+        )
+
+
 def handle_notice(gateway: Gateway, params: dict, *, remote_addr: str = "") -> Outcome:
     """The gateway's server-to-server notice (IPN): the only way an online payment settles.
 
@@ -157,14 +203,7 @@ def handle_notice(gateway: Gateway, params: dict, *, remote_addr: str = "") -> O
         )
         return Outcome.INVALID_SIGNATURE
     with transaction.atomic():
-        payment = (
-            Payment.objects.select_for_update(of=("self",))
-            .select_related("order")
-            .filter(gateway=gateway.code, txn_ref=notice.reference)
-            .first()
-            if notice.reference
-            else None
-        )
+        payment = _locked_for_notice(gateway, notice)
         if payment is None:
             security_log.warning(
                 "payment notice refused: unknown reference %r (gateway %s, from %s)",
@@ -175,10 +214,95 @@ def handle_notice(gateway: Gateway, params: dict, *, remote_addr: str = "") -> O
             return Outcome.NOT_FOUND
         if notice.amount != payment.amount:
             return _refused(payment, notice, Outcome.INVALID_AMOUNT, remote_addr)
+        if notice.succeeded and _nothing_due(payment):
+            _receive_unwanted(payment, notice)
+            return Outcome.CONFIRMED
         if payment.status != Payment.Status.PENDING:
             return _refused(payment, notice, Outcome.ALREADY_CONFIRMED, remote_addr)
         _settle(payment, notice)
     return Outcome.CONFIRMED
+
+
+def _locked_for_notice(gateway: Gateway, notice: Notice) -> Payment | None:
+    """The payment a notice names, locked after its order (the order first, as when a payment
+    starts, so that the two never wait on each other)."""
+    if not notice.reference:
+        return None
+    found = Payment.objects.filter(gateway=gateway.code, txn_ref=notice.reference)
+    order_id = found.values_list("order_id", flat=True).first()
+    if order_id is None:
+        return None
+    order = PaymentOrder.objects.select_for_update().get(pk=order_id)
+    payment = found.select_for_update().get()
+    payment.order = order
+    return payment
+
+
+def _nothing_due(payment: Payment) -> bool:
+    """The money of this payment is not wanted: it was replaced, or the fees are already paid."""
+    if payment.status == Payment.Status.REPLACED:
+        return True
+    return payment.status == Payment.Status.PENDING and payment.order.outstanding == 0
+
+
+def _receive_unwanted(payment: Payment, notice: Notice) -> None:
+    """The gateway took money that was not due: it is recorded as received (the e-receipt
+    numbering runs on, the money is in the merchant account) without counting against the
+    fees, and a refund of all of it through the gateway is recorded and sent."""
+    replaced = payment.status == Payment.Status.REPLACED
+    before = audit.snapshot(payment, PAYMENT_AUDIT_FIELDS)
+    _take_notice(payment, notice)
+    payment.status = Payment.Status.PAID
+    payment.paid_at = notice.paid_at or timezone.now()
+    payment.duplicate = True
+    _number_receipt(payment, payment.order)
+    payment.save()
+    audit.record(
+        actor=None,
+        action="payments.received_unwanted",
+        obj=payment,
+        agency_id=payment.order.agency_id,
+        before=before,
+        after=audit.snapshot(payment, PAYMENT_AUDIT_FIELDS),
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = (
+            _("Paid on a payment replaced by a newer one: the fees were not due twice.")
+            if replaced
+            else _("Paid after the fees had already been paid.")
+        )
+    _request_refund(payment, reason)
+
+
+def _request_refund(payment: Payment, reason: str) -> Refund:
+    """Records a refund of the whole payment through its gateway and sends it once the
+    transaction commits (a task that tries again while the gateway cannot be reached)."""
+    made = Refund.objects.create(
+        payment=payment,
+        province_code=payment.province_code,
+        amount=payment.amount,
+        reason=reason[:500],
+        status=Refund.Status.PENDING,
+        gateway=payment.gateway,
+    )
+    audit.record(
+        actor=None,
+        action="payments.refund_requested",
+        obj=payment,
+        agency_id=payment.order.agency_id,
+        after={"refund": made.amount, "reason": made.reason, "gateway": made.gateway},
+    )
+    transaction.on_commit(lambda: _enqueue_refund(made.pk))
+    return made
+
+
+def _enqueue_refund(refund_id: int) -> None:
+    from egov.payments.tasks import send_refund as send_refund_task
+
+    try:
+        send_refund_task.enqueue(refund_id)
+    except Exception:  # the refund waits; `manage.py send_refunds` and the desk's page see it
+        logger.exception("could not enqueue refund %s", refund_id)
 
 
 def _refused(payment: Payment, notice: Notice, outcome: Outcome, remote_addr: str) -> Outcome:
@@ -203,12 +327,16 @@ def _refused(payment: Payment, notice: Notice, outcome: Outcome, remote_addr: st
     return outcome
 
 
-def _settle(payment: Payment, notice: Notice) -> None:
-    before = audit.snapshot(payment, PAYMENT_AUDIT_FIELDS)
+def _take_notice(payment: Payment, notice: Notice) -> None:
     payment.gateway_transaction_no = notice.transaction_no
     payment.bank_code = notice.bank_code
     payment.response_code = notice.response_code
     payment.gateway_data = notice.raw
+
+
+def _settle(payment: Payment, notice: Notice) -> None:
+    before = audit.snapshot(payment, PAYMENT_AUDIT_FIELDS)
+    _take_notice(payment, notice)
     if notice.succeeded:
         payment.status = Payment.Status.PAID
         payment.paid_at = notice.paid_at or timezone.now()
@@ -225,13 +353,30 @@ def _settle(payment: Payment, notice: Notice) -> None:
         after=audit.snapshot(payment, PAYMENT_AUDIT_FIELDS),
     )
     if notice.succeeded:
-        signals.payment_settled.send(Payment, payment=payment, order=payment.order)
+        _settled(payment)
+
+
+def _settled(payment: Payment) -> None:
+    signals.payment_settled.send(Payment, payment=payment, order=payment.order)
+    events.publish(
+        "payments.settled", payment=payment, order=payment.order, dossier=payment.order.dossier
+    )
 
 
 def _credit(payment: Payment) -> None:
     """Numbers the e-receipt and counts the money against the order (caller saves payment)."""
     order = PaymentOrder.objects.select_for_update().get(pk=payment.order_id)
     payment.order = order
+    _number_receipt(payment, order)
+    order.paid_amount += payment.amount
+    if order.paid_amount >= order.amount and order.status == PaymentOrder.Status.DUE:
+        order.status = PaymentOrder.Status.PAID
+        order.paid_at = payment.paid_at
+    order.save(update_fields=["paid_amount", "status", "paid_at"])
+
+
+def _number_receipt(payment: Payment, order: PaymentOrder) -> None:
+    """The next e-receipt number of the collecting agency's year, without gaps (row lock)."""
     year = timezone.localdate(payment.paid_at).year
     sequence, _created = ReceiptSequence.objects.select_for_update().get_or_create(
         agency_id=order.agency_id, year=year
@@ -239,11 +384,6 @@ def _credit(payment: Payment) -> None:
     sequence.last += 1
     sequence.save(update_fields=["last"])
     payment.receipt_number = f"BL{year % 100:02d}-{order.agency.code}-{sequence.last:07d}"
-    order.paid_amount += payment.amount
-    if order.paid_amount >= order.amount and order.status == PaymentOrder.Status.DUE:
-        order.status = PaymentOrder.Status.PAID
-        order.paid_at = payment.paid_at
-    order.save(update_fields=["paid_amount", "status", "paid_at"])
     transaction.on_commit(lambda: _enqueue_receipt(payment.pk))
 
 
@@ -278,6 +418,7 @@ def record_counter_payment(
             _("The amount must be the fees still due: %(amount)s.")
             % {"amount": vnd(order.outstanding)}
         )
+    _replace_waiting(order, actor=officer, replaced_by=method)
     payment = Payment(
         order=order,
         province_code=order.province_code,
@@ -297,7 +438,7 @@ def record_counter_payment(
         agency_id=order.agency_id,
         after=audit.snapshot(payment, PAYMENT_AUDIT_FIELDS),
     )
-    signals.payment_settled.send(Payment, payment=payment, order=payment.order)
+    _settled(payment)
     return payment
 
 
@@ -337,6 +478,107 @@ def refund(payment: Payment, *, officer, amount: int, reason: str, reference: st
         after={"refund": amount, "reason": made.reason, "reference": made.reference},
     )
     return made
+
+
+def send_refund(refund_id: int) -> Refund:
+    """Asks the gateway to give back a refund waiting for it; returns the refund as it now is.
+
+    The gateway is called outside any transaction (a worker claims the refund first, so that no
+    other sends it meanwhile). Accepted: the refund is done and the citizen told. Not reached,
+    an unreadable answer, an answer not signed by the gateway, or the gateway's own error: the
+    refund keeps waiting, to be tried again. Refused: staff must give the money back by hand.
+    """
+    now = timezone.now()
+    claimed = (
+        Refund.objects.filter(pk=refund_id, status=Refund.Status.PENDING)
+        .exclude(gateway="")
+        .filter(Q(sending_since__isnull=True) | Q(sending_since__lt=now - SENDING_CLAIM))
+        .update(sending_since=now, last_attempt_at=now, attempts=F("attempts") + 1)
+    )
+    refund = Refund.objects.select_related("payment__order__dossier").get(pk=refund_id)
+    if not claimed:
+        return refund
+    payment = refund.payment
+    request = RefundRequest(
+        request_id=secrets.token_hex(16),
+        reference=payment.txn_ref or "",
+        amount=refund.amount,
+        full=refund.amount == payment.amount,
+        transaction_no=payment.gateway_transaction_no,
+        paid_at=payment.paid_at or payment.created_at,
+        # Without accents, as for the payment.
+        description=f"Hoan tien ho so {payment.order.dossier.code}",
+        created_by="egov",
+        created_at=now,
+        client_ip=settings.EGOV_PAYMENT_SERVER_IP,
+    )
+    try:
+        result = gateways.get(refund.gateway).refund(request)
+    except InvalidSignature:
+        security_log.warning(
+            "refund answer refused: invalid signature (gateway %s, reference %s)",
+            refund.gateway,
+            payment.txn_ref,
+        )
+        return _refund_not_sent(refund, request, "the gateway's answer is not signed by it")
+    except (GatewayError, GatewayUnavailable) as exc:
+        return _refund_not_sent(refund, request, str(exc) or type(exc).__name__)
+    if result.retryable:
+        return _refund_not_sent(refund, request, f"{result.code} {result.message}")
+    with transaction.atomic():
+        refund = (
+            Refund.objects.select_for_update(of=("self",))
+            .select_related("payment__order__dossier")
+            .get(pk=refund_id)
+        )
+        before = audit.snapshot(refund, REFUND_AUDIT_FIELDS)
+        refund.request_id = request.request_id
+        refund.response_code = result.code
+        refund.sending_since = None
+        if result.accepted:
+            refund.status = Refund.Status.DONE
+            refund.done_at = timezone.now()
+            refund.gateway_transaction_no = result.transaction_no
+            refund.last_error = ""
+        else:
+            refund.status = Refund.Status.FAILED
+            refund.last_error = f"{result.code} {result.message}"[:500]
+            logger.error("the gateway refused refund %s: %s", refund.pk, refund.last_error)
+        refund.save()
+        audit.record(
+            actor=None,
+            action="payments.refund_confirmed" if result.accepted else "payments.refund_refused",
+            obj=refund.payment,
+            agency_id=refund.payment.order.agency_id,
+            before=before,
+            after={**audit.snapshot(refund, REFUND_AUDIT_FIELDS), "message": result.message},
+        )
+        if result.accepted:
+            events.publish(
+                "payments.refunded",
+                refund=refund,
+                payment=refund.payment,
+                dossier=refund.payment.order.dossier,
+            )
+    return refund
+
+
+def _refund_not_sent(refund: Refund, request: RefundRequest, error: str) -> Refund:
+    logger.warning("refund %s not sent to the gateway: %s", refund.pk, error)
+    Refund.objects.filter(pk=refund.pk).update(
+        sending_since=None, request_id=request.request_id, last_error=error[:500]
+    )
+    refund.refresh_from_db()
+    return refund
+
+
+def refunds_waiting() -> list[Refund]:
+    """Gateway refunds not done: waiting to be sent again, or refused (staff act)."""
+    return list(
+        Refund.objects.filter(status__in=[Refund.Status.PENDING, Refund.Status.FAILED])
+        .exclude(gateway="")
+        .select_related("payment__order__dossier", "payment__order__agency")
+    )
 
 
 def ensure_receipt(payment: Payment) -> Payment:

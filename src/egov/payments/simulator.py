@@ -7,6 +7,10 @@ moves on) and sends the browser to the return address with the same signed resul
 platform's real adapter and IPN handling run end to end. It is mounted only when
 EGOV_PAYMENT_SIMULATOR is on, which production settings never allow, and each view checks the
 setting again.
+
+It also answers VNPAY's merchant API refund call (``vnp_Command=refund``, a signed JSON POST),
+checking the signature, the terminal, the payment (one VNPAY took: a paid payment through VNPAY
+here) and what is left of it to refund, and answers signed as VNPAY does.
 """
 
 import json
@@ -17,16 +21,30 @@ import urllib.request
 from functools import wraps
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from egov.payments.gateways import InvalidSignature
-from egov.payments.gateways.vnpay import VERSION, VNPayGateway, parse_time, signed_query, vnpay_time
+from egov.payments.gateways.vnpay import (
+    FULL_REFUND,
+    PARTIAL_REFUND,
+    REFUND_ANSWER_SIGNED,
+    REFUND_SIGNED,
+    VERSION,
+    VNPayGateway,
+    has_valid_hash,
+    parse_time,
+    sign_fields,
+    signed_query,
+    vnpay_time,
+)
 from egov.payments.gateways.vnpay import vnd as vnd_amount
+from egov.payments.models import Payment, Refund
 
 logger = logging.getLogger("egov.payments.simulator")
 
@@ -121,3 +139,83 @@ def pay(request):
             "query": request.GET.urlencode(),
         },
     )
+
+
+# The merchant API's answers to a refund request (VNPAY's guide).
+REFUND_ANSWERS = {
+    "00": "Refund success",
+    "02": "Invalid merchant (TmnCode)",
+    "03": "Invalid data format",
+    "91": "Transaction not found",
+    "94": "A refund of this transaction was already requested",
+    "95": "The transaction did not succeed at VNPAY; refund refused",
+    "97": "Invalid checksum",
+    "99": "Unknown error",
+}
+
+
+def _refund_code(gateway: VNPayGateway, body) -> str:
+    if not isinstance(body, dict) or not all(isinstance(body.get(f), str) for f in REFUND_SIGNED):
+        return "03"
+    if not has_valid_hash(body, REFUND_SIGNED, gateway.hash_secret):
+        return "97"
+    if body["vnp_TmnCode"] != gateway.tmn_code:
+        return "02"
+    if (
+        body["vnp_Command"] != "refund"
+        or body["vnp_Version"] != VERSION
+        or body["vnp_TransactionType"] not in (FULL_REFUND, PARTIAL_REFUND)
+        or not vnd_amount(body["vnp_Amount"])
+        or parse_time(body["vnp_CreateDate"]) is None
+    ):
+        return "03"
+    payment = Payment.objects.filter(gateway=gateway.code, txn_ref=body["vnp_TxnRef"]).first()
+    if payment is None:
+        return "91"
+    if payment.status != Payment.Status.PAID:
+        return "95"
+    refunded = sum(
+        refund.amount
+        for refund in payment.refunds.filter(gateway=gateway.code, status=Refund.Status.DONE)
+    )
+    amount = vnd_amount(body["vnp_Amount"])
+    if refunded and refunded + amount > payment.amount:
+        return "94"
+    if amount > payment.amount - refunded or (
+        body["vnp_TransactionType"] == FULL_REFUND and amount != payment.amount
+    ):
+        return "03"
+    return "00"
+
+
+@simulator_only
+@csrf_exempt
+@require_POST
+def api(request):
+    """VNPAY's merchant API (merchant_webapi/api/transaction), refund only."""
+    gateway = VNPayGateway.from_settings()
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        body = None
+    code = _refund_code(gateway, body)
+    body = body if isinstance(body, dict) else {}
+    answer = {
+        "vnp_ResponseId": secrets.token_hex(16),
+        "vnp_Command": "refund",
+        "vnp_ResponseCode": code,
+        "vnp_Message": REFUND_ANSWERS[code],
+        "vnp_TmnCode": gateway.tmn_code,
+        "vnp_TxnRef": str(body.get("vnp_TxnRef", "")),
+        "vnp_Amount": str(body.get("vnp_Amount", "")),
+        "vnp_BankCode": "NCB",
+        "vnp_PayDate": vnpay_time(timezone.now()),
+        "vnp_TransactionNo": f"{secrets.randbelow(10**8):08d}" if code == "00" else "",
+        "vnp_TransactionType": str(body.get("vnp_TransactionType", "")),
+        # 05: VNPAY is refunding (the money goes back to the card or account within days).
+        "vnp_TransactionStatus": "05" if code == "00" else "",
+        "vnp_OrderInfo": str(body.get("vnp_OrderInfo", "")),
+    }
+    answer["vnp_SecureHash"] = sign_fields(answer, REFUND_ANSWER_SIGNED, gateway.hash_secret)
+    logger.info("simulated refund of %s: %s", answer["vnp_TxnRef"], code)
+    return JsonResponse(answer)

@@ -5,4 +5,7 @@ from django.urls import path
 from egov.payments import simulator
 
 app_name = "payments_simulator"
-urlpatterns = [path("paymentv2/vpcpay.html", simulator.pay, name="pay")]
+urlpatterns = [
+    path("paymentv2/vpcpay.html", simulator.pay, name="pay"),
+    path("merchant_webapi/api/transaction", simulator.api, name="api"),
+]

@@ -116,7 +116,12 @@ def statements(request):
     return render(
         request,
         "payments/statements.html",
-        {"form": form, "report": report, "statements": Statement.objects.all()[:100]},
+        {
+            "form": form,
+            "report": report,
+            "statements": Statement.objects.all()[:100],
+            "refunds_waiting": services.refunds_waiting(),
+        },
     )
 
 
@@ -130,6 +135,7 @@ def statement(request, pk: int):
         {
             "statement": found,
             "mismatches": reconciliation.mismatches(found),
+            "totals": reconciliation.totals(found),
             "line_count": found.lines.count(),
         },
     )

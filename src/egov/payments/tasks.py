@@ -1,7 +1,11 @@
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
 from django_tasks import task
 
 from egov.payments import services
-from egov.payments.models import Payment
+from egov.payments.models import Payment, Refund
 
 
 @task()
@@ -10,3 +14,19 @@ def render_receipt(payment_id: int) -> str:
     must answer quickly)."""
     payment = services.ensure_receipt(Payment.objects.get(pk=payment_id))
     return payment.receipt.name
+
+
+@task()
+def send_refund(refund_id: int, attempt: int = 1) -> str:
+    """Sends a refund through the gateway; while the gateway cannot be reached (or answers
+    unsigned or with its own error), tries again with back-off on backends that can defer, up to
+    EGOV_PAYMENT_REFUND_MAX_ATTEMPTS. What is still waiting then shows on the desk's page and in
+    `manage.py send_refunds`."""
+    refund = services.send_refund(refund_id)
+    if refund.status == Refund.Status.PENDING:
+        backend = send_refund.get_backend()
+        if attempt < settings.EGOV_PAYMENT_REFUND_MAX_ATTEMPTS and backend.supports_defer:
+            delay = settings.EGOV_PAYMENT_REFUND_RETRY_SECONDS * 2 ** (attempt - 1)
+            run_after = timezone.now() + datetime.timedelta(seconds=delay)
+            send_refund.using(run_after=run_after).enqueue(refund_id, attempt + 1)
+    return refund.status

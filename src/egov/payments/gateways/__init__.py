@@ -3,8 +3,9 @@
 The payment services speak only to :class:`Gateway`; adding another gateway (the national
 payment platform, a bank) is one subclass registered in ``GATEWAYS``, without touching dossiers
 or the services. A gateway turns a :class:`Checkout` into the address the citizen is sent to,
-verifies what it sends back (:class:`Notice`), and words the answer it expects to its
-server-to-server notice from an :class:`Outcome`.
+verifies what it sends back (:class:`Notice`), words the answer it expects to its
+server-to-server notice from an :class:`Outcome`, and gives money back through its merchant API
+(:meth:`Gateway.refund`, a :class:`RefundRequest` answered by a verified :class:`RefundResult`).
 """
 
 import datetime
@@ -25,6 +26,10 @@ class GatewayUnavailable(Exception):
 
 class InvalidSignature(Exception):
     """The data does not carry the gateway's valid signature."""
+
+
+class GatewayError(Exception):
+    """The gateway could not be reached, or its answer could not be read: try again later."""
 
 
 class Outcome(enum.Enum):
@@ -62,6 +67,33 @@ class Notice:
     raw: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RefundRequest:
+    request_id: str  # unique per request
+    reference: str  # our reference of the payment (vnp_TxnRef)
+    amount: int  # VND
+    full: bool  # the whole payment, or a part of it
+    transaction_no: str  # the gateway's number of the payment
+    paid_at: datetime.datetime
+    description: str
+    created_by: str
+    created_at: datetime.datetime
+    client_ip: str
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    """The gateway's verified answer to a refund request: accepted (the money goes back), worth
+    asking again later (the gateway's own failure), or refused."""
+
+    accepted: bool
+    retryable: bool
+    code: str
+    message: str = ""
+    transaction_no: str = ""
+    raw: dict = field(default_factory=dict)
+
+
 class Gateway(ABC):
     code: str
     name: str
@@ -81,6 +113,11 @@ class Gateway(ABC):
     @abstractmethod
     def answer(self, outcome: Outcome) -> dict:
         """The body the gateway expects in reply to its server-to-server notice."""
+
+    @abstractmethod
+    def refund(self, request: RefundRequest) -> RefundResult:
+        """Asks the gateway to give money back. Raises GatewayError when it cannot be reached or
+        answers something unreadable, InvalidSignature when its answer is not signed by it."""
 
 
 def get(code: str | None = None) -> Gateway:
