@@ -38,7 +38,10 @@ def _errors_an_operation_can_meet(method: str, path: str, operation: dict) -> di
     parameters = operation.get("parameters", [])
     body = operation.get("requestBody")
     if parameters or body:
+        # 422: a value of the wrong shape; 400: an address or body the platform refuses to read
+        # at all (a NUL character, a broken upload, a body that is not JSON).
         errors[422] = _problem(422)
+        errors[400] = _problem(400)
     if "{" in path:
         errors[404] = _problem(404)
     if body or method in BODY_METHODS:
@@ -57,7 +60,10 @@ def complete(schema: dict) -> dict:
     schema = deepcopy(schema)
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
-            responses = operation.setdefault("responses", {})
+            # django-ninja keys the responses by int, JSON by str: one kind, to sort them.
+            responses = {
+                str(code): answer for code, answer in operation.get("responses", {}).items()
+            }
             for code, answer in list(responses.items()):
                 content = answer.get("content", {})
                 if int(code) >= 400 and "application/json" in content:

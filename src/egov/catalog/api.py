@@ -1,4 +1,3 @@
-import datetime
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
@@ -6,7 +5,7 @@ from ninja import Body, Field, Query, Router, Schema
 
 from egov.catalog import eforms, fees, search
 from egov.catalog.models import Level, OnlineMode, ProcedureVersion
-from egov.core.schemas import Problem
+from egov.core.schemas import IsoDate, Problem
 
 router = Router(tags=["procedures"])
 
@@ -84,7 +83,7 @@ class StepOut(Schema):
 
 
 class ProcedureDetail(ProcedureSummary):
-    effective_from: datetime.date
+    effective_from: IsoDate
     payment_first: bool = Field(
         description="The fees are paid online when submitting, before the desk receives it"
     )

@@ -4,11 +4,12 @@ services and scoping as the pages: another agency's document is a 404."""
 
 import datetime
 import uuid
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -16,7 +17,7 @@ from egov.accounts import scoping
 from egov.accounts.models import User
 from egov.accounts.tokens import TokenAuth
 from egov.core.problems import problem
-from egov.core.schemas import Problem
+from egov.core.schemas import IsoDate, Problem
 from egov.documents import delivery, incoming, search
 from egov.documents.models import OfficialDocument
 
@@ -35,7 +36,7 @@ class DocumentOut(Schema):
     number: int | None
     year: int | None
     subject: str
-    document_date: datetime.date | None
+    document_date: IsoDate | None
     urgency: str
     sender: str
     exchange_id: str
@@ -63,9 +64,11 @@ class SearchPage(Schema):
 
 class SearchQuery(Schema):
     q: str = ""
-    direction: str | None = None
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    direction: Literal["in", "out", ""] | None = Field(
+        None, description="in: incoming (văn bản đến), out: outgoing (văn bản đi), empty: both"
+    )
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     page: int = 1
 
 
@@ -106,10 +109,6 @@ def _get(request, document_id) -> OfficialDocument:
     summary="Search the registers (number, notation, subject, sender; accent-free)",
 )
 def search_documents(request, query: Query[SearchQuery]):
-    if query.direction not in (None, "", "in", "out"):
-        return problem(
-            request, 422, _("The request is not valid"), _("direction is “in”, “out” or empty.")
-        )
     found = search.search(
         _staff(request),
         query.q,

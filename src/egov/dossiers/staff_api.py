@@ -20,7 +20,7 @@ from egov.accounts.models import User
 from egov.accounts.tokens import TokenAuth
 from egov.core.paging import CappedPaginator, QueuePaginator, page_rows
 from egov.core.problems import multipart_required
-from egov.core.schemas import Problem
+from egov.core.schemas import IsoDate, Problem, choice
 from egov.dossiers import apologies, processing, reception, worklists
 from egov.dossiers.models import Dossier
 from egov.dossiers.transitions import StaleDossier
@@ -129,10 +129,10 @@ def _detail(user, dossier: Dossier) -> dict:
 class Filters(Schema):
     tab: Literal["receive", "assign", "process", "approve", "return", "overdue"] | None = None
     q: str = Field("", max_length=100)
-    status: Dossier.Status | None = None
+    status: choice(Dossier.Status) | None = None  # type: ignore[valid-type]
     procedure: str = Field("", max_length=30, description="Procedure code, e.g. 1.001193")
-    start: datetime.date | None = None
-    end: datetime.date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
     page: int = Field(1, ge=1, le=10_000)
 
 

@@ -1,10 +1,8 @@
-import datetime
-
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from egov.core.schemas import Problem
+from egov.core.schemas import IsoDate, Problem
 from egov.organizations.models import AdministrativeUnit, Agency
 
 router = Router(tags=["organisations"])
@@ -16,8 +14,8 @@ class UnitOut(Schema):
     level: int = Field(description="1 province, 2 district (until 2025-06-30), 3 commune")
     kind: str
     parent_code: str | None = Field(None, description="Code of the parent unit")
-    valid_from: datetime.date | None
-    valid_to: datetime.date | None
+    valid_from: IsoDate | None
+    valid_to: IsoDate | None
 
 
 class UnitDetailOut(UnitOut):
@@ -26,7 +24,7 @@ class UnitDetailOut(UnitOut):
 
 
 class UnitFilter(Schema):
-    as_of: datetime.date | None = Field(None, description="The day the tree stood (default today)")
+    as_of: IsoDate | None = Field(None, description="The day the tree stood (default today)")
     parent: str | None = Field(None, description="Only units directly under this code")
     level: int | None = Field(None, ge=1, le=3)
 
@@ -37,8 +35,8 @@ class AgencyOut(Schema):
     kind: str
     parent_code: str | None
     unit_code: str | None
-    valid_from: datetime.date | None
-    valid_to: datetime.date | None
+    valid_from: IsoDate | None
+    valid_to: IsoDate | None
 
 
 def _unit_out(unit: AdministrativeUnit) -> dict:
@@ -75,7 +73,7 @@ def list_units(request, filters: Query[UnitFilter]):
     response={200: UnitDetailOut, 404: Problem, 422: Problem},
     summary="One unit with its merger links",
 )
-def get_unit(request, code: str, as_of: datetime.date | None = None):
+def get_unit(request, code: str, as_of: IsoDate | None = None):
     day = as_of or timezone.localdate()
     unit = get_object_or_404(
         AdministrativeUnit.objects.as_of(day).select_related("parent"), code=code

@@ -2,7 +2,6 @@
 search, a record with its state as of a date (each read audited, like the page), recording an
 event, the due lists and the staffing report."""
 
-import datetime
 import uuid
 from decimal import Decimal
 
@@ -14,7 +13,7 @@ from ninja.errors import HttpError
 
 from egov.accounts.tokens import TokenAuth
 from egov.core.problems import problem
-from egov.core.schemas import Problem
+from egov.core.schemas import IsoDate, Problem, choice
 from egov.organizations.models import Agency
 from egov.personnel import queries, services, state
 from egov.personnel.access import Scope
@@ -29,14 +28,14 @@ class PersonSummary(Schema):
     code: str = Field(description="Record number (số hiệu)")
     full_name: str
     sex: str
-    date_of_birth: datetime.date
+    date_of_birth: IsoDate
     agency: str | None = Field(description="Agency code")
     position: str
     rank: str | None = Field(description="Rank code (mã ngạch)")
     salary_group: str
     step: int | None
     coefficient: Decimal | None
-    status: PersonStatus
+    status: choice(PersonStatus)  # type: ignore[valid-type]
 
 
 class PeoplePage(Schema):
@@ -55,10 +54,10 @@ class PeopleFilter(Schema):
 class EventOut(Schema):
     id: int
     kind: EventKind
-    effective_on: datetime.date
-    ends_on: datetime.date | None
+    effective_on: IsoDate
+    ends_on: IsoDate | None
     decision_number: str
-    decision_signed_on: datetime.date
+    decision_signed_on: IsoDate
     decision_signer: str
     agency: str | None
     employment_kind: str
@@ -74,8 +73,8 @@ class EventOut(Schema):
 
 
 class StateOut(Schema):
-    as_of: datetime.date
-    status: PersonStatus
+    as_of: IsoDate
+    status: choice(PersonStatus)  # type: ignore[valid-type]
     employment_kind: str
     agency: str | None
     seconded_to: str | None
@@ -84,11 +83,11 @@ class StateOut(Schema):
     salary_group: str
     step: int | None
     coefficient: Decimal | None
-    step_since: datetime.date | None
+    step_since: IsoDate | None
     seniority_percent: int
-    next_raise_on: datetime.date | None
+    next_raise_on: IsoDate | None
     next_raise_kind: str | None
-    retires_on: datetime.date = Field(description="Retirement at the end of this day")
+    retires_on: IsoDate = Field(description="Retirement at the end of this day")
 
 
 class PersonOut(Schema):
@@ -101,10 +100,10 @@ class PersonOut(Schema):
 
 class EventIn(Schema):
     kind: EventKind
-    effective_on: datetime.date
-    ends_on: datetime.date | None = None
+    effective_on: IsoDate
+    ends_on: IsoDate | None = None
     decision_number: str = Field(..., min_length=1, max_length=50)
-    decision_signed_on: datetime.date
+    decision_signed_on: IsoDate
     decision_signer: str = Field(..., min_length=1, max_length=200)
     decision_issuer: str = Field("", max_length=200)
     document_ref: str = Field("", max_length=100)
@@ -116,7 +115,7 @@ class EventIn(Schema):
     salary_group: str = Field("", max_length=5)
     step: int | None = Field(None, ge=1, le=20)
     coefficient: Decimal | None = Field(None, ge=0, le=20, decimal_places=2)
-    counted_from: datetime.date | None = None
+    counted_from: IsoDate | None = None
     seniority_percent: int | None = Field(None, ge=0, le=100)
     reason: str = Field("", max_length=25)
     detail: str = Field("", max_length=300)
@@ -124,7 +123,7 @@ class EventIn(Schema):
 
 class DueRaise(Schema):
     person: PersonSummary
-    due_on: datetime.date
+    due_on: IsoDate
     next_step: int | None
     next_coefficient: Decimal | None
     next_seniority_percent: int | None
@@ -134,10 +133,10 @@ class DueRaise(Schema):
 
 class DueRetirement(Schema):
     person: PersonSummary
-    retires_on: datetime.date
-    pension_from: datetime.date
+    retires_on: IsoDate
+    pension_from: IsoDate
     age: str = Field(description="Years and months, e.g. 61y3m")
-    notice_on: datetime.date
+    notice_on: IsoDate
     past_due: bool
 
 
@@ -148,7 +147,7 @@ class StaffingRowOut(Schema):
 
 
 class StaffingOut(Schema):
-    day: datetime.date
+    day: IsoDate
     columns: dict[str, str] = Field(description="Column key → label")
     rows: list[StaffingRowOut]
     total: StaffingRowOut
@@ -223,7 +222,7 @@ def search_people(request, filters: Query[PeopleFilter]):
     response={200: PersonOut, 401: Problem, 403: Problem, 404: Problem},
     summary="A whole record, with its state as of a date (default today); the read is audited",
 )
-def read_person(request, person_id: uuid.UUID, as_of: datetime.date | None = None):
+def read_person(request, person_id: uuid.UUID, as_of: IsoDate | None = None):
     scope = _scope(request)
     person = scope.person_or_404(person_id)
     services.record_access(person, actor=request.auth, what="state" if as_of else "record")

@@ -15,7 +15,7 @@ from egov.accounts.models import Role
 from egov.accounts.scoping import get_scoped_or_404
 from egov.accounts.tokens import TokenAuth
 from egov.catalog.models import Field as ProcedureField
-from egov.core.schemas import Problem
+from egov.core.schemas import IsoDate, Problem
 from egov.queueing import queries, services
 from egov.queueing.limits import issue_limited
 from egov.queueing.models import Ticket
@@ -36,7 +36,7 @@ class TicketOut(Schema):
     label: str = Field(..., description="What is printed and displayed, e.g. A007")
     number: int = Field(..., description="Order of arrival at the desk today, from 1")
     field: str | None
-    day: datetime.date
+    day: IsoDate
     status: Ticket.Status
     issued_at: datetime.datetime
     called_at: datetime.datetime | None

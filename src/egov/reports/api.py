@@ -1,14 +1,13 @@
 """Statistics as JSON (public: the same figures the disclosure page shows)."""
 
 import dataclasses
-import datetime
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from egov.core.schemas import Problem
+from egov.core.schemas import IsoDate, Problem
 from egov.organizations.models import Agency
 from egov.reports import figures, params, satisfaction, tables
 
@@ -22,14 +21,19 @@ class UnitFilter(Schema):
 
 
 class YearFilter(UnitFilter):
-    year: int | None = Field(None, description="Default: this year (up to today)")
+    year: int | None = Field(
+        None,
+        ge=params.FIRST_YEAR,
+        le=9999,
+        description="From 2015; default: this year",
+    )
     quarter: int | None = Field(None, ge=1, le=4)
     month: int | None = Field(None, ge=1, le=12)
 
 
 class PeriodFilter(UnitFilter):
-    start: datetime.date
-    end: datetime.date
+    start: IsoDate
+    end: IsoDate
 
 
 class Share(Schema):
@@ -106,8 +110,8 @@ class ScopeOut(Schema):
 
 
 class ReportOut(Schema):
-    start: datetime.date
-    end: datetime.date
+    start: IsoDate
+    end: IsoDate
     scope: ScopeOut
     procedures: Procedures
     received: Received
