@@ -452,6 +452,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Office hours used to count working time (giờ hành chính), comma-separated periods.
 EGOV_WORKING_HOURS = os.environ.get("EGOV_WORKING_HOURS", "07:00-11:30,13:30-17:00")
+# Public tracking by code: look-ups per client address, the page and the API counted together.
+EGOV_TRACKING_RATE = os.environ.get("EGOV_TRACKING_RATE", "30/m")
 # Days an applicant has to rate a dossier after its result was returned or it was refused.
 EGOV_RATING_WINDOW_DAYS = int(os.environ.get("EGOV_RATING_WINDOW_DAYS", "30"))
 
