@@ -109,7 +109,10 @@ def test_a_very_long_file_name_at_verification_is_not_a_server_error(api):
         "/api/v1/signatures/verify", {"file": SimpleUploadedFile("a" * 10_000 + ".pdf", PDF)}
     )
     assert response.status_code in (200, 422), response.content[:300]
-    assert response["Content-Type"].split(";")[0] in ("application/json", "application/problem+json")
+    assert response["Content-Type"].split(";")[0] in (
+        "application/json",
+        "application/problem+json",
+    )
 
 
 def test_nothing_is_written_by_a_refused_request(api):

@@ -19,10 +19,10 @@ from egov.catalog.search import current_versions
 from egov.core.problems import multipart_required
 from egov.core.schemas import Problem
 from egov.core.throttling import AddressRateThrottle
-from egov.dossiers.tracking import TRACKING_SCOPE
 from egov.core.uploads import UploadRejected
 from egov.dossiers import citizen_files, ratings, services, tracking
 from egov.dossiers.models import Attachment, Channel, Dossier
+from egov.dossiers.tracking import TRACKING_SCOPE
 from egov.organizations.models import AdministrativeUnit
 
 router = Router(tags=["tracking"])
