@@ -270,7 +270,16 @@ LOGOUT_REDIRECT_URL = "portal:home"
 EGOV_STAFF_REQUIRE_2FA = env_bool("EGOV_STAFF_REQUIRE_2FA", PRODUCTION)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "eGov")
 
-# Lock-out after repeated failures, per user name and client address.
+# Lock-out after repeated failures, per user name and client address (django-axes), and per
+# client address across user names (egov.accounts.lockout, counted in the shared cache).
+AXES_HANDLER = "egov.accounts.lockout.AddressLimitedHandler"
+EGOV_SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("EGOV_SIGNIN_ADDRESS_FAILURE_LIMIT", "30"))
+EGOV_SIGNIN_ADDRESS_WINDOW_MINUTES = float(
+    os.environ.get("EGOV_SIGNIN_ADDRESS_WINDOW_MINUTES", "15")
+)
+EGOV_SIGNIN_ADDRESS_COOLOFF_MINUTES = float(
+    os.environ.get("EGOV_SIGNIN_ADDRESS_COOLOFF_MINUTES", "30")
+)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -19,7 +19,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from egov.accounts import services, sso
+from egov.accounts import lockout, services, sso
 from egov.accounts.forms import LoginForm, TokenForm
 from egov.accounts.middleware import needs_second_factor
 
@@ -129,9 +129,12 @@ def logout_view(request):
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """Axes calls this once the failure limit is reached (403 with a plain explanation)."""
-    minutes = round(settings.AXES_COOLOFF_TIME * 60)
-    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=403)
+    """Axes calls this once a failure limit is reached (403 with a plain explanation): the one
+    for the account from this address, or the one for the address across accounts."""
+    by_address = lockout.address_locked(lockout.address_of(request))
+    minutes = lockout.cooloff_minutes() if by_address else round(settings.AXES_COOLOFF_TIME * 60)
+    context = {"cooloff_minutes": minutes, "by_address": by_address}
+    return render(request, "accounts/locked_out.html", context, status=403)
 
 
 def sso_login(request):
