@@ -1,5 +1,7 @@
 """The sign-in limit per client address across accounts, beside axes's per-account limit."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -20,7 +22,7 @@ def _address_limit(settings):
     settings.EGOV_SIGNIN_ADDRESS_COOLOFF_MINUTES = 30
 
 
-def _login(client, username, password="wrong", **extra):
+def _login(client, username, password="wrong", **extra):  # noqa: S107
     return client.post(LOGIN, {"username": username, "password": password}, **extra)
 
 
@@ -100,7 +102,9 @@ def test_a_lock_is_audited_and_can_be_lifted(client, citizen):
     _fail_on_many_accounts(client, 4)
     event = AuditEvent.objects.get(action="accounts.address_locked_out")
     assert event.object_id == "127.0.0.1" and event.after["failures"] == 4
-    call_command("signin_unlock_address", "127.0.0.1", stdout=open("/dev/null", "w"))
+    out = io.StringIO()
+    call_command("signin_unlock_address", "127.0.0.1", stdout=out)
+    assert "127.0.0.1: unlocked" in out.getvalue()
     assert _login(client, "congdan", PASSWORD).status_code == 302
 
 

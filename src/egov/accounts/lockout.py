@@ -115,13 +115,13 @@ class AddressLimitedHandler(AxesDatabaseHandler):
         address = address_of(request)
         # With AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT (axes's default) the backend does
         # not flag a refused attempt itself: a locked address is flagged here, and not counted.
-        if address_locked(address) or record_failure(address):
-            if not request.axes_locked_out:
-                request.axes_locked_out = True
-                request.axes_credentials = credentials
-                user_locked_out.send(
-                    "axes",
-                    request=request,
-                    username=(credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD),
-                    ip_address=address,
-                )
+        locked = address_locked(address) or record_failure(address)
+        if locked and not request.axes_locked_out:
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+            user_locked_out.send(
+                "axes",
+                request=request,
+                username=(credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD),
+                ip_address=address,
+            )
