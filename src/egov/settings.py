@@ -269,6 +269,9 @@ LOGOUT_REDIRECT_URL = "portal:home"
 # Staff must pass a TOTP second factor; in development it is asked only of staff who enrolled.
 EGOV_STAFF_REQUIRE_2FA = env_bool("EGOV_STAFF_REQUIRE_2FA", PRODUCTION)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "eGov")
+# Enrolling an authenticator app needs a setup code from an administrator
+# (egov.accounts.enrolment); hours a code stays valid.
+EGOV_TOTP_SETUP_CODE_HOURS = float(os.environ.get("EGOV_TOTP_SETUP_CODE_HOURS", "24"))
 
 # Lock-out after repeated failures, per user name and client address (django-axes), and per
 # client address across user names (egov.accounts.lockout, counted in the shared cache).
