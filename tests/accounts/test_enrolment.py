@@ -165,3 +165,14 @@ def test_an_operator_issues_a_code_from_the_command_line(staff, citizen):
     assert enrolment.redeem(staff, code) is not None
     with pytest.raises(CommandError):
         call_command("totp_setup_code", "congdan", stdout=io.StringIO())
+
+
+def test_a_secret_shown_before_the_code_is_never_offered(client, staff, admin):
+    # An unconfirmed device left from before (its secret may be known to someone else).
+    old = TOTPDevice.objects.create(user=staff, name="old", confirmed=False)
+    _record, code = enrolment.issue(actor=admin, user=staff)
+    _sign_in(client)
+    client.post(SETUP, {"code": code})
+    client.get(SETUP)
+    assert not TOTPDevice.objects.filter(pk=old.pk).exists()
+    assert TOTPDevice.objects.get(user=staff, confirmed=False).key != old.key

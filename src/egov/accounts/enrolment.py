@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts import scoping
 from egov.accounts.models import Role, TOTPSetupCode, User
@@ -112,6 +113,9 @@ def redeem(user: User, code: str) -> TOTPSetupCode | None:
         return None
     record.used_at = now
     record.save(update_fields=["used_at"])
+    # A secret shown before (an unconfirmed device from an earlier visit, perhaps someone
+    # else's) is never offered again: the app to connect gets a new one.
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     audit.record(
         actor=user,
         action="accounts.totp_setup_code_used",
