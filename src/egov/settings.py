@@ -269,8 +269,20 @@ LOGOUT_REDIRECT_URL = "portal:home"
 # Staff must pass a TOTP second factor; in development it is asked only of staff who enrolled.
 EGOV_STAFF_REQUIRE_2FA = env_bool("EGOV_STAFF_REQUIRE_2FA", PRODUCTION)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "eGov")
+# Enrolling an authenticator app needs a setup code from an administrator
+# (egov.accounts.enrolment); hours a code stays valid.
+EGOV_TOTP_SETUP_CODE_HOURS = float(os.environ.get("EGOV_TOTP_SETUP_CODE_HOURS", "24"))
 
-# Lock-out after repeated failures, per user name and client address.
+# Lock-out after repeated failures, per user name and client address (django-axes), and per
+# client address across user names (egov.accounts.lockout, counted in the shared cache).
+AXES_HANDLER = "egov.accounts.lockout.AddressLimitedHandler"
+EGOV_SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("EGOV_SIGNIN_ADDRESS_FAILURE_LIMIT", "30"))
+EGOV_SIGNIN_ADDRESS_WINDOW_MINUTES = float(
+    os.environ.get("EGOV_SIGNIN_ADDRESS_WINDOW_MINUTES", "15")
+)
+EGOV_SIGNIN_ADDRESS_COOLOFF_MINUTES = float(
+    os.environ.get("EGOV_SIGNIN_ADDRESS_COOLOFF_MINUTES", "30")
+)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -452,6 +464,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Office hours used to count working time (giờ hành chính), comma-separated periods.
 EGOV_WORKING_HOURS = os.environ.get("EGOV_WORKING_HOURS", "07:00-11:30,13:30-17:00")
+# Public tracking by code: look-ups per client address, the page and the API counted together.
+EGOV_TRACKING_RATE = os.environ.get("EGOV_TRACKING_RATE", "30/m")
 # Days an applicant has to rate a dossier after its result was returned or it was refused.
 EGOV_RATING_WINDOW_DAYS = int(os.environ.get("EGOV_RATING_WINDOW_DAYS", "30"))
 

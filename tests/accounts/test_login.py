@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from egov.accounts import enrolment
 from egov.accounts.models import Role
 from egov.core.models import AuditEvent
 from tests.conftest import PASSWORD, current_token
@@ -37,12 +38,14 @@ def test_repeated_failures_lock_the_account_out(client, citizen, settings):
 def test_staff_must_enrol_and_pass_totp_when_required(client, make_staff, agencies, settings):
     settings.EGOV_STAFF_REQUIRE_2FA = True
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # the throttle has its own test below
-    make_staff("canbo", agencies["justice"], Role.SPECIALIST)
+    user = make_staff("canbo", agencies["justice"], Role.SPECIALIST)
+    _record, code = enrolment.issue(actor=None, user=user)  # from an administrator
     response = _login(client, "canbo")
     assert response["Location"] == reverse("accounts:verify")
     # Nothing on the staff site is reachable before the second step.
     assert client.get("/staff/")["Location"] == reverse("accounts:verify")
     assert client.get(reverse("accounts:verify"))["Location"] == reverse("accounts:setup")
+    client.post(reverse("accounts:setup"), {"code": code})
     page = client.get(reverse("accounts:setup"))
     assert b"<svg" in page.content
     from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -108,9 +108,27 @@ def test_tracking_is_rate_limited(client, db, time_machine):
     for _ in range(30):
         client.get("/api/v1/tracking/000.00.00.H13-000101-0001")
     assert client.get("/api/v1/tracking/000.00.00.H13-000101-0001").status_code == 429
-    for _ in range(30):
-        client.get("/tra-cuu/", {"ma": "000.00.00.H13-000101-0001"})
-    assert client.get("/tra-cuu/", {"ma": "000.00.00.H13-000101-0001"}).status_code == 429
+    # The page counts against the same limit: the API used it up, the page refuses too.
+    refused = client.get("/tra-cuu/", {"ma": "000.00.00.H13-000101-0001"})
+    assert refused.status_code == 429
+
+
+def test_tracking_page_and_api_share_one_limit_per_address(client, db, time_machine, settings):
+    time_machine.move_to("2026-11-30T09:00:10+07:00", tick=False)
+    settings.EGOV_TRACKING_RATE = "6/m"
+    code = "000.00.00.H13-000101-0001"
+    for _ in range(3):
+        assert client.get("/tra-cuu/", {"ma": code}).status_code == 200
+        assert client.get(f"/api/v1/tracking/{code}").status_code == 404
+    # Six look-ups through both doors: the seventh is refused whichever door it knocks on.
+    assert client.get(f"/api/v1/tracking/{code}").status_code == 429
+    assert client.get("/tra-cuu/", {"ma": code}).status_code == 429
+    # Another address has its own count.
+    other = client.get("/tra-cuu/", {"ma": code}, REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 200
+    # The next minute starts a new count.
+    time_machine.move_to("2026-11-30T09:01:10+07:00", tick=False)
+    assert client.get("/tra-cuu/", {"ma": code}).status_code == 200
 
 
 def test_withdraw_from_the_page(client, complete_draft, citizen):

@@ -6,6 +6,7 @@ import base64
 import pytest
 from django_otp.oath import totp
 
+from egov.accounts import enrolment
 from egov.accounts.models import Role
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import DESKTOP, PHONE
@@ -45,9 +46,11 @@ def test_staff_signs_in_with_totp_and_reads_the_audit_trail(
     live_server, page, check_page, make_staff, agencies, settings
 ):
     settings.EGOV_STAFF_REQUIRE_2FA = True
-    make_staff(
+    auditor = make_staff(
         "kiemtoan", agencies["city"], Role.AUDITOR, include_subtree=True, full_name="Trần Thị Kiểm"
     )
+    # The administrator gives the new staff member a setup code (in person or by telephone).
+    _record, setup_code = enrolment.issue(actor=None, user=auditor)
     page.goto(live_server.url + "/staff/")
     assert "/accounts/login/" in page.url
     check_page(page, "login")
@@ -60,7 +63,15 @@ def test_staff_signs_in_with_totp_and_reads_the_audit_trail(
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Đăng nhập").last.click()
 
-    # First sign-in: enrol an authenticator app, as a new staff member would.
+    # First sign-in: the password alone does not connect an app; the setup code does.
+    assert page.url.endswith("/accounts/login/setup/")
+    check_page(page, "totp-setup-code")
+    page.fill("#id_code", "AAAAA-AAAAA")
+    page.get_by_role("button", name="Tiếp tục").click()
+    assert page.locator(".errorlist").count() >= 1
+    page.fill("#id_code", setup_code)
+    page.get_by_role("button", name="Tiếp tục").click()
+    # Then enrol an authenticator app, as a new staff member would.
     assert page.url.endswith("/accounts/login/setup/")
     check_page(page, "totp-setup")
     secret = page.locator("#totp-secret").inner_text()
@@ -72,7 +83,7 @@ def test_staff_signs_in_with_totp_and_reads_the_audit_trail(
 
     page.get_by_role("link", name="Nhật ký hệ thống").click()
     rows = page.locator("tbody tr")
-    assert rows.count() >= 5  # agencies, the user, the role, the enrolment, the sign-in
+    assert rows.count() >= 7  # agencies, user, role, code issued and used, enrolment, sign-in
     assert "accounts.totp_enrolled" in page.locator("tbody").inner_text()
     check_page(page, "audit")
     page.fill("#id_action", "staff_login")

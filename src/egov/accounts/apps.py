@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "egov.accounts"
     label = "accounts"
     verbose_name = _("People and roles")
+
+    def ready(self):
+        from egov.accounts import labels  # noqa: F401 - the audit actions' names

@@ -24,3 +24,16 @@ class TokenForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "6"}
         ),
     )
+
+
+class SetupCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Setup code from your administrator"),
+        max_length=30,
+        help_text=_(
+            "Ten letters and digits, for example ABCDE-23456. Dashes and spaces are ignored."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )

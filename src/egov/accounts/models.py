@@ -250,3 +250,31 @@ class VerificationCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.public_id}"
+
+
+class TOTPSetupCode(models.Model):
+    """A one-time code an administrator gives a staff member to enrol an authenticator app.
+
+    The password alone does not let anyone enrol a second factor: whoever holds it would enrol
+    their own phone. The code comes from someone else (an agency administrator, a system
+    administrator or an operator), expires, works once, and only an HMAC of it is stored.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="totp_setup_codes")
+    issued_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    digest = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-step sign-in setup code")
+        verbose_name_plural = _("two-step sign-in setup codes")
+        indexes = [models.Index(fields=["user", "-created_at"], name="totp_setup_code_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

@@ -19,8 +19,8 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from egov.accounts import services, sso
-from egov.accounts.forms import LoginForm, TokenForm
+from egov.accounts import enrolment, lockout, services, sso
+from egov.accounts.forms import LoginForm, SetupCodeForm, TokenForm
 from egov.accounts.middleware import needs_second_factor
 
 logger = logging.getLogger(__name__)
@@ -87,13 +87,20 @@ def verify_view(request):
     return render(request, "accounts/verify.html", {"form": form})
 
 
+SETUP_CODE_SESSION_KEY = "totp_setup_code"
+
+
 def setup_view(request):
-    """Enrol an authenticator app: scan the QR code, then confirm with a first code."""
+    """Enrol an authenticator app: first the setup code an administrator gave (the password
+    alone must not let anyone enrol their own phone), then scan the QR code and confirm with a
+    first code from the app."""
     user = request.user
     if not user.is_authenticated:
         return redirect("accounts:login")
     if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
         return redirect("accounts:verify")
+    if request.session.get(SETUP_CODE_SESSION_KEY) != user.pk:
+        return _setup_code_step(request, user)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
@@ -102,6 +109,7 @@ def setup_view(request):
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            request.session.pop(SETUP_CODE_SESSION_KEY, None)
             services.record_totp_enrolled(user=user, device_name=device.name)
             otp_login(request, device)
             services.record_login(user=user, second_factor=True)
@@ -122,6 +130,23 @@ def setup_view(request):
     return render(request, "accounts/setup.html", context)
 
 
+def _setup_code_step(request, user):
+    form = SetupCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if enrolment.redeem(user, form.cleaned_data["code"]) is not None:
+            request.session[SETUP_CODE_SESSION_KEY] = user.pk
+            return redirect("accounts:setup")
+        form.add_error(
+            "code",
+            _(
+                "This setup code is not right, has expired or was already used. Check it, or "
+                "ask your agency administrator for a new one."
+            ),
+        )
+    hours = round(settings.EGOV_TOTP_SETUP_CODE_HOURS)
+    return render(request, "accounts/setup_code.html", {"form": form, "hours": hours})
+
+
 @require_POST
 def logout_view(request):
     logout(request)
@@ -129,9 +154,12 @@ def logout_view(request):
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """Axes calls this once the failure limit is reached (403 with a plain explanation)."""
-    minutes = round(settings.AXES_COOLOFF_TIME * 60)
-    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=403)
+    """Axes calls this once a failure limit is reached (403 with a plain explanation): the one
+    for the account from this address, or the one for the address across accounts."""
+    by_address = lockout.address_locked(lockout.address_of(request))
+    minutes = lockout.cooloff_minutes() if by_address else round(settings.AXES_COOLOFF_TIME * 60)
+    context = {"cooloff_minutes": minutes, "by_address": by_address}
+    return render(request, "accounts/locked_out.html", context, status=403)
 
 
 def sso_login(request):

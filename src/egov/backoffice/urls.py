@@ -8,6 +8,7 @@ urlpatterns = [
     path("agencies/", views.agency_list, name="agencies"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency"),
     path("people/", views.people, name="people"),
+    path("people/<int:pk>/setup-code/", views.issue_setup_code, name="issue_setup_code"),
     path("organizations/import/", views.organizations_import, name="organizations_import"),
     path(
         "organizations/export/<str:kind>.csv",

@@ -3,9 +3,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from egov.accounts import scoping
+from egov.accounts import enrolment, scoping
 from egov.accounts.access import staff_required
 from egov.accounts.models import Role, User
 from egov.backoffice.forms import AuditFilterForm, OrganizationImportForm
@@ -54,6 +56,30 @@ def people(request):
     ).order_by("agency__code", "username")
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "backoffice/people.html", {"page": page})
+
+
+@staff_required
+@require_POST
+def issue_setup_code(request, pk: int):
+    """A one-time code with which the staff member enrols an authenticator app, shown once."""
+    person = scoping.get_scoped_or_404(
+        User.objects.filter(kind=User.Kind.STAFF).select_related("agency"),
+        request.user,
+        roles=ADMIN_ROLES,
+        pk=pk,
+    )
+    try:
+        record, code = enrolment.issue(actor=request.user, user=person)
+    except PermissionDenied:
+        messages.error(request, _("You cannot issue a setup code for this account."))
+        return redirect("backoffice:people")
+    response = render(
+        request,
+        "backoffice/setup_code.html",
+        {"person": person, "code": code, "expires_at": record.expires_at},
+    )
+    add_never_cache_headers(response)
+    return response
 
 
 def _audit_events(user):

@@ -10,6 +10,7 @@ a window boundary, which is acceptable for a limit meant to stop harvesting.
 
 import time
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from ninja.throttling import BaseThrottle
@@ -19,23 +20,44 @@ from egov.core.clientaddr import client_address
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"30/m"`` -> (30, 60): the number of requests and the window in seconds."""
+    count, period = rate.split("/")
+    return int(count), PERIODS[period[0]]
+
+
+def address_allowed(request, rate: str, scope: str) -> bool:
+    """Counts this request against the client address's limit in ``scope``; False past it.
+
+    Everything that shares a ``scope`` shares one count per address: a page and an API call that
+    give the same answer use the same scope, so that neither doubles what the other allows."""
+    num_requests, period = parse_rate(rate)
+    window = int(time.time() // period)
+    key = f"throttle:{scope}:{client_address(request)}:{window}"
+    return count_hit(key, period + 1) <= num_requests
+
+
 class AddressRateThrottle(BaseThrottle):
+    """A django-ninja throttle over :func:`address_allowed`. ``rate`` is a rate (``"30/m"``) or
+    the name of a setting holding one, read on every request (so a deployment or a test may
+    change it)."""
+
     def __init__(self, rate: str, scope: str):
-        count, period = rate.split("/")
-        self.num_requests = int(count)
-        self.period = PERIODS[period[0]]
+        self.rate = rate
         self.scope = scope
 
+    def _rate(self) -> str:
+        return getattr(settings, self.rate) if "/" not in self.rate else self.rate
+
     def allow_request(self, request) -> bool:
-        window = int(time.time() // self.period)
-        key = f"throttle:{self.scope}:{client_address(request)}:{window}"
-        return _count(key, self.period + 1) <= self.num_requests
+        return address_allowed(request, self._rate(), self.scope)
 
     def wait(self) -> float:
-        return self.period - time.time() % self.period
+        _count, period = parse_rate(self._rate())
+        return period - time.time() % period
 
 
-def _count(key: str, timeout: int) -> int:
+def count_hit(key: str, timeout: int) -> int:
     """Adds one to the counter at ``key`` (created with ``timeout`` seconds) and returns it."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):

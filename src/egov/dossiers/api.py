@@ -22,6 +22,7 @@ from egov.core.throttling import AddressRateThrottle
 from egov.core.uploads import UploadRejected
 from egov.dossiers import citizen_files, ratings, services, tracking
 from egov.dossiers.models import Attachment, Channel, Dossier
+from egov.dossiers.tracking import TRACKING_SCOPE
 from egov.organizations.models import AdministrativeUnit
 
 router = Router(tags=["tracking"])
@@ -49,7 +50,7 @@ class TrackingOut(Schema):
     "/tracking/{code}",
     response={200: TrackingOut, 404: Problem, 429: Problem},
     summary="Where a dossier is, by the code on its receipt (no personal data)",
-    throttle=[AddressRateThrottle("30/m", scope="tracking")],
+    throttle=[AddressRateThrottle("EGOV_TRACKING_RATE", scope=TRACKING_SCOPE)],
 )
 def track(request, code: str):
     found = tracking.lookup(code)

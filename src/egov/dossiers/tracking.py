@@ -8,10 +8,12 @@ cached; labels are added per request in the visitor's language.
 
 import re
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.dispatch import receiver
 
+from egov.core.throttling import address_allowed
 from egov.dossiers import signals
 from egov.dossiers.models import Dossier
 
@@ -20,6 +22,14 @@ CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4,6}$")
 # agency); the drop on change is what keeps answers current.
 CACHE_SECONDS = 300
 _LABELS = dict(Dossier.Status.choices)
+# The tracking page and the tracking API share one count per client address
+# (``EGOV_TRACKING_RATE``): whoever harvests codes gets the limit once, whichever door is used.
+TRACKING_SCOPE = "tracking"
+
+
+def within_limit(request) -> bool:
+    """Counts one look-up for the client address; False once it has had its share."""
+    return address_allowed(request, settings.EGOV_TRACKING_RATE, TRACKING_SCOPE)
 
 
 def _key(code: str) -> str:

@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
 
 from egov.catalog import eforms, fees
 from egov.core import flash
@@ -323,9 +323,11 @@ def my_dossiers(request):
     return render(request, "portal/my_dossiers.html", {"dossiers": dossiers})
 
 
-@ratelimit(key="ip", rate="30/m", block=True)
 def track(request):
-    """Public tracking by code: status, current step and appointment; no personal data."""
+    """Public tracking by code: status, current step and appointment; no personal data. The
+    limit per address is the one the tracking API counts too (``tracking.within_limit``)."""
+    if not tracking.within_limit(request):
+        raise Ratelimited
     form = TrackingForm(request.GET or None)
     found = None
     if form.is_valid():

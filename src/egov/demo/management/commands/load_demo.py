@@ -176,3 +176,8 @@ class Command(BaseCommand):
             )
         lines.append(f"  congdan        {User.Kind.CITIZEN.label}")
         self.stdout.write(f"Demo sign-ins (password: {DEMO_PASSWORD}):\n" + "\n".join(lines))
+        self.stdout.write(
+            "Staff sign in with the password alone while EGOV_STAFF_REQUIRE_2FA is off (the "
+            "development default). With it on, each staff member first enrols an authenticator "
+            "app with a one-time setup code: python manage.py totp_setup_code <user name>."
+        )
