@@ -97,18 +97,27 @@ def reset(address: str) -> None:
     )
 
 
+def _locks_out() -> bool:
+    # axes's own defaults where the settings leave them out.
+    return getattr(settings, "AXES_LOCK_OUT_AT_FAILURE", True)
+
+
+def _username_field() -> str:
+    return getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+
+
 class AddressLimitedHandler(AxesDatabaseHandler):
     """Axes's database handler, with the limit per address across user names added."""
 
     def is_locked(self, request, credentials=None) -> bool:
         if super().is_locked(request, credentials):
             return True
-        return settings.AXES_LOCK_OUT_AT_FAILURE and address_locked(address_of(request))
+        return _locks_out() and address_locked(address_of(request))
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
         already_locked = request is not None and getattr(request, "axes_locked_out", False)
         super().user_login_failed(sender, credentials, request, **kwargs)
-        if request is None or already_locked or not settings.AXES_LOCK_OUT_AT_FAILURE:
+        if request is None or already_locked or not _locks_out():
             return
         if self.is_whitelisted(request, credentials):
             return
@@ -122,6 +131,6 @@ class AddressLimitedHandler(AxesDatabaseHandler):
             user_locked_out.send(
                 "axes",
                 request=request,
-                username=(credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD),
+                username=(credentials or {}).get(_username_field()),
                 ip_address=address,
             )

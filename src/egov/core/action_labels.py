@@ -5,10 +5,12 @@ An app registers the names of the actions it records (``register({...})`` in a m
 An action nobody named shows its code.
 """
 
+from collections.abc import Mapping
+
 _LABELS: dict[str, object] = {}
 
 
-def register(labels: dict[str, object]) -> None:
+def register(labels: Mapping[str, object]) -> None:
     _LABELS.update(labels)
 
 

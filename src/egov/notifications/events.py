@@ -7,15 +7,16 @@ and ships its templates (see ``defaults.py`` and ``load_notification_templates``
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class EventType:
     code: str
-    label: str
+    label: str | Promise
     # Variable name -> what it holds; the template editor lists them.
-    variables: dict[str, str]
+    variables: dict[str, str | Promise]
     # A realistic, long-ish context for previews and for the SMS length check.
     sample: dict = field(default_factory=dict)
     # The message holds a secret (a one-time code): hidden in the delivery log, erased once sent.
@@ -45,7 +46,7 @@ def all_events() -> list[EventType]:
     return sorted(_REGISTRY.values(), key=lambda event: event.code)
 
 
-def choices() -> list[tuple[str, str]]:
+def choices() -> list[tuple[str, str | Promise]]:
     return [(event.code, event.label) for event in all_events()]
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.masking import mask_email, mask_phone, mask_text
@@ -145,7 +146,7 @@ class Notification(models.Model):
         return f"{self.event} · {self.channel} · {self.masked_address}"
 
     @property
-    def event_label(self) -> str:
+    def event_label(self) -> str | Promise:
         try:
             return events.get(self.event).label
         except ValueError:

@@ -6,7 +6,7 @@ from django.core import checks
 def payment_settings(app_configs, **kwargs):
     """`check --deploy`: the simulator answers as the gateway would, so it must be off; a chosen
     gateway needs the merchant's settings."""
-    found = []
+    found: list[checks.CheckMessage] = []
     if settings.EGOV_PAYMENT_SIMULATOR:
         found.append(
             checks.Error(

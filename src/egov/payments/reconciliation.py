@@ -207,8 +207,9 @@ def _refund_mismatches(statement: Statement) -> list[Mismatch]:
     for refund in Refund.objects.filter(
         gateway=statement.gateway, status=Refund.Status.DONE, payment__txn_ref__in=list(theirs)
     ).select_related("payment__order__dossier"):
-        ours[refund.payment.txn_ref] += refund.amount
-        payments[refund.payment.txn_ref] = refund.payment
+        reference = refund.payment.txn_ref or ""
+        ours[reference] += refund.amount
+        payments[reference] = refund.payment
     found = []
     for reference, amount in sorted(theirs.items()):
         if reference not in ours:

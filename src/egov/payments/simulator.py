@@ -179,6 +179,8 @@ def _refund_code(gateway: VNPayGateway, body) -> str:
         for refund in payment.refunds.filter(gateway=gateway.code, status=Refund.Status.DONE)
     )
     amount = vnd_amount(body["vnp_Amount"])
+    if amount is None:
+        return "03"
     if refunded and refunded + amount > payment.amount:
         return "94"
     if amount > payment.amount - refunded or (
