@@ -75,7 +75,7 @@ openapi: venv
 
 test: venv messages lint typecheck
 	$(MANAGE) makemigrations --check --dry-run -v0
-	.venv/bin/pytest -n auto $(PYTEST_ARGS)
+	.venv/bin/pytest -n auto --durations=15 $(PYTEST_ARGS)
 
 # Benchmarks (docs/performance.md): each prints a table and writes var/bench/*.json.
 bench: venv messages

@@ -17,6 +17,21 @@ pytest_plugins = ["tests.catalog_fixtures"]
 PASSWORD = "a-long-test-password-123"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """CI runs the suite twice, on SQLite and on PostgreSQL, within its time: what asks nothing
+    of the database engine (browser journeys, settings checked in a subprocess) runs in the
+    SQLite pass only."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        return
+    once = pytest.mark.skip(reason="asks nothing of the database engine: runs on SQLite")
+    for item in items:
+        if item.get_closest_marker("engine_independent"):
+            item.add_marker(once)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """The SQLite test database lives in a file, not in memory, so that worker subprocesses

@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from egov.api_contract import complete
 from egov.catalog.api import router as catalog_router
 from egov.core.nul import NulRefusingParser
-from egov.core.problems import problem
+from egov.core.problems import field_error, problem
 from egov.core.views import unavailable
 from egov.documents.api import router as documents_router
 from egov.dossiers.api import citizen_router as dossiers_citizen_router
@@ -84,10 +84,7 @@ api = PlatformAPI(
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    errors = [
-        {"field": ".".join(str(part) for part in error.get("loc", [])[1:]), "message": error["msg"]}
-        for error in exc.errors
-    ]
+    errors = [field_error(error) for error in exc.errors]
     return problem(
         request,
         422,
@@ -175,7 +172,10 @@ def on_http_error(request, exc: HttpError):
             _("The request body is not valid JSON"),
             _("Send the body as JSON encoded in UTF-8."),
         )
-    return problem(request, exc.status_code, str(exc))
+    answer = problem(request, exc.status_code, str(exc))
+    if exc.status_code == 503:  # a service behind us (a gateway) is away: say when to retry
+        answer["Retry-After"] = str(settings.EGOV_RETRY_AFTER_SECONDS)
+    return answer
 
 
 api.add_router("/", organizations_router)

@@ -21,6 +21,9 @@ RETRY_AFTER = {
     }
 }
 BODY_METHODS = {"post", "put", "patch"}
+# The platform refuses a NUL character anywhere in a request (PostgreSQL cannot store it): said
+# in the schema, on every free text, so that a client knows it before it is told 400 or 422.
+NO_NUL = "^[^\\x00]*$"
 
 
 def _problem(status: int, headers: dict | None = None) -> dict:
@@ -55,8 +58,25 @@ def _errors_an_operation_can_meet(method: str, path: str, operation: dict) -> di
     return errors
 
 
+def _without_nul(node) -> None:
+    """Adds the pattern to every free-text string schema below ``node``."""
+    if isinstance(node, dict):
+        free_text = (
+            node.get("type") == "string"
+            and not {"format", "enum", "pattern", "const"} & node.keys()
+        )
+        if free_text:
+            node["pattern"] = NO_NUL
+        for value in node.values():
+            _without_nul(value)
+    elif isinstance(node, list):
+        for value in node:
+            _without_nul(value)
+
+
 def complete(schema: dict) -> dict:
-    """The OpenAPI document with every error answer an operation can give, as problem+json."""
+    """The OpenAPI document with every error answer an operation can give, as problem+json,
+    and the platform-wide refusal of NUL characters in its text fields."""
     schema = deepcopy(schema)
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
@@ -68,7 +88,21 @@ def complete(schema: dict) -> dict:
                 content = answer.get("content", {})
                 if int(code) >= 400 and "application/json" in content:
                     content[MEDIA_TYPE] = content.pop("application/json")
+            # An operation of another party's protocol (a gateway's notice) takes whatever it
+            # is sent and says what was wrong in its own answer.
+            # (Its own copy: django-ninja shares one dict between a component and the
+            # parameters drawn from it.)
+            for part in ("parameters", "requestBody"):
+                if part in operation:
+                    operation[part] = deepcopy(operation[part])
+                    if not operation.get("x-answers-every-request"):
+                        _without_nul(operation[part])
             for status, answer in _errors_an_operation_can_meet(method, path, operation).items():
                 responses.setdefault(str(status), answer)
+            responses["503"].setdefault("headers", RETRY_AFTER)
             operation["responses"] = dict(sorted(responses.items()))
+    answers = {"Problem", "FieldError"}  # what the platform says, not what it is sent
+    for name, component in schema.get("components", {}).get("schemas", {}).items():
+        if name not in answers:
+            _without_nul(component)
     return schema

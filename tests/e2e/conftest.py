@@ -16,6 +16,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+            # The pages drive the same services that the rest of the suite runs on PostgreSQL.
+            item.add_marker(pytest.mark.engine_independent)
 
 
 @pytest.fixture(scope="session")

@@ -65,6 +65,7 @@ def test_refusals_are_problems(client, citizen, submitted):
         **_bearer(citizen),
     )
     assert unknown.status_code == 503
+    assert unknown["Retry-After"] == "5"
 
 
 def test_another_citizen_gets_404(client, received, make_staff, agencies):

@@ -89,6 +89,7 @@ def test_the_simulator_answers_only_when_enabled(client, settings):
     assert client.get(SIMULATOR).status_code == 404
 
 
+@pytest.mark.engine_independent
 def test_production_settings_never_enable_it():
     env = {
         **os.environ,

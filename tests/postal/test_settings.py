@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -27,6 +29,7 @@ def _production(**extra) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.engine_independent
 def test_production_never_serves_the_simulator():
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'egov.settings'; "
@@ -48,6 +51,7 @@ def test_production_never_serves_the_simulator():
     assert result.stdout.split()[-3:] == ["False", "''", "404"], result.stderr
 
 
+@pytest.mark.engine_independent
 def test_the_deploy_check_refuses_an_operator_over_plain_http_or_without_a_secret():
     result = _production(
         EGOV_POSTAL_API_URL="http://buudien.example.vn/api", EGOV_POSTAL_WEBHOOK_SECRET="short"

@@ -30,6 +30,7 @@ def _production_env(**extra):
     }
 
 
+@pytest.mark.engine_independent
 def test_the_command_refuses_to_run_in_production(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "create_dev_pki", "--dir", str(tmp_path / "pki")],
@@ -56,6 +57,7 @@ def test_production_never_trusts_the_development_root(dev_pki, pki_settings):
     ]
 
 
+@pytest.mark.engine_independent
 def test_deploy_check_fails_when_production_is_given_the_development_root(dev_pki):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],

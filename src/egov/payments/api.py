@@ -186,6 +186,8 @@ nul.answered_by_the_view("api:vnpay_ipn")
     response={200: IpnAnswer},
     url_name="vnpay_ipn",
     summary="VNPAY's server-to-server payment notice (IPN), the only call that settles a payment",
+    # VNPAY's protocol: every notice, however malformed, is answered 200 with an RspCode.
+    openapi_extra={"x-answers-every-request": True},
 )
 def vnpay_ipn(request, notice: Query[VNPayNotice]):
     # The signature covers every vnp_ parameter received, declared above or not.
