@@ -360,6 +360,8 @@ EGOV_NOTIFICATIONS = {
         "SMS_TYPE": os.environ.get("ESMS_SMS_TYPE", "2"),
         "SANDBOX": env_bool("ESMS_SANDBOX", False),
         "CALLBACK_URL": os.environ.get("ESMS_CALLBACK_URL", ""),
+        # Added to CallbackUrl as ?secret=…; a delivery report without it is refused.
+        "CALLBACK_SECRET": os.environ.get("ESMS_CALLBACK_SECRET", ""),
     },
     "ZNS": {
         "BASE_URL": os.environ.get("ZNS_BASE_URL", "https://business.openapi.zalo.me"),
@@ -373,7 +375,11 @@ EGOV_NOTIFICATIONS = {
         "OAUTH_URL": os.environ.get(
             "ZNS_OAUTH_URL", "https://oauth.zaloapp.com/v4/oa/access_token"
         ),
+        # The OA secret key Zalo signs its webhooks with (X-ZEvent-Signature).
+        "OA_SECRET_KEY": os.environ.get("ZNS_OA_SECRET_KEY", ""),
     },
+    # Bounce webhooks are signed with HMAC-SHA256 of the body under this secret.
+    "EMAIL_BOUNCE_SECRET": os.environ.get("NOTIFY_EMAIL_BOUNCE_SECRET", ""),
     # Brandname SMS accept only unaccented text unless the contract says otherwise.
     "SMS_STRIP_DIACRITICS": env_bool("NOTIFY_SMS_STRIP_DIACRITICS", True),
     "SMS_MAX_SEGMENTS": int(os.environ.get("NOTIFY_SMS_MAX_SEGMENTS", "2")),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("egov.accounts.urls")),
     path("staff/notifications/", include("egov.notifications.staff_urls")),
+    path("notifications/callbacks/", include("egov.notifications.callback_urls")),
     path("staff/signatures/", include("egov.signatures.staff_urls")),
     path("staff/queue/", include("egov.queueing.staff_urls")),
     path("staff/postal/", include("egov.postal.urls")),

@@ -16,6 +16,8 @@ requests with given errors, or to answer slowly (a timeout).
 
 import email
 import email.policy
+import hashlib
+import hmac
 import json
 import logging
 import re
@@ -189,12 +191,14 @@ class FakeEsms(ProviderServer):
     API_KEY = "esms-test-api-key"
     SECRET_KEY = "esms-test-secret-key"
     BRANDNAME = "UBND-CANTHO"
+    CALLBACK_SECRET = "esms-callback-test-secret"
     PATH = "/MainService.svc/json/SendMultipleMessage_V4_post_json/"
     PHONE = re.compile(r"^(0|84)(3|5|7|8|9)\d{8}$")
 
     def __init__(self):
         super().__init__()
         self.request_ids: set[str] = set()
+        self.sms_ids: dict[str, str] = {}  # RequestId -> SMSID
         self.garbled = 0  # accented text sent as non-Unicode would reach phones as '?'
 
     def settings(self) -> dict:
@@ -204,6 +208,8 @@ class FakeEsms(ProviderServer):
             "SECRET_KEY": self.SECRET_KEY,
             "BRANDNAME": self.BRANDNAME,
             "SMS_TYPE": "2",
+            "CALLBACK_URL": "http://testserver/notifications/callbacks/esms/",
+            "CALLBACK_SECRET": self.CALLBACK_SECRET,
         }
 
     @property
@@ -244,7 +250,33 @@ class FakeEsms(ProviderServer):
             if payload.get("IsUnicode", "0") == "0" and not is_gsm7(payload.get("Content", "")):
                 self.garbled += 1
             self.accepted.append(payload)
-        return 200, {"CodeResult": "100", "CountRegenerate": 0, "SMSID": uuid.uuid4().hex}
+            sms_id = uuid.uuid4().hex
+            self.sms_ids[request_id] = sms_id
+        return 200, {"CodeResult": "100", "CountRegenerate": 0, "SMSID": sms_id}
+
+    def callback(self, request_id: str, *, delivered: bool = True, status: str = "5") -> str:
+        """The URL eSMS calls (HTTP GET) when it knows what became of the SMS of ``request_id``:
+        the CallbackUrl it was given, with its report's parameters."""
+        with self.lock:
+            payload = next(p for p in self.accepted if p.get("RequestId") == request_id)
+            sms_id = self.sms_ids[request_id]
+        query = urllib.parse.urlencode(
+            {
+                "SMSID": sms_id,
+                "SendFailed": "0" if delivered else "1",
+                "SendStatus": status,
+                "SendSuccess": "1" if delivered else "0",
+                "TotalPrice": "0.0000",
+                "TotalReceiver": "1",
+                "TotalSent": "1",
+                "RequestId": request_id,
+                "TypeId": payload.get("SmsType", "2"),
+                "telcoid": "1",
+                "phonenumber": payload["Phone"],
+            }
+        )
+        url = payload["CallbackUrl"]
+        return f"{url}{'&' if '?' in url else '?'}{query}"
 
 
 class FakeZns(ProviderServer):
@@ -263,9 +295,41 @@ class FakeZns(ProviderServer):
         self.access_tokens = {self.ACCESS_TOKEN}
         self.refresh_tokens: set[str] = set()
         self.renewals = 0
+        self.msg_ids: dict[str, str] = {}  # tracking_id -> msg_id
+        self.oa_secret_key = "zalo-oa-test-secret-key"
+
+    def received_webhook(self, tracking_id: str, *, secret: str | None = None):
+        """Zalo's ``user_received_message`` webhook for the ZNS message of ``tracking_id``: the
+        body and its ``X-ZEvent-Signature`` (mac = sha256(app id + body + timestamp + OA secret
+        key)); ``secret`` signs it with another key (a forgery)."""
+        timestamp = str(int(time.time() * 1000))
+        with self.lock:
+            msg_id = self.msg_ids[tracking_id]
+        body = json.dumps(
+            {
+                "app_id": self.APP_ID,
+                "oa_id": "579745863508352884",
+                "user_id_by_app": "552177279717587730",
+                "event_name": "user_received_message",
+                "message": {
+                    "delivery_time": timestamp,
+                    "msg_id": msg_id,
+                    "tracking_id": tracking_id,
+                },
+                "timestamp": timestamp,
+            }
+        ).encode()
+        key = self.oa_secret_key if secret is None else secret
+        mac = hashlib.sha256(self.APP_ID.encode() + body + timestamp.encode() + key.encode())
+        return body, {"HTTP_X_ZEVENT_SIGNATURE": f"mac={mac.hexdigest()}"}
 
     def settings(self) -> dict:
-        return {"BASE_URL": self.url, "ACCESS_TOKEN": self.ACCESS_TOKEN}
+        return {
+            "BASE_URL": self.url,
+            "ACCESS_TOKEN": self.ACCESS_TOKEN,
+            "APP_ID": self.APP_ID,
+            "OA_SECRET_KEY": self.oa_secret_key,
+        }
 
     def renewing_settings(self, refresh_token: str) -> dict:
         """The app's ID and secret instead of a fixed token, and a first refresh token."""
@@ -333,16 +397,39 @@ class FakeZns(ProviderServer):
             return 200, {"error": -112, "message": "Template data invalid"}
         if phone in self.without_zalo:
             return 200, {"error": -118, "message": "Zalo account not existed"}
+        msg_id = uuid.uuid4().hex
         with self.lock:
             self.accepted.append(payload)
+            self.msg_ids[str(payload.get("tracking_id", ""))] = msg_id
             self.daily_quota -= 1
             remaining = self.daily_quota
         return 200, {
             "error": 0,
             "message": "Success",
             "data": {
-                "msg_id": uuid.uuid4().hex,
+                "msg_id": msg_id,
                 "sent_time": str(int(time.time() * 1000)),
                 "quota": {"dailyQuota": "500", "remainingQuota": str(remaining)},
             },
         }
+
+
+# --- E-mail bounces ------------------------------------------------------------------------------
+
+
+def bounce(message, secret: str, *, event: str = "bounce", bounce_type: str = "hard"):
+    """What a bounce relay posts when the receiving server refused ``message`` after accepting
+    it (a DSN): its Message-ID and the status, signed with HMAC-SHA256 of the body."""
+    body = json.dumps(
+        {
+            "event": event,
+            "bounce_type": bounce_type,
+            "message_id": message["Message-ID"],
+            "recipient": message["To"],
+            "status": "5.1.1" if bounce_type == "hard" else "4.2.2",
+            "reason": "550 5.1.1 The email account that you tried to reach does not exist",
+            "timestamp": int(time.time()),
+        }
+    ).encode()
+    signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return body, {"HTTP_X_EGOV_SIGNATURE": f"sha256={signature}"}

@@ -60,6 +60,9 @@ def test_esms_receives_the_documented_request(person, providers, templates):
         "IsUnicode": "0",
         "Sandbox": "0",
         "RequestId": row.uuid.hex,
+        # Where eSMS reports delivery, with the shared secret that proves the report is its own.
+        "CallbackUrl": "http://testserver/notifications/callbacks/esms/"
+        "?secret=esms-callback-test-secret",
     }
     assert payload["Content"].startswith("DVC Can Tho: Ho so 000.00.03.H13-260115-0042")
     assert providers.esms.garbled == 0

@@ -12,6 +12,7 @@ DEFAULTS: dict[str, Any] = {
     "ZALO_PROVIDER": "off",
     "ESMS": {},
     "ZNS": {},
+    "EMAIL_BOUNCE_SECRET": "",
     "SMS_STRIP_DIACRITICS": True,
     "SMS_MAX_SEGMENTS": 2,
     "HTTP_TIMEOUT_SECONDS": 15.0,

@@ -89,6 +89,12 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
+    class Delivery(models.TextChoices):
+        """What the provider reported later about a sent message (its delivery report)."""
+
+        DELIVERED = "delivered", _("Delivered")
+        UNDELIVERED = "undelivered", _("Not delivered")
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     event = models.CharField(_("event"), max_length=64)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -125,6 +131,12 @@ class Notification(models.Model):
     failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
     provider_message_id = models.CharField(_("provider's message id"), max_length=128, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    # Empty until the provider reports (sent = accepted by the provider; this = what became of it).
+    delivery = models.CharField(
+        _("delivery report"), max_length=12, choices=Delivery.choices, blank=True
+    )
+    delivery_reported_at = models.DateTimeField(_("delivery reported"), null=True, blank=True)
+    delivery_detail = models.CharField(_("provider's reason"), max_length=500, blank=True)
     resent_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="resends"
     )
@@ -140,6 +152,9 @@ class Notification(models.Model):
             ),
             models.Index(fields=["object_type", "object_id"], name="notification_about_idx"),
             models.Index(fields=["status", "created_at"], name="notification_status_idx"),
+            models.Index(
+                fields=["channel", "provider_message_id"], name="notification_provider_id_idx"
+            ),
         ]
 
     def __str__(self) -> str:

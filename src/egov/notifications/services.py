@@ -210,6 +210,11 @@ def notify(
             continue
         if template.channel == Channel.ZALO and all(t.channel != Channel.SMS for t in plan):
             rendered.data["fallback_sms"] = _fallback_sms(event, recipient, language, context)
+        if template.channel == Channel.SMS and user is not None and not event_type.sensitive:
+            planned = {t.channel for t in plan}
+            fallbacks = _fallbacks(event, recipient, language, context, planned)
+            if fallbacks:
+                rendered.data["fallbacks"] = fallbacks
         rows.append(
             Notification(
                 **common,
@@ -230,7 +235,7 @@ def notify(
         )
     Notification.objects.bulk_create(rows)
     if any(row.status == Notification.Status.QUEUED for row in rows):
-        _schedule_delivery(urgent=event_type.priority > 0)
+        schedule_delivery(urgent=event_type.priority > 0)
     return rows
 
 
@@ -244,6 +249,35 @@ def _fallback_sms(event, recipient, language, context) -> str:
     except Exception:
         logger.exception("the SMS fallback of %s could not be rendered", event)
         return ""
+
+
+def _fallbacks(event, recipient, language, context, planned: set[str]) -> dict[str, dict]:
+    """The other channels' versions of an SMS, sent instead if the SMS is reported undelivered.
+
+    Rendered now (the context is not kept), for each channel the person has an address on that
+    is not already carrying this message. One-time codes get none: their text is erased once
+    sent, and a code for a number being verified must not go elsewhere.
+    """
+    fallbacks: dict[str, dict] = {}
+    for channel in CHANNEL_ORDER:
+        if channel == Channel.SMS or channel in planned:
+            continue
+        template = _usable_template(event, channel, recipient, language, enabled_channels())
+        if template is None:
+            continue
+        try:
+            rendered = render_for(template, context)
+        except Exception:
+            logger.exception("the %s fallback of %s could not be rendered", channel, event)
+            continue
+        fallbacks[channel] = {
+            "address": _address(recipient, channel),
+            "language": template.language,
+            "subject": rendered.subject,
+            "body": rendered.body,
+            "data": rendered.data,
+        }
+    return fallbacks
 
 
 def _undeliverable(common: dict, channel, recipient, language, reason: str) -> Notification:
@@ -274,7 +308,7 @@ def _enqueue_urgent_delivery() -> None:
     _enqueue_delivery(urgent=True)
 
 
-def _schedule_delivery(*, urgent: bool) -> None:
+def schedule_delivery(*, urgent: bool) -> None:
     """One delivery task per committed transaction, however many notifications it wrote."""
     callback = _enqueue_urgent_delivery if urgent else _enqueue_delivery
     connection = transaction.get_connection()
@@ -323,7 +357,7 @@ def resend(notification: Notification, *, actor) -> Notification:
         before=before,
         after={"queued": queued.pk, "status": queued.status},
     )
-    _schedule_delivery(urgent=False)
+    schedule_delivery(urgent=False)
     return queued
 
 

@@ -8,6 +8,8 @@ body ``{"ApiKey", "SecretKey", "Phone", "Content", "Brandname", "SmsType": "2", 
 same id (code 124), which is how a message sent again after an uncertain attempt is not sent twice.
 """
 
+import urllib.parse
+
 from egov.notifications import conf
 from egov.notifications.channels import (
     ChannelAdapter,
@@ -31,6 +33,16 @@ PERMANENT = {
 }
 # Everything else (101 credentials, 103 balance, 104 brandname, 140 IP not allowed, …) is a
 # matter for the operator: the message waits and is tried again until the retry window ends.
+
+
+def callback_url(options: dict) -> str:
+    """Where eSMS reports delivery: the configured URL with our shared secret added, since eSMS
+    signs nothing (its report is a plain GET with SMSID, SendStatus, SendSuccess, SendFailed…)."""
+    url = options["CALLBACK_URL"]
+    secret = options.get("CALLBACK_SECRET", "")
+    if not secret:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode({'secret': secret})}"
 
 
 class EsmsAdapter(ChannelAdapter):
@@ -61,7 +73,7 @@ class EsmsSession(Session):
             "RequestId": notification.uuid.hex,
         }
         if self.options.get("CALLBACK_URL"):
-            payload["CallbackUrl"] = self.options["CALLBACK_URL"]
+            payload["CallbackUrl"] = callback_url(self.options)
         answer = post_json(self.url, payload, timeout=conf.get("HTTP_TIMEOUT_SECONDS"))
         code = str(answer.get("CodeResult", ""))
         if code == SUCCESS:
