@@ -61,7 +61,7 @@ TABLE: dict[str, Transition] = {
         _t(
             "submit",
             "dossiers.submitted",
-            gettext_lazy("Submitted"),
+            gettext_lazy("Submitted by the applicant"),
             {S.DRAFT},
             {S.SUBMITTED},
             APPLICANT,
