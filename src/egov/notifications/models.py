@@ -92,8 +92,8 @@ class Notification(models.Model):
     class Delivery(models.TextChoices):
         """What the provider reported later about a sent message (its delivery report)."""
 
-        DELIVERED = "delivered", _("Delivered")
-        UNDELIVERED = "undelivered", _("Not delivered")
+        DELIVERED = "delivered", _("Reached the recipient")
+        UNDELIVERED = "undelivered", _("Did not reach the recipient")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     event = models.CharField(_("event"), max_length=64)

@@ -17,7 +17,10 @@ class Migration(migrations.Migration):
             name="delivery",
             field=models.CharField(
                 blank=True,
-                choices=[("delivered", "Delivered"), ("undelivered", "Not delivered")],
+                choices=[
+                    ("delivered", "Reached the recipient"),
+                    ("undelivered", "Did not reach the recipient"),
+                ],
                 max_length=12,
                 verbose_name="delivery report",
             ),
