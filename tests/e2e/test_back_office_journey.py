@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from egov.accounts.models import Role
 from egov.dossiers.models import Dossier
@@ -110,12 +111,12 @@ def test_received_processed_approved_returned_downloaded(
     phone = signed_in(browser, live_server, "motcua", viewport=PHONE)
     phone.fill("#id_q", "nguyen dan")
     phone.get_by_role("button", name="Tìm kiếm").click()
-    assert phone.get_by_role("link", name=code).is_visible()
+    expect(phone.get_by_role("link", name=code)).to_be_visible()
     assert "Nguyễn Thị Công Dân" in phone.locator("tbody").inner_text()
     check_page(phone, "search-by-name")
     phone.fill("#id_q", "guyen")  # inside a word: not a match
     phone.get_by_role("button", name="Tìm kiếm").click()
-    assert phone.get_by_role("link", name=code).count() == 0
+    expect(phone.get_by_role("link", name=code)).to_have_count(0)
     phone.context.close()
 
     specialist = signed_in(browser, live_server, "chuyenvien")
@@ -206,7 +207,7 @@ def test_a_dossier_about_to_be_late_gets_its_apology(
     assert "Đã gửi phiếu xin lỗi" in leader.locator(".messages").inner_text()
     check_page(leader, "dossier-apology")
     # Only once: the form is gone.
-    assert leader.get_by_role("button", name="Gửi phiếu xin lỗi").count() == 0
+    expect(leader.get_by_role("button", name="Gửi phiếu xin lỗi")).to_have_count(0)
     leader.context.close()
     assert Dossier.objects.get(pk=near.pk).due_at == new_date
 

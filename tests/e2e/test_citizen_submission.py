@@ -5,6 +5,7 @@ then tracks it."""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from egov.accounts.models import Role
 from egov.organizations import services as organizations
@@ -79,13 +80,13 @@ def test_submit_and_track(
     page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
     check_page(page, "dossier-start")
     page.get_by_role("button", name="Bắt đầu").click()
-    assert page.locator(".error-summary").is_visible()  # the ward must be chosen
+    expect(page.locator(".error-summary")).to_be_visible()  # the ward must be chosen
     page.select_option("#id_commune", "31135")
     page.get_by_role("button", name="Bắt đầu").click()
 
     check_page(page, "dossier-form")
     page.get_by_role("button", name="Lưu và tiếp tục").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     check_page(page, "dossier-form-errors")
     page.fill("#id_ho_ten_tre", "Nguyễn Văn An")
     page.fill("#id_ngay_sinh", "2026-01-05")

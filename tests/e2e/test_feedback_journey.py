@@ -2,6 +2,7 @@
 it on the public map and page; the ward's officer answers; the citizen is told and rates it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from egov.accounts.models import Role
 from egov.feedback.models import Report
@@ -77,11 +78,11 @@ def test_report_answer_and_rate_on_a_phone(
     # On the public map and list, then the public page.
     page.goto(live_server.url + "/phan-anh/")
     pin = page.locator(f"svg a[href='/phan-anh/{report.code}/']")
-    assert pin.count() == 1
+    expect(pin).to_have_count(1)
     check_page(page, "feedback-public-map")
     page.locator(".fb-list").get_by_role("link", name="Rác thải, vệ sinh môi trường").click()
     page.locator("h1", has_text=report.code).wait_for()
-    assert page.locator(".fb-media img").count() == 1
+    expect(page.locator(".fb-media img")).to_have_count(1)
 
     # The ward's officer answers from the queue, on a phone too.
     staff = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US").new_page()

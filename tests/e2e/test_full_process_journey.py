@@ -5,6 +5,7 @@ follow the result's shipment as the postal operator (the simulator, over HTTP) r
 desk officer receives and hands the result to the post from the back office."""
 
 import pytest
+from playwright.sync_api import expect
 
 from egov.accounts.models import Role
 from egov.catalog.models import ProcedureVersion
@@ -161,5 +162,5 @@ def test_submit_pay_online_and_receive_the_result_by_post(
     simulator.context.close()
     page.reload()
     assert "Đã phát thành công" in page.locator(".shipment").first.inner_text()
-    assert page.get_by_role("button", name="Nộp 200.000 đ trực tuyến").count() == 0
+    expect(page.get_by_role("button", name="Nộp 200.000 đ trực tuyến")).to_have_count(0)
     check_page(page, "full-process-delivered")

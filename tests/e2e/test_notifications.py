@@ -3,6 +3,7 @@ the template editor; each page passes axe-core."""
 
 import pytest
 from django.db import transaction
+from playwright.sync_api import expect
 
 from egov.accounts import services as accounts
 from egov.accounts.models import Role, User
@@ -80,7 +81,7 @@ def test_staff_follow_deliveries_and_edit_a_template(
     check_page(page, "notification-log")
     page.select_option("#id_status", "failed")
     page.get_by_role("button", name="Lọc").click()
-    assert page.locator("tbody tr").count() == 1
+    expect(page.locator("tbody tr")).to_have_count(1)
     page.locator("tbody a").first.click()
     assert "Yêu cầu bổ sung" not in page.locator("h1").inner_text()
     assert "Bản sao Giấy chứng nhận kết hôn" in page.locator("pre").inner_text()

@@ -3,6 +3,7 @@ simulator speaking VNPAY's protocol to the platform's real adapter and IPN; gets
 the desk sees the dossier paid."""
 
 import pytest
+from playwright.sync_api import expect
 
 from egov.accounts.models import Role
 from egov.payments.models import Payment
@@ -63,7 +64,7 @@ def test_citizen_pays_through_the_simulator(
 
     page.get_by_role("link", name="Quay lại hồ sơ").click()
     assert "Đã nộp" in page.locator("main").inner_text()
-    assert page.get_by_role("button", name="Nộp 200.000 đ trực tuyến").count() == 0
+    expect(page.get_by_role("button", name="Nộp 200.000 đ trực tuyến")).to_have_count(0)
     check_page(page, "payment-dossier-paid")
 
     desk = browser.new_context(viewport=DESKTOP).new_page()
@@ -94,7 +95,7 @@ def test_a_cancelled_payment_can_be_tried_again(
     assert "Thanh toán không thành công" in page.locator("main").inner_text()
     check_page(page, "payment-cancelled")
     page.get_by_role("link", name="Quay lại hồ sơ").click()
-    assert page.get_by_role("button", name="Nộp 200.000 đ trực tuyến").is_visible()
+    expect(page.get_by_role("button", name="Nộp 200.000 đ trực tuyến")).to_be_visible()
 
 
 def test_the_desk_takes_the_fees_of_a_pay_first_dossier_before_receiving_it(

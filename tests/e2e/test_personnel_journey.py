@@ -5,6 +5,7 @@ their own record and asks for a correction."""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from egov.accounts import services as accounts
 from egov.accounts.models import Role
@@ -143,13 +144,13 @@ def test_home_affairs_records_a_career_the_agency_and_the_report_follow(
     assert health.locator("td").nth(0).inner_text() == "12"
     assert health.locator("td").nth(1).inner_text() == "1"
     assert health.locator("td").nth(2).inner_text() == "-11"
-    assert desk.locator("table").first.locator("tr", has_text="Sở Tư pháp").count() == 0
+    expect(desk.locator("table").first.locator("tr", has_text="Sở Tư pháp")).to_have_count(0)
     check_page(desk, "personnel-staffing")
     desk.context.close()
 
     # The health department's personnel officer, on a phone, finds the person.
     sign_in(page, live_server, "tochuc.syt", "/staff/personnel/")
-    assert page.get_by_role("link", name="Trần Văn An").is_visible()
+    expect(page.get_by_role("link", name="Trần Văn An")).to_be_visible()
     check_page(page, "personnel-list")
     page.get_by_role("link", name="Trần Văn An").click()
     assert "Sở Y tế" in page.locator("#state-heading + dl").inner_text()

@@ -2,6 +2,7 @@
 officer calls it to their counter, the hall's display shows and announces it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from egov.accounts.models import Role
 from egov.catalog.models import Field
@@ -46,7 +47,7 @@ def test_take_a_number_call_it_see_it(browser, page, check_page, live_server, ma
     page.get_by_role("button", name="Hộ tịch").click()
     assert page.locator(".ticket-number").inner_text() == "A001"
     assert "Số người chờ trước bạn\n0" in page.locator(".ticket").inner_text()
-    assert page.get_by_role("button", name="In phiếu").is_visible()  # shown by ticket.js
+    expect(page.get_by_role("button", name="In phiếu")).to_be_visible()  # shown by ticket.js
     check_page(page, "queue-ticket")
 
     # The officer sets their counter and calls the next number.
