@@ -12,7 +12,7 @@ PORT ?= 8000
 # (a bug, a kill) is started again after 2 seconds, as the production units' Restart=always does.
 KEEP_RUNNING := keep_running() { while true; do "$$@"; echo "$$* exited ($$?), starting it again in 2 s" >&2; sleep 2; done; };
 
-.PHONY: run setup venv messages test lint typecheck typecheck-baseline format openapi worker bench bench-city clean
+.PHONY: run setup venv messages test test-suite lint typecheck typecheck-baseline format openapi worker bench bench-city clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -53,7 +53,7 @@ worker: venv
 lint: venv
 	.venv/bin/ruff check src tests scripts bench
 	.venv/bin/ruff format --check src tests scripts bench
-	.venv/bin/lint-imports --no-cache --no-logo
+	PYTHONPATH=src .venv/bin/lint-imports --no-cache --no-logo
 
 # Type check against mypy-baseline.txt (the errors of the code as it was when mypy came in): a new
 # error fails, and so does a fixed one left in the file, so the baseline can only shrink.
@@ -75,6 +75,11 @@ openapi: venv
 
 test: venv messages lint typecheck
 	$(MANAGE) makemigrations --check --dry-run -v0
+	$(MAKE) --no-print-directory test-suite
+
+# The test suite alone, without the checks above (they do not depend on the database, so CI runs
+# them once and the suite twice: on SQLite and on PostgreSQL).
+test-suite: venv messages
 	.venv/bin/pytest -n auto --durations=15 $(PYTEST_ARGS)
 
 # Benchmarks (docs/performance.md): each prints a table and writes var/bench/*.json.
