@@ -80,7 +80,10 @@ web = Outage("database or cache", "answering 503 until it is back")
 
 class DropLoggedOutages:
     """A logging filter for ``django.request``: a request that failed because the database was
-    away was already told (503) and the outage logged once; its traceback is noise."""
+    away was already told (503) and the outage logged once; its traceback is noise, and so is the
+    "Service Unavailable: <path>" line Django writes for every 5xx answer while it lasts."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and is_unavailable(record.exc_info[1]))
+        if record.exc_info and is_unavailable(record.exc_info[1]):
+            return False
+        return not (getattr(record, "status_code", None) == 503 and web.since is not None)
