@@ -205,7 +205,10 @@ class Command(BaseCommand):
                     is_staff=Role.SYSTEM_ADMIN in roles,
                     is_superuser=Role.SYSTEM_ADMIN in roles,
                 )
-                for granted in roles:
+            held = set(user.role_assignments.filter(agency=agency).values_list("role", flat=True))
+            for granted in roles:
+                # A demo loaded before a role was added to the list gets it on the next load.
+                if granted not in held:
                     accounts.grant_role(
                         actor=None, user=user, role=granted, agency=agency, include_subtree=subtree
                     )
