@@ -226,7 +226,7 @@ def check_form(request, code: str, answers: Body[dict]):
     if not errors:
         try:
             lines = fees.compute(version.fees.all(), answers, version.form_schema)
-        except fees.FeeTooLarge as exc:
+        except fees.FeeAnswerError as exc:
             for field in exc.params.get("fields") or ["__all__"]:
                 errors.setdefault(field, []).extend(exc.messages)
     return {

@@ -11,6 +11,13 @@ Rule shapes (JSON):
 ``per_unit`` and ``tiered`` may add ``"copies_field": "so_ban"``: the amount (capped by ``max``)
 is for one copy and is multiplied by that field's value.
 
+Any rule may add ``"extra_copies": {"field": "so_luong_phieu", "from": 3, "amount": 5000}``: a
+published per-copy surcharge, 5,000 đ more for each copy from the third on (the judicial record
+fee, Thông tư 244/2016/TT-BTC), added to a fee that is charged (an exempt or free case stays 0).
+
+A field that counts copies (``copies_field``, the field of ``extra_copies``) must be at least 1:
+nobody asks for no copy (:class:`CopiesMissing`).
+
 An exemption rule ``{"field": "doi_tuong", "in": ["ho_ngheo", "nguoi_co_cong"]}`` (or
 ``"equals"``) makes the fee 0 when it matches.
 """
@@ -48,7 +55,23 @@ def _matches(condition: dict, data: dict) -> bool:
     return value in condition.get("in", [])
 
 
+def _copies_fields(rule: dict | None) -> list[str]:
+    if not rule:
+        return []
+    names = [rule.get("copies_field"), (rule.get("extra_copies") or {}).get("field")]
+    return [name for name in names if name]
+
+
 def amount_for(rule: dict | None, fixed: int, data: dict[str, Any]) -> int:
+    base = _base_amount(rule, fixed, data)
+    extra = (rule or {}).get("extra_copies")
+    if not extra or base <= 0:
+        return base
+    beyond = _number(data, extra["field"]) - extra["from"] + 1
+    return base + max(beyond, 0) * extra["amount"]
+
+
+def _base_amount(rule: dict | None, fixed: int, data: dict[str, Any]) -> int:
     if not rule:
         return fixed
     kind = rule["type"]
@@ -69,14 +92,33 @@ def amount_for(rule: dict | None, fixed: int, data: dict[str, Any]) -> int:
     return rule.get("default", fixed)
 
 
-class FeeTooLarge(ValidationError):
+class FeeAnswerError(ValidationError):
+    """The answers do not let a fee be assessed; ``params["fields"]`` names the fields."""
+
+
+class FeeTooLarge(FeeAnswerError):
     """The answers make a fee larger than the platform assesses (EGOV_FEE_MAX)."""
+
+
+class CopiesMissing(FeeAnswerError):
+    """A fee counted per copy was asked for no copy."""
 
 
 def _rule_fields(rule: dict | None) -> list[str]:
     if not rule:
         return []
-    return [name for name in (rule.get("field"), rule.get("copies_field")) if name]
+    return [name for name in (rule.get("field"), *_copies_fields(rule)) if name]
+
+
+def _check_copies(fee, data: dict, titles: dict) -> None:
+    for name in _copies_fields(fee.rule):
+        if _number(data, name) < 1:
+            raise CopiesMissing(
+                _("“%(field)s” must be at least 1: the fee “%(fee)s” is counted per copy.")
+                % {"field": titles.get(name, name), "fee": fee.name},
+                code="copies_missing",
+                params={"fields": [name]},
+            )
 
 
 def compute(fees, data: dict[str, Any], schema: dict | None = None) -> list[FeeLine]:
@@ -88,6 +130,7 @@ def compute(fees, data: dict[str, Any], schema: dict | None = None) -> list[FeeL
     }
     lines = []
     for fee in fees:
+        _check_copies(fee, data, titles)
         exempt = bool(fee.exemption_rule) and _matches(fee.exemption_rule, data)
         amount = 0 if exempt else int(amount_for(fee.rule, fee.amount, data))
         if amount > settings.EGOV_FEE_MAX:
@@ -150,6 +193,15 @@ def validate_rule(rule: dict | None, exemption: dict | None, schema: dict) -> No
                 problems.append(_("A rule of cases needs at least one case."))
         if kind in {"per_unit", "tiered"} and rule.get("copies_field"):
             need_field(rule["copies_field"], numeric=True)
+        extra = rule.get("extra_copies")
+        if extra is not None:
+            if not isinstance(extra, dict):
+                extra = {}
+            need_field(extra.get("field", ""), numeric=True)
+            if not isinstance(extra.get("from"), int) or extra["from"] < 1:
+                problems.append(_("The surcharge needs the copy it starts from (1 or more)."))
+            if not isinstance(extra.get("amount"), int) or extra["amount"] < 0:
+                problems.append(_("The amount must be a whole number of đồng."))
     if exemption:
         need_field(exemption.get("field", ""))
         if "equals" not in exemption and "in" not in exemption:

@@ -74,13 +74,13 @@ def fee_rule(raw: dict | None) -> dict | None:
     if not raw:
         return None
     if "cases" in raw:
-        return {
+        rule = {
             "type": "cases",
             "field": raw["cases"][0]["when"]["field"],
             "cases": [{"equals": c["when"]["equals"], "amount": c["amount"]} for c in raw["cases"]],
             "default": raw.get("default", 0),
         }
-    if raw.get("first_units"):
+    elif raw.get("first_units"):
         rule = {
             "type": "tiered",
             "field": raw["per_unit_field"],
@@ -91,10 +91,12 @@ def fee_rule(raw: dict | None) -> dict | None:
         }
     else:
         rule = {"type": "per_unit", "field": raw["per_unit_field"], "amount": raw["unit_amount"]}
-    if raw.get("max"):
+    if raw.get("max") and rule["type"] != "cases":
         rule["max"] = raw["max"]
     if raw.get("per_copy_field"):
         rule["copies_field"] = raw["per_copy_field"]
+    if raw.get("extra_copies"):
+        rule["extra_copies"] = dict(raw["extra_copies"])
     return rule
 
 

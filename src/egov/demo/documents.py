@@ -2,7 +2,8 @@
 and the clerks, leaders and specialists who draft, sign, issue, receive and handle documents
 (the Department of Justice sends, the Department of Health receives). The development PKI
 (`create_dev_pki --demo`) gives the Department of Justice and its leader `lanhdao` their
-certificates."""
+certificates. The Department of Health's leader `lanhdao.syt` and specialist `chuyenvien.syt`
+are demo staff of load_demo (they also decide a demo procedure)."""
 
 from egov.accounts import services as accounts
 from egov.accounts.models import Role, User
@@ -21,8 +22,6 @@ PEOPLE = [
     # username, full name, agency code, role
     ("vanthu.stp", "Trương Thị Văn Thư", "000.00.03.H13", Role.CLERK),
     ("vanthu.syt", "Lê Thị Thư", "000.00.10.H13", Role.CLERK),
-    ("lanhdao.syt", "Trần Văn Đạo", "000.00.10.H13", Role.LEADER),
-    ("chuyenvien.syt", "Ngô Thị Xử", "000.00.10.H13", Role.SPECIALIST),
 ]
 
 

@@ -283,7 +283,7 @@ def missing_items(dossier: Dossier, attached: set[int] | None = None) -> list[st
     if not errors:
         try:
             fees.compute(version.fees.all(), dossier.form_data, version.form_schema)
-        except fees.FeeTooLarge as exc:
+        except fees.FeeAnswerError as exc:
             problems.extend(exc.messages)
     for requirement in papers_to_attach(dossier, attached):
         problems.append(_("Attach “%(name)s”.") % {"name": requirement.name})

@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
 from egov.catalog import search
+from egov.catalog.durations import working_time_text
 from egov.catalog.models import DocumentRequirement
 from egov.portal.forms import ProcedureSearchForm
 
@@ -45,6 +46,9 @@ def _current(code):
 
 def procedure_detail(request, code: str):
     version = _current(code)
+    workflow = list(version.workflow_steps.select_related("agency"))
+    for step in workflow:
+        step.duration_text = working_time_text(step.duration, version.time_unit)
     return render(
         request,
         "portal/procedure_detail.html",
@@ -53,7 +57,7 @@ def procedure_detail(request, code: str):
             "requirements": version.requirements.all(),
             "fees": version.fees.all(),
             "receiving": version.receiving_agencies.prefetch_related("desks"),
-            "workflow": version.workflow_steps.select_related("agency"),
+            "workflow": workflow,
         },
     )
 

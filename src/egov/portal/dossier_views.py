@@ -196,7 +196,7 @@ def review(request, public_id):
     version = dossier.procedure_version
     try:
         fee_lines = fees.compute(version.fees.all(), dossier.form_data, version.form_schema)
-    except fees.FeeTooLarge:
+    except fees.FeeAnswerError:
         fee_lines = []  # missing_items says which answer to check
     return render(
         request,

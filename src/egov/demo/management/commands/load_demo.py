@@ -2,6 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from egov.accounts import services as accounts
 from egov.accounts.models import Role, User
@@ -29,11 +30,44 @@ QUEUE_FIELDS = [
     "ly_lich_tu_phap",
 ]
 
+# The demo commune: its People's Committee receives, decides and returns the commune-level
+# procedures of the demo catalogue (a citizen applies "where they live"; the demo picks one ward).
+DEMO_COMMUNE = "Phường Ninh Kiều"
+WARD = f"ward:{DEMO_COMMUNE}"
+POLICE = "000.00.15.H13"
+APPROVER_LEADER = (Role.APPROVER, Role.LEADER)
+
 DEMO_STAFF = [
-    # username, full name, agency code, role, covers sub-tree
+    # username, full name, agency code (or WARD), role(s), covers sub-tree
     ("quantri", "Nguyễn Văn Quản", "000.00.00.H13", Role.SYSTEM_ADMIN, True),
     ("kiemtoan", "Trần Thị Kiểm", "000.00.00.H13", Role.AUDITOR, True),
+    # The city's Public Administration Service Centre receives and returns the city-level
+    # procedures; each deciding agency below processes, reviews and approves its own.
     ("motcua", "Lê Thị Một Cửa", "000.00.30.H13", Role.DESK_OFFICER, False),
+    # The demo commune (commune-level procedures of civil status, authentication, business
+    # households, construction, land, social protection, culture and trade).
+    ("motcua.ninhkieu", "Trần Thị Tiếp Nhận", WARD, Role.DESK_OFFICER, False),
+    ("chuyenvien.ninhkieu", "Nguyễn Văn Thụ Lý", WARD, Role.SPECIALIST, False),
+    ("lanhdao.ninhkieu", "Phạm Thị Chủ Tịch", WARD, APPROVER_LEADER, False),
+    # The city police: judicial records, driving licences and the residence and identity
+    # procedures it decides (the commune-level ones are received at its own desk); its
+    # specialist and the social insurance's take the birth–residence–health insurance card
+    # transfer (liên thông).
+    ("motcua.congan", "Lê Văn Tiếp Dân", POLICE, Role.DESK_OFFICER, False),
+    ("chuyenvien.congan", "Huỳnh Văn Lý Lịch", POLICE, Role.SPECIALIST, False),
+    ("lanhdao.congan", "Đỗ Minh Công", POLICE, APPROVER_LEADER, False),
+    ("chuyenvien.bhxh", "Châu Thị Bảo Hiểm", "000.00.16.H13", Role.SPECIALIST, False),
+    # The departments deciding the other city-level procedures.
+    ("chuyenvien.snnmt", "Lâm Văn Đất", "000.00.06.H13", Role.SPECIALIST, False),
+    ("lanhdao.snnmt", "Tạ Thị Môi", "000.00.06.H13", APPROVER_LEADER, False),
+    ("chuyenvien.sxd", "Phan Văn Dựng", "000.00.07.H13", Role.SPECIALIST, False),
+    ("lanhdao.sxd", "Kiều Minh Xây", "000.00.07.H13", APPROVER_LEADER, False),
+    ("chuyenvien.syt", "Ngô Thị Xử", "000.00.10.H13", Role.SPECIALIST, False),
+    ("lanhdao.syt", "Trần Văn Đạo", "000.00.10.H13", APPROVER_LEADER, False),
+    ("chuyenvien.sgddt", "Vũ Thị Văn Bằng", "000.00.09.H13", Role.SPECIALIST, False),
+    ("lanhdao.sgddt", "Cao Văn Giáo", "000.00.09.H13", APPROVER_LEADER, False),
+    # The Department of Justice decides none of the demo procedures: its specialist and leader
+    # demonstrate official documents, signatures and civil servant records.
     ("chuyenvien", "Phạm Văn Chuyên", "000.00.03.H13", Role.SPECIALIST, False),
     ("lanhdao", "Võ Minh Lãnh", "000.00.03.H13", Role.LEADER, True),
     ("vanthu", "Đặng Thu Văn", "000.00.01.H13", Role.CLERK, False),
@@ -41,6 +75,17 @@ DEMO_STAFF = [
     ("kiemtoan.stp", "Bùi Thanh Toán", "000.00.03.H13", Role.AUDITOR, True),
     ("bientap.stp", "Lý Thị Biên", "000.00.03.H13", Role.CATALOGUE_EDITOR, True),
 ]
+
+
+def demo_agency(key: str) -> Agency:
+    """By code, or WARD for the demo commune's People's Committee in force today."""
+    if key.startswith("ward:"):
+        return (
+            Agency.objects.as_of(timezone.localdate())
+            .filter(unit__name=key[5:], unit__parent__code="92", kind=Agency.Kind.PEOPLES_COMMITTEE)
+            .get()
+        )
+    return Agency.objects.get(code=key)
 
 
 class Command(BaseCommand):
@@ -144,8 +189,9 @@ class Command(BaseCommand):
 
     def _people(self):
         lines = []
-        for username, full_name, agency_code, role, subtree in DEMO_STAFF:
-            agency = Agency.objects.get(code=agency_code)
+        for username, full_name, agency_key, roles, subtree in DEMO_STAFF:
+            agency = demo_agency(agency_key)
+            roles = roles if isinstance(roles, tuple) else (roles,)
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = accounts.create_user(
@@ -156,13 +202,18 @@ class Command(BaseCommand):
                     kind=User.Kind.STAFF,
                     agency=agency,
                     email=f"{username}@cantho.example.vn",
-                    is_staff=role == Role.SYSTEM_ADMIN,
-                    is_superuser=role == Role.SYSTEM_ADMIN,
+                    is_staff=Role.SYSTEM_ADMIN in roles,
+                    is_superuser=Role.SYSTEM_ADMIN in roles,
                 )
-                accounts.grant_role(
-                    actor=None, user=user, role=role, agency=agency, include_subtree=subtree
-                )
-            lines.append(f"  {username:<14} {Role(role).label} — {agency.name}")
+            held = set(user.role_assignments.filter(agency=agency).values_list("role", flat=True))
+            for granted in roles:
+                # A demo loaded before a role was added to the list gets it on the next load.
+                if granted not in held:
+                    accounts.grant_role(
+                        actor=None, user=user, role=granted, agency=agency, include_subtree=subtree
+                    )
+            labels = " + ".join(str(Role(granted).label) for granted in roles)
+            lines.append(f"  {username:<19} {labels} — {agency.name}")
         if not User.objects.filter(username="congdan").exists():
             accounts.create_user(
                 actor=None,
@@ -174,7 +225,7 @@ class Command(BaseCommand):
                 citizen_id="092190012345",
                 date_of_birth=datetime.date(1990, 5, 17),
             )
-        lines.append(f"  congdan        {User.Kind.CITIZEN.label}")
+        lines.append(f"  {'congdan':<19} {User.Kind.CITIZEN.label}")
         self.stdout.write(f"Demo sign-ins (password: {DEMO_PASSWORD}):\n" + "\n".join(lines))
         self.stdout.write(
             "Staff sign in with the password alone while EGOV_STAFF_REQUIRE_2FA is off (the "

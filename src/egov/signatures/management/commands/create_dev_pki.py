@@ -14,9 +14,19 @@ from egov.signatures.models import SigningCertificate
 from egov.signatures.seal import draw_seal
 
 # Demo certificates: the city's People's Committee and the Department of Justice sign as agencies,
-# the department's leader as a person (agency code or user name, key type).
+# the leaders as persons of their own agency (agency code or user name, key type): the Department
+# of Justice's for official documents, and the leader of each agency deciding demo procedures
+# (the demo ward, the city police, the departments) for the results they approve.
 DEMO_AGENCIES = [("000.00.00.H13", "rsa2048"), ("000.00.03.H13", "ec-p256")]
-DEMO_PEOPLE = [("lanhdao", "ec-p256")]
+DEMO_PEOPLE = [
+    ("lanhdao", "ec-p256"),
+    ("lanhdao.ninhkieu", "ec-p256"),
+    ("lanhdao.congan", "ec-p256"),
+    ("lanhdao.snnmt", "ec-p256"),
+    ("lanhdao.sxd", "ec-p256"),
+    ("lanhdao.syt", "ec-p256"),
+    ("lanhdao.sgddt", "ec-p256"),
+]
 
 
 class Command(BaseCommand):
