@@ -80,7 +80,7 @@ test: venv messages lint typecheck
 # The test suite alone, without the checks above (they do not depend on the database, so CI runs
 # them once and the suite twice: on SQLite and on PostgreSQL).
 test-suite: venv messages
-	.venv/bin/pytest -n auto --durations=15 $(PYTEST_ARGS)
+	.venv/bin/pytest -n auto --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 # Benchmarks (docs/performance.md): each prints a table and writes var/bench/*.json.
 bench: venv messages
