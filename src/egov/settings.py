@@ -397,6 +397,8 @@ EGOV_NOTIFICATIONS = {
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "src" / "egov" / "locale"]
+# Vietnamese numbers grouped by thousands where grouping is asked for (egov/core/formats).
+FORMAT_MODULE_PATH = ["egov.core.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

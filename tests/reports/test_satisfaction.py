@@ -4,6 +4,7 @@ tree of the period."""
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -41,7 +42,7 @@ def test_averages_per_agency_and_staff_member_with_their_grade(
     assert justice.average == 14.0  # (18 + 15 + 9) / 3
     assert justice.grade == "Tốt"  # 12 to under 15: good
     assert justice.indicators["publicity"] == 1.0  # (2 + 0 + 1) / 3
-    assert justice.indicators["feedback"] == round(4 / 3, 1) == 1.3
+    assert justice.indicators["feedback"] == Decimal("1.3")  # 4 / 3, half up to one decimal
     (member,) = staff[agencies["justice"].pk]
     assert member.id == people["specialist"].pk and member.average == 14.0
     # Another quarter has no ratings.

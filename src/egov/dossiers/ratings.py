@@ -9,6 +9,7 @@ applicant has ``EGOV_RATING_WINDOW_DAYS`` days (30 by default) from that moment.
 
 import dataclasses
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -148,7 +149,7 @@ def total(rating: Rating) -> int:
     return sum(getattr(rating, name) for name in RATING_SCORES)
 
 
-def grade(total: float) -> str:
+def grade(total: float | Decimal) -> str:
     return next(str(label) for lowest, label in GRADES if total >= lowest)
 
 

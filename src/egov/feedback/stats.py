@@ -11,12 +11,14 @@ Aggregates are read from the statistics database (a replica when one is configur
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from egov.core import shares
 from egov.feedback.models import Category, Report
 from egov.organizations.models import AdministrativeUnit, Agency
 
@@ -33,8 +35,8 @@ class Counts:
         return self.on_time + self.late
 
     @property
-    def on_time_rate(self) -> float | None:
-        return round(100 * self.on_time / self.answered, 1) if self.answered else None
+    def on_time_rate(self) -> Decimal | None:
+        return shares.share(self.on_time, self.answered)
 
 
 @dataclass

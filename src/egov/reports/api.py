@@ -38,7 +38,10 @@ class PeriodFilter(UnitFilter):
 
 class Share(Schema):
     count: int
-    share: float | None = Field(description="Percent of all procedures, one decimal")
+    share: float | None = Field(
+        description="Percent of all procedures: the exact ratio (pages and tables round it half up "
+        "to two decimals)"
+    )
 
 
 class Procedures(Schema):
@@ -143,7 +146,7 @@ class AgencyScore(Schema):
     name: str
     ratings: int
     indicators: dict[str, float | None] = Field(description="Average of each indicator, 0 to 2")
-    average: float | None = Field(description="Average total, 0 to 18, one decimal")
+    average: float | None = Field(description="Average total, 0 to 18, one decimal (half up)")
     grade: str
 
 

@@ -39,7 +39,7 @@ def bars(chart_id: str, title: str, items: list[tuple[str, float | None]], unit:
         text = percent(value) if unit == "percent" else number(int(value or 0))
         bar = Bar(str(label), value or 0, text, colour=f"c{index % 4 + 1}")
         bar.y = index * (BAR + GAP)
-        bar.width = round(chart.plot_width * (bar.value / largest), 1) if largest else 0
+        bar.width = round(chart.plot_width * float(bar.value) / float(largest), 1) if largest else 0
         chart.bars.append(bar)
     chart.height = len(items) * (BAR + GAP)
     return chart

@@ -1,7 +1,9 @@
 """Excel workbooks of the report tables (openpyxl): one sheet per table, its header rows with
-merged cells as on the page, numbers as numbers and percentages with one decimal."""
+merged cells as on the page, numbers as numbers and each percentage as its exact share with the
+table's number format (two decimals)."""
 
 import io
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -12,7 +14,7 @@ from egov.reports.tables import Table
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="DDE7F0")
-FORMATS = {"int": "#,##0", "percent": "0.0%", "decimal": "0.0", "text": "@"}
+FORMATS = {"int": "#,##0", "percent": "0.00%", "decimal": "0.0", "text": "@"}
 
 
 def _sheet_title(table: Table) -> str:
@@ -57,10 +59,17 @@ def _write(sheet, table: Table, heading: list[str]) -> None:
     for cells in table.rows:
         for column, item in enumerate(cells, start=1):
             value = item.value
-            if item.kind == "percent" and value is not None:
-                value = round(value / 100, 3)
+            number_format = FORMATS[item.kind]
+            if item.kind == "percent":
+                # The exact share in the cell (a sum or a chart over it stays exact); the format
+                # shows the table's precision.
+                number_format = "0." + "0" * item.places + "%" if item.places else "0%"
+                if value is not None:
+                    value = float(Decimal(value) / 100)
+            elif isinstance(value, Decimal):
+                value = float(value)
             cell = sheet.cell(row=row, column=column, value=value)
-            cell.number_format = FORMATS[item.kind]
+            cell.number_format = number_format
             cell.border = BORDER
             if item.kind == "text":
                 cell.alignment = Alignment(wrap_text=True, vertical="top")

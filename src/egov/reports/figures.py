@@ -9,12 +9,14 @@ what was open at the end of a day: everything opened minus everything closed up 
 import calendar
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 
 from egov.catalog.models import Field, Level, OnlineMode
 from egov.catalog.search import current_versions
+from egov.core import shares
 from egov.organizations.models import AdministrativeUnit, Agency
 from egov.reports.models import DayTally, MonthTally, Tally
 
@@ -117,8 +119,8 @@ def sums(
     return totals
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+def _rate(part: int, whole: int) -> Decimal | None:
+    return shares.share(part, whole)
 
 
 def _received(row: dict) -> int:

@@ -5,11 +5,13 @@ with the same thresholds as one rating (``dossiers.ratings.GRADES``)."""
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
+from egov.core import shares
 from egov.dossiers.models import RATING_SCORES, Rating
 from egov.dossiers.ratings import grade
 from egov.reports.figures import reading
@@ -101,8 +103,8 @@ class Score:
 
     id: int
     ratings: int
-    indicators: dict[str, float]
-    average: float | None
+    indicators: dict[str, Decimal | None]
+    average: Decimal | None
     grade: str
 
     @classmethod
@@ -110,11 +112,12 @@ class Score:
         count = sums["ratings"] or 0
         if not count:
             return cls(pk, 0, dict.fromkeys(RATING_SCORES, None), None, "")
-        average = round(sums["total"] / count, 1)
+        # One decimal, half up on the exact average: the grade is read from what is published.
+        average = shares.rounded(Decimal(sums["total"]) / count, 1)
         return cls(
             pk,
             count,
-            {name: round(sums[name] / count, 1) for name in RATING_SCORES},
+            {name: shares.rounded(Decimal(sums[name]) / count, 1) for name in RATING_SCORES},
             average,
             grade(average),
         )

@@ -1,13 +1,17 @@
 """The report tables, built once and rendered three ways: as accessible HTML tables, as Excel
-sheets (merged header cells, percentages with one decimal) and as JSON rows."""
+sheets (merged header cells, the exact share in each percentage cell with the table's number
+format) and as JSON rows. Shares are exact decimals (egov.core.shares), rounded half up to the
+precision of the table (two decimals, as the city's published tables have them) only when shown."""
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from egov.core import shares
 from egov.dossiers.models import RATING_SCORES
 from egov.dossiers.ratings import INDICATORS
 from egov.reports.figures import Report
@@ -20,10 +24,14 @@ class Head:
     rowspan: int = 1
 
 
+PERCENT_PLACES = 2  # the published tables' precision for shares
+
+
 @dataclass
 class Cell:
-    value: int | float | str | None
+    value: int | float | Decimal | str | None
     kind: str = "int"  # int, percent (a value from 0 to 100), decimal (one decimal), text
+    places: int = PERCENT_PLACES  # decimals shown for a percentage
 
 
 @dataclass
@@ -43,19 +51,19 @@ def number(value: int) -> str:
     return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
-def percent(value: float | None) -> str:
+def percent(value: Decimal | float | None, places: int = PERCENT_PLACES) -> str:
     if value is None:
         return "—"
-    return formats.number_format(value, 1, use_l10n=True) + "%"
+    return formats.number_format(shares.rounded(value, places), places, use_l10n=True) + "%"
 
 
 def show(cell: Cell) -> str:
     if cell.value is None:
         return "—"
     if cell.kind == "int":
-        return number(cell.value)
-    if cell.kind == "percent":
-        return percent(cell.value)
+        return number(int(cell.value))
+    if cell.kind == "percent" and not isinstance(cell.value, str):
+        return percent(cell.value, cell.places)
     if cell.kind == "decimal":
         return formats.number_format(cell.value, 1, use_l10n=True)
     return str(cell.value)
