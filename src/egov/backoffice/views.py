@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -11,6 +12,7 @@ from egov.accounts import enrolment, scoping
 from egov.accounts.access import staff_required
 from egov.accounts.models import Role, User
 from egov.backoffice.forms import AuditFilterForm, OrganizationImportForm
+from egov.core import action_labels
 from egov.core.models import AuditEvent
 from egov.organizations import services as organizations
 from egov.organizations.models import Agency
@@ -99,7 +101,10 @@ def audit_list(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["action"]:
-            events = events.filter(action__icontains=data["action"])
+            events = events.filter(
+                Q(action__icontains=data["action"])
+                | Q(action__in=action_labels.matching(data["action"]))
+            )
         if data["object_type"]:
             events = events.filter(object_type__icontains=data["object_type"])
         if data["object_id"]:

@@ -6,3 +6,6 @@ class CatalogConfig(AppConfig):
     name = "egov.catalog"
     label = "catalog"
     verbose_name = _("Procedure catalogue")
+
+    def ready(self):
+        from egov.catalog import labels  # noqa: F401 - the audit actions' names

@@ -8,6 +8,8 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Official documents")
 
     def ready(self):
+        from egov.documents import labels  # noqa: F401 - the audit actions' names
+
         # What the public verification page says a registered PDF is (signatures app).
         from egov.signatures.models import REFERENCE_LABELS
 

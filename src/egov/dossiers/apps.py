@@ -8,4 +8,7 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Dossiers")
 
     def ready(self):
-        from egov.dossiers import tracking  # noqa: F401 - drops cached look-ups on changes
+        from egov.dossiers import (
+            labels,  # noqa: F401 - the audit actions' names
+            tracking,  # noqa: F401 - drops cached look-ups on changes
+        )

@@ -11,6 +11,7 @@ class NotificationsConfig(AppConfig):
         from egov.core import health
         from egov.notifications import (
             documents_events,  # noqa: F401 - official documents
+            labels,  # noqa: F401 - the audit actions' names
             personnel_events,  # noqa: F401 - personnel.* events
             receivers,  # noqa: F401 - connects the dossier events
         )

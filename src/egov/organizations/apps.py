@@ -6,3 +6,6 @@ class OrganizationsConfig(AppConfig):
     name = "egov.organizations"
     label = "organizations"
     verbose_name = _("Organisations")
+
+    def ready(self):
+        from egov.organizations import labels  # noqa: F401 - the audit actions' names

@@ -8,4 +8,8 @@ class PostalConfig(AppConfig):
     verbose_name = _("Public postal service")
 
     def ready(self):
-        from egov.postal import checks, receivers  # noqa: F401 - system checks, dossier events
+        from egov.postal import (  # noqa: F401 - system checks, audit action names, dossier events
+            checks,
+            labels,
+            receivers,
+        )

@@ -8,7 +8,10 @@ class SignaturesConfig(AppConfig):
     verbose_name = _("Digital signatures")
 
     def ready(self):
-        from egov.signatures import checks  # noqa: F401 - registers the system checks
+        from egov.signatures import (
+            checks,  # noqa: F401 - registers the system checks
+            labels,  # noqa: F401 - the audit actions' names
+        )
 
 
 # The shared templates link to this app with these labels; they are listed here so that this

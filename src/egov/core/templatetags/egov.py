@@ -1,6 +1,6 @@
 from django import template
 
-from egov.core.action_labels import label
+from egov.core.action_labels import actor, label
 
 register = template.Library()
 
@@ -19,3 +19,9 @@ def vnd(amount) -> str:
 def action_label(action: str):
     """The registered name of an audit action (egov.core.action_labels), else its code."""
     return label(action)
+
+
+@register.filter
+def actor_name(stored: str):
+    """The audit record's actor: a user name, or the translated name of a system actor."""
+    return actor(stored)

@@ -1,0 +1,16 @@
+"""The names of the audit actions this app records (egov.core.action_labels), so that the
+audit trail never shows a raw code."""
+
+from django.utils.translation import gettext_lazy as _
+
+from egov.core import action_labels
+
+ACTIONS = {
+    "catalog.procedure_created": _("Procedure created"),
+    "catalog.draft_started": _("New version of a procedure drafted"),
+    "catalog.draft_changed": _("Draft version of a procedure changed"),
+    "catalog.version_published": _("Procedure version published"),
+    "catalog.imported": _("Procedures imported from a workbook"),
+    "catalog.bundle_imported": _("Procedure catalogue imported"),
+}
+action_labels.register(ACTIONS)
