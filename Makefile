@@ -12,9 +12,14 @@ PORT ?= 8000
 # (a bug, a kill) is started again after 2 seconds, as the production units' Restart=always does.
 KEEP_RUNNING := keep_running() { while true; do "$$@"; echo "$$* exited ($$?), starting it again in 2 s" >&2; sleep 2; done; };
 
-.PHONY: run setup venv messages test test-suite lint typecheck typecheck-baseline format openapi worker bench bench-city clean
+# Stops at once, in one line, when a Debian package the README lists is missing.
+preflight:
+	@python3 scripts/preflight.py
+
+.PHONY: preflight run setup venv messages test test-suite lint typecheck typecheck-baseline format openapi worker bench bench-city clean
 
 $(UV):
+	@python3 scripts/preflight.py
 	python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
@@ -24,7 +29,7 @@ venv: $(UV)
 messages: venv
 	$(MANAGE) compilemessages --ignore=.venv --ignore=.tools -v0
 
-setup: venv messages
+setup: preflight venv messages
 	mkdir -p var
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_demo

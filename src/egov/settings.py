@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.fonts import font_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("EGOV_VAR_DIR", BASE_DIR / "var"))
 
@@ -435,9 +437,9 @@ EGOV_VERIFY_BASE_URL = os.environ.get(
     "EGOV_VERIFY_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000/xac-thuc/"
 )
 EGOV_SIGNATURE_MAX_UPLOAD_BYTES = int(os.environ.get("EGOV_SIGNATURE_MAX_UPLOAD_BYTES", "20971520"))
-EGOV_SIGNATURE_FONT = os.environ.get(
-    "EGOV_SIGNATURE_FONT", "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
-)
+# The visible signature's and the drawn seal's font (its bold face beside it): the system's Noto
+# Sans (fonts-noto-core) when installed, otherwise the one shipped in src/egov/core/fonts/.
+EGOV_SIGNATURE_FONT = os.environ.get("EGOV_SIGNATURE_FONT", str(font_file("NotoSans-Regular")))
 
 # --- Logging: personal identifiers are masked in every record -----------------------------------
 LOGGING = {
