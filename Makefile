@@ -7,6 +7,8 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The settings derive every development address from the port (docs/development.md).
+export EGOV_PORT := $(PORT)
 
 # The background workers wait out database outages themselves; a worker that exits all the same
 # (a bug, a kill) is started again after 2 seconds, as the production units' Restart=always does.
