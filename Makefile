@@ -25,21 +25,31 @@ $(UV):
 	python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
-venv: $(UV)
-	$(UV) sync --frozen --quiet
+# Synced again only when the lock or the project changed. The packages are compiled to bytecode
+# once, here: every process of `make run` would otherwise compile them again at start where
+# PYTHONDONTWRITEBYTECODE is set (several seconds each).
+venv: .venv/.synced
+.venv/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --quiet --compile-bytecode
+	@touch $@
 
-messages: venv
-	$(MANAGE) compilemessages --ignore=.venv --ignore=.tools -v0
+# Each catalogue is compiled when its .po is newer than its .mo (as compilemessages does it).
+MO_FILES := $(patsubst %.po,%.mo,$(shell find src -path '*/LC_MESSAGES/*.po'))
+messages: $(MO_FILES)
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
 
+# Migrations, the demo city and the development PKI, each only when its inputs changed
+# (manage.py prepare_demo; `$(MANAGE) prepare_demo --reload` loads the demo again).
 setup: preflight venv messages
-	mkdir -p var
-	$(MANAGE) migrate --no-input -v0
-	$(MANAGE) load_demo
-	$(MANAGE) create_dev_pki --if-missing --demo
+	@mkdir -p var
+	@$(PY) -m compileall -q src
+	$(MANAGE) prepare_demo
 
+WEB := http://$(HOST):$(PORT)
 run: setup
-	@echo "Web: http://$(HOST):$(PORT)/  Staff site: http://$(HOST):$(PORT)/staff/  API: http://$(HOST):$(PORT)/api/v1/docs"
 	@trap 'kill 0' EXIT INT TERM; $(KEEP_RUNNING) \
+	$(PY) scripts/wait_ready.py $(WEB) & \
 	keep_running $(MANAGE) db_worker --queue-name default & \
 	keep_running $(MANAGE) deliver_notifications --loop & \
 	keep_running $(MANAGE) check_deadlines --loop & \

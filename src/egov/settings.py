@@ -473,6 +473,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Libraries that narrate their work at INFO (every PDF's CSS steps, every font subset,
+        # every CRL and OCSP fetch) buried the demo sign-ins and the development e-mails.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "pyhanko": {"level": "WARNING"},
+        "pyhanko_certvalidator": {"level": "WARNING"},
         # A request that met an unreachable database answered 503; egov.outage logs the outage.
         "django.request": {"filters": ["drop_logged_outages"]},
     },
