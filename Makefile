@@ -47,16 +47,18 @@ setup: preflight venv messages
 	$(MANAGE) prepare_demo
 
 WEB := http://$(HOST):$(PORT)
+# The web server first; the workers and the local services start once it answers, so that they do
+# not slow its start (each process loads the whole platform).
 run: setup
 	@trap 'kill 0' EXIT INT TERM; $(KEEP_RUNNING) \
-	$(PY) scripts/wait_ready.py $(WEB) & \
+	.venv/bin/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --no-control-socket & \
+	$(PY) scripts/wait_ready.py $(WEB) $$! || exit 1; \
 	keep_running $(MANAGE) db_worker --queue-name default & \
 	keep_running $(MANAGE) deliver_notifications --loop & \
 	keep_running $(MANAGE) check_deadlines --loop & \
 	$(MANAGE) serve_dev_pki & \
 	$(MANAGE) serve_exchange_axis --outside "000.00.10.H62=Sở Y tế tỉnh Vĩnh Long" & \
 	keep_running $(MANAGE) exchange_worker --loop & \
-	.venv/bin/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - & \
 	wait
 
 worker: venv

@@ -479,6 +479,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         "pyhanko": {"level": "WARNING"},
         "pyhanko_certvalidator": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # its version banner, once per process
         # A request that met an unreachable database answered 503; egov.outage logs the outage.
         "django.request": {"filters": ["drop_logged_outages"]},
     },
