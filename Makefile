@@ -7,39 +7,58 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The settings derive every development address from the port (docs/development.md).
+export EGOV_PORT := $(PORT)
 
 # The background workers wait out database outages themselves; a worker that exits all the same
 # (a bug, a kill) is started again after 2 seconds, as the production units' Restart=always does.
 KEEP_RUNNING := keep_running() { while true; do "$$@"; echo "$$* exited ($$?), starting it again in 2 s" >&2; sleep 2; done; };
 
-.PHONY: run setup venv messages test test-suite lint typecheck typecheck-baseline format openapi worker bench bench-city clean
+# Stops at once, in one line, when a Debian package the README lists is missing.
+preflight:
+	@python3 scripts/preflight.py
+
+.PHONY: preflight run setup venv messages test test-suite lint typecheck typecheck-baseline format openapi worker bench bench-city clean
 
 $(UV):
+	@python3 scripts/preflight.py
 	python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
-venv: $(UV)
-	$(UV) sync --frozen --quiet
+# Synced again only when the lock or the project changed. The packages are compiled to bytecode
+# once, here: every process of `make run` would otherwise compile them again at start where
+# PYTHONDONTWRITEBYTECODE is set (several seconds each).
+venv: .venv/.synced
+.venv/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --quiet --compile-bytecode
+	@touch $@
 
-messages: venv
-	$(MANAGE) compilemessages --ignore=.venv --ignore=.tools -v0
+# Each catalogue is compiled when its .po is newer than its .mo (as compilemessages does it).
+MO_FILES := $(patsubst %.po,%.mo,$(shell find src -path '*/LC_MESSAGES/*.po'))
+messages: $(MO_FILES)
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
 
-setup: venv messages
-	mkdir -p var
-	$(MANAGE) migrate --no-input -v0
-	$(MANAGE) load_demo
-	$(MANAGE) create_dev_pki --if-missing --demo
+# Migrations, the demo city and the development PKI, each only when its inputs changed
+# (manage.py prepare_demo; `$(MANAGE) prepare_demo --reload` loads the demo again).
+setup: preflight venv messages
+	@mkdir -p var
+	@$(PY) -m compileall -q src
+	$(MANAGE) prepare_demo
 
+WEB := http://$(HOST):$(PORT)
+# The web server first; the workers and the local services start once it answers, so that they do
+# not slow its start (each process loads the whole platform).
 run: setup
-	@echo "Web: http://$(HOST):$(PORT)/  Staff site: http://$(HOST):$(PORT)/staff/  API: http://$(HOST):$(PORT)/api/v1/docs"
 	@trap 'kill 0' EXIT INT TERM; $(KEEP_RUNNING) \
+	.venv/bin/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --no-control-socket & \
+	$(PY) scripts/wait_ready.py $(WEB) $$! || exit 1; \
 	keep_running $(MANAGE) db_worker --queue-name default & \
 	keep_running $(MANAGE) deliver_notifications --loop & \
 	keep_running $(MANAGE) check_deadlines --loop & \
 	$(MANAGE) serve_dev_pki & \
 	$(MANAGE) serve_exchange_axis --outside "000.00.10.H62=Sở Y tế tỉnh Vĩnh Long" & \
 	keep_running $(MANAGE) exchange_worker --loop & \
-	.venv/bin/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - & \
 	wait
 
 worker: venv

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.fonts import font_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("EGOV_VAR_DIR", BASE_DIR / "var"))
 
@@ -407,6 +409,18 @@ USE_TZ = True
 # The province this installation serves (statistics office code); dossier-side rows carry it.
 EGOV_PROVINCE_CODE = os.environ.get("EGOV_PROVINCE_CODE", "92")
 EGOV_SITE_NAME = os.environ.get("EGOV_SITE_NAME", "Cần Thơ")
+# The port the platform serves on (`make run PORT=…` sets it). Every address that defaults to this
+# machine follows it: the public address below (and the verification, payment return and postal
+# webhook addresses made from it), the development PKI's responders (port + 790) and the local
+# document exchange axis (port + 791); so one setting moves them all and two instances on one
+# machine do not meet.
+EGOV_PORT = int(os.environ.get("EGOV_PORT", "8000"))
+# The public address of the portal, printed on receipts, signed documents and in messages (QR
+# codes, links), and given to the payment gateway for the way back. Production must set it
+# (`check --deploy` refuses this machine's address).
+EGOV_PUBLIC_BASE_URL = os.environ.get(
+    "EGOV_PUBLIC_BASE_URL", f"http://127.0.0.1:{EGOV_PORT}"
+).rstrip("/")
 
 # --- Digital signatures (docs/signatures.md) ------------------------------------------------------
 # Private keys and token PINs are stored encrypted with a key derived from this value; production
@@ -418,7 +432,7 @@ EGOV_SIGNATURE_INTERMEDIATES = env_list("EGOV_SIGNATURE_INTERMEDIATES")
 # The development PKI (manage.py create_dev_pki) is trusted in development only, never in
 # production.
 EGOV_DEV_PKI_DIR = Path(os.environ.get("EGOV_DEV_PKI_DIR", VAR_DIR / "pki"))
-EGOV_DEV_PKI_URL = os.environ.get("EGOV_DEV_PKI_URL", "http://127.0.0.1:8790")
+EGOV_DEV_PKI_URL = os.environ.get("EGOV_DEV_PKI_URL", f"http://127.0.0.1:{EGOV_PORT + 790}")
 EGOV_SIGNATURE_TRUST_DEV_PKI = (
     False if PRODUCTION else env_bool("EGOV_SIGNATURE_TRUST_DEV_PKI", True)
 )
@@ -431,13 +445,11 @@ EGOV_SIGNATURE_REVOCATION_MODE = os.environ.get("EGOV_SIGNATURE_REVOCATION_MODE"
 # The PKCS#11 module (shared library) of the hardware tokens or HSM that hold signing keys.
 EGOV_PKCS11_MODULE = os.environ.get("EGOV_PKCS11_MODULE", "")
 # Public address of the verification page, printed as a QR code on signed documents.
-EGOV_VERIFY_BASE_URL = os.environ.get(
-    "EGOV_VERIFY_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000/xac-thuc/"
-)
+EGOV_VERIFY_BASE_URL = os.environ.get("EGOV_VERIFY_BASE_URL", f"{EGOV_PUBLIC_BASE_URL}/xac-thuc/")
 EGOV_SIGNATURE_MAX_UPLOAD_BYTES = int(os.environ.get("EGOV_SIGNATURE_MAX_UPLOAD_BYTES", "20971520"))
-EGOV_SIGNATURE_FONT = os.environ.get(
-    "EGOV_SIGNATURE_FONT", "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
-)
+# The visible signature's and the drawn seal's font (its bold face beside it): the system's Noto
+# Sans (fonts-noto-core) when installed, otherwise the one shipped in src/egov/core/fonts/.
+EGOV_SIGNATURE_FONT = os.environ.get("EGOV_SIGNATURE_FONT", str(font_file("NotoSans-Regular")))
 
 # --- Logging: personal identifiers are masked in every record -----------------------------------
 LOGGING = {
@@ -461,6 +473,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Libraries that narrate their work at INFO (every PDF's CSS steps, every font subset,
+        # every CRL and OCSP fetch) buried the demo sign-ins and the development e-mails.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "pyhanko": {"level": "WARNING"},
+        "pyhanko_certvalidator": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # its version banner, once per process
         # A request that met an unreachable database answered 503; egov.outage logs the outage.
         "django.request": {"filters": ["drop_logged_outages"]},
     },
@@ -510,9 +529,6 @@ EGOV_OIDC_CLAIM_BIRTHDATE = os.environ.get("EGOV_OIDC_CLAIM_BIRTHDATE", "birthda
 EGOV_OIDC_CLAIM_ADDRESS = os.environ.get("EGOV_OIDC_CLAIM_ADDRESS", "address_text")
 EGOV_OIDC_CLAIM_CITIZEN_ID = os.environ.get("EGOV_OIDC_CLAIM_CITIZEN_ID", "citizen_id")
 
-# The public address of the portal, printed on receipts and in messages (QR codes, links).
-EGOV_PUBLIC_BASE_URL = os.environ.get("EGOV_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
-
 # --- Public postal service (docs/postal.md) ---------------------------------------------------
 # The postal operator's API (booking) and the secret its status webhooks are signed with. In
 # development they point at the local simulator, which production never serves.
@@ -544,7 +560,7 @@ EGOV_POSTAL_BOOKING_MAX_ATTEMPTS = int(os.environ.get("EGOV_POSTAL_BOOKING_MAX_A
 # The national document exchange axis (trục liên thông văn bản) this platform is connected to, with
 # the system id and secret it was given. In development: the local axis (serve_exchange_axis).
 EGOV_DOCUMENTS_EXCHANGE_URL = os.environ.get(
-    "EGOV_DOCUMENTS_EXCHANGE_URL", "" if PRODUCTION else "http://127.0.0.1:8791"
+    "EGOV_DOCUMENTS_EXCHANGE_URL", "" if PRODUCTION else f"http://127.0.0.1:{EGOV_PORT + 791}"
 )
 EGOV_DOCUMENTS_EXCHANGE_SYSTEM_ID = os.environ.get(
     "EGOV_DOCUMENTS_EXCHANGE_SYSTEM_ID", "" if PRODUCTION else "egov-dev"

@@ -89,6 +89,7 @@ def test_deploy_check_is_clean_under_production_settings():
         "DJANGO_ENV": "production",
         "SECRET_KEY": "x" * 64 + "production-like-secret-key-for-the-check",
         "ALLOWED_HOSTS": "dichvucong.cantho.gov.vn",
+        "EGOV_PUBLIC_BASE_URL": "https://dichvucong.cantho.gov.vn",
         "DATABASE_URL": "sqlite:///:memory:",
     }
     result = subprocess.run(

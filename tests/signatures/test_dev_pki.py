@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography import x509
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from egov.signatures import checks, services, trust
+from egov.signatures.devpki import DevelopmentPKI
 from egov.signatures.models import SigningCertificate
 from egov.signatures.verification import VALID, verify_pdf
 from tests.signatures.fixtures import make_pdf, serve
@@ -103,3 +105,98 @@ def test_demo_certificates_are_issued_imported_and_sign(
             make_pdf(), signer_certificate=certificates[1], actor=None, level="B-B"
         )
         assert verify_pdf(signed.data).verdict == VALID
+
+
+def _demo_certificates():
+    return list(
+        SigningCertificate.objects.filter(status=SigningCertificate.Status.ACTIVE)
+        .order_by("agency__code", "holder")
+        .values_list("agency__code", "holder", "fingerprint")
+    )
+
+
+def test_a_rerun_finishes_what_a_failed_run_left_half_done(
+    agencies, make_staff, pki_settings, tmp_path, monkeypatch
+):
+    """The first `make run` died while drawing the demo seals (a missing font): the PKI was made,
+    no certificate imported. The rerun (--if-missing) issues them instead of stopping at the
+    folder."""
+    make_staff("lanhdao", agencies["justice"], full_name="Võ Minh Lãnh")
+    directory = tmp_path / "pki"
+    pki_settings.EGOV_DEV_PKI_DIR = directory
+    url = f"http://127.0.0.1:{_free_port()}"
+    args = ["create_dev_pki", "--dir", str(directory), "--url", url, "--if-missing", "--demo"]
+
+    def no_font(name):
+        raise OSError("cannot open resource")
+
+    monkeypatch.setattr("egov.signatures.management.commands.create_dev_pki.draw_seal", no_font)
+    with pytest.raises(OSError, match="cannot open resource"):
+        call_command(*args, stdout=None)
+    assert (directory / "pki.json").exists() and _demo_certificates() == []
+
+    monkeypatch.undo()
+    call_command(*args, stdout=None)
+    made = _demo_certificates()
+    assert [(code, holder) for code, holder, _fingerprint in made] == [
+        ("000.00.00.H13", "agency"),
+        ("000.00.03.H13", "agency"),
+        ("000.00.03.H13", "person"),
+    ]
+    assert sorted(p.name for p in (directory / "demo").iterdir()) == [
+        "000.00.00.H13.p12",
+        "000.00.03.H13.p12",
+        "lanhdao.p12",
+    ]
+
+    # Complete: a further run changes nothing.
+    root = (directory / "root-ca.pem").read_bytes()
+    call_command(*args, stdout=None)
+    assert _demo_certificates() == made and (directory / "root-ca.pem").read_bytes() == root
+
+    # A lost PKCS#12 file is issued again, the others are kept.
+    (directory / "demo" / "lanhdao.p12").unlink()
+    call_command(*args, stdout=None)
+    assert (directory / "demo" / "lanhdao.p12").exists()
+    assert SigningCertificate.objects.filter(revocation_reason="replaced").count() == 1
+
+
+def test_a_half_made_pki_or_one_for_other_responders_is_made_again(
+    agencies, pki_settings, tmp_path
+):
+    directory = tmp_path / "pki"
+    pki_settings.EGOV_DEV_PKI_DIR = directory
+    url = f"http://127.0.0.1:{_free_port()}"
+    args = ["create_dev_pki", "--dir", str(directory), "--if-missing", "--demo"]
+    call_command(*args, "--url", url, stdout=None)
+    first = _demo_certificates()
+    assert len(first) == 2
+
+    (directory / "ocsp.key.pem").unlink()  # the run died while writing the PKI
+    call_command(*args, "--url", url, stdout=None)
+    assert DevelopmentPKI.is_complete(directory, url)
+    second = _demo_certificates()
+    assert len(second) == 2 and second != first  # new CA, certificates issued again
+    assert SigningCertificate.objects.filter(revocation_reason="replaced").count() == 2
+
+    other = f"http://127.0.0.1:{_free_port()}"  # the instance now runs on another port
+    call_command(*args, "--url", other, stdout=None)
+    assert DevelopmentPKI(directory).base_url == other
+    certificate = SigningCertificate.objects.get(
+        agency=agencies["justice"], status=SigningCertificate.Status.ACTIVE
+    )
+    assert other in str(
+        x509.load_der_x509_certificate(bytes(certificate.certificate_der)).extensions
+    )
+
+
+def test_another_instances_responders_on_the_port_are_refused(agencies, pki_settings, tmp_path):
+    """Two instances on one machine: the port of this PKI's responders answers for another PKI;
+    checking revocation there would fail later with "try again later"."""
+    url = f"http://127.0.0.1:{_free_port()}"
+    DevelopmentPKI.create(tmp_path / "other", url)
+    with serve(tmp_path / "other", url), pytest.raises(CommandError, match="another PORT"):
+        call_command(
+            "create_dev_pki", "--dir", str(tmp_path / "pki"), "--url", url, "--demo", stdout=None
+        )
+    assert _demo_certificates() == []

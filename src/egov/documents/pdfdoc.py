@@ -28,6 +28,7 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import TextStamp, TextStampStyle
 from weasyprint import HTML
 
+from egov.core import fonts
 from egov.documents.kinds import TYPE_TITLES, URGENCY_MARKS, DocumentType
 
 NUMBER_FIELD, DATE_FIELD = "so_ky_hieu", "ngay_ban_hanh"
@@ -125,7 +126,7 @@ def compose(
                 ),
             },
         )
-    rendered = HTML(string=html).render()
+    rendered = HTML(string=html).render(**fonts.pdf_options())
     boxes = {}
     for index, page in enumerate(rendered.pages):
         for box in page._page_box.descendants():

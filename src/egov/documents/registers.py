@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from weasyprint import HTML
 
+from egov.core import fonts
 from egov.documents.models import DocumentRegister, OfficialDocument
 
 OUTGOING_COLUMNS = [
@@ -116,7 +117,7 @@ def register_pdf(register, start, end) -> bytes:
                 "end": end,
             },
         )
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(**fonts.pdf_options())
 
 
 def register_xlsx(register, start, end) -> bytes:

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 
 from egov.catalog import eforms
-from egov.core import files
+from egov.core import files, fonts
 from egov.dossiers.models import Attachment
 
 
@@ -21,7 +21,7 @@ def render_pdf(template: str, context: dict) -> bytes:
         html = render_to_string(
             template, {"site_name": settings.EGOV_SITE_NAME, "now": timezone.now(), **context}
         )
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(**fonts.pdf_options())
 
 
 def store_pdf(dossier, kind: str, name: str, data: bytes) -> Attachment:

@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
 
+from egov.core import fonts
+
 
 def tracking_url(dossier) -> str:
     return f"{settings.EGOV_PUBLIC_BASE_URL.rstrip('/')}/tra-cuu/?ma={dossier.code}"
@@ -36,4 +38,4 @@ def receipt_pdf(dossier, *, officer) -> bytes:
                 "site_name": settings.EGOV_SITE_NAME,
             },
         )
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(**fonts.pdf_options())

@@ -7,6 +7,8 @@ from django.utils import translation
 from num2words import num2words
 from weasyprint import HTML
 
+from egov.core import fonts
+
 
 def amount_in_words(amount: int) -> str:
     """'Hai trăm nghìn đồng': receipts state the amount in words as well."""
@@ -30,4 +32,4 @@ def receipt_pdf(payment) -> bytes:
                 "site_name": settings.EGOV_SITE_NAME,
             },
         )
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(**fonts.pdf_options())

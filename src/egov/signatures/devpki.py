@@ -95,6 +95,7 @@ class DevelopmentPKI:
     ISSUING = "issuing-ca"
     TSA = "tsa"
     OCSP = "ocsp"
+    PARTS = (ROOT, ISSUING, TSA, OCSP)
 
     def __init__(self, directory: Path | str):
         self.directory = Path(directory)
@@ -108,6 +109,20 @@ class DevelopmentPKI:
         return (Path(directory) / "pki.json").exists()
 
     @classmethod
+    def is_complete(cls, directory: Path | str, base_url: str | None = None) -> bool:
+        """Whether every file of a PKI is in ``directory`` (a run that died while making it leaves
+        some out) and, when ``base_url`` is given, its certificates name those responders."""
+        directory = Path(directory)
+        names = [f"{name}{suffix}" for name in cls.PARTS for suffix in (".pem", ".key.pem")]
+        if not all((directory / name).is_file() for name in ["pki.json", "revoked.json", *names]):
+            return False
+        try:
+            meta = json.loads((directory / "pki.json").read_text())
+        except ValueError:
+            return False
+        return base_url is None or meta.get("base_url") == base_url.rstrip("/")
+
+    @classmethod
     def create(
         cls, directory: Path | str, base_url: str, name: str = "eGov Development"
     ) -> "DevelopmentPKI":
@@ -116,6 +131,9 @@ class DevelopmentPKI:
         (directory / "issued").mkdir(parents=True, exist_ok=True)
         for old in (directory / "issued").glob("*.pem"):
             old.unlink()
+        for part in cls.PARTS:  # a half-made PKI's files must not pass for this one's
+            for suffix in (".pem", ".key.pem"):
+                (directory / f"{part}{suffix}").unlink(missing_ok=True)
         base_url = base_url.rstrip("/")
         now = datetime.datetime.now(UTC) - datetime.timedelta(minutes=5)
 
@@ -273,6 +291,11 @@ class DevelopmentPKI:
             _pem(certificate)
         )
         return Issued(certificate, key, [issuing, self.root])
+
+    def was_issued(self, certificate: x509.Certificate) -> bool:
+        """Whether this PKI issued ``certificate`` (it keeps a copy of each it issues)."""
+        path = self.directory / "issued" / f"{certificate.serial_number:x}.pem"
+        return path.is_file() and path.read_bytes() == _pem(certificate)
 
     def _revocations(self) -> dict[str, dict]:
         return json.loads((self.directory / "revoked.json").read_text())

@@ -35,9 +35,14 @@ def check_seal_png(data: bytes) -> bytes:
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    bold = Path(settings.EGOV_SIGNATURE_FONT).with_name("NotoSans-Bold.ttf")
-    path = bold if bold.exists() else Path(settings.EGOV_SIGNATURE_FONT)
-    return ImageFont.truetype(str(path), size)
+    regular = Path(settings.EGOV_SIGNATURE_FONT)
+    if not regular.is_file():
+        raise SignatureError(
+            _("The font of the visible signature is missing (EGOV_SIGNATURE_FONT: %(path)s).")
+            % {"path": regular}
+        )
+    bold = regular.with_name("NotoSans-Bold.ttf")
+    return ImageFont.truetype(str(bold if bold.is_file() else regular), size)
 
 
 def draw_seal(agency_name: str, centre_text: str = "DEV") -> bytes:

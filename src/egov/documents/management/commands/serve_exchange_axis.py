@@ -1,5 +1,6 @@
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -16,7 +17,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=8791)
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=urlsplit(settings.EGOV_DOCUMENTS_EXCHANGE_URL).port or 8791,
+            help="default: the port of EGOV_DOCUMENTS_EXCHANGE_URL",
+        )
         parser.add_argument("--config", help="JSON file of the systems and their agencies")
         parser.add_argument("--data", default=str(settings.VAR_DIR / "axis"))
         parser.add_argument("--outside", action="append", default=[])

@@ -1,0 +1,71 @@
+"""The fonts that seals, signature stamps and PDFs are drawn with.
+
+The system's Noto fonts (Debian's fonts-noto-core) are used when installed; otherwise the subsets
+shipped in this folder (Noto Sans and Noto Serif, SIL Open Font Licence 1.1, see OFL.txt; made
+by scripts/subset_fonts.py), so a machine without the Debian packages still draws Vietnamese.
+"""
+
+import functools
+from pathlib import Path
+
+SHIPPED_DIR = Path(__file__).resolve().parent
+SYSTEM_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/noto"))
+# The PDF templates ask for "Noto Serif"; these are its faces (weight, style, file).
+PDF_FAMILY = "Noto Serif"
+PDF_FACES = [
+    ("normal", "normal", "NotoSerif-Regular"),
+    ("bold", "normal", "NotoSerif-Bold"),
+    ("normal", "italic", "NotoSerif-Italic"),
+    ("bold", "italic", "NotoSerif-BoldItalic"),
+]
+
+
+def font_file(name: str, system_dirs=SYSTEM_DIRS) -> Path:
+    """``name``.ttf from the system's fonts if there, otherwise the shipped one."""
+    for directory in system_dirs:
+        path = Path(directory) / f"{name}.ttf"
+        if path.is_file():
+            return path
+    return SHIPPED_DIR / f"{name}.ttf"
+
+
+@functools.cache
+def system_has_family(family: str) -> bool:
+    """Whether fontconfig (as WeasyPrint sees it) has fonts of ``family`` installed."""
+    from weasyprint.text.ffi import ffi, fontconfig
+
+    config = ffi.gc(fontconfig.FcInitLoadConfigAndFonts(), fontconfig.FcConfigDestroy)
+    pattern = ffi.gc(fontconfig.FcPatternCreate(), fontconfig.FcPatternDestroy)
+    fontconfig.FcPatternAddString(pattern, b"family", family.encode())
+    fontconfig.FcConfigSubstitute(config, pattern, fontconfig.FcMatchPattern)
+    fontconfig.FcDefaultSubstitute(pattern)
+    result = ffi.new("FcResult *")
+    match = fontconfig.FcFontMatch(config, pattern, result)
+    if match == ffi.NULL:
+        return False
+    match = ffi.gc(match, fontconfig.FcPatternDestroy)
+    string = ffi.new("FcChar8 **")
+    if fontconfig.FcPatternGetString(match, b"family", 0, string) != 0:  # FcResultMatch
+        return False
+    return ffi.string(string[0]).decode("utf-8", "replace").lower() == family.lower()
+
+
+def pdf_options() -> dict:
+    """Keyword arguments for WeasyPrint's ``write_pdf``/``render``: none when the system has
+    Noto Serif (the fast path), otherwise ``@font-face`` rules that load the shipped faces (a
+    font configuration of their own, made for each document as WeasyPrint requires)."""
+    if system_has_family(PDF_FAMILY):
+        return {}
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    rules = "\n".join(
+        f'@font-face {{ font-family: "{PDF_FAMILY}"; font-weight: {weight}; '
+        f'font-style: {style}; src: url("{(SHIPPED_DIR / f"{name}.ttf").as_uri()}"); }}'
+        for weight, style, name in PDF_FACES
+    )
+    return {
+        "stylesheets": [CSS(string=rules, font_config=font_config)],
+        "font_config": font_config,
+    }

@@ -1,0 +1,99 @@
+"""A machine without Debian's fonts-noto-core still draws seals, signature stamps and PDFs with
+Vietnamese glyphs: the platform falls back to the Noto faces it ships (src/egov/core/fonts/)."""
+
+import io
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from fontTools.ttLib import TTFont
+from PIL import Image
+
+from egov.core import fonts
+from egov.signatures.seal import draw_seal
+from egov.signatures.signing import FONT_CHARACTERS, SignatureError
+
+SHIPPED = sorted(fonts.SHIPPED_DIR.glob("*.ttf"))
+
+
+def test_the_system_font_is_preferred_and_the_shipped_one_stands_in(tmp_path):
+    assert fonts.font_file("NotoSans-Regular", system_dirs=[tmp_path]) == (
+        fonts.SHIPPED_DIR / "NotoSans-Regular.ttf"
+    )
+    (tmp_path / "NotoSans-Regular.ttf").write_bytes(b"")
+    assert fonts.font_file("NotoSans-Regular", system_dirs=[tmp_path]) == (
+        tmp_path / "NotoSans-Regular.ttf"
+    )
+
+
+def test_the_shipped_fonts_are_licensed_and_cover_vietnamese():
+    assert (fonts.SHIPPED_DIR / "OFL.txt").read_text().count("SIL OPEN FONT LICENSE") == 1
+    names = {path.stem for path in SHIPPED}
+    assert {"NotoSans-Regular", "NotoSans-Bold"} | {f[2] for f in fonts.PDF_FACES} <= names
+    for path in SHIPPED:
+        cmap = TTFont(path).getBestCmap()
+        missing = [hex(c) for c in FONT_CHARACTERS if c not in cmap]
+        assert not missing, (path.name, missing)
+        assert all(ord(c) in cmap for c in "Nguyễn Thị Ánh Đặng ưởng – “₫”")
+
+
+def test_the_seal_is_drawn_with_the_shipped_font():
+    with override_settings(EGOV_SIGNATURE_FONT=str(fonts.SHIPPED_DIR / "NotoSans-Regular.ttf")):
+        png = draw_seal("Sở Tư pháp thành phố Cần Thơ")
+    image = Image.open(io.BytesIO(png)).convert("RGBA")
+    assert image.size == (420, 420)
+    assert sum(image.getchannel("A").histogram()[1:]) > 5000
+
+
+def test_a_missing_seal_font_is_a_clear_error_not_cannot_open_resource():
+    with (
+        override_settings(EGOV_SIGNATURE_FONT="/nonexistent/NotoSans-Regular.ttf"),
+        pytest.raises(SignatureError, match="EGOV_SIGNATURE_FONT"),
+    ):
+        draw_seal("Sở Tư pháp")
+
+
+@pytest.mark.engine_independent
+def test_pdfs_use_the_shipped_noto_serif_when_fontconfig_has_no_fonts(tmp_path):
+    """Fontconfig with no fonts at all (WeasyPrint crashed on it): the PDF embeds the shipped
+    Noto Serif in its three faces."""
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">'
+        f"<fontconfig><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
+    script = textwrap.dedent(
+        """
+        import io, pikepdf
+        from weasyprint import HTML
+        from egov.core import fonts
+        html = '<p style="font-family: Noto Serif">Nguyễn <b>Đặng</b> <i>ưởng</i></p>'
+        pdf = pikepdf.open(io.BytesIO(HTML(string=html).write_pdf(**fonts.pdf_options())))
+        print(sorted(str(f.BaseFont).split("+")[-1] for f in pdf.pages[0].Resources.Font.values()))
+        """
+    )
+    env = {
+        **os.environ,
+        "FONTCONFIG_FILE": str(config),
+        "PYTHONPATH": str(Path(settings.BASE_DIR) / "src"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "['Noto-Serif', 'Noto-Serif-Bold', 'Noto-Serif-Italic']"
+
+
+def test_with_the_system_noto_serif_pdfs_take_the_fast_path():
+    if not fonts.system_has_family(fonts.PDF_FAMILY):
+        pytest.skip("fonts-noto-core is not installed here")
+    assert fonts.pdf_options() == {}
