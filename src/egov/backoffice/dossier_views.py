@@ -125,10 +125,7 @@ def detail(request, public_id):
         "processing_step": action in {"process", "review"},
         "open_clock": dossier.status in apologies.LATE_STATUSES,
         "dossier": dossier,
-        "answers": [
-            (field.label, dossier.form_data.get(name))
-            for name, field in eforms.EForm(version.form_schema, version.form_ui).fields.items()
-        ],
+        "answers": eforms.answer_rows(version.form_schema, version.form_ui, dossier.form_data),
         "attachments": dossier.attachments.select_related("requirement"),
         "events": dossier.events.all(),
         "supplements": dossier.supplements.all(),

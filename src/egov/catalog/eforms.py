@@ -55,6 +55,14 @@ def validate_schema(schema: dict, ui: dict | None = None) -> None:
             )
         if not spec.get("title"):
             problems.append(_("Field “%(name)s” needs a title (its label).") % {"name": name})
+        if "enumNames" in spec and (
+            not isinstance(spec["enumNames"], list)
+            or len(spec["enumNames"]) != len(spec.get("enum") or [])
+            or not all(isinstance(title, str) and title.strip() for title in spec["enumNames"])
+        ):
+            problems.append(
+                _("Field “%(name)s”: give one label (enumNames) for each option.") % {"name": name}
+            )
     for name in schema.get("required", []):
         if name not in properties:
             problems.append(_("Required field “%(name)s” is not defined.") % {"name": name})
@@ -84,6 +92,28 @@ def ordered_fields(schema: dict, ui: dict) -> list[tuple[str, dict, dict]]:
         position, key=lambda n: (ui.get(n, {}).get("order", 1000 + position[n]), position[n])
     )
     return [(name, properties[name], ui.get(name, {})) for name in names]
+
+
+def option_label(spec: dict, value: Any) -> Any:
+    """What a person reads for an answer: the option's label (``enumNames``) for an enumeration,
+    the value itself otherwise. An option without a label falls back to its code."""
+    options = spec.get("enum")
+    names = spec.get("enumNames")
+    if isinstance(options, list) and isinstance(names, list) and value in options:
+        index = options.index(value)
+        if index < len(names) and names[index]:
+            return str(names[index])
+    return value
+
+
+def answer_rows(schema: dict, ui: dict, data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(label, shown value) for every e-form field in form order, options by their label:
+    the review page, the staff dossier page and the drafted result show these."""
+    rows = []
+    for name, spec, hints in ordered_fields(schema, ui):
+        label = hints.get("label") or spec.get("title") or name
+        rows.append((str(label), option_label(spec, data.get(name))))
+    return rows
 
 
 def _message(error) -> str:
@@ -233,6 +263,8 @@ def schema_from_fields(fields: list[dict]) -> tuple[dict, dict]:
             ui.setdefault(field["name"], {})["widget"] = "textarea"
         elif kind == "enum":
             spec.update(type="string", enum=list(field["choices"]))
+            if field.get("choice_labels"):
+                spec["enumNames"] = list(field["choice_labels"])
         elif kind in {"integer", "number", "boolean"}:
             spec["type"] = kind
             if kind != "boolean":
