@@ -87,6 +87,8 @@ class ProcedureVersion(models.Model):
 
     name = models.CharField(_("name"), max_length=1000)
     name_search = models.CharField(max_length=1000, editable=False, db_index=True)
+    # The name's Vietnamese alphabetical key (egov.core.collation): lists order by it.
+    name_sort = models.TextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
     field = models.ForeignKey(Field, verbose_name=_("field"), on_delete=models.PROTECT)
     level = models.CharField(_("implementing level"), max_length=10, choices=Level.choices)
