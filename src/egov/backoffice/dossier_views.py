@@ -21,7 +21,7 @@ from egov.catalog.search import current_versions
 from egov.core import flash
 from egov.core.collation import sorted_vi
 from egov.core.paging import CappedPaginator, QueuePaginator
-from egov.dossiers import apologies, counter, forms, processing, reception, worklists
+from egov.dossiers import apologies, counter, forms, processing, reception, services, worklists
 from egov.dossiers.models import Dossier
 from egov.dossiers.transitions import StaleDossier
 
@@ -128,6 +128,8 @@ def detail(request, public_id):
         "dossier": dossier,
         "answers": eforms.answer_rows(version.form_schema, version.form_ui, dossier.form_data),
         "attachments": dossier.attachments.select_related("requirement"),
+        # The declaration the e-form stands for counts as provided once the e-form is filled.
+        "eform_papers": services.provided_by_eform(dossier),
         "events": dossier.events.all(),
         "supplements": dossier.supplements.all(),
         "steps": dossier.steps.select_related("step", "agency", "assignee", "finished_by"),

@@ -195,6 +195,13 @@ class DocumentRequirement(models.Model):
     registry = models.CharField(
         _("can be taken from"), max_length=20, choices=Registry.choices, blank=True, default=""
     )
+    # The declaration (tờ khai, đơn đề nghị) whose content is the e-form: filled in online, it is
+    # not asked for again as a file.
+    filled_by_eform = models.BooleanField(
+        _("filled in by the e-form"),
+        default=False,
+        help_text=_("The declaration is the e-form: online applicants fill it in, not upload it."),
+    )
 
     class Meta:
         ordering = ["version", "position", "id"]

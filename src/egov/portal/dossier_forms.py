@@ -87,6 +87,7 @@ class CommuneForm(forms.Form):
         today = timezone.localdate()
         province = AdministrativeUnit.objects.as_of(today).filter(code=province_code).first()
         field = self.fields["commune"]
+        assert isinstance(field, CommuneField)
         field.widget.attrs["placeholder"] = _("Type to search, e.g. Ninh Kiều")
         field.set_units(
             AdministrativeUnit.objects.as_of(today).filter(parent=province).only("code", "name")
