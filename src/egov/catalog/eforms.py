@@ -8,6 +8,7 @@ that every schema can be rendered as an accessible HTML form.
 
 import datetime
 import math
+import re
 from typing import Any
 
 from django import forms
@@ -21,6 +22,14 @@ SUPPORTED_TYPES = {"string", "integer", "number", "boolean"}
 SUPPORTED_FORMATS = {"date", "email"}
 UI_KEYS = {"label", "help", "widget", "order", "placeholder"}
 WIDGETS = {"text", "textarea", "select", "radio", "checkbox", "date", "number", "email"}
+
+
+_CODE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
+
+
+def _looks_like_code(value: Any) -> bool:
+    """``phieu_so_1``, ``thong_thuong``: a value meant for machines, not for a person to read."""
+    return isinstance(value, str) and bool(_CODE.match(value))
 
 
 def validate_schema(schema: dict, ui: dict | None = None) -> None:
@@ -62,6 +71,17 @@ def validate_schema(schema: dict, ui: dict | None = None) -> None:
         ):
             problems.append(
                 _("Field “%(name)s”: give one label (enumNames) for each option.") % {"name": name}
+            )
+        elif "enumNames" not in spec and any(_looks_like_code(v) for v in spec.get("enum") or []):
+            problems.append(
+                _(
+                    "Field “%(name)s”: options such as “%(value)s” are codes; give each option "
+                    "the label people read (enumNames)."
+                )
+                % {
+                    "name": name,
+                    "value": next(v for v in spec["enum"] if _looks_like_code(v)),
+                }
             )
     for name in schema.get("required", []):
         if name not in properties:
