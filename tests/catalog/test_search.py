@@ -66,3 +66,21 @@ def test_drafts_and_future_versions_are_not_found(catalogue, agencies):
     assert names(search.search("khai sinh"))[0] == "Đăng ký khai sinh"
     future = search.search("dang ky khai sinh", day=datetime.date(2099, 1, 2))
     assert names(future)[0] == "Đăng ký khai sinh (mới)"
+
+
+def test_the_whole_list_is_in_vietnamese_alphabetical_order(catalogue, agencies):
+    from tests.catalog_fixtures import make_procedure
+
+    make_procedure("9.000001", "Duyệt phương án", owner=agencies["justice"])
+    make_procedure("9.000002", "Ấn định mức thu", owner=agencies["justice"])
+    assert names(search.search()) == [
+        "Ấn định mức thu",
+        "Cấp giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",
+        "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
+        "Chứng thực bản sao từ bản chính",
+        "Duyệt phương án",  # D before Đ, whatever follows
+        "Đăng ký khai sinh",
+        "Đăng ký lại khai sinh",
+        "Liên thông thủ tục hành chính về đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo "
+        "hiểm y tế cho trẻ em dưới 6 tuổi",
+    ]

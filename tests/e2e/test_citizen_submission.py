@@ -81,7 +81,7 @@ def test_submit_and_track(
     check_page(page, "dossier-start")
     page.get_by_role("button", name="Bắt đầu").click()
     expect(page.locator(".error-summary")).to_be_visible()  # the ward must be chosen
-    page.select_option("#id_commune", "31135")
+    page.fill("#id_commune", "ninh kieu")  # typed, with the list of wards as suggestions
     page.get_by_role("button", name="Bắt đầu").click()
 
     check_page(page, "dossier-form")

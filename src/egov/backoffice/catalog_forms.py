@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egov.catalog.models import Field, Level, OnlineMode, TimeUnit
+from egov.core.collation import sort_model_choices
 from egov.organizations.models import Agency
 
 
@@ -108,6 +109,8 @@ class NewProcedureForm(forms.Form):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_agency"].queryset = agencies
+        sort_model_choices(self.fields["owner_agency"])
+        sort_model_choices(self.fields["field"])
 
 
 class PublishForm(forms.Form):

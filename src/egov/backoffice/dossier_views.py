@@ -19,8 +19,9 @@ from egov.backoffice.dossier_forms import ApplicantForm, RegisterForm, SearchFor
 from egov.catalog import eforms
 from egov.catalog.search import current_versions
 from egov.core import flash
+from egov.core.collation import sorted_vi
 from egov.core.paging import CappedPaginator, QueuePaginator
-from egov.dossiers import apologies, counter, forms, processing, reception, worklists
+from egov.dossiers import apologies, counter, forms, processing, reception, services, worklists
 from egov.dossiers.models import Dossier
 from egov.dossiers.transitions import StaleDossier
 
@@ -125,11 +126,10 @@ def detail(request, public_id):
         "processing_step": action in {"process", "review"},
         "open_clock": dossier.status in apologies.LATE_STATUSES,
         "dossier": dossier,
-        "answers": [
-            (field.label, dossier.form_data.get(name))
-            for name, field in eforms.EForm(version.form_schema, version.form_ui).fields.items()
-        ],
+        "answers": eforms.answer_rows(version.form_schema, version.form_ui, dossier.form_data),
         "attachments": dossier.attachments.select_related("requirement"),
+        # The declaration the e-form stands for counts as provided once the e-form is filled.
+        "eform_papers": services.provided_by_eform(dossier),
         "events": dossier.events.all(),
         "supplements": dossier.supplements.all(),
         "steps": dossier.steps.select_related("step", "agency", "assignee", "finished_by"),
@@ -352,7 +352,7 @@ def intake_start(request):
     desks = _desk_agencies(request.user)
     if not desks.exists():
         raise PermissionDenied
-    versions = current_versions().order_by("name")
+    versions = current_versions().order_by("name_sort", "id")
     if request.GET.get("procedure"):
         return redirect(
             "backoffice:intake",
@@ -366,7 +366,7 @@ def intake_start(request):
 def intake(request, version_id: int, agency_id: int):
     desk = get_object_or_404(_desk_agencies(request.user), pk=agency_id)
     version = get_object_or_404(current_versions(), pk=version_id)
-    competent = counter.competent_agencies(desk, version).order_by("name")
+    competent = counter.competent_agencies(desk, version)
     applicant = ApplicantForm(request.POST or None, prefix="a")
     declaration = eforms.EForm(version.form_schema, version.form_ui, request.POST or None)
     requirements = list(version.requirements.all())
@@ -411,7 +411,7 @@ def intake(request, version_id: int, agency_id: int):
         {
             "desk": desk,
             "version": version,
-            "competent": competent,
+            "competent": sorted_vi(competent, key=lambda agency: agency.name),
             "applicant": applicant,
             "declaration": declaration,
             "requirements": requirements,

@@ -94,6 +94,7 @@ def replace_requirements(version: ProcedureVersion, rows: list[dict]) -> None:
             accepted_types=list(row.get("accepted_types") or ["pdf", "jpg", "png"]),
             template_name=row.get("template_name", ""),
             registry=row.get("registry") or "",
+            filled_by_eform=bool(row.get("filled_by_eform", False)),
         )
         requirement.full_clean(exclude=["version", "template_file"])
         if row.get("template_file"):
@@ -199,6 +200,7 @@ def dump(version: ProcedureVersion, *, with_files: bool = False) -> dict:
                 "accepted_types": r.accepted_types,
                 "template_name": r.template_name,
                 "registry": r.registry,
+                "filled_by_eform": r.filled_by_eform,
                 "template_file": template(r),
             }
             for r in version.requirements.all()

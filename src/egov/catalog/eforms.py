@@ -8,6 +8,7 @@ that every schema can be rendered as an accessible HTML form.
 
 import datetime
 import math
+import re
 from typing import Any
 
 from django import forms
@@ -21,6 +22,14 @@ SUPPORTED_TYPES = {"string", "integer", "number", "boolean"}
 SUPPORTED_FORMATS = {"date", "email"}
 UI_KEYS = {"label", "help", "widget", "order", "placeholder"}
 WIDGETS = {"text", "textarea", "select", "radio", "checkbox", "date", "number", "email"}
+
+
+_CODE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
+
+
+def _looks_like_code(value: Any) -> bool:
+    """``phieu_so_1``, ``thong_thuong``: a value meant for machines, not for a person to read."""
+    return isinstance(value, str) and bool(_CODE.match(value))
 
 
 def validate_schema(schema: dict, ui: dict | None = None) -> None:
@@ -55,6 +64,25 @@ def validate_schema(schema: dict, ui: dict | None = None) -> None:
             )
         if not spec.get("title"):
             problems.append(_("Field “%(name)s” needs a title (its label).") % {"name": name})
+        if "enumNames" in spec and (
+            not isinstance(spec["enumNames"], list)
+            or len(spec["enumNames"]) != len(spec.get("enum") or [])
+            or not all(isinstance(title, str) and title.strip() for title in spec["enumNames"])
+        ):
+            problems.append(
+                _("Field “%(name)s”: give one label (enumNames) for each option.") % {"name": name}
+            )
+        elif "enumNames" not in spec and any(_looks_like_code(v) for v in spec.get("enum") or []):
+            problems.append(
+                _(
+                    "Field “%(name)s”: options such as “%(value)s” are codes; give each option "
+                    "the label people read (enumNames)."
+                )
+                % {
+                    "name": name,
+                    "value": next(v for v in spec["enum"] if _looks_like_code(v)),
+                }
+            )
     for name in schema.get("required", []):
         if name not in properties:
             problems.append(_("Required field “%(name)s” is not defined.") % {"name": name})
@@ -84,6 +112,28 @@ def ordered_fields(schema: dict, ui: dict) -> list[tuple[str, dict, dict]]:
         position, key=lambda n: (ui.get(n, {}).get("order", 1000 + position[n]), position[n])
     )
     return [(name, properties[name], ui.get(name, {})) for name in names]
+
+
+def option_label(spec: dict, value: Any) -> Any:
+    """What a person reads for an answer: the option's label (``enumNames``) for an enumeration,
+    the value itself otherwise. An option without a label falls back to its code."""
+    options = spec.get("enum")
+    names = spec.get("enumNames")
+    if isinstance(options, list) and isinstance(names, list) and value in options:
+        index = options.index(value)
+        if index < len(names) and names[index]:
+            return str(names[index])
+    return value
+
+
+def answer_rows(schema: dict, ui: dict, data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(label, shown value) for every e-form field in form order, options by their label:
+    the review page, the staff dossier page and the drafted result show these."""
+    rows = []
+    for name, spec, hints in ordered_fields(schema, ui):
+        label = hints.get("label") or spec.get("title") or name
+        rows.append((str(label), option_label(spec, data.get(name))))
+    return rows
 
 
 def _message(error) -> str:
@@ -233,6 +283,8 @@ def schema_from_fields(fields: list[dict]) -> tuple[dict, dict]:
             ui.setdefault(field["name"], {})["widget"] = "textarea"
         elif kind == "enum":
             spec.update(type="string", enum=list(field["choices"]))
+            if field.get("choice_labels"):
+                spec["enumNames"] = list(field["choice_labels"])
         elif kind in {"integer", "number", "boolean"}:
             spec["type"] = kind
             if kind != "boolean":

@@ -57,6 +57,7 @@ REQUIREMENT_COLUMNS = [
     "accepted_types",
     "template_name",
     "registry",
+    "filled_by_eform",
 ]
 FEE_COLUMNS = ["procedure_code", "name", "kind", "amount", "rule", "exemptions", "exemption_rule"]
 SHEETS = {"procedures": PROCEDURE_COLUMNS, "requirements": REQUIREMENT_COLUMNS, "fees": FEE_COLUMNS}
@@ -290,6 +291,7 @@ def import_tables(
                 ],
                 "template_name": row.get("template_name", ""),
                 "registry": row.get("registry", ""),
+                "filled_by_eform": (row.get("filled_by_eform") or "no").lower() in YES,
                 "line": line,
             }
         )
@@ -414,6 +416,7 @@ def export_rows(versions) -> dict[str, list[list[str]]]:
                     ", ".join(r["accepted_types"]),
                     r["template_name"],
                     r["registry"],
+                    "yes" if r.get("filled_by_eform") else "no",
                 ]
             )
         for f in data["fees"]:

@@ -87,6 +87,8 @@ class ProcedureVersion(models.Model):
 
     name = models.CharField(_("name"), max_length=1000)
     name_search = models.CharField(max_length=1000, editable=False, db_index=True)
+    # The name's Vietnamese alphabetical key (egov.core.collation): lists order by it.
+    name_sort = models.TextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
     field = models.ForeignKey(Field, verbose_name=_("field"), on_delete=models.PROTECT)
     level = models.CharField(_("implementing level"), max_length=10, choices=Level.choices)
@@ -192,6 +194,13 @@ class DocumentRequirement(models.Model):
     template_file = models.FileField(_("template file"), upload_to=TEMPLATE_UPLOAD_TO, blank=True)
     registry = models.CharField(
         _("can be taken from"), max_length=20, choices=Registry.choices, blank=True, default=""
+    )
+    # The declaration (tờ khai, đơn đề nghị) whose content is the e-form: filled in online, it is
+    # not asked for again as a file.
+    filled_by_eform = models.BooleanField(
+        _("filled in by the e-form"),
+        default=False,
+        help_text=_("The declaration is the e-form: online applicants fill it in, not upload it."),
     )
 
     class Meta:

@@ -42,6 +42,7 @@ def search(
         .select_related("procedure", "field")
         .defer(
             "search_text",
+            "name_sort",
             "legal_bases",
             "results",
             "steps",
@@ -60,7 +61,7 @@ def search(
         versions = versions.filter(_agency_condition(agency)).distinct()
     phrase = normalize_search_text(query)
     if not phrase:
-        return versions.order_by("name_search")
+        return versions.order_by("name_sort", "id")
     words = phrase.split()
     for word in words:
         versions = versions.filter(search_text__contains=f" {word}")
@@ -76,7 +77,7 @@ def search(
         default=Value(10),
         output_field=IntegerField(),
     )
-    return versions.annotate(rank=rank).order_by("-rank", Length("name"), "name_search")
+    return versions.annotate(rank=rank).order_by("-rank", Length("name"), "name_sort", "id")
 
 
 def _agency_condition(code: str) -> Q:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from egov.catalog import eforms, fees, search, workflow
 from egov.catalog.models import Procedure, ProcedureVersion
-from egov.core import audit
+from egov.core import audit, collation
 from egov.core.text import normalize_search_text
 
 VERSION_AUDIT_FIELDS = [
@@ -42,6 +42,7 @@ def _record(actor, action: str, version: ProcedureVersion, before=None) -> None:
 
 def index(version: ProcedureVersion) -> None:
     version.name_search = normalize_search_text(version.name)
+    version.name_sort = collation.sort_key(version.name)
     version.search_text = search.search_text_for(version)
 
 
@@ -56,7 +57,7 @@ def create_procedure(*, actor, code: str, owner_agency, **version_fields) -> Pro
         procedure=procedure, number=1, created_by=_user(actor), **version_fields
     )
     index(version)
-    version.full_clean(exclude=["name_search", "search_text"])
+    version.full_clean(exclude=["name_search", "name_sort", "search_text"])
     version.save()
     version.receiving_agencies.set(receiving)
     _record(actor, "catalog.procedure_created", version)
@@ -73,7 +74,7 @@ def update_draft(version: ProcedureVersion, *, actor, **changes) -> ProcedureVer
     for name, value in changes.items():
         setattr(version, name, value)
     index(version)
-    version.full_clean(exclude=["name_search", "search_text"])
+    version.full_clean(exclude=["name_search", "name_sort", "search_text"])
     version.save()
     if receiving is not None:
         version.receiving_agencies.set(receiving)

@@ -11,7 +11,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from egov.catalog.eforms import ordered_fields
+from egov.catalog.eforms import option_label, ordered_fields
 
 
 def declaration_form(title: str, procedure_name: str, schema: dict, ui: dict) -> bytes:
@@ -33,6 +33,11 @@ def declaration_form(title: str, procedure_name: str, schema: dict, ui: dict) ->
     document.add_paragraph("Kính gửi: ............................................................")
     for _name, spec, hints in ordered_fields(schema, ui):
         label = hints.get("label") or spec.get("title")
+        if isinstance(spec.get("enum"), list):
+            # A paper form offers the options by their label, one box each.
+            options = "   ".join(f"☐ {option_label(spec, value)}" for value in spec["enum"])
+            document.add_paragraph(f"{label}: {options}")
+            continue
         document.add_paragraph(f"{label}: " + "." * max(20, 70 - len(label)))
     document.add_paragraph(
         "Tôi cam đoan những nội dung khai trên đây là đúng sự thật và chịu trách nhiệm trước "

@@ -119,8 +119,17 @@ def workflow(item: dict) -> list[dict]:
     return steps
 
 
+def _declaration(item: dict) -> int | None:
+    """The position of the declaration the e-form stands for: the first paper with a template
+    (tờ khai, đơn đề nghị), when the procedure can be applied for online."""
+    if item["online_mode"] == "none":
+        return None
+    return next((i for i, r in enumerate(item["requirements"]) if r.get("template")), None)
+
+
 def version_data(item: dict) -> dict:
     schema, ui = schema_from_fields(item["form"]["fields"])
+    declaration = _declaration(item)
     deciding = None if item["deciding_agency"] == "commune_ubnd" else item["deciding_agency"]
     return {
         "name": item["name"],
@@ -147,13 +156,14 @@ def version_data(item: dict) -> dict:
                 "condition": r.get("condition", ""),
                 "accepted_types": r["accepted_types"],
                 "registry": r.get("registry") or "",
+                "filled_by_eform": index == declaration,
                 "template_name": (
                     f"{r['template']['name']} ({r['template']['form_ref']})"
                     if r.get("template")
                     else ""
                 )[:300],
             }
-            for r in item["requirements"]
+            for index, r in enumerate(item["requirements"])
         ],
         "fees": [
             {

@@ -68,14 +68,13 @@ def refusal_notice_pdf(dossier, *, reason: str, officer) -> bytes:
 def result_pdf(dossier, *, officer) -> bytes:
     """A result drafted from the procedure's declared results and the applicant's declaration."""
     version = dossier.procedure_version
-    fields = eforms.EForm(version.form_schema, version.form_ui).fields
     return render_pdf(
         "dossiers/forms/result.html",
         {
             "dossier": dossier,
             "officer": officer,
             "results": [line for line in version.results.splitlines() if line.strip()],
-            "answers": [(f.label, dossier.form_data.get(name)) for name, f in fields.items()],
+            "answers": eforms.answer_rows(version.form_schema, version.form_ui, dossier.form_data),
         },
     )
 

@@ -292,15 +292,32 @@ def missing_items(dossier: Dossier, attached: set[int] | None = None) -> list[st
     return problems
 
 
+def provided_by_eform(dossier: Dossier) -> list:
+    """The papers the filled e-form stands for (the declaration), without a file of their own."""
+    if not dossier.form_data:
+        return []
+    attached = set(dossier.attachments.values_list("requirement_id", flat=True))
+    return [
+        requirement
+        for requirement in dossier.procedure_version.requirements.filter(filled_by_eform=True)
+        if requirement.pk not in attached
+    ]
+
+
 def papers_to_attach(dossier: Dossier, attached: set[int] | None = None) -> list:
     """The mandatory papers the citizen has not attached yet (those the agency takes from a
-    shared registry, or that ask for no paper at all, are not asked for)."""
+    shared registry, the declaration that the filled e-form stands for, or that ask for no paper
+    at all, are not asked for)."""
     if attached is None:
         attached = set(dossier.attachments.values_list("requirement_id", flat=True))
     return [
         requirement
         for requirement in dossier.procedure_version.requirements.filter(mandatory=True)
-        if not (requirement.registry or (requirement.originals == 0 and requirement.copies == 0))
+        if not (
+            requirement.registry
+            or requirement.filled_by_eform
+            or (requirement.originals == 0 and requirement.copies == 0)
+        )
         and requirement.pk not in attached
     ]
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
+from egov.core.collation import sorted_vi
 from egov.core.paging import CappedPaginator
 from egov.feedback import files, geo, links, maps, queries, services
 from egov.feedback.forms import PublicFilterForm, RateForm, ReopenForm, ReportForm
@@ -47,7 +48,7 @@ def _pins(reports):
 
 
 def index(request):
-    communes = list(services.communes_today())
+    communes = sorted_vi(services.communes_today(), key=lambda unit: unit.name)
     categories = list(_categories())
     form = PublicFilterForm(request.GET or None, categories=categories, communes=communes)
     chosen = queries.PublicFilter()
@@ -111,7 +112,7 @@ def submit(request):
     )
     if category is None:
         return _choose_category(request)
-    communes = list(services.communes_today())
+    communes = sorted_vi(services.communes_today(), key=lambda unit: unit.name)
     form = ReportForm(
         request.POST or None,
         category=category,

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from egov.core.collation import sorted_vi
 from egov.organizations.models import AdministrativeUnit
 
 
@@ -19,7 +20,8 @@ def unit_as_of(code: str, day: datetime.date) -> AdministrativeUnit | None:
 
 
 def subtree_as_of(root: AdministrativeUnit, day: datetime.date) -> list[UnitNode]:
-    """The units under ``root`` in force on ``day``, as a tree (two or three tiers)."""
+    """The units under ``root`` in force on ``day``, as a tree (two or three tiers), each tier
+    in Vietnamese alphabetical order."""
     units = list(
         AdministrativeUnit.objects.as_of(day)
         .filter(Q(parent=root) | Q(parent__parent=root))
@@ -32,7 +34,9 @@ def subtree_as_of(root: AdministrativeUnit, day: datetime.date) -> list[UnitNode
             top.append(nodes[unit.pk])
         elif unit.parent_id in nodes:
             nodes[unit.parent_id].children.append(nodes[unit.pk])
-    return top
+    for node in nodes.values():
+        node.children = sorted_vi(node.children, key=lambda child: child.unit.name)
+    return sorted_vi(top, key=lambda node: node.unit.name)
 
 
 def count_levels(tree: list[UnitNode]) -> dict[int, int]:

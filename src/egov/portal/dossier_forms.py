@@ -1,18 +1,83 @@
+import re
+
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.collation import sorted_vi
+from egov.core.text import normalize_search_text
 from egov.dossiers.models import Channel
 from egov.organizations.models import AdministrativeUnit
 from egov.postal.forms import PostalAddressForm
 
 
+class DatalistInput(forms.TextInput):
+    """A text box with its list of suggestions (<input list> + <datalist>): the browser filters
+    the list as one types, with no JavaScript; the server reads what was typed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggestions: list[str] = []
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {}), "list": f"{name}-list", "autocomplete": "off"}
+        box = super().render(name, value, attrs, renderer)
+        options = format_html_join(
+            "", '<option value="{}"></option>', ((s,) for s in self.suggestions)
+        )
+        return format_html('{}<datalist id="{}-list">{}</datalist>', box, name, options)
+
+
+class CommuneField(forms.CharField):
+    """A commune or ward of the province, typed with suggestions: its name (accents and case do
+    not matter, "Phường"/"Xã" may be left out when only one unit has that name) or its code."""
+
+    widget = DatalistInput
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units: list[AdministrativeUnit] = []
+
+    def set_units(self, units) -> None:
+        self.units = sorted_vi(units, key=lambda unit: unit.name)
+        names = [unit.name for unit in self.units]
+        self.widget.suggestions = [
+            name if names.count(name) == 1 else f"{name} ({unit.code})"
+            for name, unit in zip(names, self.units, strict=True)
+        ]
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        code = _CODE_IN_BRACKETS.search(text)
+        if code or text.isdigit():
+            wanted = code.group(1) if code else text
+            found = [unit for unit in self.units if unit.code == wanted]
+        else:
+            typed = normalize_search_text(text)
+            found = [u for u in self.units if normalize_search_text(u.name) == typed]
+            if not found:
+                found = [
+                    u for u in self.units if normalize_search_text(u.name).endswith(f" {typed}")
+                ]
+        if len(found) != 1:
+            raise forms.ValidationError(
+                _("Choose the commune or ward from the list, e.g. “%(example)s”.")
+                % {"example": self.units[0].name if self.units else "Phường Ninh Kiều"},
+                code="invalid_choice",
+            )
+        return found[0]
+
+
+_CODE_IN_BRACKETS = re.compile(r"\((\d{5})\)\s*$")
+
+
 class CommuneForm(forms.Form):
-    commune = forms.ModelChoiceField(
+    commune = CommuneField(
         label=_("Commune or ward where you apply"),
-        queryset=AdministrativeUnit.objects.none(),
-        to_field_name="code",
-        empty_label=_("Choose…"),
+        max_length=200,
         error_messages={"required": _("Choose the commune or ward where you apply.")},
     )
     token = forms.CharField(widget=forms.HiddenInput)
@@ -21,8 +86,11 @@ class CommuneForm(forms.Form):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         province = AdministrativeUnit.objects.as_of(today).filter(code=province_code).first()
-        self.fields["commune"].queryset = (
-            AdministrativeUnit.objects.as_of(today).filter(parent=province).order_by("name")
+        field = self.fields["commune"]
+        assert isinstance(field, CommuneField)
+        field.widget.attrs["placeholder"] = _("Type to search, e.g. Ninh Kiều")
+        field.set_units(
+            AdministrativeUnit.objects.as_of(today).filter(parent=province).only("code", "name")
         )
 
 

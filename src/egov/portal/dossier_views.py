@@ -205,10 +205,7 @@ def review(request, public_id):
             "dossier": dossier,
             "step": 4,
             "problems": services.missing_items(dossier),
-            "answers": [
-                (f.label, dossier.form_data.get(name))
-                for name, f in eforms.EForm(version.form_schema, version.form_ui).fields.items()
-            ],
+            "answers": eforms.answer_rows(version.form_schema, version.form_ui, dossier.form_data),
             "fee_lines": fee_lines,
             "total": sum(line.amount for line in fee_lines),
         },

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.collation import sort_model_choices, sorted_vi
 from egov.organizations.models import AdministrativeUnit
 
 
@@ -35,6 +36,7 @@ class AsOfForm(forms.Form):
             .filter(level=AdministrativeUnit.Level.PROVINCE)
             .order_by("name")
         )
+        sort_model_choices(self.fields["province"])
 
 
 class ProcedureSearchForm(forms.Form):
@@ -55,8 +57,8 @@ class ProcedureSearchForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         anything = [("", _("All"))]
-        self.fields["field"].choices = anything + list(
-            Field.objects.order_by("name").values_list("code", "name")
+        self.fields["field"].choices = anything + sorted_vi(
+            Field.objects.values_list("code", "name"), key=lambda choice: choice[1]
         )
         self.fields["level"].choices = [
             *anything,
@@ -67,6 +69,7 @@ class ProcedureSearchForm(forms.Form):
         deciding = ProcedureVersion.objects.filter(status=ProcedureVersion.Status.PUBLISHED).values(
             "deciding_agency"
         )
-        self.fields["agency"].choices = anything + list(
-            Agency.objects.filter(pk__in=deciding).order_by("name").values_list("code", "name")
+        self.fields["agency"].choices = anything + sorted_vi(
+            Agency.objects.filter(pk__in=deciding).values_list("code", "name"),
+            key=lambda choice: choice[1],
         )

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.collation import sort_model_choices
 from egov.dossiers import ratings
 from egov.organizations.models import AdministrativeUnit
 
@@ -78,6 +79,8 @@ class ProfileForm(forms.Form):
         self.fields["address_unit"].queryset = current.filter(
             level=AdministrativeUnit.Level.COMMUNE, parent__code=chosen, parent__in=provinces
         ).order_by("name")
+        sort_model_choices(self.fields["province"])
+        sort_model_choices(self.fields["address_unit"])
 
 
 class ContactForm(forms.Form):

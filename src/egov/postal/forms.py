@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.collation import sorted_vi
 from egov.dossiers.models import Channel
 from egov.organizations.models import AdministrativeUnit
 from egov.postal import tariff
@@ -17,7 +18,7 @@ def province_choices():
     units = AdministrativeUnit.objects.as_of(timezone.localdate()).filter(
         level=AdministrativeUnit.Level.PROVINCE
     )
-    return [(unit.code, unit.name) for unit in units.order_by("name")]
+    return sorted_vi(units.values_list("code", "name"), key=lambda choice: choice[1])
 
 
 def commune_choices(province_code: str):
@@ -27,7 +28,8 @@ def commune_choices(province_code: str):
         parent__code=province_code,
         parent__in=AdministrativeUnit.objects.as_of(today),
     )
-    return [("", _("Choose…"))] + [(unit.code, unit.name) for unit in units.order_by("name")]
+    named = sorted_vi(units.values_list("code", "name"), key=lambda choice: choice[1])
+    return [("", _("Choose…")), *named]
 
 
 class PostalAddressForm(forms.Form):

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from egov.catalog.models import Field
+from egov.core.collation import sort_model_choices
 from egov.queueing import services
 
 
@@ -26,6 +27,7 @@ class CounterForm(forms.Form):
         self.fields["served"].queryset = Field.objects.filter(
             pk__in=desk.queue_fields.values("field_id")
         ).order_by("name")
+        sort_model_choices(self.fields["served"])
 
     def clean_label(self):
         try:

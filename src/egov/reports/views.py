@@ -14,6 +14,7 @@ from egov.accounts import scoping
 from egov.accounts.access import staff_required
 from egov.accounts.models import Role, User
 from egov.catalog.models import Field
+from egov.core.collation import sorted_vi
 from egov.organizations.models import AdministrativeUnit, Agency
 from egov.reports import charts, excel, feedback_tables, figures, params, satisfaction, tables
 from egov.reports.figures import Scope
@@ -124,10 +125,10 @@ def _choices(start, end, agencies=None) -> dict:
     return {
         "years": list(range(timezone.localdate().year, params.FIRST_YEAR - 1, -1)),
         "agency_choices": in_period.order_by("path").only("code", "name"),
-        "commune_choices": communes.order_by("name").only("code", "name")
+        "commune_choices": sorted_vi(communes.only("code", "name"), key=lambda unit: unit.name)
         if agencies is None
         else [],
-        "field_choices": Field.objects.order_by("name"),
+        "field_choices": sorted_vi(Field.objects.all(), key=lambda field: field.name),
     }
 
 
