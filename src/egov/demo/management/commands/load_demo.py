@@ -7,6 +7,7 @@ from egov.accounts import services as accounts
 from egov.accounts.models import Role, User
 from egov.catalog.models import Field
 from egov.demo import agencies as demo
+from egov.demo import boundary_free as demo_boundary_free
 from egov.demo import catalog as demo_catalog
 from egov.demo import documents as demo_documents
 from egov.demo import feedback as demo_feedback
@@ -56,6 +57,10 @@ class Command(BaseCommand):
             self._agencies()
             self._people()
         self.stdout.write(f"Procedures published: {demo_catalog.load()}")
+        self.stdout.write(
+            "Procedures put on the list received regardless of administrative boundary: "
+            f"{demo_boundary_free.load()}"
+        )
         self._queue()
         with transaction.atomic():
             made = demo_documents.load(DEMO_PASSWORD)
