@@ -412,6 +412,7 @@ def intake(request, version_id: int, agency_id: int):
             "desk": desk,
             "version": version,
             "competent": competent,
+            "refusal": None if competent.exists() else counter.refusal(desk, version),
             "applicant": applicant,
             "declaration": declaration,
             "requirements": requirements,

@@ -1,8 +1,11 @@
 """Paper dossiers: brought to the counter or sent by post, entered by the desk officer.
 
 The officer types the declaration, scans each paper, and the dossier is received at once (its
-receipt, form 01, is printed for the applicant). A Public Administration Service Centre (Trung
-tâm Phục vụ hành chính công) receives for any agency of the province and names the competent one.
+receipt, form 01, is printed for the applicant). The province's Public Administration Service
+Centre (Trung tâm Phục vụ hành chính công) receives any provincial procedure; every service
+centre, the province's or a commune's, receives a procedure on the province's list received
+regardless of administrative boundary (tiếp nhận không phụ thuộc địa giới hành chính, Nghị định
+118/2025/NĐ-CP) for any competent agency of the province, and names the competent one.
 """
 
 import datetime
@@ -46,25 +49,87 @@ class Scan:
     data: bytes = field(repr=False)
 
 
+def _commune_level(version: ProcedureVersion) -> bool:
+    return version.level == Level.COMMUNE and version.deciding_agency_id is None
+
+
+def _version_agency(version: ProcedureVersion, desk_agency: Agency) -> Agency:
+    return (
+        version.deciding_agency
+        or version.receiving_agencies.order_by("code").first()
+        or desk_agency.served_agency
+    )
+
+
+def _receives_as_home(desk_agency: Agency, version: ProcedureVersion) -> bool:
+    """Whether the desk is the procedure's own one-stop desk: the desk of the agency that
+    receives or decides it, the province's centre for any provincial procedure, a commune's
+    (centre's or People's Committee's) desk for its commune's procedures."""
+    served = desk_agency.served_agency
+    if desk_agency.kind == Agency.Kind.SERVICE_CENTRE:
+        return not _commune_level(version)
+    if _commune_level(version):
+        return served.kind == Agency.Kind.PEOPLES_COMMITTEE
+    ids = {desk_agency.pk, served.pk}
+    return (
+        version.deciding_agency_id in ids or version.receiving_agencies.filter(pk__in=ids).exists()
+    )
+
+
 def competent_agencies(desk_agency: Agency, version: ProcedureVersion):
-    """The agencies a desk may receive ``version`` for: its own when it is competent, any
-    agency of the province when the desk is a service centre."""
+    """The agencies a desk may receive ``version`` for.
+
+    Its own one-stop desk receives for the competent agency (for a commune-level procedure,
+    its commune's People's Committee); the province's service centre receives any provincial
+    procedure for the agency that decides it. A procedure on the province's list received
+    regardless of administrative boundary (Nghị định 118/2025/NĐ-CP) is received by every
+    service centre, the province's or a commune's, for any competent agency of the province.
+    """
     today = timezone.localdate()
     agencies = Agency.objects.as_of(today)
-    if desk_agency.kind == Agency.Kind.SERVICE_CENTRE:
-        if version.level == Level.COMMUNE and version.deciding_agency_id is None:
-            return agencies.filter(
-                kind=Agency.Kind.PEOPLES_COMMITTEE, unit__level=AdministrativeUnit.Level.COMMUNE
-            )
-        return agencies.filter(pk=(version.deciding_agency or desk_agency).pk)
-    own = version.receiving_agencies.filter(pk=desk_agency.pk).exists() or (
-        version.deciding_agency_id == desk_agency.pk
+    communes = agencies.filter(
+        kind=Agency.Kind.PEOPLES_COMMITTEE, unit__level=AdministrativeUnit.Level.COMMUNE
     )
-    if version.level == Level.COMMUNE and version.deciding_agency_id is None:
-        own = desk_agency.kind == Agency.Kind.PEOPLES_COMMITTEE
-    if not own:
+    if desk_agency.is_service_centre and version.boundary_free:
+        if _commune_level(version):
+            return communes
+        return agencies.filter(pk=_version_agency(version, desk_agency).pk)
+    if not _receives_as_home(desk_agency, version):
         return agencies.none()
-    return agencies.filter(pk=(version.deciding_agency or desk_agency).pk)
+    if _commune_level(version):
+        return communes.filter(pk=desk_agency.served_agency.pk)
+    if desk_agency.kind == Agency.Kind.SERVICE_CENTRE:
+        return agencies.filter(pk=_version_agency(version, desk_agency).pk)
+    return agencies.filter(pk=(version.deciding_agency or desk_agency.served_agency).pk)
+
+
+def where_to_hand_in(version: ProcedureVersion) -> list[str]:
+    """Where a procedure's paper dossier is handed in, for a desk that must refuse it."""
+    today = timezone.localdate()
+    if _commune_level(version):
+        return [_("the Public Administration Service Centre of the commune or ward concerned")]
+    own = [agency.name for agency in version.receiving_agencies.as_of(today).order_by("name")]
+    if not own and version.deciding_agency is not None:
+        own = [version.deciding_agency.name]
+    centres = Agency.objects.as_of(today).filter(kind=Agency.Kind.SERVICE_CENTRE)
+    return own + [
+        name for name in centres.order_by("name").values_list("name", flat=True) if name not in own
+    ]
+
+
+def refusal(desk_agency: Agency, version: ProcedureVersion) -> str:
+    """Why this desk does not receive the procedure, naming where it is handed in."""
+    where = "; ".join(where_to_hand_in(version))
+    if desk_agency.is_service_centre:
+        return _(
+            "“%(procedure)s” is not on the province's list of procedures received regardless "
+            "of administrative boundary: this centre receives it only for the agencies it "
+            "serves. Hand it in at: %(where)s."
+        ) % {"procedure": version.name, "where": where}
+    return _("This desk is not competent to receive “%(procedure)s”. Hand it in at: %(where)s.") % {
+        "procedure": version.name,
+        "where": where,
+    }
 
 
 def _applicant(person: Applicant, *, officer) -> User:
@@ -116,8 +181,13 @@ def intake(
     if not applicant.full_name.strip():
         raise ValidationError({"full_name": [_("Enter the applicant's full name.")]})
     competent = competent_agencies(desk_agency, version)
+    if not competent.exists():
+        raise ValidationError({"deciding_agency": [refusal(desk_agency, version)]})
     if deciding_agency is None and competent.count() == 1:
         deciding_agency = competent.get()
+    foreign = deciding_agency is not None and not competent.filter(pk=deciding_agency.pk).exists()
+    if foreign and not version.boundary_free and desk_agency.is_service_centre:
+        raise ValidationError({"deciding_agency": [refusal(desk_agency, version)]})
     if deciding_agency is None or not competent.filter(pk=deciding_agency.pk).exists():
         raise ValidationError(
             {"deciding_agency": [_("Choose the agency competent for this procedure.")]}
