@@ -4,6 +4,8 @@ receives a procedure on the province's list for any competent agency; one not on
 refused at a foreign desk with where to hand it in."""
 
 import datetime
+import shutil
+import subprocess
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +13,7 @@ from django.core.exceptions import ValidationError
 
 from egov.accounts.models import Role
 from egov.dossiers import counter, processing
-from egov.dossiers.models import Dossier
+from egov.dossiers.models import Attachment, Dossier
 from egov.organizations import services as organizations
 from egov.organizations.models import Agency
 from tests.boundary_fixtures import list_it, make_communes
@@ -120,3 +122,35 @@ def test_a_procedure_not_on_the_list_is_refused_at_a_foreign_desk(
     health_desk = make_staff("yte.quay", agencies["health"], Role.DESK_OFFICER)
     with pytest.raises(ValidationError, match="thẩm quyền"):
         intake(health_desk, agencies["health"], record)
+
+
+def _text(attachment, tmp_path) -> str:
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(attachment.file.read())
+    return subprocess.run(
+        [shutil.which("pdftotext") or "pdftotext", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_the_code_and_receipt_of_a_cross_boundary_dossier(
+    catalogue, communes, desk_a, time_machine, tmp_path
+):
+    time_machine.move_to(datetime.datetime(2026, 12, 7, 9, 0, tzinfo=VN), tick=False)
+    birth = list_it(catalogue["birth"])
+    a, b = communes["a"], communes["b"]
+    dossier = intake(desk_a, a["centre"], birth, deciding=b["committee"])
+    # Numbered by the receiving desk (its agency code), the competent agency kept beside it.
+    assert dossier.code == "001.01.50.H13-261207-0001"
+    assert dossier.receiving_agency == a["centre"] and dossier.deciding_agency == b["committee"]
+    text = " ".join(_text(dossier.attachments.get(kind=Attachment.Kind.RECEIPT), tmp_path).split())
+    assert "Trung tâm Phục vụ hành chính công phường Ninh Kiều" in text
+    assert "Cơ quan có thẩm quyền giải quyết: Ủy ban nhân dân phường Cái Khế" in text
+    assert "không phụ thuộc địa giới hành chính" in text
+    # A dossier of the centre's own commune says nothing of the kind.
+    own = intake(desk_a, a["centre"], birth, deciding=a["committee"])
+    own_text = " ".join(_text(own.attachments.get(kind=Attachment.Kind.RECEIPT), tmp_path).split())
+    assert "Ủy ban nhân dân phường Ninh Kiều" in own_text
+    assert "không phụ thuộc địa giới hành chính" not in own_text

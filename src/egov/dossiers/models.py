@@ -197,6 +197,21 @@ class Dossier(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def received_across_boundary(self) -> bool:
+        """Received by a service centre that is not the competent agency's own desk, the
+        procedure being on the province's boundary-free list (Nghị định 118/2025/NĐ-CP)."""
+        desk, deciding, version = (
+            self.receiving_agency,
+            self.deciding_agency,
+            self.procedure_version,
+        )
+        if deciding is None or not desk.is_service_centre or not version.boundary_free:
+            return False
+        if desk.kind == Agency.Kind.SERVICE_CENTRE:  # the province's: home of provincial ones
+            return version.level == "commune" and version.deciding_agency_id is None
+        return deciding.pk != desk.served_agency.pk
+
+    @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 

@@ -223,8 +223,9 @@ class Agency(ValidityPeriod):
     def served_agency(self) -> "Agency":
         """The agency whose one-stop desk this is: a commune's centre is its People's
         Committee's; any other agency is its own."""
-        if self.kind == self.Kind.COMMUNE_SERVICE_CENTRE and self.parent_id:
-            return self.parent
+        parent = self.parent if self.parent_id else None
+        if self.kind == self.Kind.COMMUNE_SERVICE_CENTRE and parent is not None:
+            return parent
         return self
 
 
