@@ -9,7 +9,7 @@ import subprocess
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from egov.accounts.models import Role
 from egov.dossiers import counter, processing
@@ -154,3 +154,52 @@ def test_the_code_and_receipt_of_a_cross_boundary_dossier(
     own_text = " ".join(_text(own.attachments.get(kind=Attachment.Kind.RECEIPT), tmp_path).split())
     assert "Ủy ban nhân dân phường Ninh Kiều" in own_text
     assert "không phụ thuộc địa giới hành chính" not in own_text
+
+
+def test_routed_to_commune_b_and_returned_at_commune_a_or_another_centre(
+    catalogue, communes, desk_a, make_staff, time_machine
+):
+    time_machine.move_to(datetime.datetime(2026, 12, 7, 9, 0, tzinfo=VN), tick=False)
+    birth = list_it(catalogue["birth"])
+    a, b = communes["a"], communes["b"]
+    specialist_b = make_staff("cv.b", b["committee"], Role.SPECIALIST)
+    desk_b = make_staff("motcua.b", b["centre"], Role.DESK_OFFICER)
+
+    def process(dossier):
+        dossier = processing.advance(dossier, actor=desk_a, note="Đã chuyển hồ sơ giấy")
+        assert dossier in processing.work_queue(specialist_b)
+        processing.attach_result(dossier, actor=specialist_b, name="kq.pdf", data=PDF)
+        dossier.refresh_from_db()
+        return processing.advance(dossier, actor=specialist_b, note="Đủ điều kiện")
+
+    # Returned at the receiving desk: commune A's centre, chosen by the applicant.
+    dossier = process(intake(desk_a, a["centre"], birth, deciding=b["committee"]))
+    assert dossier.current_step.action == "return" and dossier.current_agency == a["centre"]
+    assert dossier in processing.work_queue(desk_a)
+    assert dossier not in processing.work_queue(desk_b)
+    dossier = processing.return_result(dossier, actor=desk_a)
+    assert dossier.status == Dossier.Status.RETURNED
+    # Collected at commune B's centre instead: B's desk returns it, A's cannot.
+    other = process(
+        intake(desk_a, a["centre"], birth, deciding=b["committee"], return_agency=b["centre"])
+    )
+    assert other.return_agency == b["centre"] and other.current_agency == b["centre"]
+    assert other in processing.work_queue(desk_b)
+    with pytest.raises(PermissionDenied):
+        processing.return_result(other, actor=desk_a)
+    assert processing.return_result(other, actor=desk_b).status == Dossier.Status.RETURNED
+    # Only a desk may be chosen for a result collected at a desk, and only a service centre.
+    with pytest.raises(ValidationError) as refused:
+        intake(
+            desk_a,
+            a["centre"],
+            birth,
+            deciding=b["committee"],
+            return_agency=b["centre"],
+            result_delivery="post",
+            delivery_address="Số 5 đường 30 Tháng 4",
+        )
+    assert "return_agency" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        intake(desk_a, a["centre"], birth, deciding=b["committee"], return_agency=b["committee"])
+    assert "return_agency" in refused.value.message_dict

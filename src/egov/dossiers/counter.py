@@ -172,6 +172,7 @@ def intake(
     deciding_agency: Agency | None = None,
     result_delivery: str = Channel.DESK,
     delivery_address: str = "",
+    return_agency: Agency | None = None,
 ) -> Dossier:
     """Receives a paper dossier in one step; nothing is kept if any part is refused."""
     if not has_role(officer, Role.DESK_OFFICER, desk_agency):
@@ -199,6 +200,7 @@ def intake(
         raise ValidationError(
             {"delivery_address": [_("Give the postal address where the result should be sent.")]}
         )
+    return_agency = _return_desk(desk_agency, return_agency, result_delivery)
     person = _applicant(applicant, officer=officer)
     now = timezone.now()
     dossier = Dossier(
@@ -212,6 +214,7 @@ def intake(
         form_data=answers,
         result_delivery=result_delivery,
         delivery_address=delivery_address.strip(),
+        return_agency=return_agency,
         submitted_at=now,
         code=next_code(desk_agency, timezone.localdate(now)),
     )
@@ -229,10 +232,53 @@ def intake(
         obj=dossier,
         object_repr=dossier.code,
         agency_id=desk_agency.pk,
-        after={"channel": channel, "scans": len(stored), "deciding": deciding_agency.code},
+        after={
+            "channel": channel,
+            "scans": len(stored),
+            "deciding": deciding_agency.code,
+            "returned_at": return_agency.code if return_agency else desk_agency.code,
+        },
     )
     reception.accept(dossier, officer=officer, now=now)
     return dossier
+
+
+def return_desks(desk_agency: Agency):
+    """Where the applicant may collect the result at a desk: the receiving desk or any
+    Public Administration Service Centre of the province, the province's or a commune's."""
+    centres = Agency.objects.as_of(timezone.localdate()).filter(
+        kind__in=Agency.SERVICE_CENTRE_KINDS
+    )
+    return (centres | Agency.objects.filter(pk=desk_agency.pk)).distinct()
+
+
+def _return_desk(desk_agency: Agency, chosen: Agency | None, delivery: str) -> Agency | None:
+    """The desk chosen to return the result, None for the receiving desk itself."""
+    if chosen is None or chosen.pk == desk_agency.pk:
+        return None
+    if delivery != Channel.DESK:
+        raise ValidationError(
+            {
+                "return_agency": [
+                    _(
+                        "A desk to collect the result at is chosen only for a result "
+                        "returned at a desk."
+                    )
+                ]
+            }
+        )
+    if not return_desks(desk_agency).filter(pk=chosen.pk).exists():
+        raise ValidationError(
+            {
+                "return_agency": [
+                    _(
+                        "The result can be collected at the receiving desk or at a "
+                        "Public Administration Service Centre of the province."
+                    )
+                ]
+            }
+        )
+    return chosen
 
 
 def _store_scan(dossier: Dossier, scan: Scan) -> Attachment:

@@ -96,6 +96,16 @@ class Dossier(models.Model):
     delivery_address = models.CharField(
         _("postal address for the result"), max_length=500, blank=True
     )
+    # The desk where the applicant collects the result when it is not the receiving one: any
+    # service centre of the province (Nghị định 118/2025/NĐ-CP). Empty: the receiving desk.
+    return_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("desk that returns the result"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     idempotency_key = models.CharField(max_length=100, blank=True, default="")
     # A digest of the request that used the key: the same key with another body is refused.
     # Nullable so that adding it is an ALTER TABLE on SQLite too (a rebuilt table would lose the
