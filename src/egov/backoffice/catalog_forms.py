@@ -122,6 +122,18 @@ class PublishForm(forms.Form):
     change_note = forms.CharField(label=_("What changed"), max_length=500)
 
 
+class BoundaryFreeForm(forms.Form):
+    """Tiếp nhận không phụ thuộc địa giới hành chính: the province's list (Nghị định 118/2025)."""
+
+    listed = forms.BooleanField(
+        label=_("On the province's list of procedures received regardless of boundary"),
+        required=False,
+    )
+    decision = forms.CharField(
+        label=_("Decision that published the list"), max_length=300, required=False
+    )
+
+
 class CatalogImportForm(forms.Form):
     file = forms.FileField(label=_("Excel workbook (.xlsx)"))
 

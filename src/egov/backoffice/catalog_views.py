@@ -12,6 +12,7 @@ from egov.accounts import scoping
 from egov.accounts.access import staff_required
 from egov.accounts.models import Role
 from egov.backoffice.catalog_forms import (
+    BoundaryFreeForm,
     CatalogImportForm,
     NewProcedureForm,
     PublishForm,
@@ -64,6 +65,7 @@ def catalog_new(request):
 @staff_required
 def catalog_procedure(request, code: str):
     procedure = _procedure(request.user, code)
+    current = services.version_for(procedure)
     history = AuditEvent.objects.filter(
         object_type="catalog.procedure", object_id=str(procedure.pk)
     ).order_by("-id")[:50]
@@ -75,8 +77,41 @@ def catalog_procedure(request, code: str):
             "versions": procedure.versions.order_by("-number"),
             "draft": procedure.versions.filter(status=ProcedureVersion.Status.DRAFT).first(),
             "history": history,
+            "current": current,
+            "boundary_form": BoundaryFreeForm(
+                initial={
+                    "listed": current.boundary_free,
+                    "decision": current.boundary_free_decision,
+                }
+            )
+            if current
+            else None,
         },
     )
+
+
+@staff_required
+@require_POST
+def catalog_boundary_free(request, code: str):
+    """Puts the version in force on, or off, the province's boundary-free list."""
+    procedure = _procedure(request.user, code)
+    current = services.version_for(procedure)
+    if current is None:
+        raise PermissionDenied
+    form = BoundaryFreeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_boundary_free(
+                current,
+                actor=request.user,
+                listed=form.cleaned_data["listed"],
+                decision=form.cleaned_data["decision"],
+            )
+        except ValidationError as exc:
+            flash.errors(request, exc)
+        else:
+            messages.success(request, _("The province's list was updated."))
+    return redirect("backoffice:catalog_procedure", code=code)
 
 
 @staff_required

@@ -367,6 +367,7 @@ def intake(request, version_id: int, agency_id: int):
     desk = get_object_or_404(_desk_agencies(request.user), pk=agency_id)
     version = get_object_or_404(current_versions(), pk=version_id)
     competent = counter.competent_agencies(desk, version)
+    return_desks = counter.return_desks(desk)
     applicant = ApplicantForm(request.POST or None, prefix="a")
     declaration = eforms.EForm(version.form_schema, version.form_ui, request.POST or None)
     requirements = list(version.requirements.all())
@@ -395,6 +396,7 @@ def intake(request, version_id: int, agency_id: int):
                 deciding_agency=competent.filter(pk=request.POST.get("deciding")).first(),
                 result_delivery=data["result_delivery"],
                 delivery_address=data["delivery_address"],
+                return_agency=return_desks.filter(pk=request.POST.get("return_agency")).first(),
             )
         except ValidationError as exc:
             flash.errors(request, exc)
@@ -412,6 +414,8 @@ def intake(request, version_id: int, agency_id: int):
             "desk": desk,
             "version": version,
             "competent": sorted_vi(competent, key=lambda agency: agency.name),
+            "return_desks": sorted_vi(return_desks, key=lambda desk: desk.name),
+            "refusal": None if competent.exists() else counter.refusal(desk, version),
             "applicant": applicant,
             "declaration": declaration,
             "requirements": requirements,

@@ -24,6 +24,11 @@ urlpatterns = [
     path("catalog/<str:code>/edit/", catalog_views.catalog_edit, name="catalog_edit"),
     path("catalog/<str:code>/preview/", catalog_views.catalog_preview, name="catalog_preview"),
     path("catalog/<str:code>/publish/", catalog_views.catalog_publish, name="catalog_publish"),
+    path(
+        "catalog/<str:code>/boundary-free/",
+        catalog_views.catalog_boundary_free,
+        name="catalog_boundary_free",
+    ),
     path("dossiers/", dossier_views.queue, name="dossiers"),
     path("dossiers/counter/", dossier_views.intake_start, name="intake_start"),
     path(

@@ -117,6 +117,23 @@ class ProcedureVersion(models.Model):
             "once they are paid."
         ),
     )
+    # Nghị định 118/2025/NĐ-CP: the province publishes the procedures whose dossiers any of
+    # its Public Administration Service Centres receives, whatever commune they belong to.
+    boundary_free = models.BooleanField(
+        _("received regardless of administrative boundary"),
+        default=False,
+        help_text=_(
+            "On the province's list of procedures received regardless of administrative "
+            "boundary (tiếp nhận không phụ thuộc địa giới hành chính): every service centre "
+            "of the province receives it."
+        ),
+    )
+    boundary_free_decision = models.CharField(
+        _("decision publishing the list"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. Quyết định số 1234/QĐ-UBND ngày 30/6/2025 of the province's chairman."),
+    )
     legacy_service_level = models.PositiveSmallIntegerField(
         _("service level (Nghị định 43/2011)"),
         choices=[(n, str(n)) for n in (1, 2, 3, 4)],

@@ -25,6 +25,8 @@ VERSION_AUDIT_FIELDS = [
     "legacy_service_level",
     "time_limit",
     "time_unit",
+    "boundary_free",
+    "boundary_free_decision",
 ]
 
 
@@ -180,6 +182,35 @@ def publish(
     version.save(update_fields=["status", "effective_from", "published_at", "change_note"])
     _record(actor, "catalog.version_published", version, before)
     return version
+
+
+@transaction.atomic
+def set_boundary_free(
+    version: ProcedureVersion, *, actor, listed: bool, decision: str = ""
+) -> ProcedureVersion:
+    """Puts a version on the province's list of procedures received regardless of
+    administrative boundary (Nghị định 118/2025/NĐ-CP), or takes it off.
+
+    The list is published by a decision of the province, not by a new version of the
+    procedure, so a published version may be listed too; the decision is required."""
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    decision = decision.strip()
+    if listed and not decision:
+        raise ValidationError(
+            {"boundary_free_decision": [_("Name the decision that published the list.")]}
+        )
+    before = audit.snapshot(version, VERSION_AUDIT_FIELDS)
+    version.boundary_free = listed
+    version.boundary_free_decision = decision if listed else ""
+    version.save(update_fields=["boundary_free", "boundary_free_decision"])
+    _record(actor, "catalog.boundary_free_changed", version, before)
+    return version
+
+
+def boundary_free_versions(day: datetime.date | None = None):
+    """The province's list as in force on ``day``: the current version of each listed
+    procedure."""
+    return search.current_versions(day).filter(boundary_free=True)
 
 
 def version_for(procedure: Procedure, day: datetime.date | None = None) -> ProcedureVersion | None:

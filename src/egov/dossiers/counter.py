@@ -1,8 +1,11 @@
 """Paper dossiers: brought to the counter or sent by post, entered by the desk officer.
 
 The officer types the declaration, scans each paper, and the dossier is received at once (its
-receipt, form 01, is printed for the applicant). A Public Administration Service Centre (Trung
-tâm Phục vụ hành chính công) receives for any agency of the province and names the competent one.
+receipt, form 01, is printed for the applicant). The province's Public Administration Service
+Centre (Trung tâm Phục vụ hành chính công) receives any provincial procedure; every service
+centre, the province's or a commune's, receives a procedure on the province's list received
+regardless of administrative boundary (tiếp nhận không phụ thuộc địa giới hành chính, Nghị định
+118/2025/NĐ-CP) for any competent agency of the province, and names the competent one.
 """
 
 import datetime
@@ -46,25 +49,87 @@ class Scan:
     data: bytes = field(repr=False)
 
 
+def _commune_level(version: ProcedureVersion) -> bool:
+    return version.level == Level.COMMUNE and version.deciding_agency_id is None
+
+
+def _version_agency(version: ProcedureVersion, desk_agency: Agency) -> Agency:
+    return (
+        version.deciding_agency
+        or version.receiving_agencies.order_by("code").first()
+        or desk_agency.served_agency
+    )
+
+
+def _receives_as_home(desk_agency: Agency, version: ProcedureVersion) -> bool:
+    """Whether the desk is the procedure's own one-stop desk: the desk of the agency that
+    receives or decides it, the province's centre for any provincial procedure, a commune's
+    (centre's or People's Committee's) desk for its commune's procedures."""
+    served = desk_agency.served_agency
+    if desk_agency.kind == Agency.Kind.SERVICE_CENTRE:
+        return not _commune_level(version)
+    if _commune_level(version):
+        return served.kind == Agency.Kind.PEOPLES_COMMITTEE
+    ids = {desk_agency.pk, served.pk}
+    return (
+        version.deciding_agency_id in ids or version.receiving_agencies.filter(pk__in=ids).exists()
+    )
+
+
 def competent_agencies(desk_agency: Agency, version: ProcedureVersion):
-    """The agencies a desk may receive ``version`` for: its own when it is competent, any
-    agency of the province when the desk is a service centre."""
+    """The agencies a desk may receive ``version`` for.
+
+    Its own one-stop desk receives for the competent agency (for a commune-level procedure,
+    its commune's People's Committee); the province's service centre receives any provincial
+    procedure for the agency that decides it. A procedure on the province's list received
+    regardless of administrative boundary (Nghị định 118/2025/NĐ-CP) is received by every
+    service centre, the province's or a commune's, for any competent agency of the province.
+    """
     today = timezone.localdate()
     agencies = Agency.objects.as_of(today)
-    if desk_agency.kind == Agency.Kind.SERVICE_CENTRE:
-        if version.level == Level.COMMUNE and version.deciding_agency_id is None:
-            return agencies.filter(
-                kind=Agency.Kind.PEOPLES_COMMITTEE, unit__level=AdministrativeUnit.Level.COMMUNE
-            )
-        return agencies.filter(pk=(version.deciding_agency or desk_agency).pk)
-    own = version.receiving_agencies.filter(pk=desk_agency.pk).exists() or (
-        version.deciding_agency_id == desk_agency.pk
+    communes = agencies.filter(
+        kind=Agency.Kind.PEOPLES_COMMITTEE, unit__level=AdministrativeUnit.Level.COMMUNE
     )
-    if version.level == Level.COMMUNE and version.deciding_agency_id is None:
-        own = desk_agency.kind == Agency.Kind.PEOPLES_COMMITTEE
-    if not own:
+    if desk_agency.is_service_centre and version.boundary_free:
+        if _commune_level(version):
+            return communes
+        return agencies.filter(pk=_version_agency(version, desk_agency).pk)
+    if not _receives_as_home(desk_agency, version):
         return agencies.none()
-    return agencies.filter(pk=(version.deciding_agency or desk_agency).pk)
+    if _commune_level(version):
+        return communes.filter(pk=desk_agency.served_agency.pk)
+    if desk_agency.kind == Agency.Kind.SERVICE_CENTRE:
+        return agencies.filter(pk=_version_agency(version, desk_agency).pk)
+    return agencies.filter(pk=(version.deciding_agency or desk_agency.served_agency).pk)
+
+
+def where_to_hand_in(version: ProcedureVersion) -> list[str]:
+    """Where a procedure's paper dossier is handed in, for a desk that must refuse it."""
+    today = timezone.localdate()
+    if _commune_level(version):
+        return [_("the Public Administration Service Centre of the commune or ward concerned")]
+    own = [agency.name for agency in version.receiving_agencies.as_of(today).order_by("name")]
+    if not own and version.deciding_agency is not None:
+        own = [version.deciding_agency.name]
+    centres = Agency.objects.as_of(today).filter(kind=Agency.Kind.SERVICE_CENTRE)
+    return own + [
+        name for name in centres.order_by("name").values_list("name", flat=True) if name not in own
+    ]
+
+
+def refusal(desk_agency: Agency, version: ProcedureVersion) -> str:
+    """Why this desk does not receive the procedure, naming where it is handed in."""
+    where = "; ".join(where_to_hand_in(version))
+    if desk_agency.is_service_centre:
+        return _(
+            "“%(procedure)s” is not on the province's list of procedures received regardless "
+            "of administrative boundary: this centre receives it only for the agencies it "
+            "serves. Hand it in at: %(where)s."
+        ) % {"procedure": version.name, "where": where}
+    return _("This desk is not competent to receive “%(procedure)s”. Hand it in at: %(where)s.") % {
+        "procedure": version.name,
+        "where": where,
+    }
 
 
 def _applicant(person: Applicant, *, officer) -> User:
@@ -107,6 +172,7 @@ def intake(
     deciding_agency: Agency | None = None,
     result_delivery: str = Channel.DESK,
     delivery_address: str = "",
+    return_agency: Agency | None = None,
 ) -> Dossier:
     """Receives a paper dossier in one step; nothing is kept if any part is refused."""
     if not has_role(officer, Role.DESK_OFFICER, desk_agency):
@@ -116,8 +182,13 @@ def intake(
     if not applicant.full_name.strip():
         raise ValidationError({"full_name": [_("Enter the applicant's full name.")]})
     competent = competent_agencies(desk_agency, version)
+    if not competent.exists():
+        raise ValidationError({"deciding_agency": [refusal(desk_agency, version)]})
     if deciding_agency is None and competent.count() == 1:
         deciding_agency = competent.get()
+    foreign = deciding_agency is not None and not competent.filter(pk=deciding_agency.pk).exists()
+    if foreign and not version.boundary_free and desk_agency.is_service_centre:
+        raise ValidationError({"deciding_agency": [refusal(desk_agency, version)]})
     if deciding_agency is None or not competent.filter(pk=deciding_agency.pk).exists():
         raise ValidationError(
             {"deciding_agency": [_("Choose the agency competent for this procedure.")]}
@@ -129,6 +200,7 @@ def intake(
         raise ValidationError(
             {"delivery_address": [_("Give the postal address where the result should be sent.")]}
         )
+    return_agency = _return_desk(desk_agency, return_agency, result_delivery)
     person = _applicant(applicant, officer=officer)
     now = timezone.now()
     dossier = Dossier(
@@ -142,6 +214,7 @@ def intake(
         form_data=answers,
         result_delivery=result_delivery,
         delivery_address=delivery_address.strip(),
+        return_agency=return_agency,
         submitted_at=now,
         code=next_code(desk_agency, timezone.localdate(now)),
     )
@@ -159,10 +232,53 @@ def intake(
         obj=dossier,
         object_repr=dossier.code,
         agency_id=desk_agency.pk,
-        after={"channel": channel, "scans": len(stored), "deciding": deciding_agency.code},
+        after={
+            "channel": channel,
+            "scans": len(stored),
+            "deciding": deciding_agency.code,
+            "returned_at": return_agency.code if return_agency else desk_agency.code,
+        },
     )
     reception.accept(dossier, officer=officer, now=now)
     return dossier
+
+
+def return_desks(desk_agency: Agency):
+    """Where the applicant may collect the result at a desk: the receiving desk or any
+    Public Administration Service Centre of the province, the province's or a commune's."""
+    centres = Agency.objects.as_of(timezone.localdate()).filter(
+        kind__in=Agency.SERVICE_CENTRE_KINDS
+    )
+    return (centres | Agency.objects.filter(pk=desk_agency.pk)).distinct()
+
+
+def _return_desk(desk_agency: Agency, chosen: Agency | None, delivery: str) -> Agency | None:
+    """The desk chosen to return the result, None for the receiving desk itself."""
+    if chosen is None or chosen.pk == desk_agency.pk:
+        return None
+    if delivery != Channel.DESK:
+        raise ValidationError(
+            {
+                "return_agency": [
+                    _(
+                        "A desk to collect the result at is chosen only for a result "
+                        "returned at a desk."
+                    )
+                ]
+            }
+        )
+    if not return_desks(desk_agency).filter(pk=chosen.pk).exists():
+        raise ValidationError(
+            {
+                "return_agency": [
+                    _(
+                        "The result can be collected at the receiving desk or at a "
+                        "Public Administration Service Centre of the province."
+                    )
+                ]
+            }
+        )
+    return chosen
 
 
 def _store_scan(dossier: Dossier, scan: Scan) -> Attachment:

@@ -96,6 +96,16 @@ class Dossier(models.Model):
     delivery_address = models.CharField(
         _("postal address for the result"), max_length=500, blank=True
     )
+    # The desk where the applicant collects the result when it is not the receiving one: any
+    # service centre of the province (Nghị định 118/2025/NĐ-CP). Empty: the receiving desk.
+    return_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("desk that returns the result"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     idempotency_key = models.CharField(max_length=100, blank=True, default="")
     # A digest of the request that used the key: the same key with another body is refused.
     # Nullable so that adding it is an ALTER TABLE on SQLite too (a rebuilt table would lose the
@@ -195,6 +205,21 @@ class Dossier(models.Model):
         if fields is not None and {*fields} & {*VISIBLE_FROM, *(f"{f}_id" for f in VISIBLE_FROM)}:
             kwargs["update_fields"] = {*fields, "visible_agencies"}
         super().save(*args, **kwargs)
+
+    @property
+    def received_across_boundary(self) -> bool:
+        """Received by a service centre that is not the competent agency's own desk, the
+        procedure being on the province's boundary-free list (Nghị định 118/2025/NĐ-CP)."""
+        desk, deciding, version = (
+            self.receiving_agency,
+            self.deciding_agency,
+            self.procedure_version,
+        )
+        if deciding is None or not desk.is_service_centre or not version.boundary_free:
+            return False
+        if desk.kind == Agency.Kind.SERVICE_CENTRE:  # the province's: home of provincial ones
+            return version.level == "commune" and version.deciding_agency_id is None
+        return deciding.pk != desk.served_agency.pk
 
     @property
     def is_draft(self) -> bool:

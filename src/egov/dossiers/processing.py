@@ -42,8 +42,10 @@ STAFF_ROLES = [Role.DESK_OFFICER, Role.SPECIALIST, Role.APPROVER, Role.LEADER]
 
 
 def acting_agency(dossier: Dossier, step: WorkflowStep):
-    """The one-stop desk that received the dossier also returns it; the others act where the
-    workflow says."""
+    """The one-stop desk that received the dossier also returns it, unless the applicant chose
+    another desk to collect the result at; the others act where the workflow says."""
+    if step.action == Action.RETURN and dossier.return_agency_id:
+        return dossier.return_agency
     if step.action in {Action.RECEIVE, Action.RETURN}:
         return dossier.receiving_agency
     if step.agency_role == WorkflowStep.AgencyRole.RECEIVING:

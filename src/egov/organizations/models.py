@@ -156,6 +156,9 @@ class Agency(ValidityPeriod):
         BOARD = "ban", _("Board (ban)")
         SECTOR = "nganh", _("Sector agency (ngành)")
         SERVICE_CENTRE = "tt_pvhcc", _("Public Administration Service Centre")
+        # Since 2025-07-01 every commune and ward has its own (Trung tâm Phục vụ hành chính
+        # công cấp xã), under its People's Committee.
+        COMMUNE_SERVICE_CENTRE = "tt_pvhcc_xa", _("Commune Public Administration Service Centre")
         SUB_DEPARTMENT = "chi_cuc", _("Sub-department (chi cục)")
         OFFICE = "phong", _("Office or division (văn phòng, phòng)")
         PUBLIC_SERVICE_UNIT = "su_nghiep", _("Public service unit (đơn vị sự nghiệp)")
@@ -196,6 +199,10 @@ class Agency(ValidityPeriod):
 
     objects = ValidityQuerySet.as_manager()
 
+    # The one-stop desks that receive dossiers regardless of administrative boundary
+    # (Nghị định 118/2025/NĐ-CP): the province's centre and the communes' centres.
+    SERVICE_CENTRE_KINDS = ("tt_pvhcc", "tt_pvhcc_xa")
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("agency")
@@ -207,6 +214,19 @@ class Agency(ValidityPeriod):
     def save(self, *args, **kwargs):
         self.name_search = normalize_search_text(self.name)
         super().save(*args, **kwargs)
+
+    @property
+    def is_service_centre(self) -> bool:
+        return self.kind in self.SERVICE_CENTRE_KINDS
+
+    @property
+    def served_agency(self) -> "Agency":
+        """The agency whose one-stop desk this is: a commune's centre is its People's
+        Committee's; any other agency is its own."""
+        parent = self.parent if self.parent_id else None
+        if self.kind == self.Kind.COMMUNE_SERVICE_CENTRE and parent is not None:
+            return parent
+        return self
 
 
 class OneStopDesk(models.Model):

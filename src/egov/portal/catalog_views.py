@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from egov.catalog import search
+from egov.catalog import search, services
 from egov.catalog.durations import working_time_text
 from egov.catalog.models import DocumentRequirement
 from egov.portal.forms import ProcedureSearchForm
@@ -30,6 +30,17 @@ def procedure_search(request):
         "portal/procedure_search.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
+
+
+def boundary_free_list(request):
+    """The province's list of procedures received regardless of administrative boundary
+    (Nghị định 118/2025/NĐ-CP): at any service centre of the province, province's or commune's."""
+    versions = (
+        services.boundary_free_versions()
+        .select_related("procedure", "field", "deciding_agency")
+        .order_by("field__name", "name")
+    )
+    return render(request, "portal/boundary_free.html", {"versions": versions})
 
 
 def _current(code):

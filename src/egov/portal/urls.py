@@ -15,6 +15,11 @@ urlpatterns = [
     path("don-vi-hanh-chinh/", views.units, name="units"),
     path("co-quan/", views.agencies, name="agencies"),
     path("thu-tuc/", catalog_views.procedure_search, name="procedures"),
+    path(
+        "thu-tuc/khong-phu-thuoc-dia-gioi/",
+        catalog_views.boundary_free_list,
+        name="boundary_free",
+    ),
     path("thu-tuc/<str:code>/", catalog_views.procedure_detail, name="procedure"),
     path(
         "thu-tuc/<str:code>/mau/<int:pk>/",

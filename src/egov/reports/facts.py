@@ -156,6 +156,7 @@ def compute_rows(rows: list[dict], id_range=None) -> dict[int, DossierFact | Non
             field_id=field_id,
             online_mode=mode,
             legacy_level=level,
+            receiving_agency_id=row["receiving_agency_id"],
             channel=row["channel"],
             received_on=_day(row["received_at"]),
             fees_due=pk in with_fees,

@@ -10,6 +10,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
@@ -18,7 +19,7 @@ from egov.catalog.models import Field, Level, OnlineMode
 from egov.catalog.search import current_versions
 from egov.core import shares
 from egov.organizations.models import AdministrativeUnit, Agency
-from egov.reports.models import DayTally, MonthTally, Tally
+from egov.reports.models import DayTally, MonthTally, ReceiptDayTally, Tally
 
 MODES = (OnlineMode.FULL, OnlineMode.PARTIAL)
 LEVELS = (3, 4)
@@ -329,3 +330,55 @@ def by_agency(start: datetime.date, end: datetime.date, scope: Scope | None = No
         )
     rows.sort(key=lambda row: (-row["received"], row["name"]))
     return rows
+
+
+def by_receiving_desk(start: datetime.date, end: datetime.date, scope: Scope) -> list[dict]:
+    """What each receiving desk received in the period, and how much of it for other agencies
+    (a Public Administration Service Centre receiving regardless of administrative boundary,
+    Nghị định 118/2025/NĐ-CP). For a unit: the desks in it. The tally has no field, so a
+    report for a field has no such rows."""
+    if scope.field is not None:
+        return []
+    tallies = ReceiptDayTally.objects.using(reading()).filter(day__range=(start, end))
+    ids = scope.agency_ids(start, end)
+    if ids is not None:
+        tallies = tallies.filter(receiving_agency_id__in=ids)
+    rows = (
+        tallies.values("receiving_agency_id", "agency_id")
+        .annotate(**{name: Sum(name) for name in ReceiptDayTally.METRICS})
+        .order_by()
+    )
+    desks: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        desks.setdefault(row["receiving_agency_id"], []).append(dict(row))
+    agencies = Agency.objects.using(reading()).in_bulk(list(desks))
+    result = []
+    for desk_id, pairs in desks.items():
+        desk = agencies.get(desk_id)
+        own: set[int | None] = {desk_id}
+        if desk is not None and desk.kind == Agency.Kind.COMMUNE_SERVICE_CENTRE:
+            own.add(desk.parent_id)  # its People's Committee's dossiers are its own
+        entry: dict[str, Any] = {
+            "id": desk_id,
+            "name": desk.name if desk else str(desk_id),
+            "service_centre": bool(desk and desk.is_service_centre),
+            "received": 0,
+            "for_others": 0,
+            "online": 0,
+            "desk": 0,
+            "post": 0,
+            "agencies_served": 0,
+        }
+        for pair in pairs:
+            total = _received(pair)
+            entry["received"] += total
+            if pair["agency_id"] not in own and total:
+                entry["for_others"] += total
+                entry["agencies_served"] += 1
+                entry["online"] += pair["received_online"]
+                entry["desk"] += pair["received_desk"]
+                entry["post"] += pair["received_post"]
+        if entry["service_centre"] or entry["for_others"]:
+            result.append(entry)
+    result.sort(key=lambda entry: (-entry["for_others"], entry["name"]))
+    return result

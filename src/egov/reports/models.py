@@ -39,6 +39,8 @@ class DossierFact(models.Model):
     field_id = models.IntegerField()
     online_mode = models.CharField(max_length=10)
     legacy_level = models.PositiveSmallIntegerField()
+    # The desk that received it (a service centre receives for other agencies).
+    receiving_agency_id = models.IntegerField(null=True)
     channel = models.CharField(max_length=10)
     received_on = models.DateField(null=True)
     resolved_on = models.DateField(null=True)
@@ -141,6 +143,34 @@ class MonthTally(Tally):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} agency {self.agency_id}"
+
+
+class ReceiptDayTally(models.Model):
+    """Dossiers received per day by each receiving desk for each competent agency, by channel:
+    what a Public Administration Service Centre received for others (tiếp nhận không phụ
+    thuộc địa giới hành chính, Nghị định 118/2025/NĐ-CP)."""
+
+    day = models.DateField()
+    province_code = models.CharField(max_length=3, default=_province)
+    receiving_agency_id = models.IntegerField()
+    agency_id = models.IntegerField()
+    received_online = models.IntegerField(default=0)
+    received_desk = models.IntegerField(default=0)
+    received_post = models.IntegerField(default=0)
+
+    KEY = ("province_code", "receiving_agency_id", "agency_id")
+    METRICS = ("received_online", "received_desk", "received_post")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "province_code", "receiving_agency_id", "agency_id"],
+                name="receiptdaytally_once_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} received by {self.receiving_agency_id} for {self.agency_id}"
 
 
 class RatingTally(models.Model):

@@ -238,6 +238,49 @@ def services(report: Report) -> Table:
     return table
 
 
+def receiving_desks(rows: list[dict]) -> Table:
+    """What each receiving desk received, and for other agencies (tiếp nhận không phụ thuộc
+    địa giới hành chính, Nghị định 118/2025/NĐ-CP)."""
+    heads = [
+        [
+            Head(_("Receiving desk"), rowspan=2),
+            Head(_("Received"), rowspan=2),
+            Head(_("Received for other agencies"), colspan=5),
+        ],
+        [
+            Head(_("Total")),
+            Head(_("Agencies")),
+            Head(_("Online")),
+            Head(_("At the desk")),
+            Head(_("By post")),
+        ],
+    ]
+    table = Table(
+        "receiving-desks",
+        _("Received by each desk, for other agencies"),
+        heads,
+        note=_(
+            "Receipt regardless of administrative boundary (tiếp nhận không phụ thuộc địa giới "
+            "hành chính, Nghị định 118/2025/NĐ-CP): a Public Administration Service Centre "
+            "receives dossiers for agencies of the whole province. The other tables count "
+            "each dossier for its competent agency."
+        ),
+    )
+    for row in rows:
+        table.rows.append(
+            [
+                Cell(row["name"], "text"),
+                Cell(row["received"]),
+                Cell(row["for_others"]),
+                Cell(row["agencies_served"]),
+                Cell(row["online"]),
+                Cell(row["desk"]),
+                Cell(row["post"]),
+            ]
+        )
+    return table
+
+
 GRADE_NOTE = gettext_lazy(
     "Average of the total score (0 to 18): 15 or more excellent, 12 to under 15 good, 9 to "
     "under 12 fair, 6 to under 9 average, under 6 weak."

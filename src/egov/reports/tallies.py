@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from egov.core import audit
 from egov.dossiers.models import Dossier
 from egov.reports import facts as facts_module
-from egov.reports.models import DayTally, DossierFact, MonthTally, Tally
+from egov.reports.models import DayTally, DossierFact, MonthTally, ReceiptDayTally
 
 # pg_advisory_xact_lock's key for the turn at the tallies ("tally" in ASCII).
 TURN = 0x74616C6C79
@@ -67,6 +67,17 @@ def contributions(fact: DossierFact | None, sign: int = 1, into: Buckets | None 
     return into
 
 
+def receipts(fact: DossierFact | None, sign: int = 1, into: Buckets | None = None) -> Buckets:
+    """What one dossier adds to the tallies by receiving desk: the day it was received, the
+    desk that received it and the agency responsible, by channel."""
+    into = defaultdict(Counter) if into is None else into
+    if fact is None or not fact.received_on or fact.receiving_agency_id is None:
+        return into
+    key = (fact.province_code, fact.receiving_agency_id, fact.agency_id)
+    into[(fact.received_on, key)][f"received_{fact.channel}"] += sign
+    return into
+
+
 def by_month(days: Buckets) -> Buckets:
     months: Buckets = defaultdict(Counter)
     for (day, key), metrics in days.items():
@@ -87,16 +98,16 @@ def increment_sql(table: str, key: Iterable[str], sums: Iterable[str]) -> str:
     )
 
 
-def _add(model: type[Tally], bucket: str, deltas: Buckets) -> None:
+def _add(model, bucket: str, deltas: Buckets) -> None:
     rows = [
-        (day, *key, *(metrics.get(m, 0) for m in Tally.METRICS))
+        (day, *key, *(metrics.get(m, 0) for m in model.METRICS))
         for (day, key), metrics in sorted(deltas.items())
         if any(metrics.values())
     ]
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(
-                increment_sql(model._meta.db_table, [bucket, *Tally.KEY], Tally.METRICS), rows
+                increment_sql(model._meta.db_table, [bucket, *model.KEY], model.METRICS), rows
             )
 
 
@@ -120,11 +131,13 @@ def apply(old: DossierFact | None, new: DossierFact | None) -> None:
     deltas = contributions(old, -1)
     contributions(new, 1, deltas)
     deltas = {bucket: metrics for bucket, metrics in deltas.items() if any(metrics.values())}
-    if not deltas:
+    by_desk = _clean(receipts(new, 1, receipts(old, -1)))
+    if not deltas and not by_desk:
         return
     take_turn((new or old).agency_id)
     _add(DayTally, "day", deltas)
     _add(MonthTally, "month", by_month(deltas))
+    _add(ReceiptDayTally, "day", by_desk)
 
 
 def refresh(dossier_id: int) -> None:
@@ -153,12 +166,12 @@ def recomputed_facts(batch_size: int = 5000) -> Iterator[list[DossierFact]]:
         yield [fact for fact in facts.values() if fact is not None]
 
 
-def stored(model: type[Tally], bucket: str) -> Buckets:
+def stored(model, bucket: str) -> Buckets:
     rows: Buckets = {}
-    for row in model.objects.values(bucket, *Tally.KEY, *Tally.METRICS).iterator(chunk_size=5000):
-        metrics = Counter({m: row[m] for m in Tally.METRICS if row[m]})
+    for row in model.objects.values(bucket, *model.KEY, *model.METRICS).iterator(chunk_size=5000):
+        metrics = Counter({m: row[m] for m in model.METRICS if row[m]})
         if metrics:
-            rows[(row[bucket], tuple(row[k] for k in Tally.KEY))] = metrics
+            rows[(row[bucket], tuple(row[k] for k in model.KEY))] = metrics
     return rows
 
 
@@ -193,8 +206,10 @@ def rebuild(batch_size: int = 5000, progress=None) -> int:
     with transaction.atomic():
         DayTally.objects.all().delete()
         MonthTally.objects.all().delete()
+        ReceiptDayTally.objects.all().delete()
         DossierFact.objects.all().delete()
         days: Buckets = defaultdict(Counter)
+        by_desk: Buckets = defaultdict(Counter)
         count = 0
         for batch in recomputed_facts(batch_size):
             _insert(
@@ -205,18 +220,20 @@ def rebuild(batch_size: int = 5000, progress=None) -> int:
             )
             for fact in batch:
                 contributions(fact, 1, days)
+                receipts(fact, 1, by_desk)
             count += len(batch)
             if progress:
                 progress(count)
         for model, bucket, buckets in (
             (DayTally, "day", days),
             (MonthTally, "month", by_month(days)),
+            (ReceiptDayTally, "day", by_desk),
         ):
             _insert(
                 model,
-                [bucket, *Tally.KEY, *Tally.METRICS],
+                [bucket, *model.KEY, *model.METRICS],
                 (
-                    (day, *key, *(metrics.get(name, 0) for name in Tally.METRICS))
+                    (day, *key, *(metrics.get(name, 0) for name in model.METRICS))
                     for (day, key), metrics in _clean(buckets).items()
                 ),
                 batch_size,
@@ -228,11 +245,13 @@ def differences(batch_size: int = 5000, limit: int = 20) -> list[str]:
     """Where the stored facts and tallies disagree with a recount (empty when they agree)."""
     problems: list[str] = []
     recounted: Buckets = defaultdict(Counter)
+    by_desk: Buckets = defaultdict(Counter)
     fact_count = 0
     for batch in recomputed_facts(batch_size):
         stored_facts = DossierFact.objects.in_bulk([fact.pk for fact in batch])
         for fact in batch:
             contributions(fact, 1, recounted)
+            receipts(fact, 1, by_desk)
             if not facts_module.same(stored_facts.get(fact.pk), fact):
                 problems.append(f"dossier {fact.pk}: its stored fact differs from a recount")
         fact_count += len(batch)
@@ -243,6 +262,7 @@ def differences(batch_size: int = 5000, limit: int = 20) -> list[str]:
     for model, bucket, expected in (
         (DayTally, "day", recounted),
         (MonthTally, "month", _clean(by_month(recounted))),
+        (ReceiptDayTally, "day", _clean(by_desk)),
     ):
         actual = stored(model, bucket)
         for at in sorted(expected.keys() | actual.keys()):

@@ -59,6 +59,9 @@ def _build(start, end, scope: Scope, *, staff_scores: bool = False) -> dict:
         tables.satisfaction(agency_scores, _names(s.id for s in agency_scores), _("Agency")),
         *feedback_tables.tables(start, end, scope),
     ]
+    desks = figures.by_receiving_desk(start, end, scope)
+    if desks:
+        built.insert(3, tables.receiving_desks(desks))
     if staff_scores and scope.agency is not None:
         members = staff.get(scope.agency.pk, [])
         people = dict(

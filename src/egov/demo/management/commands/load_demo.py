@@ -8,6 +8,7 @@ from egov.accounts import services as accounts
 from egov.accounts.models import Role, User
 from egov.catalog.models import Field
 from egov.demo import agencies as demo
+from egov.demo import boundary_free as demo_boundary_free
 from egov.demo import catalog as demo_catalog
 from egov.demo import documents as demo_documents
 from egov.demo import feedback as demo_feedback
@@ -101,6 +102,10 @@ class Command(BaseCommand):
             self._agencies()
             self._people()
         self.stdout.write(f"Procedures published: {demo_catalog.load()}")
+        self.stdout.write(
+            "Procedures put on the list received regardless of administrative boundary: "
+            f"{demo_boundary_free.load()}"
+        )
         self._queue()
         with transaction.atomic():
             made = demo_documents.load(DEMO_PASSWORD)
@@ -169,10 +174,25 @@ class Command(BaseCommand):
                 unit=unit,
                 valid_from=TWO_TIER,
             )
-            if not committee.desks.exists():
-                organizations.save_desk(
-                    OneStopDesk(agency=committee, name=f"Bộ phận Một cửa {unit.name}"), actor=None
-                )
+            self._commune_centre(committee, unit, number, group)
+
+    def _commune_centre(self, committee, unit, number, group):
+        """The commune's Public Administration Service Centre (Trung tâm Phục vụ hành chính
+        công cấp xã), a level-4 unit under its People's Committee, with the commune's desk."""
+        centre = self._agency(
+            f"001.{number + 1:02d}.{50 + group}.H13",
+            f"Trung tâm Phục vụ hành chính công {unit.name}",
+            Agency.Kind.COMMUNE_SERVICE_CENTRE,
+            parent=committee,
+            unit=unit,
+            valid_from=TWO_TIER,
+        )
+        if centre.desks.exists():
+            return
+        # A demo loaded before the centres had the desk under the People's Committee.
+        desk = committee.desks.first() or OneStopDesk(name=f"Bộ phận Một cửa {unit.name}")
+        desk.agency = centre
+        organizations.save_desk(desk, actor=None)
 
     def _queue(self):
         """The service centre's kiosk offers the fields with the most demo procedures."""
