@@ -65,6 +65,14 @@ def preference_for(user) -> NotificationPreference:
 
 
 @transaction.atomic
+def messages_of(user):
+    """The messages sent to ``user`` (a citizen's own, for their inbox page), newest first; one-
+    time codes are left out: their text is erased once sent and they are worth nothing after."""
+    return Notification.objects.filter(recipient=user, sensitive=False).order_by(
+        "-created_at", "-pk"
+    )
+
+
 def set_preferences(*, user, channels: Iterable[str], language: str) -> NotificationPreference:
     chosen = [channel for channel in CHANNEL_ORDER if channel in set(channels)]
     current = preference_for(user)
