@@ -74,6 +74,7 @@ ENTRIES = [
         frozenset({Role.LEADER, Role.AGENCY_ADMIN, Role.AUDITOR}),
     ),
     Entry("personnel:index", _("Personnel"), EVERYONE),
+    Entry("backoffice:calendar", _("Working calendar"), frozenset()),
     Entry("backoffice:organizations_import", _("Import"), frozenset()),
 ]
 
