@@ -82,3 +82,10 @@ def test_the_inbox_is_for_citizens(client, make_staff, agencies):
     assert client.get("/thong-bao/").status_code == 302  # to the sign-in page
     client.force_login(make_staff("canbo", agencies["city"]))
     assert client.get("/thong-bao/").status_code == 404
+
+
+def test_saving_preferences_still_works(client, citizen):
+    """The preferences' service keeps its transaction (the inbox's query was added beside it)."""
+    client.force_login(citizen)
+    response = client.post("/thong-bao/cai-dat/", {"channels": ["email"], "language": "en"})
+    assert response.status_code == 302
