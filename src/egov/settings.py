@@ -637,6 +637,9 @@ EGOV_PAYMENT_SIMULATOR = False if PRODUCTION else env_bool("EGOV_PAYMENT_SIMULAT
 # Where the simulator sends its server-to-server notice; empty: this installation's own IPN address.
 EGOV_PAYMENT_SIMULATOR_IPN_URL = os.environ.get("EGOV_PAYMENT_SIMULATOR_IPN_URL", "")
 EGOV_PAYMENT_EXPIRY_MINUTES = int(os.environ.get("EGOV_PAYMENT_EXPIRY_MINUTES", "15"))
+# A payment still waiting for the gateway this long after the gateway's own expiry is marked
+# expired (abandoned); a late notice of success is still honoured (docs/payments.md).
+EGOV_PAYMENT_EXPIRE_AFTER_MINUTES = int(os.environ.get("EGOV_PAYMENT_EXPIRE_AFTER_MINUTES", "30"))
 if VNPAY_URL:
     # The browser is redirected to the gateway after posting the "pay" form: CSP must allow it.
     _gateway = urlsplit(VNPAY_URL)

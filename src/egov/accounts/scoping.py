@@ -62,15 +62,25 @@ def agency_ids_by_role(user, roles: Iterable[str]) -> dict[str, list[int]]:
     return _ids_by_role(_assignments(user, roles))
 
 
-def agency_ids_by_role_or_all(user, roles: Iterable[str]) -> dict[str, list[int]] | None:
+def all_assignments(user) -> list[RoleAssignment]:
+    """Every role the user holds, with its agency: one read that a page shares between its
+    scope and its menu."""
+    return list(_assignments(user, None))
+
+
+def agency_ids_by_role_or_all(
+    user, roles: Iterable[str], assignments: list[RoleAssignment] | None = None
+) -> dict[str, list[int]] | None:
     """:func:`agency_ids_by_role`, or None for a system-wide user, from one read of the
-    user's assignments (a page asks both on every request)."""
+    user's assignments (a page asks both on every request), or from ``assignments`` already
+    read with :func:`all_assignments`."""
     if not (user and user.is_authenticated and user.is_active):
         return {}
     if user.is_superuser:
         return None
     roles = set(roles)
-    assignments = list(_assignments(user, {*roles, Role.SYSTEM_ADMIN}))
+    if assignments is None:
+        assignments = list(_assignments(user, {*roles, Role.SYSTEM_ADMIN}))
     if any(assignment.role == Role.SYSTEM_ADMIN for assignment in assignments):
         return None
     return _ids_by_role(a for a in assignments if a.role in roles)

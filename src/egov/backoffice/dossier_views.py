@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from egov.accounts import scoping
 from egov.accounts.access import staff_required
 from egov.accounts.models import Role, User
-from egov.backoffice import listing
+from egov.backoffice import listing, menu
 from egov.backoffice.dossier_forms import ApplicantForm, RegisterForm, SearchForm
 from egov.catalog import eforms
 from egov.catalog.search import current_versions
@@ -90,6 +90,7 @@ def queue(request):
             "query": query.urlencode(),
             "sort": request.GET.get("sort", "due"),
             "perms_system_wide": scope.by_role is None,
+            "staff_menu": menu.entries_for(request.user, scope.assignments),
         },
     )
 

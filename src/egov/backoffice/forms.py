@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.models import CalendarDay
+
 
 class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Action"), required=False, max_length=100)
@@ -47,3 +49,15 @@ class OrganizationImportForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB; split it into parts."))
         return upload
+
+
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a date such as 2026-01-31.")},
+    )
+    kind = forms.ChoiceField(label=_("The day is"), choices=CalendarDay.Kind.choices)
+    reason = forms.CharField(
+        label=_("Reason (the decision or notice that declares it)"), max_length=300
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from egov.backoffice import catalog_views, dossier_views, views
+from egov.backoffice import calendar_views, catalog_views, dossier_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -49,6 +49,12 @@ urlpatterns = [
         name="dossier_file",
     ),
     path("dossiers/<uuid:public_id>/<str:action>/", dossier_views.act, name="dossier_act"),
+    path("calendar/", calendar_views.calendar_days_page, name="calendar"),
+    path(
+        "calendar/<int:pk>/withdraw/",
+        calendar_views.calendar_day_withdraw,
+        name="calendar_withdraw",
+    ),
     path("audit/", views.audit_list, name="audit"),
     path("audit/<int:pk>/", views.audit_detail, name="audit_event"),
 ]

@@ -11,9 +11,12 @@ from django.views.decorators.http import require_POST
 from egov.accounts import enrolment, scoping
 from egov.accounts.access import staff_required
 from egov.accounts.models import Role, User
+from egov.backoffice import menu
 from egov.backoffice.forms import AuditFilterForm, OrganizationImportForm
 from egov.core import action_labels
 from egov.core.models import AuditEvent
+from egov.core.paging import SEARCH_CAP
+from egov.dossiers import processing, worklists
 from egov.organizations import services as organizations
 from egov.organizations.models import Agency
 
@@ -23,8 +26,21 @@ ADMIN_ROLES = [Role.AGENCY_ADMIN, Role.SYSTEM_ADMIN]
 
 @staff_required
 def dashboard(request):
-    assignments = request.user.role_assignments.select_related("agency").order_by("agency__code")
-    return render(request, "backoffice/dashboard.html", {"assignments": assignments})
+    scope = processing.StaffScope(request.user)
+    assignments = sorted(scope.assignments, key=lambda a: (a.agency.code, a.role))
+    # Only people with a dossier role have queues (the overdue tab is offered to everyone).
+    waiting = worklists.counts(request.user, scope) if scope.by_role != {} else []
+    return render(
+        request,
+        "backoffice/dashboard.html",
+        {
+            "assignments": assignments,
+            "waiting": waiting,
+            "cap": SEARCH_CAP,
+            "staff_menu": menu.entries_for(request.user, scope.assignments),
+            "perms_system_wide": scope.by_role is None,
+        },
+    )
 
 
 @staff_required

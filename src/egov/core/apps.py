@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from egov.core import checks  # noqa: F401 - registers the deployment checks
+        from egov.core import calendar_days, checks  # noqa: F401 - deployment checks, labels

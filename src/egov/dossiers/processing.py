@@ -149,7 +149,9 @@ class StaffScope:
 
     def __init__(self, user):
         self.user = user
-        self.by_role = scoping.agency_ids_by_role_or_all(user, STAFF_ROLES)
+        # Every role, not only the dossier roles: the page's menu is drawn from the same read.
+        self.assignments = scoping.all_assignments(user)
+        self.by_role = scoping.agency_ids_by_role_or_all(user, STAFF_ROLES, self.assignments)
 
     def ids(self, roles) -> list[int] | None:
         if self.by_role is None:

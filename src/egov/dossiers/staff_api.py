@@ -127,7 +127,9 @@ def _detail(user, dossier: Dossier) -> dict:
 
 
 class Filters(Schema):
-    tab: Literal["receive", "assign", "process", "approve", "return", "overdue"] | None = None
+    tab: (
+        Literal["receive", "assign", "process", "review", "approve", "return", "overdue"] | None
+    ) = None
     q: str = Field("", max_length=100)
     status: choice(Dossier.Status) | None = None  # type: ignore[valid-type]
     procedure: str = Field("", max_length=30, description="Procedure code, e.g. 1.001193")
@@ -145,7 +147,7 @@ def list_dossiers(request, filters: Query[Filters]):
     user = _staff(request)
     f = filters
     searching = not (f.tab and not (f.q or f.status or f.procedure or f.start or f.end))
-    if not searching:
+    if f.tab and not searching:
         found = worklists.queue(user, f.tab)
     else:
         found = worklists.search(

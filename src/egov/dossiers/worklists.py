@@ -7,6 +7,7 @@ every dossier the user may open.
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections
@@ -14,11 +15,13 @@ from django.db.models import BooleanField, CharField, F, Func, Q, QuerySet, Valu
 from django.db.models.functions import Concat
 from django.db.models.lookups import Contains
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts import scoping
 from egov.accounts.models import Role
 from egov.catalog.models import WorkflowStep
+from egov.core.paging import SEARCH_CAP
 from egov.core.text import normalize_search_text
 from egov.dossiers import processing
 from egov.dossiers.models import Dossier
@@ -26,6 +29,7 @@ from egov.dossiers.models import Dossier
 Action = WorkflowStep.Action
 PROCESSING_ACTIONS = [Action.PROCESS, Action.REVIEW, Action.CONSULT, Action.TRANSFER]
 DECIDING_ACTIONS = [Action.APPROVE, Action.SIGN]
+REVIEWERS = processing.SUPERVISORS
 
 
 # Each tab is one condition on the dossier's own columns: no sub-select of dossiers, so
@@ -53,8 +57,21 @@ def _assign(user, scope) -> QuerySet:
     )
 
 
+def _supervisors_review() -> Q:
+    return at_step(Action.REVIEW) & Q(current_role__in=REVIEWERS)
+
+
 def _process(user, scope) -> QuerySet:
-    return processing.work_queue(user, scope).filter(at_step(*PROCESSING_ACTIONS))
+    # A review (thẩm định) by a head of unit or leader is on their own tab, not a specialist's.
+    return processing.work_queue(user, scope).filter(
+        at_step(*PROCESSING_ACTIONS) & ~_supervisors_review()
+    )
+
+
+def _review(user, scope) -> QuerySet:
+    """Dossiers at a review step that waits for a head of unit or leader of the user's agencies
+    (the catalogue gives most reviews to the approver role, whom no other tab showed them)."""
+    return processing.work_queue(user, scope).filter(_supervisors_review())
 
 
 def _approve(user, scope) -> QuerySet:
@@ -78,14 +95,15 @@ def _overdue(user, scope) -> QuerySet:
 @dataclass(frozen=True)
 class Tab:
     code: str
-    label: str
-    query: object
+    label: str | Promise
+    query: Callable[..., QuerySet]
 
 
 TABS = [
     Tab("receive", _("To receive"), _receive),
     Tab("assign", _("To assign"), _assign),
     Tab("process", _("To process"), _process),
+    Tab("review", _("To review"), _review),
     Tab("approve", _("To approve"), _approve),
     Tab("return", _("To return"), _return),
     Tab("overdue", _("Overdue"), _overdue),
@@ -124,6 +142,16 @@ def queue(user, tab: str, sort: str = "due", scope=None) -> QuerySet:
     return query.order_by(*SORTS.get(sort, SORTS["due"]))
 
 
+def counts(user, scope=None) -> list[tuple[Tab, int]]:
+    """How many dossiers wait in each of the user's tabs, each counted up to
+    ``core.paging.SEARCH_CAP`` + 1 (one query a tab, stopping there, as the queue page does)."""
+    scope = scope or processing.StaffScope(user)
+    return [
+        (tab, tab.query(user, scope).order_by()[: SEARCH_CAP + 1].count())
+        for tab in tabs_for(user, scope)
+    ]
+
+
 def tabs_for(user, scope=None) -> list[Tab]:
     """The tabs that make sense for the user's roles."""
     scope = scope or processing.StaffScope(user)
@@ -134,7 +162,7 @@ def tabs_for(user, scope=None) -> list[Tab]:
     if Role.DESK_OFFICER in roles:
         wanted |= {"receive", "return"}
     if roles & {Role.APPROVER, Role.LEADER}:
-        wanted |= {"assign", "approve"}
+        wanted |= {"assign", "review", "approve"}
     if Role.SPECIALIST in roles:
         wanted |= {"process"}
     return [tab for tab in TABS if tab.code in wanted]

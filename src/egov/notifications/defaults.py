@@ -67,6 +67,51 @@ Result promised for: {{{{ appointment_date|date:"d/m/Y" }}}}
         "body": _ZALO_DOSSIER + 'received_date: {{ received_at|date:"d/m/Y" }}\n'
         'appointment_date: {{ appointment_date|date:"d/m/Y" }}',
     },
+    # --- Dossier submitted online -----------------------------------------------------------
+    ("dossier.submitted", "email", "vi"): {
+        "subject": "Đã nhận hồ sơ nộp trực tuyến {{ dossier_code }}",
+        "body": f"""{_DEAR_VI}
+
+Hệ thống đã nhận hồ sơ “{{{{ procedure_name }}}}” Ông/Bà nộp trực tuyến lúc {{{{ submitted_at|date:"H:i" }}}} ngày {{{{ submitted_at|date:"d/m/Y" }}}}.
+
+Mã hồ sơ: {{{{ dossier_code }}}}
+Nơi tiếp nhận: {{{{ agency_name }}}}
+
+Bộ phận Một cửa sẽ kiểm tra hồ sơ và gửi Giấy tiếp nhận hồ sơ và hẹn trả kết quả, hoặc đề nghị bổ sung nếu còn thiếu giấy tờ. Thời hạn giải quyết được tính từ khi hồ sơ được tiếp nhận.
+
+{_TRACK_VI}
+
+{_FOOTER_VI}""",
+    },
+    ("dossier.submitted", "email", "en"): {
+        "subject": "Online dossier {{ dossier_code }} submitted",
+        "body": f"""{_DEAR_EN}
+
+We have your dossier for “{{{{ procedure_name }}}}”, submitted online at {{{{ submitted_at|date:"H:i" }}}} on {{{{ submitted_at|date:"d/m/Y" }}}}.
+
+Dossier code: {{{{ dossier_code }}}}
+Receiving agency: {{{{ agency_name }}}}
+
+The one-stop desk will check it and send you the receipt with the date of the result, or ask for what is missing. The time limit counts from the receipt.
+
+{_TRACK_EN}
+
+{_FOOTER_EN}""",
+    },
+    ("dossier.submitted", "sms", "vi"): {
+        "body": "DVC {{ site_name }}: Đã nhận hồ sơ trực tuyến {{ dossier_code }}, "
+        "đang chờ Bộ phận Một cửa kiểm tra. Tra cứu: {{ tracking_url }}",
+    },
+    ("dossier.submitted", "sms", "en"): {
+        "body": "{{ site_name }} public services: online dossier {{ dossier_code }} submitted, "
+        "waiting for the desk's check. Track: {{ tracking_url }}",
+    },
+    ("dossier.submitted", "zalo", "vi"): {
+        "body": _ZALO_DOSSIER + 'submitted_date: {{ submitted_at|date:"d/m/Y" }}',
+    },
+    ("dossier.submitted", "zalo", "en"): {
+        "body": _ZALO_DOSSIER + 'submitted_date: {{ submitted_at|date:"d/m/Y" }}',
+    },
     # --- Supplement requested ----------------------------------------------------------------
     ("dossier.supplement_requested", "email", "vi"): {
         "subject": "Hồ sơ {{ dossier_code }} cần bổ sung",

@@ -81,6 +81,17 @@ DOSSIER_RECEIVED = register(
         },
     )
 )
+DOSSIER_SUBMITTED = register(
+    EventType(
+        "dossier.submitted",
+        _("Dossier submitted online"),
+        {
+            **_DOSSIER,
+            "submitted_at": _("when the citizen submitted the dossier (date and time)"),
+        },
+        {**_SAMPLE, "submitted_at": datetime.datetime(2026, 1, 15, 21, 5)},
+    )
+)
 SUPPLEMENT_REQUESTED = register(
     EventType(
         "dossier.supplement_requested",

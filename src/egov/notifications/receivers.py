@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from egov.core import events
 from egov.dossiers import apologies, signals
-from egov.dossiers.models import Dossier
+from egov.dossiers.models import Channel, Dossier
 from egov.dossiers.receipts import tracking_url
 from egov.notifications import feedback_events  # noqa: F401 - citizen reports subscribe there
 from egov.notifications.services import Contact, notify
@@ -37,6 +37,21 @@ def on_received(sender, *, dossier, **kwargs):
             "received_at": dossier.received_at,
             "appointment_date": dossier.due_at.date() if dossier.due_at else None,
         },
+    )
+
+
+@receiver(signals.dossier_submitted)
+def on_submitted(sender, *, dossier, **kwargs):
+    """The citizen's acknowledgement of an online submission, before the desk's receipt. A paper
+    or posted dossier is received at once, and the receipt's message says it all."""
+    if dossier.channel != Channel.ONLINE:
+        return
+    notify(
+        "dossier.submitted",
+        recipient=dossier.applicant,
+        about=dossier,
+        agency_id=dossier.receiving_agency_id,
+        context={**_common(dossier), "submitted_at": timezone.localtime(dossier.submitted_at)},
     )
 
 

@@ -64,6 +64,14 @@ def preference_for(user) -> NotificationPreference:
         return NotificationPreference(user=user, channels=default_channels(user), language="vi")
 
 
+def messages_of(user):
+    """The messages sent to ``user`` (a citizen's own, for their inbox page), newest first; one-
+    time codes are left out: their text is erased once sent and they are worth nothing after."""
+    return Notification.objects.filter(recipient=user, sensitive=False).order_by(
+        "-created_at", "-pk"
+    )
+
+
 @transaction.atomic
 def set_preferences(*, user, channels: Iterable[str], language: str) -> NotificationPreference:
     chosen = [channel for channel in CHANNEL_ORDER if channel in set(channels)]

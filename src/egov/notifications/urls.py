@@ -6,5 +6,6 @@ from egov.notifications import views
 
 app_name = "notifications"
 urlpatterns = [
+    path("", views.inbox, name="inbox"),
     path("cai-dat/", views.preferences, name="preferences"),
 ]

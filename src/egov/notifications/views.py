@@ -5,16 +5,25 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from egov.accounts import scoping
 from egov.accounts.access import staff_required
 from egov.accounts.models import Role
+from egov.dossiers.models import Dossier
 from egov.notifications import events, services
 from egov.notifications.forms import NotificationFilterForm, PreferenceForm, TemplateForm
 from egov.notifications.models import Channel, Notification, NotificationTemplate
 
 RESEND_ROLES = [Role.AGENCY_ADMIN, Role.SYSTEM_ADMIN]
+# What a citizen reads about a message of theirs: whether it went, in their words.
+CITIZEN_STATUS = {
+    Notification.Status.QUEUED: gettext_lazy("Being sent"),
+    Notification.Status.SENDING: gettext_lazy("Being sent"),
+    Notification.Status.SENT: gettext_lazy("Sent"),
+    Notification.Status.FAILED: gettext_lazy("Could not be sent"),
+}
 
 
 # --- Citizens ------------------------------------------------------------------------------------
@@ -37,6 +46,33 @@ def preferences(request):
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+@login_required
+def inbox(request):
+    """The citizen's own messages, newest first, each with the dossier it is about."""
+    if request.user.kind != "citizen":
+        raise Http404
+    page = Paginator(services.messages_of(request.user), 20).get_page(request.GET.get("page"))
+    dossier_ids = {
+        int(m.object_id)
+        for m in page
+        if m.object_type == "dossiers.dossier" and m.object_id.isdigit()
+    }
+    dossiers = dict(
+        Dossier.objects.filter(pk__in=dossier_ids, applicant=request.user).values_list(
+            "pk", "public_id"
+        )
+    )
+    rows = [
+        (
+            message,
+            dossiers.get(int(message.object_id)) if message.object_id.isdigit() else None,
+            CITIZEN_STATUS[message.status],
+        )
+        for message in page
+    ]
+    return render(request, "notifications/inbox.html", {"page": page, "rows": rows})
 
 
 # --- Staff: the delivery log ---------------------------------------------------------------------

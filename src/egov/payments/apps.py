@@ -21,6 +21,7 @@ AUDIT_LABELS = {
     "payments.assessed": _("Fees assessed"),
     "payments.started": _("Online payment started"),
     "payments.replaced": _("Online payment replaced by a newer one"),
+    "payments.expired": _("Online payment expired"),
     "payments.paid": _("Online payment received"),
     "payments.failed": _("Online payment not made"),
     "payments.received_unwanted": _("Payment received when nothing was due"),

@@ -71,6 +71,9 @@ class Payment(models.Model):
         # The citizen started another payment while this one waited: at most one payment of an
         # order waits for the gateway at a time (docs/payments.md).
         REPLACED = "replaced", _("Replaced by a newer payment")
+        # Still waiting well past the gateway's own expiry: abandoned (docs/payments.md). A late
+        # successful notice is still honoured.
+        EXPIRED = "expired", _("Expired: not paid in time")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     order = models.ForeignKey(PaymentOrder, on_delete=models.PROTECT, related_name="payments")
@@ -111,7 +114,15 @@ class Payment(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
-        indexes = [models.Index(fields=["gateway", "status", "paid_at"])]
+        indexes = [
+            models.Index(fields=["gateway", "status", "paid_at"]),
+            # The sweep of abandoned payments reads the few waiting ones only.
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(status="pending"),
+                name="payment_waiting_expiry",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["order"],

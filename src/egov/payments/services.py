@@ -147,6 +147,7 @@ def start_online_payment(
         agency_id=order.agency_id,
         after=audit.snapshot(payment, PAYMENT_AUDIT_FIELDS),
     )
+    transaction.on_commit(lambda: _schedule_expiry(payment))
     url = gateway.payment_url(
         Checkout(
             reference=payment.txn_ref,
@@ -217,6 +218,9 @@ def handle_notice(gateway: Gateway, params: dict, *, remote_addr: str = "") -> O
         if notice.succeeded and _nothing_due(payment):
             _receive_unwanted(payment, notice)
             return Outcome.CONFIRMED
+        if notice.succeeded and payment.status == Payment.Status.EXPIRED:
+            _settle_late(payment, notice)
+            return Outcome.CONFIRMED
         if payment.status != Payment.Status.PENDING:
             return _refused(payment, notice, Outcome.ALREADY_CONFIRMED, remote_addr)
         _settle(payment, notice)
@@ -242,7 +246,81 @@ def _nothing_due(payment: Payment) -> bool:
     """The money of this payment is not wanted: it was replaced, or the fees are already paid."""
     if payment.status == Payment.Status.REPLACED:
         return True
-    return payment.status == Payment.Status.PENDING and payment.order.outstanding == 0
+    waiting = (Payment.Status.PENDING, Payment.Status.EXPIRED)
+    return payment.status in waiting and payment.order.outstanding == 0
+
+
+def _settle_late(payment: Payment, notice: Notice) -> None:
+    """The gateway took the money of a payment we had given up on (the citizen paid at the last
+    moment, or its notice was late): the fees are still due, so it pays them, as if it had come
+    in time. A payment the citizen started since is replaced: paid too, it would be refunded."""
+    _replace_waiting(payment.order, actor=None, replaced_by=payment.txn_ref or "")
+    _settle(payment, notice)
+
+
+# -- Abandoned payments ------------------------------------------------------------------------
+
+
+def expiry_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Payments whose gateway expiry is before this are abandoned."""
+    grace = datetime.timedelta(minutes=settings.EGOV_PAYMENT_EXPIRE_AFTER_MINUTES)
+    return (now or timezone.now()) - grace
+
+
+def expire_abandoned(now: datetime.datetime | None = None, batch: int = 500) -> int:
+    """Marks expired the online payments still waiting ``EGOV_PAYMENT_EXPIRE_AFTER_MINUTES``
+    after the gateway's own expiry (``Payment.expires_at``), each in its own short transaction
+    (the order locked first, then the payment, as a notice does: a notice arriving meanwhile
+    either settles it first or finds it expired). Returns how many were expired."""
+    cutoff = expiry_cutoff(now)
+    ids = list(
+        Payment.objects.filter(status=Payment.Status.PENDING, expires_at__lt=cutoff)
+        .order_by("expires_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    return sum(_expire(pk, cutoff) for pk in ids)
+
+
+@transaction.atomic
+def _expire(payment_id: int, cutoff: datetime.datetime) -> bool:
+    order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).first()
+    if order_id is None:
+        return False
+    order = PaymentOrder.objects.select_for_update().get(pk=order_id)
+    payment = (
+        Payment.objects.select_for_update()
+        .filter(pk=payment_id, status=Payment.Status.PENDING, expires_at__lt=cutoff)
+        .first()
+    )
+    if payment is None:  # settled, replaced or expired meanwhile
+        return False
+    before = audit.snapshot(payment, PAYMENT_AUDIT_FIELDS)
+    payment.status = Payment.Status.EXPIRED
+    payment.save(update_fields=["status"])
+    audit.record(
+        actor=None,
+        action="payments.expired",
+        obj=payment,
+        agency_id=order.agency_id,
+        before=before,
+        after=audit.snapshot(payment, PAYMENT_AUDIT_FIELDS),
+    )
+    return True
+
+
+def _schedule_expiry(payment: Payment) -> None:
+    """Asks the task queue to expire the payment when its time comes, on backends that can
+    defer; `manage.py expire_payments` (cron or --loop) sweeps whatever the queue missed."""
+    from egov.payments.tasks import expire_payments
+
+    try:
+        backend = expire_payments.get_backend()
+        if not backend.supports_defer or payment.expires_at is None:
+            return
+        grace = datetime.timedelta(minutes=settings.EGOV_PAYMENT_EXPIRE_AFTER_MINUTES)
+        expire_payments.using(run_after=payment.expires_at + grace).enqueue()
+    except Exception:  # the sweep expires it all the same
+        logger.exception("could not schedule the expiry of payment %s", payment.pk)
 
 
 def _receive_unwanted(payment: Payment, notice: Notice) -> None:

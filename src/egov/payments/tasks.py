@@ -30,3 +30,10 @@ def send_refund(refund_id: int, attempt: int = 1) -> str:
             run_after = timezone.now() + datetime.timedelta(seconds=delay)
             send_refund.using(run_after=run_after).enqueue(refund_id, attempt + 1)
     return refund.status
+
+
+@task()
+def expire_payments() -> int:
+    """Expires the payments abandoned at the gateway (queued, deferred, when each payment
+    starts: see services.expire_abandoned)."""
+    return services.expire_abandoned()
