@@ -12,5 +12,8 @@ ACTIONS = {
     "catalog.version_published": _("Procedure version published"),
     "catalog.imported": _("Procedures imported from a workbook"),
     "catalog.bundle_imported": _("Procedure catalogue imported"),
+    "catalog.boundary_free_changed": _(
+        "Procedure put on or taken off the list received regardless of administrative boundary"
+    ),
 }
 action_labels.register(ACTIONS)
