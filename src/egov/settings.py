@@ -35,6 +35,8 @@ if ENVIRONMENT not in {"development", "production"}:
 PRODUCTION = ENVIRONMENT == "production"
 
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
+# Development shows the platform's 404 page; 1 shows Django's debug page with the URL patterns.
+EGOV_DEBUG_404 = env_bool("EGOV_DEBUG_404", False)
 
 if PRODUCTION:
     SECRET_KEY = os.environ["SECRET_KEY"]
@@ -92,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "egov.core.middleware.NotFoundPageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "egov.accounts.middleware.StaffTwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -8,6 +8,7 @@ from egov.api import api
 from egov.core.views import healthz
 
 # A database or cache that cannot be reached answers 503 with Retry-After (egov.core.outage).
+handler404 = "egov.core.views.not_found"
 handler500 = "egov.core.views.server_error"
 
 if settings.EGOV_STAFF_REQUIRE_2FA:

@@ -86,3 +86,27 @@ class UnavailableMiddleware:
         if outage.is_unavailable(exception):
             return unavailable(request, exception)
         return None
+
+
+class NotFoundPageMiddleware:
+    """In development, a page that is not found shows the platform's translated 404 page, as in
+    production, instead of Django's English debug page (which a person trying the demo takes for
+    a crash). ``EGOV_DEBUG_404=1`` keeps the debug page, with its list of URL patterns."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and not settings.EGOV_DEBUG_404
+            and response.status_code == 404
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and b"DEBUG = True" in response.content
+        ):
+            from egov.core.views import not_found
+
+            return not_found(request)
+        return response

@@ -16,6 +16,23 @@ def healthz(request):
     return response
 
 
+def not_found(request, exception=None):
+    """404: a problem document on the API, else a translated page, the staff site's for staff
+    pages. Used by Django in production (handler404) and, in development, instead of Django's
+    English debug page (egov.core.middleware.NotFoundPageMiddleware)."""
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    from egov.core.problems import problem
+
+    if request.path.startswith("/api/"):
+        return problem(request, 404, _("Not found"), _("There is nothing at this address."))
+    user = getattr(request, "user", None)
+    staff = request.path.startswith("/staff/") and bool(user and user.is_authenticated)
+    context = {"base_template": "staff_base.html" if staff else "base.html"}
+    return render(request, "404.html", context, status=404)
+
+
 def rate_limited(request, exception=None):
     """Too many requests from one address (django-ratelimit sends them here)."""
     from django.shortcuts import render
