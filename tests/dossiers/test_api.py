@@ -233,3 +233,35 @@ def test_a_client_learns_each_paper_id_from_the_api_alone(api):
     assert attached.status_code == 201
     again = api.get(f"/api/v1/dossiers/{draft['id']}").json()
     assert again["missing_requirements"] == [] and again["missing"] == []
+
+
+def test_a_client_chooses_a_service_centre_to_collect_the_result_at(api, agencies):
+    from egov.organizations import services as organizations
+    from egov.organizations.models import Agency
+
+    centre = organizations.save_agency(
+        Agency(
+            code="001.01.50.H13",
+            name="Trung tâm Phục vụ hành chính công phường Ninh Kiều",
+            kind=Agency.Kind.COMMUNE_SERVICE_CENTRE,
+            parent=agencies["city"],
+            valid_from="2025-07-01",
+        ),
+        actor=None,
+    )
+    desk = {**BODY, "result_delivery": "desk", "return_agency_code": centre.code}
+    created = api.post("/api/v1/dossiers", desk, content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert created.json()["return_agency"] == centre.code
+    assert Dossier.objects.get().return_agency == centre
+    # Not a service centre, or not collected at a desk: refused with what to fix.
+    unknown = {**desk, "return_agency_code": agencies["justice"].code}
+    refused = api.post("/api/v1/dossiers", unknown, content_type="application/json")
+    assert (
+        refused.status_code == 422
+        and "Trung tâm Phục vụ hành chính công" in refused.json()["title"]
+    )
+    online = {**desk, "result_delivery": "online"}
+    refused = api.post("/api/v1/dossiers", online, content_type="application/json")
+    assert refused.status_code == 422 and "nhận kết quả trực tiếp" in refused.json()["title"]
+    assert Dossier.objects.count() == 1

@@ -203,3 +203,46 @@ def test_routed_to_commune_b_and_returned_at_commune_a_or_another_centre(
     with pytest.raises(ValidationError) as refused:
         intake(desk_a, a["centre"], birth, deciding=b["committee"], return_agency=b["committee"])
     assert "return_agency" in refused.value.message_dict
+
+
+def test_an_online_applicant_chooses_another_centre_to_collect_the_result(
+    client, citizen, catalogue, communes
+):
+    from egov.dossiers import services
+
+    a, b = communes["a"], communes["b"]
+    draft = services.start(applicant=citizen, version=catalogue["birth"], agency=a["committee"])
+    client.force_login(citizen)
+    address = f"/ho-so/{draft.public_id}/nhan-ket-qua/"
+    page = client.get(address).content.decode()
+    assert '<option value="Trung tâm Phục vụ hành chính công phường Cái Khế">' in page
+
+    unknown = client.post(address, {"result_delivery": "desk", "return_desk": "Trung tâm X"})
+    assert "Hãy chọn một trung tâm phục vụ hành chính công trong danh sách" in (
+        unknown.content.decode()
+    )
+    online = client.post(
+        address, {"result_delivery": "online", "return_desk": b["centre"].name}
+    ).content.decode()
+    assert "Chỉ chọn trung tâm khi bạn nhận kết quả tại bộ phận một cửa" in online
+    draft.refresh_from_db()
+    assert draft.return_agency is None
+
+    # Accents and case do not matter; the review page and the dossier page say where.
+    chosen = client.post(
+        address,
+        {
+            "result_delivery": "desk",
+            "return_desk": "trung tam phuc vu hanh chinh cong phuong cai khe",
+        },
+    )
+    assert chosen.status_code == 302
+    draft.refresh_from_db()
+    assert draft.return_agency == b["centre"]
+    review = client.get(f"/ho-so/{draft.public_id}/kiem-tra/").content.decode()
+    assert b["centre"].name in review
+
+    # Back to the result online: the centre is dropped.
+    client.post(address, {"result_delivery": "online"})
+    draft.refresh_from_db()
+    assert draft.return_agency is None

@@ -21,7 +21,16 @@ from egov.catalog.search import current_versions
 from egov.core import flash
 from egov.core.collation import sorted_vi
 from egov.core.paging import CappedPaginator, QueuePaginator
-from egov.dossiers import apologies, counter, forms, processing, reception, services, worklists
+from egov.dossiers import (
+    apologies,
+    counter,
+    forms,
+    processing,
+    reception,
+    return_desks,
+    services,
+    worklists,
+)
 from egov.dossiers.models import Dossier
 from egov.dossiers.transitions import StaleDossier
 
@@ -368,7 +377,7 @@ def intake(request, version_id: int, agency_id: int):
     desk = get_object_or_404(_desk_agencies(request.user), pk=agency_id)
     version = get_object_or_404(current_versions(), pk=version_id)
     competent = counter.competent_agencies(desk, version)
-    return_desks = counter.return_desks(desk)
+    centres = return_desks.return_desks(desk)
     applicant = ApplicantForm(request.POST or None, prefix="a")
     declaration = eforms.EForm(version.form_schema, version.form_ui, request.POST or None)
     requirements = list(version.requirements.all())
@@ -397,7 +406,7 @@ def intake(request, version_id: int, agency_id: int):
                 deciding_agency=competent.filter(pk=request.POST.get("deciding")).first(),
                 result_delivery=data["result_delivery"],
                 delivery_address=data["delivery_address"],
-                return_agency=return_desks.filter(pk=request.POST.get("return_agency")).first(),
+                return_agency=centres.filter(pk=request.POST.get("return_agency")).first(),
             )
         except ValidationError as exc:
             flash.errors(request, exc)
@@ -415,7 +424,7 @@ def intake(request, version_id: int, agency_id: int):
             "desk": desk,
             "version": version,
             "competent": sorted_vi(competent, key=lambda agency: agency.name),
-            "return_desks": sorted_vi(return_desks, key=lambda desk: desk.name),
+            "return_desks": sorted_vi(centres, key=lambda desk: desk.name),
             "refusal": None if competent.exists() else counter.refusal(desk, version),
             "applicant": applicant,
             "declaration": declaration,

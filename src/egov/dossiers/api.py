@@ -23,7 +23,7 @@ from egov.core.uploads import UploadRejected
 from egov.dossiers import citizen_files, ratings, services, tracking
 from egov.dossiers.models import Attachment, Channel, Dossier
 from egov.dossiers.tracking import TRACKING_SCOPE
-from egov.organizations.models import AdministrativeUnit
+from egov.organizations.models import AdministrativeUnit, Agency
 
 router = Router(tags=["tracking"])
 citizen_router = Router(tags=["dossiers"], auth=[TokenAuth(), django_auth])
@@ -73,6 +73,14 @@ class DossierIn(Schema):
         description="online or desk here; for post, create the dossier and then give the address "
         "with PUT /api/v1/dossiers/{id}/postal",
     )
+    return_agency_code: str | None = Field(
+        None,
+        max_length=30,
+        pattern=r"^[0-9A-Za-z.]+$",
+        description="With result_delivery desk: the code of another Public Administration "
+        "Service Centre of the province (the province's or a commune's) where the applicant "
+        "collects the result (Nghị định 118/2025/NĐ-CP); by default the receiving desk",
+    )
     delivery_address: str = Field(
         "",
         max_length=500,
@@ -107,6 +115,10 @@ class DossierOut(Schema):
     agency: str
     status: str
     result_delivery: str
+    return_agency: str | None = Field(
+        description="Code of the service centre chosen to collect the result at, if not the "
+        "receiving desk"
+    )
     submitted_at: datetime.datetime | None
     due_at: datetime.datetime | None
     answers: dict
@@ -143,6 +155,7 @@ def _out(dossier: Dossier, *, new: bool = False) -> dict:
         "agency": dossier.receiving_agency.code,
         "status": dossier.status,
         "result_delivery": dossier.result_delivery,
+        "return_agency": dossier.return_agency.code if dossier.return_agency else None,
         "submitted_at": dossier.submitted_at,
         "due_at": dossier.due_at,
         "answers": dossier.form_data,
@@ -219,6 +232,17 @@ def create_dossier(
                 "quotes the postal fees."
             ),
         )
+    return_agency = None
+    if data.return_agency_code:
+        return_agency = (
+            Agency.objects.as_of(timezone.localdate())
+            .filter(code=data.return_agency_code, kind__in=Agency.SERVICE_CENTRE_KINDS)
+            .first()
+        )
+        if return_agency is None:
+            raise HttpError(
+                422, _("No Public Administration Service Centre of the province has this code.")
+            )
     key = f"api-{idempotency_key}" if idempotency_key else ""
     try:
         dossier, created = services.start_once(
@@ -229,6 +253,7 @@ def create_dossier(
             fingerprint=_fingerprint(data) if key else "",
             answers=data.answers,
             result_delivery=data.result_delivery,
+            return_agency=return_agency,
         )
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from exc
@@ -244,7 +269,7 @@ def _fingerprint(data: DossierIn) -> str:
 @citizen_router.get("/dossiers", response=list[DossierOut], summary="My dossiers")
 def list_dossiers(request):
     dossiers = services.visible_to(_citizen(request)).select_related(
-        "procedure", "procedure_version", "receiving_agency"
+        "procedure", "procedure_version", "receiving_agency", "return_agency"
     )[:200]
     return [_out(d) for d in dossiers]
 

@@ -24,7 +24,7 @@ from egov.accounts.scoping import has_role
 from egov.catalog import eforms
 from egov.catalog.models import Level, ProcedureVersion
 from egov.core import audit, files, uploads
-from egov.dossiers import reception
+from egov.dossiers import reception, return_desks
 from egov.dossiers.models import Attachment, Channel, Dossier
 from egov.dossiers.services import next_code, set_applicant_name
 from egov.organizations.models import AdministrativeUnit, Agency
@@ -200,7 +200,7 @@ def intake(
         raise ValidationError(
             {"delivery_address": [_("Give the postal address where the result should be sent.")]}
         )
-    return_agency = _return_desk(desk_agency, return_agency, result_delivery)
+    return_agency = return_desks.choose(desk_agency, return_agency, result_delivery)
     person = _applicant(applicant, officer=officer)
     now = timezone.now()
     dossier = Dossier(
@@ -241,44 +241,6 @@ def intake(
     )
     reception.accept(dossier, officer=officer, now=now)
     return dossier
-
-
-def return_desks(desk_agency: Agency):
-    """Where the applicant may collect the result at a desk: the receiving desk or any
-    Public Administration Service Centre of the province, the province's or a commune's."""
-    centres = Agency.objects.as_of(timezone.localdate()).filter(
-        kind__in=Agency.SERVICE_CENTRE_KINDS
-    )
-    return (centres | Agency.objects.filter(pk=desk_agency.pk)).distinct()
-
-
-def _return_desk(desk_agency: Agency, chosen: Agency | None, delivery: str) -> Agency | None:
-    """The desk chosen to return the result, None for the receiving desk itself."""
-    if chosen is None or chosen.pk == desk_agency.pk:
-        return None
-    if delivery != Channel.DESK:
-        raise ValidationError(
-            {
-                "return_agency": [
-                    _(
-                        "A desk to collect the result at is chosen only for a result "
-                        "returned at a desk."
-                    )
-                ]
-            }
-        )
-    if not return_desks(desk_agency).filter(pk=chosen.pk).exists():
-        raise ValidationError(
-            {
-                "return_agency": [
-                    _(
-                        "The result can be collected at the receiving desk or at a "
-                        "Public Administration Service Centre of the province."
-                    )
-                ]
-            }
-        )
-    return chosen
 
 
 def _store_scan(dossier: Dossier, scan: Scan) -> Attachment:

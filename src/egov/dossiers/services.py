@@ -15,7 +15,7 @@ from egov.catalog.models import Level, ProcedureVersion, TimeUnit
 from egov.catalog.search import current_versions
 from egov.core import audit, calendar, files, uploads
 from egov.core.text import normalize_search_text
-from egov.dossiers import signals, transitions
+from egov.dossiers import return_desks, signals, transitions
 from egov.dossiers.models import Attachment, Channel, DailySequence, Dossier
 from egov.organizations.models import AdministrativeUnit, Agency
 
@@ -48,6 +48,7 @@ def start(
     answers: dict | None = None,
     result_delivery: str = Channel.ONLINE,
     delivery_address: str = "",
+    return_agency: Agency | None = None,
 ):
     """A draft dossier, with its first answers and delivery choice when given (one write
     instead of three); the same idempotency key returns the same draft, unchanged."""
@@ -60,6 +61,7 @@ def start(
         answers=answers,
         result_delivery=result_delivery,
         delivery_address=delivery_address,
+        return_agency=return_agency,
     )[0]
 
 
@@ -74,6 +76,7 @@ def start_once(
     answers: dict | None = None,
     result_delivery: str = Channel.ONLINE,
     delivery_address: str = "",
+    return_agency: Agency | None = None,
 ) -> tuple[Dossier, bool]:
     """:func:`start`, and whether this call created the draft. With an idempotency key, many
     identical requests at once make one draft and exactly one of them is told it created it;
@@ -92,6 +95,7 @@ def start_once(
     if answers is not None:
         _check_answers(answers)
     _check_delivery(result_delivery, delivery_address)
+    chosen_desk = return_desks.choose(agency, return_agency, result_delivery)
     dossier = Dossier(
         procedure=version.procedure,
         procedure_version=version,
@@ -103,6 +107,7 @@ def start_once(
         revision=0 if answers is None else 1,
         result_delivery=result_delivery,
         delivery_address=delivery_address.strip() if result_delivery == Channel.POST else "",
+        return_agency=chosen_desk,
     )
     try:
         with transaction.atomic():
@@ -253,12 +258,26 @@ def remove_attachment(attachment: Attachment, *, applicant) -> None:
 
 
 @transaction.atomic
-def set_delivery(dossier: Dossier, *, applicant, result_delivery: str, address: str = ""):
+def set_delivery(
+    dossier: Dossier,
+    *,
+    applicant,
+    result_delivery: str,
+    address: str = "",
+    return_agency: Agency | None = None,
+):
+    """How the result comes back; at a desk, the applicant may choose another Public
+    Administration Service Centre of the province than the receiving desk (ND 118/2025)."""
     dossier = _editable(dossier, applicant)
     _check_delivery(result_delivery, address)
     dossier.result_delivery = result_delivery
     dossier.delivery_address = address.strip() if result_delivery == Channel.POST else ""
-    dossier.save(update_fields=["result_delivery", "delivery_address", "updated_at"])
+    dossier.return_agency = return_desks.choose(
+        dossier.receiving_agency, return_agency, result_delivery
+    )
+    dossier.save(
+        update_fields=["result_delivery", "delivery_address", "return_agency", "updated_at"]
+    )
     return dossier
 
 

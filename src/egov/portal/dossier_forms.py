@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from egov.core.collation import sorted_vi
 from egov.core.text import normalize_search_text
 from egov.dossiers.models import Channel
-from egov.organizations.models import AdministrativeUnit
+from egov.organizations.models import AdministrativeUnit, Agency
 from egov.postal.forms import PostalAddressForm
 
 
@@ -102,19 +102,72 @@ class AttachmentForm(forms.Form):
     )
 
 
+class ReturnDeskField(forms.CharField):
+    """The desk where the applicant collects the result: the receiving desk (left empty) or a
+    service centre of the province, typed with suggestions (ND 118/2025)."""
+
+    widget = DatalistInput
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.desks: list[Agency] = []
+
+    def set_desks(self, desks) -> None:
+        self.desks = sorted_vi(desks, key=lambda desk: desk.name)
+        self.widget.suggestions = [desk.name for desk in self.desks]
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        typed = normalize_search_text(text)
+        found = [desk for desk in self.desks if normalize_search_text(desk.name) == typed]
+        if len(found) != 1:
+            raise forms.ValidationError(
+                _("Choose a service centre from the list, or leave the box empty."),
+                code="invalid_choice",
+            )
+        return found[0]
+
+
 class DeliveryForm(PostalAddressForm):
     """How the result comes back, and what the post does (the address is structured on today's
-    administrative units: egov.postal)."""
+    administrative units: egov.postal); at a desk, which one."""
 
     result_delivery = forms.ChoiceField(
         label=_("How do you want to receive the result?"),
         choices=Channel.choices,
         widget=forms.RadioSelect,
     )
+    return_desk = ReturnDeskField(
+        label=_("Collect it at another Public Administration Service Centre (optional)"),
+        help_text=_(
+            "Any service centre of the province, the province's or a commune's, hands out the "
+            "result. Leave empty to collect it where the dossier is received."
+        ),
+        required=False,
+        max_length=300,
+    )
     field_order = ["result_delivery"]
+
+    def __init__(self, *args, desks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["return_desk"]
+        assert isinstance(field, ReturnDeskField)
+        field.set_desks(desks)
+        field.widget.attrs["placeholder"] = _("Type to search, e.g. Ninh Kiều")
 
     def uses_post(self, data) -> bool:
         return data.get("result_delivery") == Channel.POST or super().uses_post(data)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("return_desk") and data.get("result_delivery") != Channel.DESK:
+            self.add_error(
+                "return_desk",
+                _("A service centre is chosen only when you collect the result at a desk."),
+            )
+        return data
 
 
 class TrackingForm(forms.Form):

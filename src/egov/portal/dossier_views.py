@@ -16,7 +16,7 @@ from django_ratelimit.exceptions import Ratelimited
 from egov.catalog import eforms, fees
 from egov.core import flash
 from egov.core.uploads import UploadRejected
-from egov.dossiers import citizen_files, ratings, reception, services, tracking
+from egov.dossiers import citizen_files, ratings, reception, return_desks, services, tracking
 from egov.dossiers.models import Attachment
 from egov.portal import prefill
 from egov.portal.catalog_views import _current
@@ -147,13 +147,20 @@ def remove_document(request, public_id, attachment_id: int):
 def delivery(request, public_id):
     dossier = _mine(request, public_id)
     action = request.POST.get("action", "save")
-    initial = {"result_delivery": dossier.result_delivery, **postal_forms.initial_for(dossier)}
+    initial = {
+        "result_delivery": dossier.result_delivery,
+        "return_desk": dossier.return_agency.name if dossier.return_agency else "",
+        **postal_forms.initial_for(dossier),
+    }
+    desks = (
+        return_desks.return_desks(dossier.receiving_agency) if dossier.receiving_agency_id else []
+    )
     if action == "communes":
         # Only the province changed (no script): show its communes, keep what was typed.
         typed = {**request.POST.dict(), "pick_up": "pick_up" in request.POST}
-        form = DeliveryForm(initial={**initial, **typed})
+        form = DeliveryForm(initial={**initial, **typed}, desks=desks)
     else:
-        form = DeliveryForm(request.POST or None, initial=initial)
+        form = DeliveryForm(request.POST or None, initial=initial, desks=desks)
     quote = None
     if request.method == "POST" and action != "communes" and form.is_valid():
         if action == "quote":
@@ -167,9 +174,11 @@ def delivery(request, public_id):
                     pick_up=form.cleaned_data["pick_up"],
                     address=form.address(),
                     weight_class=form.cleaned_data["weight_class"] or WeightClass.UP_TO_250G,
+                    return_agency=form.cleaned_data["return_desk"],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                wrong_desk = getattr(exc, "error_dict", {}).get("return_agency")
+                form.add_error("return_desk" if wrong_desk else None, wrong_desk or exc)
             else:
                 return redirect("portal:dossier_review", public_id=dossier.public_id)
     return render(

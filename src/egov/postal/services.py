@@ -116,6 +116,7 @@ def save_request(
     pick_up: bool,
     address: Address | None,
     weight_class: str = WeightClass.UP_TO_250G,
+    return_agency=None,
 ) -> PostalRequest | None:
     """The citizen's choice of delivery on a draft, with the postal address and quoted fees.
 
@@ -124,7 +125,12 @@ def save_request(
     by_post = result_delivery == Channel.POST
     existing = PostalRequest.objects.filter(dossier=dossier).first()
     if not (by_post or pick_up):
-        dossier_services.set_delivery(dossier, applicant=applicant, result_delivery=result_delivery)
+        dossier_services.set_delivery(
+            dossier,
+            applicant=applicant,
+            result_delivery=result_delivery,
+            return_agency=return_agency,
+        )
         if existing is not None:
             _audit_request(applicant, dossier, existing, removed=True)
             existing.delete()
@@ -158,6 +164,7 @@ def save_request(
         applicant=applicant,
         result_delivery=result_delivery,
         address=request.formatted_address if by_post else "",
+        return_agency=return_agency,
     )
     request.save()
     _audit_request(applicant, dossier, request)
