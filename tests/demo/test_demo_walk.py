@@ -202,3 +202,16 @@ def test_every_demo_procedure_goes_from_submission_to_return_with_the_demo_accou
     assert failures == {}
     assert returned == 34
     assert {v.level for v in versions} == {Level.COMMUNE, Level.PROVINCE}
+
+    # The ward's service centre has its own desk officer, who receives a procedure on the
+    # boundary-free list for another commune (Nghị định 118/2025/NĐ-CP).
+    from egov.demo.management.commands.load_demo import WARD_CENTRE, demo_agency
+    from egov.dossiers import counter
+
+    centre = demo_agency(WARD_CENTRE)
+    officer = User.objects.get(username="tiepnhan.ninhkieu")
+    assert scoping.has_role(officer, Role.DESK_OFFICER, centre)
+    listed = [v for v in versions if v.boundary_free and v.level == Level.COMMUNE]
+    assert listed
+    competent = counter.competent_agencies(centre, listed[0])
+    assert competent.exclude(unit__name=DEMO_COMMUNE).exists()

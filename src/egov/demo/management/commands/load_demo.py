@@ -35,6 +35,7 @@ QUEUE_FIELDS = [
 # procedures of the demo catalogue (a citizen applies "where they live"; the demo picks one ward).
 DEMO_COMMUNE = "Phường Ninh Kiều"
 WARD = f"ward:{DEMO_COMMUNE}"
+WARD_CENTRE = f"centre:{DEMO_COMMUNE}"
 POLICE = "000.00.15.H13"
 APPROVER_LEADER = (Role.APPROVER, Role.LEADER)
 
@@ -50,6 +51,9 @@ DEMO_STAFF = [
     ("motcua.ninhkieu", "Trần Thị Tiếp Nhận", WARD, Role.DESK_OFFICER, False),
     ("chuyenvien.ninhkieu", "Nguyễn Văn Thụ Lý", WARD, Role.SPECIALIST, False),
     ("lanhdao.ninhkieu", "Phạm Thị Chủ Tịch", WARD, APPROVER_LEADER, False),
+    # The ward's Public Administration Service Centre: receives the procedures on the city's
+    # list received regardless of administrative boundary for any commune (ND 118/2025).
+    ("tiepnhan.ninhkieu", "Võ Thị Liên Thông", WARD_CENTRE, Role.DESK_OFFICER, False),
     # The city police: judicial records, driving licences and the residence and identity
     # procedures it decides (the commune-level ones are received at its own desk); its
     # specialist and the social insurance's take the birth–residence–health insurance card
@@ -79,7 +83,18 @@ DEMO_STAFF = [
 
 
 def demo_agency(key: str) -> Agency:
-    """By code, or WARD for the demo commune's People's Committee in force today."""
+    """By code, WARD for the demo commune's People's Committee in force today, or WARD_CENTRE
+    for its Public Administration Service Centre."""
+    if key.startswith("centre:"):
+        return (
+            Agency.objects.as_of(timezone.localdate())
+            .filter(
+                unit__name=key[7:],
+                unit__parent__code="92",
+                kind=Agency.Kind.COMMUNE_SERVICE_CENTRE,
+            )
+            .get()
+        )
     if key.startswith("ward:"):
         return (
             Agency.objects.as_of(timezone.localdate())
