@@ -15,6 +15,15 @@ from tests.e2e.conftest import DESKTOP, PHONE
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _only_the_pages_own_404(page) -> None:
+    """The browser logs the document's own 404 status as a console error; nothing else may fail."""
+    page.wait_for_load_state("networkidle")
+    assert page.problems == [
+        "Failed to load resource: the server responded with a status of 404 (Not Found)"
+    ]
+    page.problems.clear()
+
+
 def _token_for(secret: str) -> str:
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     return f"{totp(key):06d}"
@@ -99,3 +108,20 @@ def test_staff_signs_in_with_totp_and_reads_the_audit_trail(
     page.set_viewport_size(DESKTOP)
     page.go_back()
     check_page(page, "audit")
+    # A page that is not there: the staff site's translated page, not Django's debug page.
+    assert page.goto(live_server.url + "/staff/khong-co-trang-nay/").status == 404
+    expect(page.locator("h1")).to_have_text("Không tìm thấy trang")
+    _only_the_pages_own_404(page)
+    check_page(page, "not-found-staff")
+    page.set_viewport_size(PHONE)
+    check_page(page, "not-found-staff")
+
+
+def test_a_missing_public_page_is_the_portals_translated_page(live_server, page, check_page):
+    assert page.goto(live_server.url + "/khong-co-trang-nay/").status == 404
+    expect(page.locator("h1")).to_have_text("Không tìm thấy trang")
+    _only_the_pages_own_404(page)
+    expect(page.get_by_role("link", name="Về trang chủ")).to_be_visible()
+    check_page(page, "not-found")
+    page.set_viewport_size(DESKTOP)
+    check_page(page, "not-found")
