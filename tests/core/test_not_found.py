@@ -46,3 +46,14 @@ def test_a_developer_can_keep_djangos_debug_page(client, settings):
     settings.EGOV_DEBUG_404 = True
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404 and DEBUG_PAGE in response.content.decode()
+
+
+def test_a_page_that_cannot_be_laid_out_is_still_a_translated_404(client, monkeypatch):
+    # As in production started before collectstatic: the layout's static files are unknown.
+    def no_layout(*args, **kwargs):
+        raise ValueError("Missing staticfiles manifest entry for 'egov/site.css'")
+
+    monkeypatch.setattr("django.shortcuts.loader.render_to_string", no_layout)
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()

@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -30,7 +32,30 @@ def not_found(request, exception=None):
     user = getattr(request, "user", None)
     staff = request.path.startswith("/staff/") and bool(user and user.is_authenticated)
     context = {"base_template": "staff_base.html" if staff else "base.html"}
-    return render(request, "404.html", context, status=404)
+    try:
+        return render(request, "404.html", context, status=404)
+    except Exception:  # a missing page must not become a server error
+        # E.g. production started before collectstatic: the layout's {% static %} fails. The
+        # page is still said in the request's language, without the layout.
+        from django.http import HttpResponseNotFound
+        from django.utils.html import format_html
+        from django.utils.translation import get_language
+
+        logging.getLogger("egov.core").exception("the 404 page could not be rendered")
+        title = _("Page not found")
+        return HttpResponseNotFound(
+            format_html(
+                '<!DOCTYPE html><html lang="{}"><meta charset="utf-8"><title>{}</title>'
+                "<h1>{}</h1><p>{}</p></html>",
+                get_language(),
+                title,
+                title,
+                _(
+                    "There is no page at this address, or it is not open to you. Check the "
+                    "address, or start again from the home page."
+                ),
+            )
+        )
 
 
 def rate_limited(request, exception=None):
