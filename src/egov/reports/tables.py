@@ -84,24 +84,31 @@ def period_label(start: datetime.date, end: datetime.date) -> str:
 
 
 def online_services_cells(report: Report) -> list[str]:
-    """The six cells of the city's yearly table, written as in its published reports."""
+    """The six cells of the city's yearly table, written as in its published reports (their
+    shares have one decimal)."""
     p, levels = report.procedures, report.by_level
+    places = 1
     cells = []
     for services, dossiers in (
         (p["levels_3_4"], levels["levels_3_4"]),
         (p["level_3"], levels["level_3"]),
         (p["level_4"], levels["level_4"]),
     ):
-        cells.append(f"{number(services['count'])} ({percent(services['share'])})")
+        cells.append(f"{number(services['count'])} ({percent(services['share'], places)})")
         cells.append(
             f"{number(dossiers['online'])} / {number(dossiers['received'])} "
-            f"({percent(dossiers['share'])})"
+            f"({percent(dossiers['share'], places)})"
         )
     return cells
 
 
 def _services_and_dossiers(
-    slug: str, title: str, groups, rows: list[tuple[str, Report]], kind: str
+    slug: str,
+    title: str,
+    groups,
+    rows: list[tuple[str, Report]],
+    kind: str,
+    places: int = PERCENT_PLACES,
 ) -> Table:
     heads = [
         [Head(_("Period"), rowspan=3)] + [Head(label, colspan=5) for _key, label in groups],
@@ -123,10 +130,10 @@ def _services_and_dossiers(
             dossiers = getattr(report, kind)[key]
             row += [
                 Cell(services["count"]),
-                Cell(services["share"], "percent"),
+                Cell(services["share"], "percent", places),
                 Cell(dossiers["online"]),
                 Cell(dossiers["received"]),
-                Cell(dossiers["share"], "percent"),
+                Cell(dossiers["share"], "percent", places),
             ]
         table.rows.append(row)
     return table
@@ -142,7 +149,8 @@ def online_services(rows: list[tuple[str, Report]]) -> Table:
         ("level_4", _("Level 4")),
     )
     title = _("Online public services and online dossiers")
-    return _services_and_dossiers("online-services", title, groups, rows, "by_level")
+    # The layout of the city's 2018 report, with its one decimal (online_services_cells).
+    return _services_and_dossiers("online-services", title, groups, rows, "by_level", places=1)
 
 
 def online_modes(rows: list[tuple[str, Report]]) -> Table:
