@@ -18,7 +18,7 @@ from django.db import transaction
 
 from egov.core.text import normalize_search_text
 from egov.organizations.models import Agency
-from egov.personnel import rules, state
+from egov.personnel import rules, staffing_counts, state
 from egov.personnel.models import (
     CareerEvent,
     CivilServant,
@@ -288,7 +288,7 @@ def _write_chunk(chunk: list[Plan], generator: Generator) -> int:
                 event.decision = generator.decisions[key]
                 rows.append(event)
         CareerEvent.objects.bulk_create(rows, batch_size=5000)
-        CurrentState.objects.bulk_create(
+        states = CurrentState.objects.bulk_create(
             [
                 state.stored(
                     plan.person, state.derive([e for e, _ in plan.events], generator.today)
@@ -297,4 +297,5 @@ def _write_chunk(chunk: list[Plan], generator: Generator) -> int:
             ],
             batch_size=2000,
         )
+        staffing_counts.mark_stale(s.agency_id for s in states)
     return len(rows)

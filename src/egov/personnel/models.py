@@ -547,6 +547,24 @@ class StaffingQuota(models.Model):
         return f"{self.agency} {self.year}"
 
 
+class StaffingCount(models.Model):
+    """The staffing report's counts of one agency's people in service, kept by
+    :mod:`egov.personnel.staffing_counts` so that a city-wide report reads one row per agency
+    instead of counting every state again. ``counted_on`` is empty once a state of the agency has
+    changed (the age bands also move with the day); ``layout`` names the report's columns the
+    counts were made for."""
+
+    agency = models.OneToOneField(
+        Agency, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    counted_on = models.DateField(null=True)
+    layout = models.CharField(max_length=64, blank=True)
+    counts = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.counted_on}"
+
+
 class CorrectionRequest(models.Model):
     """A person asks the personnel officers to correct their own record."""
 

@@ -4,13 +4,13 @@ report. Each takes a :class:`~egov.personnel.access.Scope`, so nothing outside i
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.text import normalize_search_text
 from egov.organizations.models import Agency
-from egov.personnel import rules
+from egov.personnel import rules, staffing_counts
 from egov.personnel.access import Scope
 from egov.personnel.models import (
     ACTIVE_STATUSES,
@@ -20,6 +20,7 @@ from egov.personnel.models import (
     EmploymentKind,
     PoliticalTheory,
     Sex,
+    StaffingCount,
     StaffingQuota,
 )
 from egov.personnel.rules import add_months
@@ -249,15 +250,12 @@ def staffing(scope: Scope, day: datetime.date, *, agency_id=None) -> Staffing:
     year, then the total."""
     sections = _sections(day)
     counted = [c for s in sections for c in s.columns if c.condition is not None]
-    active = scope.filter(CurrentState.objects.filter(status__in=ACTIVE_STATUSES), "agency")
+    counts = scope.filter(StaffingCount.objects.all(), "agency")
     quotas = scope.filter(StaffingQuota.objects.filter(year=day.year), "agency")
     if agency_id:
-        active = active.filter(agency_id=agency_id)
+        counts = counts.filter(agency_id=agency_id)
         quotas = quotas.filter(agency_id=agency_id)
-    aggregates = {c.key: Count("pk", filter=c.condition) for c in counted}
-    by_agency = {
-        row.pop("agency"): row for row in active.values("agency").annotate(**aggregates).order_by()
-    }
+    by_agency = staffing_counts.counts_by_agency(counts, day, counted)
     quota_by_agency = {q.agency_id: q for q in quotas}
     agencies = Agency.objects.filter(pk__in=set(by_agency) | set(quota_by_agency)).order_by(
         "path", "code"
@@ -265,12 +263,15 @@ def staffing(scope: Scope, day: datetime.date, *, agency_id=None) -> Staffing:
     rows = []
     total = StaffingRow(None, {c.key: 0 for s in sections for c in s.columns})
     for agency in agencies:
-        values = {c.key: 0 for c in counted} | by_agency.get(agency.pk, {})
+        values: dict[str, int | None] = {c.key: 0 for c in counted}
+        values |= by_agency.get(agency.pk, {})
         quota = quota_by_agency.get(agency.pk)
         values["quota_cs"] = quota.civil_servants if quota else None
         values["quota_pe"] = quota.public_employees if quota else None
-        values["gap_cs"] = values["civil_servants"] - quota.civil_servants if quota else None
-        values["gap_pe"] = values["public_employees"] - quota.public_employees if quota else None
+        values["gap_cs"] = (values["civil_servants"] or 0) - quota.civil_servants if quota else None
+        values["gap_pe"] = (
+            (values["public_employees"] or 0) - quota.public_employees if quota else None
+        )
         rows.append(StaffingRow(agency, values))
         for key, value in values.items():
             total.values[key] += value or 0

@@ -27,7 +27,7 @@ from egov.core import audit, files
 from egov.core.csvio import ImportReport
 from egov.core.text import normalize_search_text
 from egov.organizations.models import Agency
-from egov.personnel import services, state
+from egov.personnel import services, staffing_counts, state
 from egov.personnel.access import Scope
 from egov.personnel.models import REASONS as EVENT_REASONS
 from egov.personnel.models import (
@@ -610,11 +610,16 @@ def _save(plans: list[PersonPlan], result: ImportResult, *, data, filename, acto
                 new_events.append(event)
         CareerEvent.objects.bulk_create(new_events, batch_size=2000)
         touched = [p for p in plans if p.new_events or p.is_new or p.changed]
-        CurrentState.objects.filter(person__in=[p.person for p in touched if not p.is_new]).delete()
-        CurrentState.objects.bulk_create(
+        replaced = CurrentState.objects.filter(
+            person__in=[p.person for p in touched if not p.is_new]
+        )
+        before = set(replaced.values_list("agency_id", flat=True))
+        replaced.delete()
+        states = CurrentState.objects.bulk_create(
             [state.stored(p.person, state.derive(p.all_events, today)) for p in touched],
             batch_size=1000,
         )
+        staffing_counts.mark_stale(before | {s.agency_id for s in states})
         batch.people_created = len(new_people)
         batch.people_updated = len(updated)
         batch.events_created = len(new_events)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from egov.personnel import rules
+from egov.personnel import rules, staffing_counts
 from egov.personnel.models import (
     ACTIVE_STATUSES,
     CareerEvent,
@@ -255,5 +255,7 @@ def report_fields(person: CivilServant) -> dict:
 def refresh(person: CivilServant, as_of: datetime.date | None = None) -> CurrentState:
     """Recomputes and stores today's state of ``person`` (in the caller's transaction)."""
     row = stored(person, state_of(person, as_of))
+    before = CurrentState.objects.filter(pk=person.pk).values_list("agency_id", flat=True).first()
     row.save()
+    staffing_counts.mark_stale([before, row.agency_id])
     return row

@@ -19,14 +19,24 @@ def staffing_table(report, section, number: int):
         format_html('<table class="stack-on-phone numbers" aria-labelledby="section-{}">', number),
         f'<thead><tr><th scope="col">{agency}</th>{head}</tr></thead><tbody>',
     ]
+    # Each column's two possible cell openings, made once rather than once per cell.
+    openings = [
+        (
+            f'<td data-label="{label}" class="number">',
+            f'<td data-label="{label}" class="number negative">',
+        )
+        for label in labels
+    ]
     for row in [*report.rows, report.total]:
         name = escape(row.agency.name) if row.agency else escape(_("Total"))
+        values = row.values
         cells = []
-        for label, key in zip(labels, keys, strict=True):
-            value = row.values.get(key)
-            css = "number negative" if value is not None and value < 0 else "number"
-            shown = "—" if value is None else f"{value}"
-            cells.append(f'<td data-label="{label}" class="{css}">{shown}</td>')
+        for (plain, negative), key in zip(openings, keys, strict=True):
+            value = values.get(key)
+            if value is None:
+                cells.append(f"{plain}—</td>")
+            else:
+                cells.append(f"{negative if value < 0 else plain}{value}</td>")
         total = "" if row.agency else ' class="total"'
         lines.append(f'<tr{total}><th scope="row">{name}</th>{"".join(cells)}</tr>')
     if not report.rows:
