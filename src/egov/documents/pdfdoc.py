@@ -16,7 +16,6 @@ import io
 from dataclasses import dataclass
 
 import mammoth
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
@@ -33,8 +32,8 @@ from egov.documents.kinds import TYPE_TITLES, URGENCY_MARKS, DocumentType
 
 NUMBER_FIELD, DATE_FIELD = "so_ky_hieu", "ngay_ban_hanh"
 PX = 0.75  # CSS pixel in PDF points
-FONT = "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf"
-ITALIC = "/usr/share/fonts/truetype/noto/NotoSerif-Italic.ttf"
+FONT = str(fonts.font_file("NotoSerif-Regular"))
+ITALIC = str(fonts.font_file("NotoSerif-Italic"))
 
 
 class PdfProblem(Exception):
@@ -159,7 +158,9 @@ def _appearance(writer, text: str, width: float, height: float, italic: bool):
     style = TextStampStyle(
         stamp_text="%(text)s",
         text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(ITALIC if italic else FONT, font_size=12.5),
+            font=GlyphAccumulatorFactory(
+                fonts.vietnamese_subset(ITALIC if italic else FONT), font_size=12.5
+            ),
             font_size=12.5,
             leading=14,
             box_layout_rule=layout.SimpleBoxLayoutRule(
@@ -281,7 +282,3 @@ def agency_box(signer_box):
     x1, y1, x2, y2 = signer_box
     shift = (x2 - x1) / 3
     return (x1 - shift, y1, x2 - shift, y2)
-
-
-def font_path() -> str:
-    return getattr(settings, "EGOV_DOCUMENTS_FONT", FONT)

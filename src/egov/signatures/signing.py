@@ -7,10 +7,7 @@ turns bytes into signed bytes.
 
 import asyncio
 import contextlib
-import functools
 import io
-import os
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,6 +32,7 @@ from pyhanko.stamp import QRStamp, QRStampStyle, TextStampStyle
 from pyhanko_certvalidator import CertificateValidator, errors
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from egov.core import fonts
 from egov.signatures import keystore, trust
 from egov.signatures.models import SigningCertificate
 
@@ -187,46 +185,6 @@ def pin_context(certificate: SigningCertificate) -> str:
     return f"signatures.pin:{certificate.fingerprint}"
 
 
-# What the visible signature writes: Latin, Vietnamese letters, digits and punctuation.
-FONT_CHARACTERS = [
-    *range(0x20, 0x7F),
-    *range(0xA0, 0x100),
-    0x102,
-    0x103,
-    0x110,
-    0x111,
-    0x128,
-    0x129,
-    0x168,
-    0x169,
-    0x1A0,
-    0x1A1,
-    0x1AF,
-    0x1B0,
-    *range(0x1EA0, 0x1EFA),
-    *range(0x2010, 0x2027),
-    0x20AB,
-]
-
-
-@functools.lru_cache(maxsize=4)
-def _font_subset(path: str, _mtime_ns: int) -> str:
-    """The font cut down to the characters above, once per process: pyHanko subsets the font
-    again for every signature, which takes a third of a second on a full Noto Sans."""
-    from fontTools import subset
-
-    options = subset.Options()
-    font = subset.load_font(path, options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=FONT_CHARACTERS)
-    subsetter.subset(font)
-    handle, temporary = tempfile.mkstemp(suffix=".ttf", prefix="egov-signature-font-")
-    os.close(handle)
-    subset.save_font(font, temporary, options)
-    font.close()
-    return temporary
-
-
 def _font(size: int) -> GlyphAccumulatorFactory:
     path = Path(settings.EGOV_SIGNATURE_FONT)
     if not path.is_file():
@@ -234,7 +192,7 @@ def _font(size: int) -> GlyphAccumulatorFactory:
             _("The font of the visible signature is missing (EGOV_SIGNATURE_FONT: %(path)s).")
             % {"path": path}
         )
-    return GlyphAccumulatorFactory(_font_subset(str(path), path.stat().st_mtime_ns), font_size=size)
+    return GlyphAccumulatorFactory(fonts.vietnamese_subset(path), font_size=size)
 
 
 def signature_style(seal_png: bytes | None) -> TextStampStyle:

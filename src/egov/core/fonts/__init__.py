@@ -6,6 +6,8 @@ by scripts/subset_fonts.py), so a machine without the Debian packages still draw
 """
 
 import functools
+import os
+import tempfile
 from pathlib import Path
 
 SHIPPED_DIR = Path(__file__).resolve().parent
@@ -69,3 +71,50 @@ def pdf_options() -> dict:
         "stylesheets": [CSS(string=rules, font_config=font_config)],
         "font_config": font_config,
     }
+
+
+# What pyHanko writes in PDFs (signature stamps, a document's number and date): Latin,
+# Vietnamese letters, digits and punctuation.
+SUBSET_CHARACTERS = [
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x100),
+    0x102,
+    0x103,
+    0x110,
+    0x111,
+    0x128,
+    0x129,
+    0x168,
+    0x169,
+    0x1A0,
+    0x1A1,
+    0x1AF,
+    0x1B0,
+    *range(0x1EA0, 0x1EFA),
+    *range(0x2010, 0x2027),
+    0x20AB,
+]
+
+
+def vietnamese_subset(path: Path | str) -> str:
+    """The file of ``path``'s font cut down to the characters above, made once per process (and
+    again if the font changes). pyHanko subsets the font it is given again for every text it
+    writes: a third of a second on a full Noto font, a few milliseconds on this cut."""
+    path = Path(path)
+    return _subset(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _subset(path: str, _mtime_ns: int) -> str:
+    from fontTools import subset
+
+    options = subset.Options()
+    font = subset.load_font(path, options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=SUBSET_CHARACTERS)
+    subsetter.subset(font)
+    handle, temporary = tempfile.mkstemp(suffix=".ttf", prefix="egov-font-")
+    os.close(handle)
+    subset.save_font(font, temporary, options)
+    font.close()
+    return temporary
