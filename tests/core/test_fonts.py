@@ -15,8 +15,9 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from egov.core import fonts
+from egov.core.fonts import SUBSET_CHARACTERS
 from egov.signatures.seal import draw_seal
-from egov.signatures.signing import FONT_CHARACTERS, SignatureError
+from egov.signatures.signing import SignatureError
 
 SHIPPED = sorted(fonts.SHIPPED_DIR.glob("*.ttf"))
 
@@ -37,7 +38,7 @@ def test_the_shipped_fonts_are_licensed_and_cover_vietnamese():
     assert {"NotoSans-Regular", "NotoSans-Bold"} | {f[2] for f in fonts.PDF_FACES} <= names
     for path in SHIPPED:
         cmap = TTFont(path).getBestCmap()
-        missing = [hex(c) for c in FONT_CHARACTERS if c not in cmap]
+        missing = [hex(c) for c in SUBSET_CHARACTERS if c not in cmap]
         assert not missing, (path.name, missing)
         assert all(ord(c) in cmap for c in "Nguyễn Thị Ánh Đặng ưởng – “₫”")
 
@@ -97,3 +98,16 @@ def test_with_the_system_noto_serif_pdfs_take_the_fast_path():
     if not fonts.system_has_family(fonts.PDF_FAMILY):
         pytest.skip("fonts-noto-core is not installed here")
     assert fonts.pdf_options() == {}
+
+
+def test_the_vietnamese_subset_is_cut_once_per_process_and_keeps_the_letters():
+    from fontTools.ttLib import TTFont
+
+    from egov.core import fonts
+
+    original = fonts.font_file("NotoSerif-Regular")
+    first = fonts.vietnamese_subset(original)
+    assert fonts.vietnamese_subset(str(original)) == first  # made once, then reused
+    assert Path(first).stat().st_size < original.stat().st_size / 4
+    cmap = TTFont(first)["cmap"].getBestCmap()
+    assert all(ord(c) in cmap for c in "Số: 15/QĐ-UBND Cần Thơ, ngày 07 tháng 12 năm 2026")
