@@ -1,0 +1,529 @@
+"""The indicators of the QĐ 766 service index, in one place: each with its group, weight, the
+rate at which it earns all its points, its formula and legal source, and the function that
+measures it from the platform's data (None where the platform holds no data for it: an
+administrator enters the figure, see ``models.EnteredFigure``).
+
+Sources (docs/index.md): Quyết định 766/QĐ-TTg ngày 23/6/2022 of the Prime Minister (the five
+groups and their 100 points); the formulas of the Government Office's description of the
+index as computed on the National Public Service Portal ("Mô tả công thức tính chỉ số 766");
+the points of each indicator as the National Public Service Portal publishes them with each
+score (its scoring table, "Công thức 766", sheet METRICS).
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from egov.catalog.models import DocumentRequirement, Level, OnlineMode
+from egov.catalog.search import current_versions
+from egov.dossiers.models import Attachment
+from egov.feedback import stats as feedback_stats
+from egov.feedback.models import Rating as ReportRating
+from egov.feedback.models import Report
+from egov.organizations.models import AdministrativeUnit
+from egov.reports import figures
+from egov.reports.figures import Scope, reading
+from egov.reports.models import DossierFact, Resolution
+
+DECISION = "Quyết định 766/QĐ-TTg ngày 23/6/2022"
+GUIDANCE = "Mô tả công thức tính chỉ số 766 (Văn phòng Chính phủ)"
+PORTAL_TABLE = "Cổng Dịch vụ công quốc gia, bảng điểm “Công thức 766”"
+# A dossier rating under this total (of 18) is graded "Yếu" (dossiers.ratings.GRADES): the
+# applicant was not satisfied.
+UNSATISFIED_BELOW = 6
+
+
+@dataclass
+class Unit:
+    """The unit and period an indicator is measured for; the figures of the statistics are read
+    once for all the indicators that use them."""
+
+    start: datetime.date
+    end: datetime.date
+    scope: Scope
+
+    @cached_property
+    def ids(self) -> list[int] | None:
+        return self.scope.agency_ids(self.start, self.end)
+
+    def agency_ids(self) -> list[int] | None:
+        return self.ids
+
+    @cached_property
+    def report(self) -> figures.Report:
+        return figures.report(self.start, self.end, self.scope)
+
+    def moments(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The period as the first moment of its first day and of the day after its last."""
+        zone = timezone.get_current_timezone()
+        begin = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=zone)
+        after = self.end + datetime.timedelta(days=1)
+        return begin, datetime.datetime.combine(after, datetime.time.min, tzinfo=zone)
+
+
+@dataclass
+class Measure:
+    """What an indicator measured: its rate (percent; None when there was nothing to count)
+    and the counts it came from, shown beside the score. ``drill`` names the dossiers behind
+    the figure (a key of ``drilldown.FILTERS``) when there is a list to show."""
+
+    rate: Decimal | None
+    inputs: list[tuple[Promise, int]] = field(default_factory=list)
+    drill: str = ""
+    # Some indicators award all their points when there is nothing to count (no citizen
+    # report in the period is no report handled late).
+    full_when_empty: bool = False
+
+
+Measurer = Callable[[Unit], Measure]
+
+
+@dataclass(frozen=True)
+class Group:
+    code: str
+    name: Promise
+    weight: int
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    group: str
+    number: str
+    name: Promise
+    weight: Decimal
+    formula: Promise
+    source: str
+    measure: Measurer | None = None
+    # The rate that earns the whole weight (points = weight × min(1, rate / full_at)).
+    full_at: Decimal = Decimal(100)
+    note: Promise | str = ""
+
+    @property
+    def measured(self) -> bool:
+        return self.measure is not None
+
+    def points(self, rate: Decimal | None) -> Decimal | None:
+        if rate is None:
+            return None
+        return min(self.weight, self.weight * rate / self.full_at)
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    return Decimal(100 * part) / Decimal(whole) if whole else None
+
+
+# --- The measurements --------------------------------------------------------------------------
+
+
+def complete_procedures(unit: Unit) -> Measure:
+    """1.3: procedures in force at the end of the period, serving the unit, whose published
+    record has every part the catalogue holds."""
+    ids = unit.agency_ids()
+    versions = current_versions(unit.end).using(reading())
+    if ids is not None:
+        serves = Q(deciding_agency_id__in=ids) | Q(receiving_agencies__in=ids)
+        if unit.scope.commune is not None:
+            serves |= Q(level=Level.COMMUNE, deciding_agency__isnull=True)
+        versions = versions.filter(pk__in=versions.filter(serves).values("pk"))
+    has_papers = Exists(DocumentRequirement.objects.filter(version=OuterRef("pk")))
+    complete = (
+        versions.annotate(has_papers=has_papers)
+        .filter(has_papers=True, time_limit__gt=0)
+        .exclude(steps="")
+        .exclude(name="")
+        # A commune-level procedure names no agency: every commune's committee implements it.
+        .filter(
+            Q(deciding_agency__isnull=False)
+            | Q(receiving_agencies__isnull=False)
+            | Q(level=Level.COMMUNE)
+        )
+    )
+    total = versions.count()
+    done = versions.filter(pk__in=complete.values("pk")).count()
+    return Measure(
+        _share(done, total),
+        [(_("Procedures in force"), total), (_("Published with every part"), done)],
+    )
+
+
+def on_time(unit: Unit) -> Measure:
+    """2.1: resolved early or on time in the period, and still open within their time at its
+    end, over everything resolved in the period and still open at its end."""
+    report = unit.report
+    resolved = report.resolved
+    progress = report.in_progress
+    good = resolved["early"] + resolved["on_time"] + progress["within_time"]
+    whole = resolved["total"] + progress["total"]
+    return Measure(
+        _share(good, whole),
+        [
+            (_("Resolved early"), resolved["early"]),
+            (_("Resolved on time"), resolved["on_time"]),
+            (_("Resolved late"), resolved["late"]),
+            (_("Open within time at the end"), progress["within_time"]),
+            (_("Open and overdue at the end"), progress["overdue"]),
+        ],
+        drill="late",
+    )
+
+
+def full_online(unit: Unit) -> Measure:
+    """3.1: dossiers received online for the procedures offered full-process online, over all
+    the dossiers received for those procedures."""
+    row = unit.report.by_mode[OnlineMode.FULL.value]
+    return Measure(
+        _share(row["online"], row["received"]),
+        [
+            (_("Dossiers of full-online procedures"), row["received"]),
+            (_("Of which received online"), row["online"]),
+        ],
+        drill="not_online",
+    )
+
+
+def paid_online(unit: Unit) -> Measure:
+    """3.2: dossiers whose fees were paid online over the dossiers with fees to pay."""
+    payments = unit.report.payments
+    return Measure(
+        _share(payments["paid_online"], payments["fees_due"]),
+        [
+            (_("Dossiers with fees to pay"), payments["fees_due"]),
+            (_("Paid online"), payments["paid_online"]),
+        ],
+        drill="not_paid_online",
+    )
+
+
+def resolved_facts(unit: Unit) -> QuerySet[DossierFact]:
+    """The facts of the dossiers resolved in the period by the unit's agencies."""
+    facts = DossierFact.objects.using(reading()).filter(resolved_on__range=(unit.start, unit.end))
+    ids = unit.agency_ids()
+    if ids is not None:
+        facts = facts.filter(agency_id__in=ids)
+    if unit.scope.field is not None:
+        facts = facts.filter(field_id=unit.scope.field.pk)
+    return facts
+
+
+def electronic_results(unit: Unit) -> Measure:
+    """4.1: dossiers resolved in the period whose result was issued as a file, over all the
+    dossiers resolved in the period."""
+    result_file = Attachment.objects.filter(
+        dossier_id=OuterRef("dossier_id"), kind=Attachment.Kind.RESULT
+    )
+    counts = resolved_facts(unit).aggregate(
+        total=Count("pk"), electronic=Count("pk", filter=Q(Exists(result_file)))
+    )
+    return Measure(
+        _share(counts["electronic"], counts["total"]),
+        [
+            (_("Dossiers resolved"), counts["total"]),
+            (_("With an electronic result"), counts["electronic"]),
+        ],
+        drill="no_electronic_result",
+    )
+
+
+def digitised(unit: Unit) -> Measure:
+    """4.2: dossiers received in the period whose papers are on file electronically, over all
+    the dossiers received."""
+    digitisation = unit.report.digitisation
+    return Measure(
+        _share(digitisation["digitised"], digitisation["received"]),
+        [
+            (_("Dossiers received"), digitisation["received"]),
+            (_("With their papers digitised"), digitisation["digitised"]),
+        ],
+    )
+
+
+def _reports(unit: Unit) -> tuple[list[int] | None, AdministrativeUnit | None]:
+    ids = unit.agency_ids() if unit.scope.agency is not None else None
+    return ids, unit.scope.commune
+
+
+def reports_on_time(unit: Unit) -> Measure:
+    """5.1: citizen reports answered in the period by their deadline over all answered."""
+    ids, commune = _reports(unit)
+    counts = feedback_stats.figures(unit.start, unit.end, agency_ids=ids, commune=commune).total
+    return Measure(
+        counts.on_time_rate,
+        [
+            (_("Citizen reports answered"), counts.answered),
+            (_("Answered on time"), counts.on_time),
+            (_("Answered late"), counts.late),
+        ],
+        full_when_empty=True,
+    )
+
+
+def reports_satisfied(unit: Unit) -> Measure:
+    """5.2: citizen reports answered in the period, less those answered late, rated not
+    satisfied or reopened, over all answered."""
+    ids, commune = _reports(unit)
+    begin, finish = unit.moments()
+    answered = Report.objects.using(reading()).filter(
+        answered_at__gte=begin, answered_at__lt=finish
+    )
+    if ids is not None:
+        answered = answered.filter(agency_id__in=ids)
+    if commune is not None:
+        answered = answered.filter(commune=commune)
+    unhappy = (
+        Q(rating=ReportRating.UNSATISFIED) | Q(answered_at__gt=F("due_at")) | Q(reopen_count__gt=0)
+    )
+    counts = answered.aggregate(total=Count("pk"), unhappy=Count("pk", filter=unhappy))
+    return Measure(
+        _share(counts["total"] - counts["unhappy"], counts["total"]),
+        [
+            (_("Citizen reports answered"), counts["total"]),
+            (_("Late, not satisfied or reopened"), counts["unhappy"]),
+        ],
+        full_when_empty=True,
+    )
+
+
+def dossiers_satisfied(unit: Unit) -> Measure:
+    """5.3: dossiers resolved in the period, less those resolved late or rated not satisfied,
+    over all resolved."""
+    unhappy = Q(resolution=Resolution.LATE) | Q(dossier__rating__total__lt=UNSATISFIED_BELOW)
+    counts = resolved_facts(unit).aggregate(total=Count("pk"), unhappy=Count("pk", filter=unhappy))
+    return Measure(
+        _share(counts["total"] - counts["unhappy"], counts["total"]),
+        [
+            (_("Dossiers resolved"), counts["total"]),
+            (_("Late or rated not satisfied"), counts["unhappy"]),
+        ],
+        drill="unsatisfied",
+    )
+
+
+# --- The index ---------------------------------------------------------------------------------
+
+GROUPS = (
+    Group("transparency", _("Public transparency"), 18),
+    Group("progress", _("Progress and results of handling"), 20),
+    Group("online", _("Online provision"), 22),
+    Group("digitisation", _("Digitisation of dossiers"), 22),
+    Group("satisfaction", _("Satisfaction"), 18),
+)
+
+D = Decimal
+INDICATORS = (
+    Indicator(
+        "PUBLISH_ON_TIME",
+        "transparency",
+        "1.1",
+        _("Procedures published on time"),
+        D(6),
+        _(
+            "Procedures whose publishing decision was signed on time / procedures published in "
+            "the period × 100 (on time: at least 5 working days before the legal text takes "
+            "effect, for a province)"
+        ),
+        f"{DECISION}; {GUIDANCE}, 1.1",
+        note=_("Kept in the National Database on Administrative Procedures."),
+    ),
+    Indicator(
+        "PUBLIC_UPDATE_ON_TIME",
+        "transparency",
+        "1.2",
+        _("Procedures updated and made public on time"),
+        D(4),
+        _(
+            "Procedures made public on the national database within 5 working days of their "
+            "publishing decision / procedures to update in the period × 100"
+        ),
+        f"{DECISION}; {GUIDANCE}, 1.2",
+        note=_("Kept in the National Database on Administrative Procedures."),
+    ),
+    Indicator(
+        "PUBLIC_CONTENT_FULL",
+        "transparency",
+        "1.3",
+        _("Procedures published with every required part"),
+        D(2),
+        _(
+            "Procedures in force published with their name, steps and ways of doing it, "
+            "papers, time limit and agency / procedures in force × 100"
+        ),
+        f"{DECISION}; {GUIDANCE}, 1.3; Nghị định 63/2010/NĐ-CP, Điều 8 khoản 2",
+        measure=complete_procedures,
+        note=_("The catalogue holds no list of who may apply: that part is not checked."),
+    ),
+    Indicator(
+        "DOSSIER_SYNC",
+        "transparency",
+        "1.4",
+        _("Dossiers synchronised with the National Public Service Portal"),
+        D(6),
+        _("Dossiers synchronised with the national portal / dossiers received in the period × 100"),
+        f"{DECISION}; {GUIDANCE}, 1.4",
+        note=_("Measured by the national portal until the platform's link with it exists."),
+    ),
+    Indicator(
+        "ON_TIME",
+        "progress",
+        "2.1",
+        _("Dossiers handled early or on time"),
+        D(20),
+        _(
+            "(Resolved early or on time + still open within time) / (resolved + still open) in "
+            "the period × 100"
+        ),
+        f"{DECISION}; {GUIDANCE}, 2.1",
+        measure=on_time,
+    ),
+    Indicator(
+        "FULL_ONLINE",
+        "online",
+        "3.1",
+        _("Full-process online dossiers"),
+        D(12),
+        _(
+            "Dossiers received online for full-online procedures / dossiers received for those "
+            "procedures × 100"
+        ),
+        f"{DECISION}; {PORTAL_TABLE}",
+        measure=full_online,
+    ),
+    Indicator(
+        "ONLINE_PAYMENT",
+        "online",
+        "3.2",
+        _("Dossiers paid online"),
+        D(10),
+        _("Dossiers whose fees were paid online / dossiers with fees to pay × 100"),
+        f"{DECISION}; {GUIDANCE}, 3.6",
+        measure=paid_online,
+    ),
+    Indicator(
+        "ORIGINAL_RESULT_AVAILABLE",
+        "digitisation",
+        "4.1",
+        _("Dossiers with an electronic result"),
+        D(6),
+        _("Dossiers resolved with their result issued as a file / dossiers resolved × 100"),
+        f"{DECISION}; {GUIDANCE}, 4.1",
+        measure=electronic_results,
+        note=_("Counts a result file; whether it is signed is not checked yet."),
+    ),
+    Indicator(
+        "DIGITISED_DOSSIERS",
+        "digitisation",
+        "4.2",
+        _("Dossiers digitised"),
+        D(4),
+        _("Dossiers received with their papers on file electronically / dossiers received × 100"),
+        f"{DECISION}; {GUIDANCE}, 4.2",
+        measure=digitised,
+    ),
+    Indicator(
+        "ELECTRONIC_CERTIFIED_COPY",
+        "digitisation",
+        "4.3",
+        _("Communes certifying electronic copies from originals"),
+        D(2),
+        _("Communes offering electronic certified copies / communes × 100"),
+        f"{DECISION}; {PORTAL_TABLE}",
+    ),
+    Indicator(
+        "REUSED_DIGITISED_DATA",
+        "digitisation",
+        "4.4",
+        _("Dossiers reusing digitised data"),
+        D(2),
+        _(
+            "Dossiers with at least one paper taken from digitised data / dossiers received × "
+            "100; all points from 80%"
+        ),
+        f"{DECISION}; {GUIDANCE}, 4.3",
+        full_at=D(80),
+    ),
+    Indicator(
+        "SYNCED_PERSONAL_STORAGE",
+        "digitisation",
+        "4.5",
+        _("Digitised dossiers shared for reuse"),
+        D(4),
+        _(
+            "Dossiers linked with the applicant's document store on the national portal / "
+            "dossiers received × 100"
+        ),
+        f"{DECISION}; {GUIDANCE}, 4.4",
+    ),
+    Indicator(
+        "CITIZEN_DATA_DOSSIER",
+        "digitisation",
+        "4.6",
+        _("Dossiers using population data"),
+        D(2),
+        _(
+            "Dossiers using the National Population Database (VNeID sign-in or data taken from "
+            "it) / dossiers × 100"
+        ),
+        f"{DECISION}; {GUIDANCE}, 4.5",
+    ),
+    Indicator(
+        "CITIZEN_DATA_PROCEDURE",
+        "digitisation",
+        "4.7",
+        _("Procedures connected to population data"),
+        D(2),
+        _(
+            "Procedures for citizens connected to the National Population Database / "
+            "procedures for citizens × 100"
+        ),
+        f"{DECISION}; {GUIDANCE}, 4.5",
+    ),
+    Indicator(
+        "PETITION_ON_TIME",
+        "satisfaction",
+        "5.1",
+        _("Citizen reports handled on time"),
+        D(6),
+        _(
+            "Citizen reports answered by their deadline / citizen reports answered × 100; all "
+            "points when there was none"
+        ),
+        f"{DECISION}; {GUIDANCE}, 5.2",
+        measure=reports_on_time,
+    ),
+    Indicator(
+        "PETITION_SATISFACTION",
+        "satisfaction",
+        "5.2",
+        _("Satisfaction with the handling of citizen reports"),
+        D(6),
+        _(
+            "(Citizen reports answered − answered late, rated not satisfied or reopened) / "
+            "citizen reports answered × 100; all points when there was none"
+        ),
+        f"{DECISION}; {GUIDANCE}, 5.3",
+        measure=reports_satisfied,
+    ),
+    Indicator(
+        "DOSSIER_SATISFACTION",
+        "satisfaction",
+        "5.3",
+        _("Satisfaction with the receipt and handling of dossiers"),
+        D(6),
+        _(
+            "(Dossiers resolved − resolved late or rated not satisfied) / dossiers resolved × "
+            "100; all points from 90%"
+        ),
+        f"{DECISION}; {GUIDANCE}, 5.4",
+        measure=dossiers_satisfied,
+        full_at=D(90),
+    ),
+)
+
+BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
