@@ -50,7 +50,7 @@ def enter_figure(
             end=end,
             agency=scope.agency,
             commune=scope.commune,
-            rate=rate,
+            rate=rate.quantize(Decimal("0.01")),
             source=source.strip(),
             entered_by=actor,
         )
