@@ -49,7 +49,8 @@ def test_progress_online_payment_and_digitisation_from_the_statistics(today, age
     on_time = found["ON_TIME"]
     assert on_time.rate == Decimal(100 * 15) / 18
     assert on_time.points == Decimal(20 * 15) / 18  # 16.67 of 20
-    assert dict((str(label), value) for label, value in on_time.inputs)["Resolved late"] == 2
+    inputs = {str(label): value for label, value in on_time.inputs}
+    assert inputs["Giải quyết quá hạn"] == 2 and inputs["Đang giải quyết quá hạn cuối kỳ"] == 1
     # 3.1: full-online procedures: 6 of 10 received online = 60% of 12 points.
     assert found["FULL_ONLINE"].rate == 60
     assert found["FULL_ONLINE"].points == Decimal("7.2")

@@ -36,6 +36,11 @@ def test_a_department_leader_sees_their_department_only(today, client, agencies,
     ranking = client.get("/staff/indicators/ranking/", OCTOBER)
     names = [row.name for row in ranking.context["rows"]["agencies"]]
     assert names == ["Sở Tư pháp"] and ranking.context["rows"]["communes"] == []
+    # A leader of one agency only (not its sub-agencies) still reads that agency's index.
+    client.force_login(leaders["health"])
+    assert client.get("/staff/indicators/", health).status_code == 200
+    justice = {**OCTOBER, "agency": agencies["justice"].code}
+    assert client.get("/staff/indicators/", justice).status_code == 404
 
 
 def test_city_leaders_see_every_unit_and_the_ranking(today, client, agencies, leaders):

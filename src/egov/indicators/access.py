@@ -35,10 +35,13 @@ def default_agency(allowed: list[int]) -> Agency | None:
 def may_see(
     scope: Scope, allowed: list[int] | None, start: datetime.date, end: datetime.date
 ) -> bool:
-    """Whether every agency of ``scope`` in the period is one the user sees (the city needs
-    them all)."""
+    """Whether the user sees ``scope``: an agency of theirs (with its sub-agencies, as the
+    statistics' dashboard shows it), a commune whose agencies in the period are all theirs; the
+    city needs every agency."""
     if allowed is None:
         return True
+    if scope.agency is not None:
+        return scope.agency.pk in allowed
     ids = scope.agency_ids(start, end)
     return ids is not None and bool(ids) and set(ids) <= set(allowed)
 
