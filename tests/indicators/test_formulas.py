@@ -110,8 +110,7 @@ def _report(number, category, agency, received, due, answered, **fields):
         received_at=received,
         due_at=due,
         answered_at=answered,
-        status=Report.Status.ANSWERED,
-        **fields,
+        **({"status": Report.Status.ANSWERED} | fields),
     )
 
 
@@ -130,10 +129,20 @@ def test_citizen_reports_on_time_and_satisfaction(today, agencies):
     _report(3, category, justice, received, due, received + datetime.timedelta(days=1),
             rating=ReportRating.UNSATISFIED)  # fmt: skip
 
+    waiting = {"status": Report.Status.NEW}
+    late_received = datetime.datetime(2026, 10, 29, 9, tzinfo=zone)
+    _report(4, category, justice, late_received, late_received + datetime.timedelta(days=7),
+            None, **waiting)  # still within its deadline on 31 October  # fmt: skip
+    _report(5, category, justice, received, due, None, **waiting)  # past its deadline
+    # Answered in November: waiting at the end of October, past its deadline.
+    _report(6, category, justice, received, due, datetime.datetime(2026, 11, 3, tzinfo=zone))
+
     found = _results(OCTOBER, OCTOBER_END, Scope(agency=justice))
 
-    # 5.1: 2 of 3 answered on time: 6 × 2/3 = 4 points.
-    assert found["PETITION_ON_TIME"].points == 4
+    # 5.1: (2 answered on time + 1 waiting within its deadline) / (3 answered + 3 waiting):
+    # 6 × 3/6 = 3 points.
+    assert found["PETITION_ON_TIME"].rate == 50
+    assert found["PETITION_ON_TIME"].points == 3
     # 5.2: 3 answered, one late and one not satisfied: 1 of 3, 2 points.
     assert found["PETITION_SATISFACTION"].points == 2
     # Health had no citizen report: nothing handled late, all points (the portal's rule).

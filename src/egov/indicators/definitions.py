@@ -24,10 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from egov.catalog.models import DocumentRequirement, Level, OnlineMode
 from egov.catalog.search import current_versions
 from egov.dossiers.models import Attachment
-from egov.feedback import stats as feedback_stats
 from egov.feedback.models import Rating as ReportRating
 from egov.feedback.models import Report
-from egov.organizations.models import AdministrativeUnit
 from egov.reports import figures
 from egov.reports.figures import Scope, reading
 from egov.reports.models import DossierFact, Resolution
@@ -59,6 +57,10 @@ class Unit:
     @cached_property
     def report(self) -> figures.Report:
         return figures.report(self.start, self.end, self.scope)
+
+    @cached_property
+    def citizen_reports(self) -> dict[str, int]:
+        return citizen_reports(self)
 
     def moments(self) -> tuple[datetime.datetime, datetime.datetime]:
         """The period as the first moment of its first day and of the day after its last."""
@@ -245,21 +247,48 @@ def digitised(unit: Unit) -> Measure:
     )
 
 
-def _reports(unit: Unit) -> tuple[list[int] | None, AdministrativeUnit | None]:
-    ids = unit.agency_ids() if unit.scope.agency is not None else None
-    return ids, unit.scope.commune
+def citizen_reports(unit: Unit) -> dict[str, int]:
+    """The citizen reports answered in the period by the unit (the agency and its sub-agencies,
+    or those about a place in the commune, as the statistics count them): how many, how many
+    by their deadline, how many late, rated not satisfied or reopened."""
+    begin, finish = unit.moments()
+    reports = Report.objects.using(reading())
+    if unit.scope.agency is not None:
+        reports = reports.filter(agency_id__in=unit.agency_ids() or [])
+    if unit.scope.commune is not None:
+        reports = reports.filter(commune=unit.scope.commune)
+    answered = Q(answered_at__gte=begin, answered_at__lt=finish)
+    # Still waiting for an answer at the end of the period (a duplicate merged into another
+    # report is answered there).
+    open_at_end = (
+        Q(received_at__lt=finish)
+        & (Q(answered_at__isnull=True) | Q(answered_at__gte=finish))
+        & ~Q(status=Report.Status.MERGED)
+    )
+    unhappy = answered & (
+        Q(rating=ReportRating.UNSATISFIED) | Q(answered_at__gt=F("due_at")) | Q(reopen_count__gt=0)
+    )
+    return reports.filter(answered | open_at_end).aggregate(
+        total=Count("pk", filter=answered),
+        on_time=Count("pk", filter=answered & Q(answered_at__lte=F("due_at"))),
+        unhappy=Count("pk", filter=unhappy),
+        open=Count("pk", filter=open_at_end),
+        open_within=Count("pk", filter=open_at_end & Q(due_at__gte=finish)),
+    )
 
 
 def reports_on_time(unit: Unit) -> Measure:
-    """5.1: citizen reports answered in the period by their deadline over all answered."""
-    ids, commune = _reports(unit)
-    counts = feedback_stats.figures(unit.start, unit.end, agency_ids=ids, commune=commune).total
+    """5.1: citizen reports answered in the period by their deadline, and still waiting at its
+    end within their deadline, over all answered and waiting."""
+    counts = unit.citizen_reports
     return Measure(
-        counts.on_time_rate,
+        _share(counts["on_time"] + counts["open_within"], counts["total"] + counts["open"]),
         [
-            (_("Citizen reports answered"), counts.answered),
-            (_("Answered on time"), counts.on_time),
-            (_("Answered late"), counts.late),
+            (_("Citizen reports answered"), counts["total"]),
+            (_("Answered on time"), counts["on_time"]),
+            (_("Answered late"), counts["total"] - counts["on_time"]),
+            (_("Waiting within their deadline at the end"), counts["open_within"]),
+            (_("Waiting past their deadline at the end"), counts["open"] - counts["open_within"]),
         ],
         full_when_empty=True,
     )
@@ -268,19 +297,7 @@ def reports_on_time(unit: Unit) -> Measure:
 def reports_satisfied(unit: Unit) -> Measure:
     """5.2: citizen reports answered in the period, less those answered late, rated not
     satisfied or reopened, over all answered."""
-    ids, commune = _reports(unit)
-    begin, finish = unit.moments()
-    answered = Report.objects.using(reading()).filter(
-        answered_at__gte=begin, answered_at__lt=finish
-    )
-    if ids is not None:
-        answered = answered.filter(agency_id__in=ids)
-    if commune is not None:
-        answered = answered.filter(commune=commune)
-    unhappy = (
-        Q(rating=ReportRating.UNSATISFIED) | Q(answered_at__gt=F("due_at")) | Q(reopen_count__gt=0)
-    )
-    counts = answered.aggregate(total=Count("pk"), unhappy=Count("pk", filter=unhappy))
+    counts = unit.citizen_reports
     return Measure(
         _share(counts["total"] - counts["unhappy"], counts["total"]),
         [
@@ -491,8 +508,8 @@ INDICATORS = (
         _("Citizen reports handled on time"),
         D(6),
         _(
-            "Citizen reports answered by their deadline / citizen reports answered × 100; all "
-            "points when there was none"
+            "(Citizen reports answered by their deadline + still waiting within it) / (citizen "
+            "reports answered + still waiting) × 100; all points when there was none"
         ),
         f"{DECISION}; {GUIDANCE}, 5.2",
         measure=reports_on_time,
