@@ -10,64 +10,18 @@ the points of each indicator as the National Public Service Portal publishes the
 score (its scoring table, "Công thức 766", sheet METRICS).
 """
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from egov.catalog.models import DocumentRequirement, Level, OnlineMode
-from egov.catalog.search import current_versions
-from egov.dossiers.models import Attachment
-from egov.feedback.models import Rating as ReportRating
-from egov.feedback.models import Report
-from egov.reports import figures
-from egov.reports.figures import Scope, reading
-from egov.reports.models import DossierFact, Resolution
+from egov.indicators.readings import Unit
 
 DECISION = "Quyết định 766/QĐ-TTg ngày 23/6/2022"
 GUIDANCE = "Mô tả công thức tính chỉ số 766 (Văn phòng Chính phủ)"
 PORTAL_TABLE = "Cổng Dịch vụ công quốc gia, bảng điểm “Công thức 766”"
-# A dossier rating under this total (of 18) is graded "Yếu" (dossiers.ratings.GRADES): the
-# applicant was not satisfied.
-UNSATISFIED_BELOW = 6
-
-
-@dataclass
-class Unit:
-    """The unit and period an indicator is measured for; the figures of the statistics are read
-    once for all the indicators that use them."""
-
-    start: datetime.date
-    end: datetime.date
-    scope: Scope
-
-    @cached_property
-    def ids(self) -> list[int] | None:
-        return self.scope.agency_ids(self.start, self.end)
-
-    def agency_ids(self) -> list[int] | None:
-        return self.ids
-
-    @cached_property
-    def report(self) -> figures.Report:
-        return figures.report(self.start, self.end, self.scope)
-
-    @cached_property
-    def citizen_reports(self) -> dict[str, int]:
-        return citizen_reports(self)
-
-    def moments(self) -> tuple[datetime.datetime, datetime.datetime]:
-        """The period as the first moment of its first day and of the day after its last."""
-        zone = timezone.get_current_timezone()
-        begin = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=zone)
-        after = self.end + datetime.timedelta(days=1)
-        return begin, datetime.datetime.combine(after, datetime.time.min, tzinfo=zone)
 
 
 @dataclass
@@ -128,64 +82,47 @@ def _share(part: int, whole: int) -> Decimal | None:
 def complete_procedures(unit: Unit) -> Measure:
     """1.3: procedures in force at the end of the period, serving the unit, whose published
     record has every part the catalogue holds."""
-    ids = unit.agency_ids()
-    versions = current_versions(unit.end).using(reading())
-    if ids is not None:
-        serves = Q(deciding_agency_id__in=ids) | Q(receiving_agencies__in=ids)
-        if unit.scope.commune is not None:
-            serves |= Q(level=Level.COMMUNE, deciding_agency__isnull=True)
-        versions = versions.filter(pk__in=versions.filter(serves).values("pk"))
-    has_papers = Exists(DocumentRequirement.objects.filter(version=OuterRef("pk")))
-    complete = (
-        versions.annotate(has_papers=has_papers)
-        .filter(has_papers=True, time_limit__gt=0)
-        .exclude(steps="")
-        .exclude(name="")
-        # A commune-level procedure names no agency: every commune's committee implements it.
-        .filter(
-            Q(deciding_agency__isnull=False)
-            | Q(receiving_agencies__isnull=False)
-            | Q(level=Level.COMMUNE)
-        )
-    )
-    total = versions.count()
-    done = versions.filter(pk__in=complete.values("pk")).count()
+    procedures = unit.procedures
+    done = sum(1 for procedure in procedures if procedure.complete)
     return Measure(
-        _share(done, total),
-        [(_("Procedures in force"), total), (_("Published with every part"), done)],
+        _share(done, len(procedures)),
+        [(_("Procedures in force"), len(procedures)), (_("Published with every part"), done)],
     )
 
 
 def on_time(unit: Unit) -> Measure:
     """2.1: resolved early or on time in the period, and still open within their time at its
     end, over everything resolved in the period and still open at its end."""
-    report = unit.report
-    resolved = report.resolved
-    progress = report.in_progress
-    good = resolved["early"] + resolved["on_time"] + progress["within_time"]
-    whole = resolved["total"] + progress["total"]
+    totals, stock = unit.totals, unit.stock
+    resolved = totals["resolved_early"] + totals["resolved_on_time"] + totals["resolved_late"]
+    within = stock["open"] - stock["overdue"]
+    good = totals["resolved_early"] + totals["resolved_on_time"] + within
     return Measure(
-        _share(good, whole),
+        _share(good, resolved + stock["open"]),
         [
-            (_("Resolved early"), resolved["early"]),
-            (_("Resolved on time"), resolved["on_time"]),
-            (_("Resolved late"), resolved["late"]),
-            (_("Open within time at the end"), progress["within_time"]),
-            (_("Open and overdue at the end"), progress["overdue"]),
+            (_("Resolved early"), totals["resolved_early"]),
+            (_("Resolved on time"), totals["resolved_on_time"]),
+            (_("Resolved late"), totals["resolved_late"]),
+            (_("Open within time at the end"), within),
+            (_("Open and overdue at the end"), stock["overdue"]),
         ],
         drill="late",
     )
 
 
+def _received(row: dict[str, int]) -> int:
+    return row["received_online"] + row["received_desk"] + row["received_post"]
+
+
 def full_online(unit: Unit) -> Measure:
     """3.1: dossiers received online for the procedures offered full-process online, over all
     the dossiers received for those procedures."""
-    row = unit.report.by_mode[OnlineMode.FULL.value]
+    row = unit.full_online
     return Measure(
-        _share(row["online"], row["received"]),
+        _share(row["received_online"], _received(row)),
         [
-            (_("Dossiers of full-online procedures"), row["received"]),
-            (_("Of which received online"), row["online"]),
+            (_("Dossiers of full-online procedures"), _received(row)),
+            (_("Of which received online"), row["received_online"]),
         ],
         drill="not_online",
     )
@@ -193,37 +130,21 @@ def full_online(unit: Unit) -> Measure:
 
 def paid_online(unit: Unit) -> Measure:
     """3.2: dossiers whose fees were paid online over the dossiers with fees to pay."""
-    payments = unit.report.payments
+    totals = unit.totals
     return Measure(
-        _share(payments["paid_online"], payments["fees_due"]),
+        _share(totals["paid_online"], totals["fees_due"]),
         [
-            (_("Dossiers with fees to pay"), payments["fees_due"]),
-            (_("Paid online"), payments["paid_online"]),
+            (_("Dossiers with fees to pay"), totals["fees_due"]),
+            (_("Paid online"), totals["paid_online"]),
         ],
         drill="not_paid_online",
     )
 
 
-def resolved_facts(unit: Unit) -> QuerySet[DossierFact]:
-    """The facts of the dossiers resolved in the period by the unit's agencies."""
-    facts = DossierFact.objects.using(reading()).filter(resolved_on__range=(unit.start, unit.end))
-    ids = unit.agency_ids()
-    if ids is not None:
-        facts = facts.filter(agency_id__in=ids)
-    if unit.scope.field is not None:
-        facts = facts.filter(field_id=unit.scope.field.pk)
-    return facts
-
-
 def electronic_results(unit: Unit) -> Measure:
     """4.1: dossiers resolved in the period whose result was issued as a file, over all the
     dossiers resolved in the period."""
-    result_file = Attachment.objects.filter(
-        dossier_id=OuterRef("dossier_id"), kind=Attachment.Kind.RESULT
-    )
-    counts = resolved_facts(unit).aggregate(
-        total=Count("pk"), electronic=Count("pk", filter=Q(Exists(result_file)))
-    )
+    counts = unit.resolved
     return Measure(
         _share(counts["electronic"], counts["total"]),
         [
@@ -237,43 +158,13 @@ def electronic_results(unit: Unit) -> Measure:
 def digitised(unit: Unit) -> Measure:
     """4.2: dossiers received in the period whose papers are on file electronically, over all
     the dossiers received."""
-    digitisation = unit.report.digitisation
+    totals = unit.totals
     return Measure(
-        _share(digitisation["digitised"], digitisation["received"]),
+        _share(totals["digitised"], _received(totals)),
         [
-            (_("Dossiers received"), digitisation["received"]),
-            (_("With their papers digitised"), digitisation["digitised"]),
+            (_("Dossiers received"), _received(totals)),
+            (_("With their papers digitised"), totals["digitised"]),
         ],
-    )
-
-
-def citizen_reports(unit: Unit) -> dict[str, int]:
-    """The citizen reports answered in the period by the unit (the agency and its sub-agencies,
-    or those about a place in the commune, as the statistics count them): how many, how many
-    by their deadline, how many late, rated not satisfied or reopened."""
-    begin, finish = unit.moments()
-    reports = Report.objects.using(reading())
-    if unit.scope.agency is not None:
-        reports = reports.filter(agency_id__in=unit.agency_ids() or [])
-    if unit.scope.commune is not None:
-        reports = reports.filter(commune=unit.scope.commune)
-    answered = Q(answered_at__gte=begin, answered_at__lt=finish)
-    # Still waiting for an answer at the end of the period (a duplicate merged into another
-    # report is answered there).
-    open_at_end = (
-        Q(received_at__lt=finish)
-        & (Q(answered_at__isnull=True) | Q(answered_at__gte=finish))
-        & ~Q(status=Report.Status.MERGED)
-    )
-    unhappy = answered & (
-        Q(rating=ReportRating.UNSATISFIED) | Q(answered_at__gt=F("due_at")) | Q(reopen_count__gt=0)
-    )
-    return reports.filter(answered | open_at_end).aggregate(
-        total=Count("pk", filter=answered),
-        on_time=Count("pk", filter=answered & Q(answered_at__lte=F("due_at"))),
-        unhappy=Count("pk", filter=unhappy),
-        open=Count("pk", filter=open_at_end),
-        open_within=Count("pk", filter=open_at_end & Q(due_at__gte=finish)),
     )
 
 
@@ -311,8 +202,7 @@ def reports_satisfied(unit: Unit) -> Measure:
 def dossiers_satisfied(unit: Unit) -> Measure:
     """5.3: dossiers resolved in the period, less those resolved late or rated not satisfied,
     over all resolved."""
-    unhappy = Q(resolution=Resolution.LATE) | Q(dossier__rating__total__lt=UNSATISFIED_BELOW)
-    counts = resolved_facts(unit).aggregate(total=Count("pk"), unhappy=Count("pk", filter=unhappy))
+    counts = unit.resolved
     return Measure(
         _share(counts["total"] - counts["unhappy"], counts["total"]),
         [

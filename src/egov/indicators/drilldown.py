@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from egov.catalog.models import OnlineMode
 from egov.dossiers import processing
 from egov.dossiers.models import Attachment, Channel, Dossier
-from egov.indicators.definitions import UNSATISFIED_BELOW, Unit
+from egov.indicators.readings import UNSATISFIED_BELOW, Unit
 from egov.reports.models import DossierFact, Resolution
 
 

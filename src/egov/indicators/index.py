@@ -10,8 +10,9 @@ from typing import TypeVar
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from egov.indicators.definitions import GROUPS, INDICATORS, Group, Indicator, Measure, Unit
+from egov.indicators.definitions import GROUPS, INDICATORS, Group, Indicator, Measure
 from egov.indicators.models import EnteredFigure
+from egov.indicators.readings import Readings, Unit
 from egov.organizations.models import AdministrativeUnit, Agency
 from egov.reports.figures import Scope
 
@@ -118,10 +119,19 @@ def result(indicator: Indicator, unit: Unit, entry: EnteredFigure | None) -> Res
     return Result(indicator, NOT_MEASURED)
 
 
-def compute(start: datetime.date, end: datetime.date, scope: Scope | None = None) -> Index:
+def compute(
+    start: datetime.date,
+    end: datetime.date,
+    scope: Scope | None = None,
+    readings: Readings | None = None,
+    entered: dict[str, EnteredFigure] | None = None,
+) -> Index:
+    """The index of one unit; a ranking passes the period's ``readings`` and ``entered``
+    figures it read once for every unit."""
     scope = scope or Scope()
-    unit = Unit(start, end, scope)
-    entered = entries(start, end, scope)
+    unit = Unit(start, end, scope, readings)
+    if entered is None:
+        entered = entries(start, end, scope)
     groups = []
     for group in GROUPS:
         results = [
@@ -190,25 +200,31 @@ class RankRow:
         return self.points - self.previous
 
 
-def _row(
-    kind: str,
-    code: str,
-    name: str,
-    scope: Scope,
-    start: datetime.date,
-    end: datetime.date,
-    before: tuple[datetime.date, datetime.date] | None,
-) -> RankRow:
-    now = compute(start, end, scope)
-    earlier = compute(before[0], before[1], scope) if before else None
-    return RankRow(
-        kind,
-        code,
-        name,
-        now.points,
-        now.scored_weight,
-        earlier.points if earlier is not None else None,
-    )
+@dataclass
+class Period:
+    """What a ranking reads once for a period: the agencies' readings and the figures entered
+    for any unit."""
+
+    start: datetime.date
+    end: datetime.date
+    readings: Readings
+    entered: dict[tuple[int | None, int | None], dict[str, EnteredFigure]]
+
+    @classmethod
+    def read(cls, start: datetime.date, end: datetime.date, allowed: list[int] | None) -> "Period":
+        entered: dict[tuple[int | None, int | None], dict[str, EnteredFigure]] = {}
+        figures = EnteredFigure.objects.filter(start=start, end=end).select_related("entered_by")
+        for entry in figures.order_by("entered_at", "pk"):
+            entered.setdefault((entry.agency_id, entry.commune_id), {})[entry.indicator] = entry
+        return cls(start, end, Readings(start, end, allowed), entered)
+
+    def points(self, scope: Scope) -> tuple[Decimal | None, Decimal]:
+        key = (
+            scope.agency.pk if scope.agency else None,
+            scope.commune.pk if scope.commune else None,
+        )
+        computed = compute(self.start, self.end, scope, self.readings, self.entered.get(key, {}))
+        return computed.points, computed.scored_weight
 
 
 def ranking(
@@ -219,24 +235,22 @@ def ranking(
 ) -> dict[str, list[RankRow]]:
     """Agencies and communes by points, highest first (those without points last), each with
     its points in ``before`` (the previous period) and the change."""
-    rows: dict[str, list[RankRow]] = {"agencies": [], "communes": []}
-    for agency in ranked_agencies(start, end, allowed):
-        rows["agencies"].append(
-            _row("agency", agency.code, agency.name, Scope(agency=agency), start, end, before)
-        )
+    now = Period.read(start, end, allowed)
+    earlier = Period.read(*before, allowed) if before else None
+    units: list[tuple[str, str, str, Scope]] = [
+        ("agencies", agency.code, agency.name, Scope(agency=agency))
+        for agency in ranked_agencies(start, end, allowed)
+    ]
     if allowed is None:
-        for commune in ranked_communes(start, end):
-            rows["communes"].append(
-                _row(
-                    "commune",
-                    commune.code,
-                    commune.name,
-                    Scope(commune=commune),
-                    start,
-                    end,
-                    before,
-                )
-            )
+        units += [
+            ("communes", commune.code, commune.name, Scope(commune=commune))
+            for commune in ranked_communes(start, end)
+        ]
+    rows: dict[str, list[RankRow]] = {"agencies": [], "communes": []}
+    for kind, code, name, scope in units:
+        points, weight = now.points(scope)
+        previous_points = earlier.points(scope)[0] if earlier is not None else None
+        rows[kind].append(RankRow(kind, code, name, points, weight, previous_points))
     for listed in rows.values():
         listed.sort(key=lambda row: (row.points is None, -(row.points or 0), row.name))
         for position, row in enumerate(listed, start=1):

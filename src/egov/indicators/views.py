@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from egov.accounts.access import staff_required
 from egov.core.collation import sorted_vi
 from egov.indicators import access, drilldown, excel, index, services
-from egov.indicators.definitions import BY_CODE, Unit
+from egov.indicators.definitions import BY_CODE
 from egov.indicators.forms import EntryForm
+from egov.indicators.readings import Unit
 from egov.organizations.models import AdministrativeUnit, Agency
 from egov.reports import params, tables
 from egov.reports.figures import Scope
