@@ -98,3 +98,13 @@ def test_the_dossiers_behind_a_figure_are_those_the_leader_may_open(
     assert len(client.get("/staff/indicators/dossiers/", query).context["page"].object_list) == 0
     query["agency"] = agencies["justice"].code
     assert client.get("/staff/indicators/dossiers/", query).status_code == 404
+
+
+def test_bad_filters_get_a_translated_message(today, client, leaders):
+    client.force_login(leaders["city"])
+    answer = client.get("/staff/indicators/", {"quarter": 5}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert answer.status_code == 400
+    assert "Quý là 1, 2, 3 hoặc 4" in answer.content.decode()
+    both = {"agency": "000.00.03.H13", "commune": "31135"}
+    answer = client.get("/staff/indicators/ranking/", both, HTTP_ACCEPT_LANGUAGE="vi")
+    assert answer.status_code == 400
