@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "egov.documents",
     "egov.personnel",
     "egov.feedback",
+    "egov.indicators",
 ]
 
 MIDDLEWARE = [

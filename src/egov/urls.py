@@ -28,6 +28,7 @@ urlpatterns = [
     path("staff/postal/", include("egov.postal.urls")),
     path("staff/payments/", include("egov.payments.staff_urls")),
     path("staff/reports/", include("egov.reports.staff_urls")),
+    path("staff/indicators/", include("egov.indicators.urls")),
     path("staff/documents/", include("egov.documents.urls")),
     path("staff/personnel/", include("egov.personnel.urls")),
     path("staff/feedback/", include("egov.feedback.staff_urls")),

@@ -73,6 +73,11 @@ ENTRIES = [
         _("Statistics"),
         frozenset({Role.LEADER, Role.AGENCY_ADMIN, Role.AUDITOR}),
     ),
+    Entry(
+        "indicators:index",
+        _("Service index (QĐ 766)"),
+        frozenset({Role.LEADER, Role.AGENCY_ADMIN, Role.AUDITOR}),
+    ),
     Entry("personnel:index", _("Personnel"), EVERYONE),
     Entry("backoffice:calendar", _("Working calendar"), frozenset()),
     Entry("backoffice:organizations_import", _("Import"), frozenset()),

@@ -1,0 +1,14 @@
+"""The service index, under /staff/indicators/."""
+
+from django.urls import path
+
+from egov.indicators import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("", views.index_page, name="index"),
+    path("ranking/", views.ranking_page, name="ranking"),
+    path("excel/", views.excel_export, name="excel"),
+    path("dossiers/", views.dossiers_page, name="dossiers"),
+    path("enter/<str:code>/", views.enter, name="enter"),
+]
