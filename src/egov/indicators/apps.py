@@ -6,3 +6,6 @@ class IndicatorsConfig(AppConfig):
     name = "egov.indicators"
     label = "indicators"
     verbose_name = _("Service index (QĐ 766)")
+
+    def ready(self) -> None:
+        from egov.indicators import labels  # noqa: F401 - the audit actions' names
