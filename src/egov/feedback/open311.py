@@ -7,7 +7,8 @@ list of ``{code, description}``. Posting needs an API key, issued by an administ
 (``ApiClient``); each key has its rate, reads without a key are limited per address. Extensions,
 which clients that do not know them ignore: ``lat``/``long``/``radius`` (metres) and ``commune``
 on GET requests, ``page``/``page_size``, the ``token`` beside the id in the POST answer, the
-``Idempotency-Key`` header on POST.
+``Idempotency-Key`` header on POST, a ``media`` file in a multipart POST. A ``media_url`` is
+fetched in the background and published as the platform's checked copy (egov.feedback.remote).
 """
 
 import contextlib
@@ -298,7 +299,6 @@ ENTRY_COLUMNS = [
     "address",
     "latitude",
     "longitude",
-    "media_url",
     "category__name",
     "category__code",
     "agency__name",
@@ -364,9 +364,11 @@ def _entries(rows: list[dict]) -> list[dict]:
                 "zipcode": "",
                 "lat": row["latitude"],
                 "long": row["longitude"],
+                # Our checked copy only: a client's own address is never republished (its
+                # file was not checked and may carry the place in its metadata).
                 "media_url": media_base.replace("00000000-0000-0000-0000-000000000000", photo)
                 if photo
-                else row["media_url"],
+                else "",
             }
         )
     return entries
