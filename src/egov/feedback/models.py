@@ -98,7 +98,8 @@ class Attribute(models.Model):
     datatype = models.CharField(_("kind of answer"), max_length=20, choices=Datatype.choices)
     datatype_description = models.CharField(_("hint"), max_length=300, blank=True)
     required = models.BooleanField(_("required"), default=False)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Not "position": another catalogue translates that word as a civil servant's post.
+    position = models.PositiveSmallIntegerField(_("order in the form"), default=0)
     # [{"key": "...", "name": "..."}] for the list kinds.
     values = models.JSONField(_("choices"), default=list, blank=True)
 

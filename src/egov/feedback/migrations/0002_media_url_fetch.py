@@ -21,6 +21,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="attribute",
+            name="position",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="order in the form"),
+        ),
         migrations.AddField(
             model_name="report",
             name="media_url_attempts",
