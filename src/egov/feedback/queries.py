@@ -72,10 +72,10 @@ TAB_SLUGS = [tab.slug for tab in TABS]
 ALL_AGENCIES = _("All my agencies")
 
 
-def queue_agencies(user):
+def queue_agencies(user, system_wide: bool):
     """The agencies whose queue ``user`` may open, in the tree's order. A system-wide user
     reads every agency's reports, but picks among those in force today."""
-    if scoping.is_system_wide(user):
+    if system_wide:
         agencies = Agency.objects.as_of(timezone.localdate())
     else:
         agencies = scoping.agency_scope(user, READING_ROLES)

@@ -69,7 +69,7 @@ def queue(request):
     tab = request.GET.get("tab", "new")
     if tab not in queries.TAB_SLUGS:
         tab = "new"
-    agencies = list(queries.queue_agencies(request.user))
+    agencies = list(queries.queue_agencies(request.user, system_wide))
     agency = queries.chosen_agency(agencies, request.GET.get("co_quan", ""))
     reports = queries.staff_reports(request.user, [agency.pk] if agency else None).select_related(
         "category", "agency", "assignee", "commune"
