@@ -211,6 +211,7 @@ def test_post_with_a_photo_by_multipart_upload(client, api_key, categories):
         ({}, 400, "lat/long"),  # no position, no address
         ({"lat": "abc", "long": "105.77"}, 400, "lat"),
         ({"lat": "10.03", "long": "105.77", "email": "x"}, 400, "email"),
+        ({"lat": "10.03", "long": "105.77", "description": ""}, 400, "description"),
     ],
 )
 def test_post_errors_in_the_spec_format(client, api_key, categories, fields, status, words):
