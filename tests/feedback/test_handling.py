@@ -398,3 +398,31 @@ def test_changes_of_questions_are_audited_with_before_and_after(
     assert record.before["questions"]["pole"]["required"] is False
     assert record.after["questions"]["pole"]["required"] is True
     assert list(verify_chain()) == []
+
+
+def test_reports_merged_earlier_follow_the_report_their_own_went_into(report, handler, categories):
+    def near(metres_north: float, email: str) -> Report:
+        return services.submit(
+            draft(
+                categories["rubbish"],
+                latitude=NINH_KIEU_POINT[0] + metres_north / 111_320,
+                attributes={"kind": "household"},
+                contact_email=email,
+            )
+        )
+
+    first_copy = near(20, "nguoi.mot@example.vn")
+    survivor = near(40, "nguoi.hai@example.vn")
+    services.merge(first_copy, actor=handler, into=report)
+    services.merge(report, actor=handler, into=survivor)
+    first_copy.refresh_from_db()
+    assert first_copy.merged_into == survivor
+    notes = set(
+        survivor.events.filter(kind=ReportEvent.Kind.DUPLICATE).values_list("note", flat=True)
+    )
+    assert notes == {report.code, first_copy.code}
+    record = AuditEvent.objects.filter(action="feedback.merged", object_id=str(report.pk)).get()
+    assert record.after["followers"] == [first_copy.code]
+    services.answer(survivor, actor=handler, text="Đã thu gom rác và nhắc nhở các hộ dân.")
+    told = messages_about(first_copy, "feedback.updated").order_by("id").last()
+    assert survivor.code in told.body and "Đã thu gom rác" in told.body

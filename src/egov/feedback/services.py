@@ -778,18 +778,28 @@ def merge(duplicate: Report, *, actor, into: Report, note: str = "") -> Report:
     duplicate.merged_into = into
     duplicate.closed_at = now
     duplicate.save(update_fields=["status", "merged_into", "closed_at", "updated_at"])
+    # Reports merged into this one before now follow ``into`` too: their page links to the
+    # report that will be answered, and their reporters hear of its answer.
+    followers = list(
+        Report.objects.select_for_update()
+        .filter(merged_into=duplicate)
+        .order_by("pk")
+        .values_list("code", flat=True)
+    )
+    Report.objects.filter(merged_into=duplicate).update(merged_into=into, updated_at=now)
     text = _("Same problem as report %(code)s, where the answer will be given.") % {
         "code": into.code
     }
     event = _event(duplicate, E.MERGED, note=f"{text} {note}".strip(), actor=actor, at=now)
-    _event(into, E.DUPLICATE, note=duplicate.code, actor=actor, at=now)
+    for code in [duplicate.code, *followers]:
+        _event(into, E.DUPLICATE, note=code, actor=actor, at=now)
     _audit(
         actor,
         "feedback.merged",
         duplicate,
         before,
         audit.snapshot(duplicate, REPORT_AUDIT_FIELDS),
-        extra={"into": into.code},
+        extra={"into": into.code, "followers": followers},
     )
     _tell_reporter(duplicate, event)
     return duplicate
