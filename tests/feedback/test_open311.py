@@ -401,3 +401,33 @@ def test_unknown_address_under_open311(client):
     response = client.get(f"{BASE}/whatever.xml")
     assert response.status_code == 404
     assert xml(response).tag == "errors"
+
+
+def test_browser_apps_on_other_sites_may_call_the_api(client, api_key, categories):
+    origin = {"HTTP_ORIGIN": "https://ban-do.example.org"}
+    assert client.get(f"{BASE}/services.json", **origin)["Access-Control-Allow-Origin"] == "*"
+    error = client.get(f"{BASE}/services/nope.xml", **origin)
+    assert error.status_code == 404 and error["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options(
+        f"{BASE}/requests.json",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="idempotency-key",
+        **origin,
+    )
+    assert preflight.status_code == 204
+    assert "POST" in preflight["Access-Control-Allow-Methods"]
+    assert "Idempotency-Key" in preflight["Access-Control-Allow-Headers"]
+    posted = client.post(
+        f"{BASE}/requests.json",
+        {
+            "api_key": api_key,
+            "service_code": "street-light",
+            "description": "Đèn tắt ba đêm liền.",
+            "lat": "10.03",
+            "long": "105.77",
+        },
+        **origin,
+    )
+    assert posted.status_code == 200 and posted["Access-Control-Allow-Origin"] == "*"
+    # Nothing else of the platform is opened to other sites.
+    assert not client.get("/phan-anh/", **origin).has_header("Access-Control-Allow-Origin")
