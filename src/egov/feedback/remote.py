@@ -98,37 +98,45 @@ def fetch(url: str, *, max_bytes: int) -> bytes:
         host = parts.hostname
         address = _address(host, port)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        try:
-            response = _pool(parts.scheme, host, address, port).urlopen(
-                "GET",
-                target,
-                headers={
-                    "Host": parts.netloc.rsplit("@", 1)[-1],
-                    "User-Agent": "egov-feedback/1 (Open311 media_url)",
-                    "Accept": "image/*, video/*",
-                },
-                redirect=False,
-                retries=False,
-                preload_content=False,
-            )
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise FetchFailed(
-                _("The server could not be reached: %(error)s") % {"error": type(exc).__name__},
-                permanent=False,
-            ) from exc
-        try:
-            if response.status in {301, 302, 303, 307, 308} and response.headers.get("Location"):
-                url = urljoin(url, response.headers["Location"])
-                continue
-            if response.status != 200:
-                raise FetchFailed(
-                    _("The server answered HTTP %(status)s.") % {"status": response.status},
-                    permanent=response.status not in {408, 425, 429} and response.status < 500,
-                )
-            return _body(response, max_bytes, deadline)
-        finally:
-            response.release_conn()
+        with _pool(parts.scheme, host, address, port) as pool:
+            found = _get(pool, url, target, parts.netloc, max_bytes, deadline)
+        if isinstance(found, bytes):
+            return found
+        url = found  # redirected: the next address is checked like the first
     raise FetchFailed(_("The address redirects too many times."), permanent=True)
+
+
+def _get(pool, url: str, target: str, netloc: str, max_bytes: int, deadline: float):
+    """The body, or the address a redirect points to."""
+    try:
+        response = pool.urlopen(
+            "GET",
+            target,
+            headers={
+                "Host": netloc.rsplit("@", 1)[-1],  # never the credentials of a user:pass@ URL
+                "User-Agent": "egov-feedback/1 (Open311 media_url)",
+                "Accept": "image/*, video/*",
+            },
+            redirect=False,
+            retries=False,
+            preload_content=False,
+        )
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise FetchFailed(
+            _("The server could not be reached: %(error)s") % {"error": type(exc).__name__},
+            permanent=False,
+        ) from exc
+    try:
+        if response.status in {301, 302, 303, 307, 308} and response.headers.get("Location"):
+            return urljoin(url, response.headers["Location"])
+        if response.status != 200:
+            raise FetchFailed(
+                _("The server answered HTTP %(status)s.") % {"status": response.status},
+                permanent=response.status not in {408, 425, 429} and response.status < 500,
+            )
+        return _body(response, max_bytes, deadline)
+    finally:
+        response.release_conn()
 
 
 def _body(response, max_bytes: int, deadline: float) -> bytes:
