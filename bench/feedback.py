@@ -161,7 +161,8 @@ INSERT INTO feedback_report (
     code, token, province_code, category_id, description, public_description, attributes, status,
     agency_id, latitude, longitude, cell, address, commune_id, place_source, contact_name,
     contact_email, contact_phone, source, device_id, media_url, received_at, due_at, answered_at,
-    closed_at, answer, hidden_reason, reopen_count, rating_comment, updated_at)
+    closed_at, answer, hidden_reason, reopen_count, rating_comment, updated_at,
+    media_url_status, media_url_attempts, media_url_error)
 SELECT 'PA-' || to_char(p.received, 'YYMM') || '-B' || lpad(p.i::text, 8, '0'),
        gen_random_uuid(), '92', c.id,
        'Phản ánh tạo cho đo hiệu năng số ' || p.i, '', '{{}}',
@@ -175,7 +176,8 @@ SELECT 'PA-' || to_char(p.received, 'YYMM') || '-B' || lpad(p.i::text, 8, '0'),
        CASE WHEN s.status = 'closed'
             THEN p.received + p.r2 * interval '8 days' + interval '1 day' END,
        CASE WHEN s.status IN ('answered', 'closed') THEN 'Đã xử lý.' ELSE '' END,
-       '', 0, '', p.received
+       '', 0, '', p.received,
+       '', 0, ''
   FROM bench_points p
   CROSS JOIN LATERAL (
        SELECT CASE WHEN p.received > now() - interval '60 days'

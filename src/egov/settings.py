@@ -595,6 +595,17 @@ EGOV_FEEDBACK_DUPLICATE_RADIUS_M = int(os.environ.get("EGOV_FEEDBACK_DUPLICATE_R
 EGOV_FEEDBACK_AREA = tuple(
     float(part) for part in os.environ.get("EGOV_FEEDBACK_AREA", "9.2,105.2,10.5,106.5").split(",")
 )
+# The photo an Open311 client names by media_url is fetched and kept as a checked copy: networks
+# besides the public internet it may point into (e.g. "10.20.0.0/16" for the city's own app
+# servers), the time limit of one connection and one read (seconds; three times it for the whole
+# file), and how many times an unreachable server is tried before the photo is given up.
+EGOV_FEEDBACK_MEDIA_FETCH_NETWORKS = [
+    part.strip()
+    for part in os.environ.get("EGOV_FEEDBACK_MEDIA_FETCH_NETWORKS", "").split(",")
+    if part.strip()
+]
+EGOV_FEEDBACK_MEDIA_FETCH_TIMEOUT = float(os.environ.get("EGOV_FEEDBACK_MEDIA_FETCH_TIMEOUT", "10"))
+EGOV_FEEDBACK_MEDIA_FETCH_ATTEMPTS = int(os.environ.get("EGOV_FEEDBACK_MEDIA_FETCH_ATTEMPTS", "6"))
 # Reports one client address may send from the portal form.
 EGOV_FEEDBACK_SUBMIT_RATE = os.environ.get("EGOV_FEEDBACK_SUBMIT_RATE", "20/h")
 # Open311: the jurisdiction_id clients may send, the most requests one GET returns, and the rate

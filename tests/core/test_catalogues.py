@@ -45,7 +45,6 @@ KNOWN = {
     "Personnel",
     "phone",
     "Phone",
-    "position",
     "Rate",
     "received",
     "Received",

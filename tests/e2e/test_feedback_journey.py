@@ -111,3 +111,38 @@ def test_report_answer_and_rate_on_a_phone(
     check_page(page, "feedback-rated")
     report.refresh_from_db()
     assert report.rating == 3
+
+
+def test_the_administrator_adds_a_question_and_opens_one_agency_s_queue_on_a_phone(
+    live_server,
+    page,
+    check_page,
+    make_staff,
+    agencies,
+    communes,  # noqa: F811
+    categories,  # noqa: F811
+):
+    make_staff("quantri", agencies["city"], Role.SYSTEM_ADMIN, include_subtree=True)
+    sign_in(page, live_server.url, "quantri")
+    page.goto(live_server.url + "/staff/feedback/linh-vuc/")
+    page.get_by_role("link", name="rubbish").click()
+    # The category's question "kind" is form 0; form 1 is the empty one for a new question.
+    expect(page.locator("#id_q-0-values")).to_have_value(
+        "household: Rác sinh hoạt\nbuilding: Xà bần"
+    )
+    page.fill("#id_q-1-code", "smell")
+    page.fill("#id_q-1-description", "Có bốc mùi hôi không?")
+    page.select_option("#id_q-1-datatype", "singlevaluelist")
+    page.fill("#id_q-1-values", "yes: Có\nno: Không")
+    check_page(page, "feedback-staff-category")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu")
+    page.goto(live_server.url + "/phan-anh/gui/?loai=rubbish")
+    expect(page.get_by_label("Có bốc mùi hôi không?")).to_be_visible()
+
+    # A system administrator reads every agency's reports and picks one queue.
+    page.goto(live_server.url + "/staff/feedback/")
+    page.get_by_label("Cơ quan").select_option(label="Ủy ban nhân dân Phường Cái Răng")
+    page.get_by_role("button", name="Xem").click()
+    expect(page.get_by_label("Cơ quan")).to_have_value(str(communes["cai_rang_committee"].pk))
+    check_page(page, "feedback-staff-queue-agency")

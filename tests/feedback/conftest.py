@@ -167,6 +167,24 @@ def mp4_with_location() -> bytes:
     return ftyp + moov + mdat
 
 
+def mov_with_location() -> bytes:
+    """A small QuickTime movie as an iPhone writes it: brand ``qt  ``, the place in the movie's
+    metadata (``moov/meta`` with the ``com.apple.quicktime.location.ISO6709`` key) and in a
+    track's user data."""
+    ftyp = box(b"ftyp", b"qt  " + struct.pack(">I", 0) + b"qt  ")
+    mvhd = box(b"mvhd", bytes(4) + struct.pack(">IIII", 0, 0, 600, 3000) + bytes(80))
+    key = b"com.apple.quicktime.location.ISO6709"
+    keys = box(b"keys", bytes(4) + struct.pack(">I", 1) + box(b"mdta", key))
+    place = b"+10.0300+105.7900+005.000/"
+    ilst = box(b"ilst", box(struct.pack(">I", 1), box(b"data", struct.pack(">II", 1, 0) + place)))
+    meta = box(b"meta", box(b"hdlr", bytes(8) + b"mdta" + bytes(13)) + keys + ilst)
+    tkhd = box(b"tkhd", bytes(84))
+    trak = box(b"trak", tkhd + box(b"udta", box(b"\xa9xyz", place)))
+    moov = box(b"moov", mvhd + trak + meta)
+    mdat = box(b"mdat", bytes(4096))
+    return ftyp + moov + mdat
+
+
 def draft(chosen, **changes) -> services.Draft:
     fields = {
         "category": chosen,

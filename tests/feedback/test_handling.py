@@ -12,7 +12,7 @@ from egov.accounts.models import Role
 from egov.core.audit import verify_chain
 from egov.core.models import AuditEvent
 from egov.feedback import links, services
-from egov.feedback.models import Rating, Report, ReportEvent
+from egov.feedback.models import Attribute, Rating, Report, ReportEvent
 from egov.notifications.models import Notification
 from tests.feedback.conftest import NINH_KIEU_POINT, draft, jpeg
 
@@ -260,3 +260,169 @@ def test_api_keys_are_issued_and_revoked_by_administrators(make_staff, agencies,
     assert key not in str(client.__dict__)
     services.revoke_api_key(client, actor=admin)
     assert services.client_for_key(key) is None
+
+
+def test_transfer_and_close_tell_the_reporter(report, handler, communes, make_staff):
+    services.transfer(
+        report, actor=handler, agency=communes["cai_rang_committee"], reason="Địa bàn Cái Răng"
+    )
+    told = messages_about(report, "feedback.updated").get()
+    assert "Cái Răng" in told.body and "Địa bàn Cái Răng" in told.body
+    officer = make_staff("canbo.cr3", communes["cai_rang_committee"], Role.SPECIALIST)
+    services.close(report, actor=officer, note="Đã được xử lý trước khi nhận phản ánh.")
+    assert (
+        messages_about(report, "feedback.updated")
+        .filter(body__contains="Đã được xử lý trước")
+        .exists()
+    )
+
+
+def test_closing_after_the_window_tells_the_reporter(report, handler, settings):
+    services.answer(report, actor=handler, text="Đã thu gom rác và nhắc nhở các hộ dân.")
+    later = timezone.now() + datetime.timedelta(days=settings.EGOV_FEEDBACK_REOPEN_DAYS + 1)
+    assert services.close_answered(now=later) == 1
+    told = messages_about(report, "feedback.updated").get()
+    assert report.code in told.subject and "Đã đóng" in told.subject
+
+
+@pytest.mark.parametrize("how", ["answer", "close"])
+def test_duplicates_hear_the_answer_of_the_report_they_went_into(report, handler, categories, how):
+    twin = services.submit(
+        draft(
+            categories["rubbish"],
+            latitude=NINH_KIEU_POINT[0] + 0.0003,
+            attributes={"kind": "household"},
+            contact_email="nguoi.khac@example.vn",
+        )
+    )
+    services.merge(twin, actor=handler, into=report)
+    assert messages_about(twin, "feedback.updated").count() == 1  # told where to follow
+    text = "Đã thu gom rác và nhắc nhở các hộ dân."
+    if how == "answer":
+        services.answer(report, actor=handler, text=text)
+    else:
+        services.close(report, actor=handler, note=text)
+    told = messages_about(twin, "feedback.updated").order_by("id").last()
+    assert told.address == "nguoi.khac@example.vn"
+    assert text in told.body and report.code in told.body
+    assert links.reporter_path(twin) in told.body  # their own page, which links to the other
+    # Closing the answered report later tells them nothing new.
+    if how == "answer":
+        services.close(report, actor=handler)
+        assert messages_about(twin, "feedback.updated").count() == 2
+
+
+def test_every_staff_step_writes_its_audit_record(report, handler, categories, communes, citizen):
+    twin = services.submit(
+        draft(
+            categories["rubbish"],
+            latitude=NINH_KIEU_POINT[0] + 0.0003,
+            attributes={"kind": "household"},
+            files=[services.Upload("a.jpg", jpeg())],
+        )
+    )
+    services.merge(twin, actor=handler, into=report)
+    services.hide(report, actor=handler, reason="Nội dung xúc phạm")
+    services.show(report, actor=handler)
+    services.redact(
+        report, actor=handler, public_description="Rác thải [đã ẩn].", reason="Có số nhà riêng"
+    )
+    services.hide_media(twin.media.get(), actor=handler, reason="Có biển số xe")
+    services.answer(report, actor=handler, text="Đã thu gom rác và nhắc nhở các hộ dân.")
+    services.reopen(report, reason="Rác lại bị đổ ra đường.", by=citizen)
+    services.transfer(
+        report, actor=handler, agency=communes["cai_rang_committee"], reason="Địa bàn Cái Răng"
+    )
+    trail = {
+        (event.action, event.object_id, event.actor_id)
+        for event in AuditEvent.objects.filter(object_type="feedback.report")
+    }
+    for action, about, actor in [
+        ("feedback.merged", twin, handler),
+        ("feedback.hidden", report, handler),
+        ("feedback.shown", report, handler),
+        ("feedback.redacted", report, handler),
+        ("feedback.media_hidden", twin, handler),
+        ("feedback.answered", report, handler),
+        ("feedback.reopened", report, citizen),
+        ("feedback.transferred", report, handler),
+    ]:
+        assert (action, str(about.pk), actor.pk) in trail, action
+    assert list(verify_chain()) == []
+
+
+@pytest.mark.parametrize(
+    ("datatype", "values", "fine"),
+    [
+        ("singlevaluelist", [{"key": "a", "name": "Một"}, {"key": 2, "name": "Hai"}], True),
+        ("multivaluelist", [{"key": "a"}], True),
+        ("string", [], True),
+        ("singlevaluelist", [], False),  # a list question without choices
+        ("multivaluelist", [{"name": "Không có khóa"}], False),
+        ("singlevaluelist", [{"key": "a", "name": "Một"}, {"key": "a", "name": "Hai"}], False),
+        ("singlevaluelist", {"a": "Một"}, False),
+        ("singlevaluelist", ["a", "b"], False),
+        ("string", [{"key": "a", "name": "Một"}], False),  # choices on a text question
+    ],
+)
+def test_a_category_s_questions_are_checked(categories, datatype, values, fine):
+    question = Attribute(
+        category=categories["light"],
+        code="q1",
+        description="Câu hỏi thử",
+        datatype=datatype,
+        values=values,
+    )
+    if fine:
+        question.full_clean()
+    else:
+        with pytest.raises(ValidationError) as excinfo:
+            question.full_clean()
+        assert "values" in excinfo.value.message_dict
+
+
+def test_changes_of_questions_are_audited_with_before_and_after(
+    categories, make_staff, agencies, handler
+):
+    admin = make_staff("quantri", agencies["city"], Role.SYSTEM_ADMIN, include_subtree=True)
+    light = categories["light"]
+    before = services.questions_of(light)
+    assert set(before) == {"pole"}
+    with pytest.raises(PermissionDenied):
+        services.record_questions(light, actor=handler, before=before)
+    services.record_questions(light, actor=admin, before=before)
+    assert not AuditEvent.objects.filter(action="feedback.questions_saved").exists()
+    light.attributes.filter(code="pole").update(required=True)
+    services.record_questions(light, actor=admin, before=before)
+    record = AuditEvent.objects.get(action="feedback.questions_saved")
+    assert record.before["questions"]["pole"]["required"] is False
+    assert record.after["questions"]["pole"]["required"] is True
+    assert list(verify_chain()) == []
+
+
+def test_reports_merged_earlier_follow_the_report_their_own_went_into(report, handler, categories):
+    def near(metres_north: float, email: str) -> Report:
+        return services.submit(
+            draft(
+                categories["rubbish"],
+                latitude=NINH_KIEU_POINT[0] + metres_north / 111_320,
+                attributes={"kind": "household"},
+                contact_email=email,
+            )
+        )
+
+    first_copy = near(20, "nguoi.mot@example.vn")
+    survivor = near(40, "nguoi.hai@example.vn")
+    services.merge(first_copy, actor=handler, into=report)
+    services.merge(report, actor=handler, into=survivor)
+    first_copy.refresh_from_db()
+    assert first_copy.merged_into == survivor
+    notes = set(
+        survivor.events.filter(kind=ReportEvent.Kind.DUPLICATE).values_list("note", flat=True)
+    )
+    assert notes == {report.code, first_copy.code}
+    record = AuditEvent.objects.filter(action="feedback.merged", object_id=str(report.pk)).get()
+    assert record.after["followers"] == [first_copy.code]
+    services.answer(survivor, actor=handler, text="Đã thu gom rác và nhắc nhở các hộ dân.")
+    told = messages_about(first_copy, "feedback.updated").order_by("id").last()
+    assert survivor.code in told.body and "Đã thu gom rác" in told.body

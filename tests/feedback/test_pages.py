@@ -7,7 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from egov.accounts import services as accounts
 from egov.accounts.models import Role
+from egov.core.models import AuditEvent
 from egov.feedback import links, services
 from egov.feedback.models import ApiClient, Category, Report
 from tests.conftest import PASSWORD
@@ -209,6 +211,9 @@ def test_categories_and_keys_are_for_administrators(client, handler, make_staff,
             "deadline_days": "7",
             "is_active": "on",
             "position": "3",
+            # The page's form set of questions, with none added.
+            "q-TOTAL_FORMS": "0",
+            "q-INITIAL_FORMS": "0",
         },
     )
     assert created.status_code == 302 and Category.objects.filter(code="pavement").exists()
@@ -252,3 +257,108 @@ def test_videos_are_served_in_byte_ranges(client, categories):
     tail = client.get(url, HTTP_RANGE="bytes=-10")
     assert tail.content == video[-10:]
     assert client.get(url, HTTP_RANGE=f"bytes={len(video) + 5}-").status_code == 416
+
+
+def test_a_person_of_two_agencies_opens_one_queue_at_a_time(
+    client, report, categories, communes, make_staff
+):
+    east = services.submit(
+        draft(
+            categories["rubbish"],
+            latitude=CAI_RANG_POINT[0],
+            longitude=CAI_RANG_POINT[1],
+            attributes={"kind": "household"},
+        )
+    )
+    assert (report.agency, east.agency) == (
+        communes["ninh_kieu_committee"],
+        communes["cai_rang_committee"],
+    )
+    person = make_staff("canbo.hai", communes["ninh_kieu_committee"], Role.SPECIALIST)
+    accounts.grant_role(
+        actor=None, user=person, role=Role.SPECIALIST, agency=communes["cai_rang_committee"]
+    )
+    client.force_login(person)
+    both = client.get("/staff/feedback/").content.decode()
+    assert report.code in both and east.code in both
+    assert 'id="fb-agency"' in both and "Tất cả cơ quan của tôi" in both
+    chosen = communes["cai_rang_committee"].pk
+    only_east = client.get("/staff/feedback/", {"co_quan": chosen}).content.decode()
+    assert east.code in only_east and report.code not in only_east
+    assert f"tab=overdue&amp;co_quan={chosen}" in only_east  # the tabs keep the agency
+    # An agency outside the person's roles is no filter at all, never a way in.
+    outside = client.get("/staff/feedback/", {"co_quan": categories["works"].pk}).content.decode()
+    assert report.code in outside and east.code in outside
+    # One agency: nothing to choose.
+    single = make_staff("canbo.mot", communes["ninh_kieu_committee"], Role.SPECIALIST)
+    client.force_login(single)
+    assert 'id="fb-agency"' not in client.get("/staff/feedback/").content.decode()
+
+
+def _category_post(agency, **questions) -> dict:
+    data = {
+        "code": "flooding",
+        "name": "Ngập nước",
+        "routing": "commune",
+        "agency": agency.pk,
+        "deadline_days": "3",
+        "is_active": "on",
+        "position": "1",
+        "q-TOTAL_FORMS": "1",
+        "q-INITIAL_FORMS": "0",
+        "q-MIN_NUM_FORMS": "0",
+        "q-MAX_NUM_FORMS": "1000",
+    }
+    data.update({f"q-0-{name}": value for name, value in questions.items()})
+    return data
+
+
+def test_administrators_set_a_category_s_questions_on_its_page(
+    client, make_staff, agencies, categories
+):
+    admin = make_staff("quantri", agencies["city"], Role.SYSTEM_ADMIN, include_subtree=True)
+    client.force_login(admin)
+    assert 'name="q-0-code"' in client.get("/staff/feedback/linh-vuc/moi/").content.decode()
+    # A list question without choices is refused, and nothing is saved.
+    bad = client.post(
+        "/staff/feedback/linh-vuc/moi/",
+        _category_post(
+            agencies["city"],
+            position="1",
+            code="depth",
+            description="Nước ngập sâu bao nhiêu?",
+            datatype="singlevaluelist",
+            values="",
+        ),
+    )
+    assert bad.status_code == 400 and not Category.objects.filter(code="flooding").exists()
+    good = client.post(
+        "/staff/feedback/linh-vuc/moi/",
+        _category_post(
+            agencies["city"],
+            position="1",
+            code="depth",
+            description="Nước ngập sâu bao nhiêu?",
+            datatype="singlevaluelist",
+            required="on",
+            values="ankle: Đến mắt cá chân\nknee: Đến đầu gối\n\nwaist",
+        ),
+    )
+    assert good.status_code == 302
+    category = Category.objects.get(code="flooding")
+    question = category.attributes.get()
+    assert question.required and question.values == [
+        {"key": "ankle", "name": "Đến mắt cá chân"},
+        {"key": "knee", "name": "Đến đầu gối"},
+        {"key": "waist", "name": "waist"},
+    ]
+    record = AuditEvent.objects.get(action="feedback.questions_saved")
+    assert record.before == {"questions": {}} and "depth" in record.after["questions"]
+    # The portal's form and the Open311 definition ask it at once.
+    form = client.get("/phan-anh/gui/", {"loai": "flooding"}).content.decode()
+    assert "Đến đầu gối" in form
+    definition = client.get("/open311/v2/services/flooding.json").json()
+    assert [v["key"] for v in definition["attributes"][0]["values"]] == ["ankle", "knee", "waist"]
+    # The page shows the choices as lines again.
+    page = client.get(f"/staff/feedback/linh-vuc/{category.pk}/").content.decode()
+    assert "knee: Đến đầu gối" in page

@@ -13,7 +13,14 @@ from egov.core.models import AuditEvent
 from egov.feedback import services
 from egov.feedback.models import Media, Report, ReportEvent
 from tests.conftest import EICAR
-from tests.feedback.conftest import CAI_RANG_POINT, NINH_KIEU_POINT, draft, jpeg, mp4_with_location
+from tests.feedback.conftest import (
+    CAI_RANG_POINT,
+    NINH_KIEU_POINT,
+    draft,
+    jpeg,
+    mov_with_location,
+    mp4_with_location,
+)
 
 pytestmark = pytest.mark.django_db
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -202,6 +209,7 @@ def test_video_keeps_its_samples_and_loses_its_position(categories):
     assert item.kind == Media.Kind.VIDEO and item.mime == "video/mp4"
     assert len(stored) == len(video)
     assert b"udta" not in stored and b"free" in stored
+    assert b"+10.0300+105.7700" not in stored  # not merely renamed: gone from the bytes
     assert stored.endswith(bytes(2048))  # the samples are where they were
 
 
@@ -301,3 +309,43 @@ def test_a_large_photo_is_decoded_small_and_keeps_nothing_but_pixels(categories)
     assert (item.width, item.height) == (2000, 1500)
     stored = item.file.open("rb").read()
     assert b"xmpmeta" not in stored and b"Exif" not in stored
+
+
+def test_an_iphone_movie_is_accepted_and_loses_its_place(categories):
+    video = mov_with_location()
+    assert b"ISO6709" in video and b"+10.0300+105.7900" in video
+    report = services.submit(draft(categories["light"], files=[services.Upload("IMG.MOV", video)]))
+    item = report.media.get()
+    stored = item.file.open("rb").read()
+    assert (item.kind, item.mime, item.extension) == (Media.Kind.VIDEO, "video/quicktime", "mov")
+    assert len(stored) == len(video) and stored.endswith(bytes(4096))
+    # The boxes that hold the place are skipped by every player; the track's header stays.
+    assert b"udta" not in stored and b"meta" not in stored and b"tkhd" in stored
+    assert b"+10.0300+105.7900" not in stored and b"ISO6709" not in stored
+    assert stored.count(b"free") == 2
+
+
+def test_a_video_over_the_configured_size_is_refused(categories, settings):
+    video = mp4_with_location()
+    settings.EGOV_FEEDBACK_VIDEO_MAX_BYTES = len(video) - 1
+    with pytest.raises(ValidationError) as excinfo:
+        services.submit(draft(categories["light"], files=[services.Upload("v.mp4", video)]))
+    assert "MB" in errors_of(excinfo)["media"][0]
+    assert Report.objects.count() == 0 and Media.objects.count() == 0
+    # The photo limit does not apply to videos: the operator sets each.
+    settings.EGOV_FEEDBACK_VIDEO_MAX_BYTES = len(video)
+    settings.EGOV_FEEDBACK_PHOTO_MAX_BYTES = 100
+    report = services.submit(draft(categories["light"], files=[services.Upload("v.mp4", video)]))
+    assert report.media.get().size == len(video)
+
+
+def test_an_older_phone_s_3gp_clip_is_accepted(categories):
+    clip = mp4_with_location().replace(
+        b"isom\x00\x00\x02\x00isomiso2mp41", b"3gp4\x00\x00\x02\x003gp4isom3gp5"
+    )
+    assert b"3gp4" in clip
+    report = services.submit(draft(categories["light"], files=[services.Upload("clip.3gp", clip)]))
+    item = report.media.get()
+    # The 3GPP family is MPEG-4 to the type sniffer and to the phones' players.
+    assert item.kind == Media.Kind.VIDEO and item.mime == "video/mp4"
+    assert b"+10.0300+105.7700" not in item.file.open("rb").read()

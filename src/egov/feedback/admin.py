@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.db import transaction
 
-from egov.core import audit
 from egov.core.admin import ReadOnlyAdmin
 from egov.feedback import services
 from egov.feedback.models import ApiClient, Attribute, Category, CommuneBoundary, Report
@@ -37,13 +36,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         with transaction.atomic():
-            super().save_formset(request, form, formset, change)
-            audit.record(
-                actor=request.user,
-                action="feedback.category_saved",
-                obj=form.instance,
-                after={"attributes": list(form.instance.attributes.values_list("code", flat=True))},
-            )
+            services.save_questions(formset, actor=request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False  # reports refer to it: switch it off instead

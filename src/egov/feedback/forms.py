@@ -213,6 +213,56 @@ class CategoryForm(forms.ModelForm):
         self.fields["agency"].queryset = Agency.objects.order_by("path")
 
 
+class QuestionForm(forms.ModelForm):
+    """A question asked with a category (an Open311 attribute); its choices typed one a line,
+    ``key: name``, rather than as JSON."""
+
+    values = forms.CharField(
+        label=_("Choices, one a line: key: name"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Only for a question answered from a list, e.g. “household: Household rubbish”."
+        ),
+    )
+
+    class Meta:
+        model = Attribute
+        fields = [
+            "position",
+            "code",
+            "description",
+            "datatype",
+            "required",
+            "datatype_description",
+            "values",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and isinstance(self.instance.values, list):
+            self.initial["values"] = "\n".join(
+                f"{value.get('key')}: {value.get('name', '')}".rstrip(": ")
+                if isinstance(value, dict)
+                else str(value)
+                for value in self.instance.values
+            )
+
+    def clean_values(self) -> list[dict]:
+        choices = []
+        for line in self.cleaned_data["values"].splitlines():
+            if not line.strip():
+                continue
+            key, _colon, name = line.partition(":")
+            choices.append({"key": key.strip(), "name": (name or key).strip()})
+        return choices
+
+
+QuestionFormSet = forms.inlineformset_factory(
+    Category, Attribute, form=QuestionForm, extra=1, can_delete=True
+)
+
+
 class ApiClientForm(forms.ModelForm):
     class Meta:
         model = ApiClient

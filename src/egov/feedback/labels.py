@@ -13,11 +13,16 @@ ACTIONS = {
     "feedback.shown": _("Citizen report shown to the public again"),
     "feedback.redacted": _("Personal data hidden in a citizen report"),
     "feedback.media_hidden": _("Photo or video of a citizen report hidden"),
+    "feedback.media_fetched": _("Photo of a citizen report fetched from its client application"),
+    "feedback.media_url_refused": _(
+        "Photo of a citizen report not fetched from its client application"
+    ),
     "feedback.answered": _("Citizen report answered"),
     "feedback.closed": _("Citizen report closed"),
     "feedback.rated": _("Citizen report rated by the reporter"),
     "feedback.reopened": _("Citizen report reopened by the reporter"),
     "feedback.category_saved": _("Report category saved"),
+    "feedback.questions_saved": _("Questions of a report category saved"),
     "feedback.api_key_issued": _("Open311 API key issued"),
     "feedback.api_key_revoked": _("Open311 API key revoked"),
     "feedback.boundaries_loaded": _("Commune boundaries loaded"),

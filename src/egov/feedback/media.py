@@ -5,8 +5,8 @@ content, size, ClamAV). A photo's position is read from its EXIF (Pillow) before
 written again without any metadata: the copy and its thumbnail are the only files kept, so no
 position, camera serial or owner name leaves with them. A video is not transcoded: its metadata
 boxes (ISO base media file format: ``udta``, ``meta`` and XMP ``uuid`` boxes, where phones write
-the place and the device) are renamed ``free``, which every player skips; nothing else moves, so
-the offsets of the samples stay right.
+the place and the device) are renamed ``free``, which every player skips, and their content is
+zeroed; nothing else moves, so the offsets of the samples stay right.
 """
 
 import io
@@ -196,17 +196,23 @@ def _boxes(data: bytearray, start: int, end: int):
 
 
 def strip_video_metadata(data: bytes) -> bytes:
-    """The same file with its user-data, metadata and XMP boxes turned into free space."""
+    """The same file with its user-data, metadata and XMP boxes turned into free space: the
+    type renamed and the content zeroed, since a renamed box still holds the place in its
+    bytes for anyone who reads the file rather than plays it."""
     buffer = bytearray(data)
+
+    def free(offset: int, header: int, size: int) -> None:
+        buffer[offset + 4 : offset + 8] = b"free"
+        buffer[offset + header : offset + size] = bytes(size - header)
 
     def walk(start: int, end: int, top: bool) -> None:
         for offset, header, size, box_type in _boxes(buffer, start, end):
             if box_type in METADATA and not top:
-                buffer[offset + 4 : offset + 8] = b"free"
+                free(offset, header, size)
             elif box_type == b"uuid" and top:
-                buffer[offset + 4 : offset + 8] = b"free"  # XMP packets of cameras
+                free(offset, header, size)  # XMP packets of cameras
             elif box_type == b"meta" and top:
-                buffer[offset + 4 : offset + 8] = b"free"
+                free(offset, header, size)
             elif box_type in CONTAINERS:
                 walk(offset + header, offset + size, False)
 

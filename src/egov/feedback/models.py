@@ -9,6 +9,7 @@ province code like every dossier-side table (docs/architecture.md).
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -97,7 +98,8 @@ class Attribute(models.Model):
     datatype = models.CharField(_("kind of answer"), max_length=20, choices=Datatype.choices)
     datatype_description = models.CharField(_("hint"), max_length=300, blank=True)
     required = models.BooleanField(_("required"), default=False)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Not "position": another catalogue translates that word as a civil servant's post.
+    position = models.PositiveSmallIntegerField(_("order in the form"), default=0)
     # [{"key": "...", "name": "..."}] for the list kinds.
     values = models.JSONField(_("choices"), default=list, blank=True)
 
@@ -115,6 +117,37 @@ class Attribute(models.Model):
     @property
     def choice_keys(self) -> list[str]:
         return [str(value.get("key")) for value in self.values or []]
+
+    LIST_KINDS = (Datatype.SINGLE, Datatype.MULTI)
+
+    def clean(self):
+        """The choices are typed by hand (lines on the staff page, JSON in the Django admin): a
+        list question without them, or a choice without a key, would save and leave citizens
+        and Open311 clients a question they cannot answer."""
+        super().clean()
+        values = self.values
+        if self.datatype not in self.LIST_KINDS:
+            if values:
+                raise ValidationError(
+                    {"values": _("Only a question answered from a list has choices.")}
+                )
+            return
+        if not isinstance(values, list) or not values:
+            raise ValidationError({"values": _("List the choices to answer from.")})
+        keys = []
+        for value in values:
+            key = value.get("key") if isinstance(value, dict) else None
+            name = value.get("name", "") if isinstance(value, dict) else None
+            if (
+                not isinstance(key, str | int)
+                or isinstance(key, bool)
+                or not str(key).strip()
+                or not isinstance(name, str)
+            ):
+                raise ValidationError({"values": _("Each choice needs a key; its name is text.")})
+            keys.append(str(key).strip())
+        if len(set(keys)) != len(keys):
+            raise ValidationError({"values": _("Two choices have the same key.")})
 
 
 class Rating(models.IntegerChoices):
@@ -206,8 +239,27 @@ class Report(models.Model):
         "feedback.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     device_id = models.CharField(max_length=100, blank=True)
-    # A photo an Open311 client keeps on its own server (not fetched: never our copy).
+    # A photo an Open311 client keeps on its own server: fetched in the background and kept,
+    # like an upload, as a checked copy without metadata (egov.feedback.remote); the client's
+    # address itself is never published.
     media_url = models.URLField(_("photo kept by the client application"), blank=True)
+
+    class MediaUrlStatus(models.TextChoices):
+        NONE = "", _("No address given")
+        PENDING = "pending", _("Waiting to be fetched")
+        FETCHED = "fetched", _("Fetched and checked")
+        FAILED = "failed", _("Refused or unreachable")
+
+    media_url_status = models.CharField(
+        _("photo from the client application"),
+        max_length=8,
+        choices=MediaUrlStatus.choices,
+        default=MediaUrlStatus.NONE,
+        blank=True,
+    )
+    media_url_attempts = models.PositiveSmallIntegerField(default=0)
+    media_url_next_at = models.DateTimeField(null=True, blank=True)
+    media_url_error = models.CharField(max_length=300, blank=True)
     # The same form sent twice (a double tap, a retried request) makes one report.
     submission_key = models.CharField(max_length=100, unique=True, null=True, blank=True)
     received_at = models.DateTimeField(_("received"))
@@ -261,6 +313,12 @@ class Report(models.Model):
             models.Index(fields=["received_at"], name="feedback_received_idx"),
             models.Index(fields=["answered_at"], name="feedback_answered_idx"),
             models.Index(fields=["reporter", "received_at"], name="feedback_reporter_idx"),
+            # The photos still to fetch from client applications: a handful among millions.
+            models.Index(
+                fields=["media_url_next_at"],
+                condition=Q(media_url_status="pending"),
+                name="feedback_media_url_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

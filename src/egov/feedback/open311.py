@@ -7,7 +7,8 @@ list of ``{code, description}``. Posting needs an API key, issued by an administ
 (``ApiClient``); each key has its rate, reads without a key are limited per address. Extensions,
 which clients that do not know them ignore: ``lat``/``long``/``radius`` (metres) and ``commune``
 on GET requests, ``page``/``page_size``, the ``token`` beside the id in the POST answer, the
-``Idempotency-Key`` header on POST.
+``Idempotency-Key`` header on POST, a ``media`` file in a multipart POST. A ``media_url`` is
+fetched in the background and published as the platform's checked copy (egov.feedback.remote).
 """
 
 import contextlib
@@ -170,19 +171,37 @@ def _limit(request, client) -> None:
         raise Open311Error(429, _("Too many requests: wait a minute, then try again."))
 
 
+def _cross_origin(response):
+    """Open311 apps that run in a browser (maps, dashboards, a city's web app) read and post
+    from their own sites: anyone may, as with a phone app. No cookie is read here, so this
+    opens nothing a signed-in person holds."""
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _preflight():
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Methods"] = "GET, POST"
+    response["Access-Control-Allow-Headers"] = "Idempotency-Key, Content-Type"
+    response["Access-Control-Max-Age"] = "86400"
+    return _cross_origin(response)
+
+
 def endpoint(view):
     """Answers every failure in the spec's error format, in the format asked for, in the
-    language asked for (``locale=en``; Vietnamese otherwise)."""
+    language asked for (``locale=en``; Vietnamese otherwise), to any site's scripts."""
 
     def wrapper(request, fmt: str, *args, **kwargs):
+        if request.method == "OPTIONS":
+            return _preflight()
         language = "en" if str(request.GET.get("locale", "")).lower().startswith("en") else "vi"
         with translation.override(language):
             try:
                 _refuse_nul(request)
                 _check_jurisdiction(request)
-                return view(request, fmt, *args, **kwargs)
+                return _cross_origin(view(request, fmt, *args, **kwargs))
             except Open311Error as exc:
-                return _error(fmt, exc.status, exc.description)
+                return _cross_origin(_error(fmt, exc.status, exc.description))
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
@@ -298,7 +317,6 @@ ENTRY_COLUMNS = [
     "address",
     "latitude",
     "longitude",
-    "media_url",
     "category__name",
     "category__code",
     "agency__name",
@@ -364,9 +382,11 @@ def _entries(rows: list[dict]) -> list[dict]:
                 "zipcode": "",
                 "lat": row["latitude"],
                 "long": row["longitude"],
+                # Our checked copy only: a client's own address is never republished (its
+                # file was not checked and may carry the place in its metadata).
                 "media_url": media_base.replace("00000000-0000-0000-0000-000000000000", photo)
                 if photo
-                else row["media_url"],
+                else "",
             }
         )
     return entries
@@ -632,9 +652,11 @@ def _post_request(request, fmt: str):
 def not_found(request, rest: str = ""):
     fmt = "xml" if rest.endswith(".xml") else "json"
     with translation.override("en" if request.GET.get("locale", "").startswith("en") else "vi"):
-        return _error(
-            fmt,
-            404,
-            _("No Open311 resource here. Start from %(url)s.")
-            % {"url": _absolute(reverse("open311:discovery", args=["json"]))},
+        return _cross_origin(
+            _error(
+                fmt,
+                404,
+                _("No Open311 resource here. Start from %(url)s.")
+                % {"url": _absolute(reverse("open311:discovery", args=["json"]))},
+            )
         )

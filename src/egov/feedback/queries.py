@@ -12,6 +12,7 @@ from egov.core import calendar
 from egov.feedback import geo
 from egov.feedback.models import Category, Report
 from egov.feedback.services import READING_ROLES
+from egov.organizations.models import Agency
 
 S = Report.Status
 DEFAULT_RADIUS_M = 500
@@ -69,6 +70,21 @@ TABS = [
 ]
 TAB_SLUGS = [tab.slug for tab in TABS]
 ALL_AGENCIES = _("All my agencies")
+
+
+def queue_agencies(user, system_wide: bool):
+    """The agencies whose queue ``user`` may open, in the tree's order. A system-wide user
+    reads every agency's reports, but picks among those in force today."""
+    if system_wide:
+        agencies = Agency.objects.as_of(timezone.localdate())
+    else:
+        agencies = scoping.agency_scope(user, READING_ROLES)
+    return agencies.order_by("path").only("pk", "name", "path")
+
+
+def chosen_agency(agencies, raw: str):
+    """The agency of ``agencies`` whose id is ``raw``; None (all of them) for anything else."""
+    return next((agency for agency in agencies if str(agency.pk) == raw), None)
 
 
 def staff_reports(user, agency_ids: list[int] | None = None):

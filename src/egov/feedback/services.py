@@ -20,11 +20,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from egov.accounts import scoping
 from egov.accounts.models import Role, User
 from egov.core import audit, calendar, events, files, uploads
-from egov.feedback import geo, links, media
+from egov.feedback import geo, links, media, remote
 from egov.feedback.models import (
     ApiClient,
     Attribute,
@@ -56,6 +57,9 @@ MAX_DESCRIPTION = 4000
 MAX_NOTE = 2000
 S = Report.Status
 E = ReportEvent.Kind
+DUPLICATE_ANSWERED = pgettext_lazy(
+    "report event", "The report that yours was merged into was answered"
+)
 
 
 @dataclass
@@ -135,6 +139,10 @@ def _tell_reporter(report: Report, event: ReportEvent) -> None:
         message, extra = "feedback.answered", {"answer": report.answer}
     else:
         message, extra = "feedback.updated", {"status": E(event.kind).label, "note": event.note}
+    _publish(report, message, extra)
+
+
+def _publish(report: Report, message: str, extra: dict) -> None:
     reporter = report.reporter
     events.publish(
         "feedback.report_updated",
@@ -151,6 +159,19 @@ def _tell_reporter(report: Report, event: ReportEvent) -> None:
             **extra,
         },
     )
+
+
+def _tell_duplicates(report: Report) -> None:
+    """The reporters of the duplicates merged into ``report`` were told to follow it: its
+    answer is the answer to their report too, so they hear of it like its own reporter."""
+    for duplicate in report.duplicates.filter(status=S.MERGED).select_related(
+        "category", "agency", "reporter"
+    ):
+        _publish(
+            duplicate,
+            "feedback.updated",
+            {"status": DUPLICATE_ANSWERED, "note": f"{report.code}: {report.answer}"},
+        )
 
 
 def _locked(report: Report) -> Report:
@@ -434,6 +455,10 @@ def _write(draft: Draft, checked: dict) -> Report:
                 client=draft.client,
                 device_id=(draft.device_id or "")[:100],
                 media_url=checked["media_url"],
+                media_url_status=Report.MediaUrlStatus.PENDING
+                if checked["media_url"]
+                else Report.MediaUrlStatus.NONE,
+                media_url_next_at=now if checked["media_url"] else None,
                 submission_key=draft.submission_key or None,
                 received_at=now,
                 due_at=due_at(now, category),
@@ -464,6 +489,8 @@ def _write(draft: Draft, checked: dict) -> Report:
                 },
             )
             _tell_reporter(report, event)
+            if report.media_url:
+                transaction.on_commit(_enqueue_media_fetch)
             return report
     except Exception:
         for name_ in stored:
@@ -496,6 +523,128 @@ def _store_media(report: Report, prepared: list, role: str, stored: list) -> lis
         row.save()
         rows.append(row)
     return rows
+
+
+# --- The photo an Open311 client names by address ---------------------------------------------
+
+# Minutes before trying an unreachable server again, attempt after attempt.
+FETCH_BACKOFF_MINUTES = [1, 5, 30, 120, 360]
+
+
+def _enqueue_media_fetch() -> None:
+    from egov.feedback.tasks import fetch_report_media
+
+    try:
+        fetch_report_media.enqueue()
+    except Exception:
+        # The sweeper (manage.py fetch_report_media) fetches what is due anyway.
+        logger.exception("could not enqueue the fetching of a report's photo")
+
+
+def fetch_media_urls(now=None, limit: int = 100) -> dict:
+    """Fetches the due photos named by ``media_url``; returns how many were fetched, will be
+    tried again, and were given up."""
+    now = now or timezone.now()
+    due = Report.objects.filter(
+        media_url_status=Report.MediaUrlStatus.PENDING, media_url_next_at__lte=now
+    ).order_by("media_url_next_at", "pk")
+    counts = {"fetched": 0, "retried": 0, "failed": 0, "skipped": 0}
+    for pk in due.values_list("pk", flat=True)[:limit]:
+        counts[fetch_media_url(pk, now=now)] += 1
+    return counts
+
+
+def next_media_fetch_at():
+    return (
+        Report.objects.filter(media_url_status=Report.MediaUrlStatus.PENDING)
+        .order_by("media_url_next_at")
+        .values_list("media_url_next_at", flat=True)
+        .first()
+    )
+
+
+def fetch_media_url(pk: int, *, now=None) -> str:
+    """Fetches one report's ``media_url`` and keeps it as an upload is kept (type sniffed, size,
+    ClamAV, metadata stripped). The download runs outside any transaction; what it found is
+    written under the report's lock, once, whoever else fetched it meanwhile."""
+    now = now or timezone.now()
+    report = Report.objects.filter(pk=pk, media_url_status=Report.MediaUrlStatus.PENDING).first()
+    if report is None:
+        return "skipped"
+    limit = max(settings.EGOV_FEEDBACK_PHOTO_MAX_BYTES, settings.EGOV_FEEDBACK_VIDEO_MAX_BYTES)
+    prepared = failure = None
+    permanent = True
+    try:
+        prepared = media.prepare(remote.fetch(report.media_url, max_bytes=limit))
+    except remote.FetchFailed as exc:
+        failure, permanent = exc.reason, exc.permanent
+    except uploads.UploadRejected as exc:
+        # Refused for what the file is, or not checked because ClamAV was away (try again).
+        failure, permanent = str(exc), not isinstance(exc.__cause__, OSError)
+    stored: list = []
+    try:
+        with transaction.atomic():
+            report = _locked(report)
+            if report.media_url_status != Report.MediaUrlStatus.PENDING:
+                return "skipped"  # another worker was quicker
+            if prepared is not None and (reason := _no_room(report, prepared)):
+                prepared, failure = None, reason
+            if prepared is not None:
+                (item,) = _store_media(report, [prepared], Media.Role.REPORT, stored)
+                report.media_url_status = Report.MediaUrlStatus.FETCHED
+                report.media_url_error = ""
+                outcome = "fetched"
+                _audit(
+                    "system",
+                    "feedback.media_fetched",
+                    report,
+                    after={"media": str(item.public_id), "kind": item.kind},
+                )
+            else:
+                report.media_url_attempts += 1
+                report.media_url_error = (failure or "")[:300]
+                given_up = permanent or (
+                    report.media_url_attempts >= settings.EGOV_FEEDBACK_MEDIA_FETCH_ATTEMPTS
+                )
+                if given_up:
+                    report.media_url_status = Report.MediaUrlStatus.FAILED
+                    outcome = "failed"
+                    _audit(
+                        "system",
+                        "feedback.media_url_refused",
+                        report,
+                        after={"reason": report.media_url_error},
+                    )
+                else:
+                    step = FETCH_BACKOFF_MINUTES[
+                        min(report.media_url_attempts, len(FETCH_BACKOFF_MINUTES)) - 1
+                    ]
+                    report.media_url_next_at = now + datetime.timedelta(minutes=step)
+                    outcome = "retried"
+            report.save(
+                update_fields=[
+                    "media_url_status",
+                    "media_url_attempts",
+                    "media_url_next_at",
+                    "media_url_error",
+                    "updated_at",
+                ]
+            )
+            return outcome
+    except Exception:
+        for name in stored:
+            Media.file.field.storage.delete(name)
+        raise
+
+
+def _no_room(report: Report, prepared: media.Prepared) -> str:
+    """Why the fetched file cannot join the report's files (the same rule as for uploads)."""
+    kinds = list(report.media.filter(role=Media.Role.REPORT).values_list("kind", flat=True))
+    if kinds and (prepared.kind == Media.Kind.VIDEO or Media.Kind.VIDEO in kinds):
+        return _("Send either photos or one video, not both.")
+    if len(kinds) >= settings.EGOV_FEEDBACK_MAX_PHOTOS:
+        return _("Send at most %(count)s photos.") % {"count": settings.EGOV_FEEDBACK_MAX_PHOTOS}
+    return ""
 
 
 # --- The agency's work -----------------------------------------------------------------------
@@ -629,18 +778,28 @@ def merge(duplicate: Report, *, actor, into: Report, note: str = "") -> Report:
     duplicate.merged_into = into
     duplicate.closed_at = now
     duplicate.save(update_fields=["status", "merged_into", "closed_at", "updated_at"])
+    # Reports merged into this one before now follow ``into`` too: their page links to the
+    # report that will be answered, and their reporters hear of its answer.
+    followers = list(
+        Report.objects.select_for_update()
+        .filter(merged_into=duplicate)
+        .order_by("pk")
+        .values_list("code", flat=True)
+    )
+    Report.objects.filter(merged_into=duplicate).update(merged_into=into, updated_at=now)
     text = _("Same problem as report %(code)s, where the answer will be given.") % {
         "code": into.code
     }
     event = _event(duplicate, E.MERGED, note=f"{text} {note}".strip(), actor=actor, at=now)
-    _event(into, E.DUPLICATE, note=duplicate.code, actor=actor, at=now)
+    for code in [duplicate.code, *followers]:
+        _event(into, E.DUPLICATE, note=code, actor=actor, at=now)
     _audit(
         actor,
         "feedback.merged",
         duplicate,
         before,
         audit.snapshot(duplicate, REPORT_AUDIT_FIELDS),
-        extra={"into": into.code},
+        extra={"into": into.code, "followers": followers},
     )
     _tell_reporter(duplicate, event)
     return duplicate
@@ -768,6 +927,7 @@ def answer(report: Report, *, actor, text: str, files: list[Upload] | None = Non
                 extra={"on_time": now <= report.due_at, "photos": len(prepared)},
             )
             _tell_reporter(report, event)
+            _tell_duplicates(report)
             return report
     except Exception:
         for name in stored:
@@ -790,7 +950,8 @@ def close(report: Report, *, actor, note: str = "") -> Report:
     )
     before = audit.snapshot(report, REPORT_AUDIT_FIELDS)
     now = timezone.now()
-    if report.status in Report.OPEN:
+    was_open = report.status in Report.OPEN
+    if was_open:
         report.answer = note
         report.answered_at = now
         report.answered_by = actor
@@ -800,6 +961,8 @@ def close(report: Report, *, actor, note: str = "") -> Report:
     event = _event(report, E.CLOSED, note=note, actor=actor, at=now)
     _audit(actor, "feedback.closed", report, before, audit.snapshot(report, REPORT_AUDIT_FIELDS))
     _tell_reporter(report, event)
+    if was_open:
+        _tell_duplicates(report)  # the note is the answer they wait for
     return report
 
 
@@ -895,15 +1058,22 @@ def close_answered(now=None) -> int:
         "pk", flat=True
     )[:5000]:
         with transaction.atomic():
-            report = Report.objects.select_for_update().filter(pk=pk, status=S.ANSWERED).first()
+            report = (
+                Report.objects.select_for_update(of=("self",))
+                .select_related("category", "agency", "reporter")
+                .filter(pk=pk, status=S.ANSWERED)
+                .first()
+            )
             if report is None:
                 continue
             before = audit.snapshot(report, REPORT_AUDIT_FIELDS)
             report.status = S.CLOSED
             report.closed_at = now
             report.save(update_fields=["status", "closed_at", "updated_at"])
-            _event(report, E.CLOSED, at=now)
+            event = _event(report, E.CLOSED, at=now)
             _audit("system", "feedback.closed", report, before, {"status": S.CLOSED, "auto": True})
+            # Closing shuts the door to reopening: the reporter hears it like any other change.
+            _tell_reporter(report, event)
             closed += 1
     return closed
 
@@ -943,6 +1113,45 @@ def save_category(category: Category, *, actor) -> Category:
         after=audit.snapshot(category, CATEGORY_AUDIT_FIELDS),
     )
     return category
+
+
+QUESTION_FIELDS = ["datatype", "required", "description", "values", "position"]
+
+
+def questions_of(category: Category) -> dict:
+    """The category's questions as the audit trail keeps them, by code."""
+    if category.pk is None:
+        return {}
+    return {
+        question["code"]: {name: question[name] for name in QUESTION_FIELDS}
+        for question in category.attributes.values("code", *QUESTION_FIELDS)
+    }
+
+
+def save_questions(formset, *, actor) -> None:
+    """Saves the questions a form set of the category holds (the staff page's or the Django
+    admin's inline), with the audit record of what changed."""
+    _require_admin(actor)
+    before = questions_of(formset.instance)
+    formset.save()
+    record_questions(formset.instance, actor=actor, before=before)
+
+
+def record_questions(category: Category, *, actor, before: dict) -> None:
+    """An audit record of a change of the category's questions (what the portal's form and
+    the Open311 service definition ask), with the questions before and after; none when
+    nothing changed."""
+    _require_admin(actor)
+    after = questions_of(category)
+    if after == before:
+        return
+    audit.record(
+        actor=actor,
+        action="feedback.questions_saved",
+        obj=category,
+        before={"questions": before},
+        after={"questions": after},
+    )
 
 
 def _digest(key: str) -> str:

@@ -7,6 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +30,7 @@ from egov.feedback.forms import (
     HideForm,
     MergeForm,
     NoteForm,
+    QuestionFormSet,
     RedactForm,
     TransferForm,
 )
@@ -67,7 +69,9 @@ def queue(request):
     tab = request.GET.get("tab", "new")
     if tab not in queries.TAB_SLUGS:
         tab = "new"
-    reports = queries.staff_reports(request.user).select_related(
+    agencies = list(queries.queue_agencies(request.user, system_wide))
+    agency = queries.chosen_agency(agencies, request.GET.get("co_quan", ""))
+    reports = queries.staff_reports(request.user, [agency.pk] if agency else None).select_related(
         "category", "agency", "assignee", "commune"
     )
     category = request.GET.get("loai", "")
@@ -99,6 +103,10 @@ def queue(request):
             "rows": [(r, queries.deadline_state(r, now, soon)) for r in page],
             "categories": Category.objects.order_by("position", "name"),
             "category": category,
+            # One agency's queue at a time for those who work in several; one needs no choice.
+            "agencies": agencies if len(agencies) > 1 else [],
+            "agency": agency,
+            "all_agencies": queries.ALL_AGENCIES,
             "mine": request.GET.get("cua_toi") == "1",
             "query": query.urlencode(),
             "is_admin": system_wide,
@@ -333,9 +341,12 @@ def category_edit(request, pk: int | None = None):
     _admin_only(request)
     category = get_object_or_404(Category, pk=pk) if pk else Category()
     form = CategoryForm(request.POST or None, instance=category)
-    if request.method == "POST" and form.is_valid():
+    questions = QuestionFormSet(request.POST or None, instance=category, prefix="q")
+    if request.method == "POST" and form.is_valid() and questions.is_valid():
         try:
-            services.save_category(form.instance, actor=request.user)
+            with transaction.atomic():
+                services.save_category(form.instance, actor=request.user)
+                services.save_questions(questions, actor=request.user)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 for error in errors:
@@ -343,11 +354,12 @@ def category_edit(request, pk: int | None = None):
         else:
             messages.success(request, _("Saved. Citizens and Open311 clients see it at once."))
             return redirect("feedback_staff:categories")
+    invalid = bool(form.errors) or (questions.is_bound and not questions.is_valid())
     return render(
         request,
         "feedback/staff_category.html",
-        {"form": form, "category": category},
-        status=400 if form.errors else 200,
+        {"form": form, "category": category, "questions": questions},
+        status=400 if invalid else 200,
     )
 
 
