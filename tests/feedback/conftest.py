@@ -121,8 +121,11 @@ def neighbour(make_staff, communes):
     return make_staff("canbo.cr", communes["cai_rang_committee"], Role.SPECIALIST)
 
 
-def jpeg(gps: tuple[float, float] | None = None, size=(64, 48), orientation=None) -> bytes:
-    """A JPEG photo, with the position in EXIF GPS tags when given."""
+def jpeg(
+    gps: tuple[float, float] | None = None, size=(64, 48), orientation=None, image_format="JPEG"
+) -> bytes:
+    """A JPEG photo (or ``image_format``: "HEIF" for an iPhone's HEIC), with the position in
+    EXIF GPS tags when given."""
     image = Image.new("RGB", size, (200, 120, 40))
     exif = Image.Exif()
     exif[0x010F] = "Egov Test Camera"  # Make
@@ -146,7 +149,7 @@ def jpeg(gps: tuple[float, float] | None = None, size=(64, 48), orientation=None
             4: dms(longitude),
         }
     out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif.tobytes())
+    image.save(out, image_format, exif=exif.tobytes())
     return out.getvalue()
 
 

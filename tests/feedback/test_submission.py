@@ -171,6 +171,30 @@ def test_photo_position_fills_the_place_and_exif_is_stripped(categories, commune
     assert item.kind == Media.Kind.PHOTO and item.width == 64
 
 
+def test_an_iphone_heic_photo_places_the_report_and_is_kept_as_a_stripped_jpeg(
+    categories, communes, boundaries
+):
+    photo = jpeg(gps=CAI_RANG_POINT, size=(120, 80), image_format="HEIF")
+    assert photo[4:12] == b"ftypheic"
+    report = services.submit(
+        draft(
+            categories["rubbish"],
+            latitude=None,
+            longitude=None,
+            attributes={"kind": "household"},
+            files=[services.Upload("IMG_0002.HEIC", photo)],
+        )
+    )
+    assert report.place_source == Report.PlaceSource.PHOTO
+    assert report.latitude == pytest.approx(CAI_RANG_POINT[0], abs=1e-5)
+    item = report.media.get()
+    data = item.file.open("rb").read()
+    assert data[:3] == b"\xff\xd8\xff" and item.file.name.endswith(".jpg")
+    assert not Image.open(io.BytesIO(data)).getexif()
+    assert b"Egov Test Camera" not in data and b"SERIAL" not in data
+    assert (item.width, item.height) == (120, 80)
+
+
 def test_the_given_point_wins_over_the_photo_position(categories):
     report = services.submit(
         draft(categories["light"], files=[services.Upload("a.jpg", jpeg(gps=CAI_RANG_POINT))])

@@ -16,10 +16,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from egov.core import uploads
 
-PHOTO_TYPES = ["jpg", "png", "webp"]
+# iPhones take HEIC photos, which native Open311 apps send as they are (a browser converts them to
+# JPEG when the form asks for JPEG): pillow-heif (libheif) lets Pillow read them, and the copy
+# kept is a JPEG like any other.
+register_heif_opener()
+PHOTO_TYPES = ["jpg", "png", "webp", "heic"]
 # Phones record MP4 (Android), QuickTime MOV (iPhone), 3GP (older phones) and WebM (browsers).
 VIDEO_TYPES = ["mp4", "mov", "3gp", "m4v", "webm"]
 ISO_MEDIA = {"mp4", "mov", "3gp", "m4v"}
