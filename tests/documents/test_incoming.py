@@ -198,3 +198,40 @@ def test_clerks_and_handlers_hear_of_their_work(issued, people):
     )
     assigned = Notification.objects.get(address="xu@example.vn")
     assert "Chủ trì xử lý" in assigned.subject and "Hạn xử lý" in assigned.body
+
+
+def test_a_document_entering_a_register_is_announced_and_found_by_other_apps(
+    issued, setup_agencies, people, monkeypatch
+):
+    """Other apps (personnel) find a document by its number and date, and hear when one enters a
+    register, without importing this app (egov.core.references)."""
+    from egov.core import events, references
+
+    heard = []
+    monkeypatch.setitem(
+        events._subscribers, "documents.entered_register", [lambda **payload: heard.append(payload)]
+    )
+    document = issued()
+    assert heard == [
+        {
+            "public_id": document.public_id,
+            "reference": document.reference,
+            "document_date": document.document_date,
+        }
+    ]
+    found = references.find_document(document.reference, document.document_date)
+    assert found.public_id == document.public_id
+    assert references.document_url(found.public_id) == f"/staff/documents/{document.public_id}/"
+    paper = incoming.register_paper(
+        setup_agencies["health"],
+        actor=people["health_clerk"],
+        subject="Quyết định về việc nâng bậc lương",
+        sender_name="Sở Nội vụ",
+        reference="12/QĐ-SNV",
+        document_date=datetime.date(2026, 3, 2),
+        scan=("qd.pdf", make_pdf()),
+    )
+    assert heard[-1]["reference"] == "12/QĐ-SNV" and heard[-1]["public_id"] == paper.public_id
+    assert references.find_document("12/qđ-snv", datetime.date(2026, 3, 2)).public_id == (
+        paper.public_id
+    )

@@ -57,7 +57,7 @@ def test_home_affairs_records_a_career_the_agency_and_the_report_follow(
     desk.problems = []
     desk.on("console", lambda msg: msg.type == "error" and desk.problems.append(msg.text))
     sign_in(desk, live_server, "tochuc.snv", "/staff/personnel/")
-    assert desk.locator("h1").inner_text() == "Hồ sơ cán bộ, công chức, viên chức"
+    expect(desk.locator("h1")).to_have_text("Hồ sơ cán bộ, công chức, viên chức")
     desk.get_by_role("link", name="Hồ sơ mới (tuyển dụng)").click()
     check_page(desk, "personnel-new")
     desk.fill("#id_person-full_name", "Trần Văn An")
@@ -76,8 +76,8 @@ def test_home_affairs_records_a_career_the_agency_and_the_report_follow(
     desk.fill("#id_event-decision_signed_on", "2016-02-15")
     desk.fill("#id_event-decision_signer", "Trương Quang Hoài Nam")
     desk.get_by_role("button", name="Tạo hồ sơ").click()
-    assert "Đã tạo hồ sơ HS000001" in desk.locator(".messages").inner_text()
-    assert "Sở Tư pháp" in desk.locator("#state-heading + dl").inner_text()
+    expect(desk.locator(".messages")).to_contain_text("Đã tạo hồ sơ HS000001")
+    expect(desk.locator("#state-heading + dl")).to_contain_text("Sở Tư pháp")
 
     # A transfer to the health department.
     desk.get_by_role("link", name="Ghi nhận diễn biến").click()
@@ -90,7 +90,7 @@ def test_home_affairs_records_a_career_the_agency_and_the_report_follow(
     desk.fill("#id_decision_signer", "Trần Việt Trường")
     check_page(desk, "personnel-transfer")
     desk.get_by_role("button", name="Ghi nhận").click()
-    assert "Đã ghi nhận: Điều động, chuyển công tác" in desk.locator(".messages").inner_text()
+    expect(desk.locator(".messages")).to_contain_text("Đã ghi nhận: Điều động, chuyển công tác")
 
     # A raise: step 2, its coefficient from the scale of Decree 204/2004.
     desk.get_by_role("link", name="Ghi nhận diễn biến").click()
@@ -103,9 +103,8 @@ def test_home_affairs_records_a_career_the_agency_and_the_report_follow(
     desk.fill("#id_decision_signed_on", "2019-02-25")
     desk.fill("#id_decision_signer", "Võ Minh Lãnh")
     desk.get_by_role("button", name="Ghi nhận").click()
-    assert (
+    expect(desk.locator(".errorlist").first).to_contain_text(
         "Bậc 2 của nhóm A1 có hệ số 2,67, không phải 2,76."
-        in desk.locator(".errorlist").first.inner_text()
     )
     # the form answers 400 with its errors, which the browser logs
     assert desk.problems == [
@@ -115,15 +114,16 @@ def test_home_affairs_records_a_career_the_agency_and_the_report_follow(
     check_page(desk, "personnel-raise-error")
     desk.fill("#id_coefficient", "")
     desk.get_by_role("button", name="Ghi nhận").click()
-    state = desk.locator("#state-heading + dl").inner_text()
-    assert "Sở Y tế" in state and "bậc 2, hệ số 2,67" in state
-    assert "bậc 3 (3,00) từ 01/03/2022" in state
+    state = desk.locator("#state-heading + dl")
+    expect(state).to_contain_text("bậc 2, hệ số 2,67")
+    expect(state).to_contain_text("Sở Y tế")
+    expect(state).to_contain_text("bậc 3 (3,00) từ 01/03/2022")
     check_page(desk, "personnel-record")
 
     # The history as of a date before the transfer.
     desk.fill("#as-of", "2020-01-01")
     desk.get_by_role("button", name="Xem", exact=True).click()
-    assert "Sở Tư pháp" in desk.locator("#state-heading + dl").inner_text()
+    expect(desk.locator("#state-heading + dl")).to_contain_text("Sở Tư pháp")
 
     # The record is linked to the person's account.
     desk.goto(f"{live_server.url}/staff/personnel/")
@@ -141,9 +141,9 @@ def test_home_affairs_records_a_career_the_agency_and_the_report_follow(
     desk.get_by_role("button", name="Lưu").click()
     desk.get_by_role("link", name="Báo cáo số lượng, chất lượng").click()
     health = desk.locator("table").first.locator("tr", has_text="Sở Y tế")
-    assert health.locator("td").nth(0).inner_text() == "12"
-    assert health.locator("td").nth(1).inner_text() == "1"
-    assert health.locator("td").nth(2).inner_text() == "-11"
+    expect(health.locator("td").nth(0)).to_have_text("12")
+    expect(health.locator("td").nth(1)).to_have_text("1")
+    expect(health.locator("td").nth(2)).to_have_text("-11")
     expect(desk.locator("table").first.locator("tr", has_text="Sở Tư pháp")).to_have_count(0)
     check_page(desk, "personnel-staffing")
     desk.context.close()
@@ -153,7 +153,7 @@ def test_home_affairs_records_a_career_the_agency_and_the_report_follow(
     expect(page.get_by_role("link", name="Trần Văn An")).to_be_visible()
     check_page(page, "personnel-list")
     page.get_by_role("link", name="Trần Văn An").click()
-    assert "Sở Y tế" in page.locator("#state-heading + dl").inner_text()
+    expect(page.locator("#state-heading + dl")).to_contain_text("Sở Y tế")
     check_page(page, "personnel-record")
     page.goto(f"{live_server.url}/staff/personnel/due/raises/?months=24")
     check_page(page, "personnel-due-raises")
@@ -162,11 +162,11 @@ def test_home_affairs_records_a_career_the_agency_and_the_report_follow(
     own = browser.new_context(viewport=PHONE, locale="en-US").new_page()
     own.problems = []
     sign_in(own, live_server, "an.tv", "/staff/personnel/me/")
-    assert own.locator("h1").inner_text() == "Hồ sơ cán bộ của tôi"
-    assert "tochuc.syt" in own.locator("#access-heading + ul").inner_text()
+    expect(own.locator("h1")).to_have_text("Hồ sơ cán bộ của tôi")
+    expect(own.locator("#access-heading + ul")).to_contain_text("tochuc.syt")
     own.fill("#id_text", "Quê quán của tôi là Cờ Đỏ, Cần Thơ, không phải Phong Điền.")
     own.get_by_role("button", name="Gửi đề nghị").click()
-    assert "Đề nghị của bạn đã được gửi" in own.locator(".messages").inner_text()
+    expect(own.locator(".messages")).to_contain_text("Đề nghị của bạn đã được gửi")
     check_page(own, "personnel-me")
     own.context.close()
     assert CorrectionRequest.objects.get().person == CivilServant.objects.get()
@@ -210,7 +210,7 @@ def test_the_officers_other_pages_on_a_phone(page, check_page, live_server, make
     check_page(page, "personnel-edit")
     page.fill("#id_place_of_birth", "Ô Môn, Cần Thơ")
     page.get_by_role("button", name="Lưu").click()
-    assert "Đã lưu hồ sơ." in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu hồ sơ.")
 
     page.goto(f"{base}/training/new/")
     page.select_option("#id_kind", "political")
@@ -224,7 +224,7 @@ def test_the_officers_other_pages_on_a_phone(page, check_page, live_server, make
     page.fill("#id_birth_year", "1945")
     check_page(page, "personnel-family")
     page.get_by_role("button", name="Thêm").click()
-    assert "Nguyễn Thị Mẹ" in page.locator("#family + div").inner_text()
+    expect(page.locator("#family + div")).to_contain_text("Nguyễn Thị Mẹ")
 
     page.goto(f"{base}/account/")
     check_page(page, "personnel-account")
@@ -235,7 +235,7 @@ def test_the_officers_other_pages_on_a_phone(page, check_page, live_server, make
     check_page(page, "personnel-void")
 
     page.goto(f"{live_server.url}/staff/personnel/due/retirements/?months=24")
-    assert "Lê Thị Bình" in page.locator("table").inner_text()
+    expect(page.locator("table")).to_contain_text("Lê Thị Bình")
     check_page(page, "personnel-due-retirements")
     page.goto(f"{live_server.url}/staff/personnel/quotas/")
     check_page(page, "personnel-quotas")
@@ -246,7 +246,7 @@ def test_the_officers_other_pages_on_a_phone(page, check_page, live_server, make
         "#id_file", {"name": "sai.xlsx", "mimeType": "application/octet-stream", "buffer": wrong}
     )
     page.get_by_role("button", name="Nhập dữ liệu", exact=True).click()
-    assert "Cán bộ: Ngày sinh" in page.locator(".error-summary").inner_text()
+    expect(page.locator(".error-summary")).to_contain_text("Cán bộ: Ngày sinh")
     page.problems.clear()  # the 400 of the refused file
     check_page(page, "personnel-import-report")
 
@@ -257,4 +257,4 @@ def test_the_officers_other_pages_on_a_phone(page, check_page, live_server, make
     page.fill("#id_answer", "Đã kiểm tra quyết định tuyển dụng.")
     check_page(page, "personnel-correction")
     page.get_by_role("button", name="Trả lời").click()
-    assert "Đã lưu câu trả lời" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu câu trả lời")

@@ -76,6 +76,9 @@ def test_opening_a_record_is_audited_and_the_history_shows_any_date(
     assert html.index("Sở Tư pháp") < html.index("Sơ yếu lý lịch")
     assert "Điều động, chuyển công tác" not in html  # not yet on that date
     assert AuditEvent.objects.filter(action="personnel.state_viewed").count() == 1
+    # the edit form shows the whole record too
+    client.get(f"/staff/personnel/{people['an'].public_id}/edit/")
+    assert AuditEvent.objects.filter(action="personnel.record_viewed").count() == 2
     # the audit trail shows the action in words
     auditor = officers["home"]
     from egov.accounts import services as accounts
@@ -194,6 +197,10 @@ def test_due_lists_and_their_excel(client, officers, recruit, agencies):
     download = client.get("/staff/personnel/due/retirements/?months=6&format=xlsx")
     sheet = load_workbook(io.BytesIO(download.content)).active
     assert [row[1] for row in sheet.iter_rows(values_only=True)][5:] == ["Nguyễn Văn Già"]
+    # the list names people: its download is in the audit trail, the page itself is not
+    downloaded = AuditEvent.objects.get(action="personnel.list_exported")
+    assert downloaded.actor_id == officers["justice"].pk
+    assert downloaded.after == {"list": "retirements", "people": 1}
     client.force_login(officers["health"])
     assert (
         "Nguyễn Văn Già"
@@ -250,6 +257,53 @@ def test_the_staffing_report_against_the_headcount(client, officers, people, age
     justice = next(row for row in rows if row[0] == "Sở Tư pháp")
     assert justice[1:4] == (40, 1, -39)
     assert AuditEvent.objects.filter(action="personnel.report_exported").exists()
+
+
+def test_the_staffing_report_counts_each_minority_and_names_the_rank_classes(
+    client, officers, recruit, agencies
+):
+    recruit(full_name="Thạch Thị Sa Ry", ethnicity="Khmer", sex="female")
+    recruit(full_name="Lâm Văn Phát", ethnicity="Hoa")
+    recruit(full_name="Trần Văn Kinh")
+    recruit(agency="health", full_name="Danh Sơn", ethnicity="Khmer")
+    client.force_login(officers["justice"])
+    html = client.get("/staff/personnel/staffing/").content.decode()
+    assert "A1: chuyên viên và tương đương" in html
+    book = load_workbook(io.BytesIO(client.get("/staff/personnel/staffing/?format=xlsx").content))
+    sheet = book.worksheets[-1]
+    rows = list(sheet.iter_rows(values_only=True))
+    head = next(row for row in rows if row[0] == "Cơ quan")
+    total = rows[-1]
+    counts = dict(zip(head[1:], total[1:], strict=True))
+    assert counts["Dân tộc thiểu số"] == 2
+    assert (counts["Hoa"], counts["Khmer"]) == (1, 1)  # the health department's not counted
+
+
+def test_the_salary_list_in_excel_is_scoped_and_audited(client, officers, people, agencies):
+    client.force_login(officers["justice"])
+    answer = client.get("/staff/personnel/salaries.xlsx")
+    assert answer["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(answer.content)).active.iter_rows(values_only=True))
+    names = [row[2] for row in rows[5:]]
+    assert sorted(names) == ["Lê Thị Bình", "Trần Văn An"]  # not the health department's
+    first = rows[5]
+    assert first[8:13] == ("01.003", "Chuyên viên", "A1", 1, 2.34)
+    audited = AuditEvent.objects.get(action="personnel.list_exported")
+    assert audited.after == {"list": "salaries", "people": 2}
+    one = client.get(f"/staff/personnel/salaries.xlsx?agency={agencies['legal_aid'].pk}")
+    rows = list(load_workbook(io.BytesIO(one.content)).active.iter_rows(values_only=True))
+    assert [row[2] for row in rows[5:]] == ["Lê Thị Bình"]
+    assert (
+        client.get(f"/staff/personnel/salaries.xlsx?agency={agencies['health'].pk}").status_code
+        == 404
+    )
+    client.force_login(officers["health"])
+    rows = list(
+        load_workbook(
+            io.BytesIO(client.get("/staff/personnel/salaries.xlsx").content)
+        ).active.iter_rows(values_only=True)
+    )
+    assert [row[2] for row in rows[5:]] == ["Phạm Thị Cúc"]
 
 
 def test_import_and_export_pages(client, officers, agencies):
@@ -326,3 +380,33 @@ def test_the_person_is_told_by_email_when_their_request_is_answered(
     [message] = Notification.objects.filter(event="personnel.correction_answered")
     assert message.recipient == own and message.channel == "email"
     assert "Đã đính chính" in message.body and "Đã sửa quê quán." in message.body
+
+
+def test_the_nearest_personnel_officers_are_told_of_a_correction_request(
+    officers, people, make_staff, agencies
+):
+    from egov.notifications.models import Notification
+
+    for officer in officers.values():
+        officer.email = f"{officer.username}@cantho.gov.vn"
+        officer.save(update_fields=["email"])
+    own = make_staff("binh.lt", agencies["legal_aid"], full_name="Lê Thị Bình")
+    person = services.link_account(people["binh"], own, actor=officers["justice"])
+    request = services.request_correction(person, "Năm sinh của mẹ tôi là 1950.", user=own)
+    # the legal aid centre has no officer of its own: the justice department's answers for it,
+    # not Home Affairs, which covers the whole city
+    [message] = Notification.objects.filter(event="personnel.correction_requested")
+    assert message.recipient == officers["justice"] and message.channel == "email"
+    assert "Lê Thị Bình" in message.body and people["binh"].code in message.body
+    assert "Năm sinh" not in message.body  # what the person wrote is read on the staff site
+    assert request.state == "open"
+    cuc = make_staff("cuc.pt", agencies["health"], full_name="Phạm Thị Cúc")
+    services.request_correction(
+        services.link_account(people["cuc"], cuc, actor=officers["health"]),
+        "Số CCCD của tôi bị thiếu.",
+        user=cuc,
+    )
+    recipients = {
+        n.recipient for n in Notification.objects.filter(event="personnel.correction_requested")
+    }
+    assert recipients == {officers["justice"], officers["health"]}

@@ -109,6 +109,70 @@ def test_a_demotion_delays_twelve_months_and_a_delay_may_bring_in_the_next():
     assert next_raise("A1", 2, since, delays=delays).due_on == D(2024, 7, 1)
 
 
+@pytest.mark.parametrize(
+    ("employment", "form", "months"),
+    [
+        # Thông tư 08/2013/TT-BNV art. 2 §3 as amended by Thông tư 03/2021/TT-BNV
+        ("cadre", "dismissal_from_post", 12),
+        ("civil_servant", "demotion", 12),
+        ("civil_servant", "dismissal_from_post", 12),
+        ("public_employee", "dismissal_from_post", 12),
+        ("contract", "dismissal_from_post", 12),
+        ("cadre", "reprimand", 6),
+        ("civil_servant", "reprimand", 6),
+        ("contract", "reprimand", 6),
+        ("cadre", "warning", 6),
+        ("civil_servant", "warning", 6),
+        ("public_employee", "warning", 6),
+        ("contract", "warning", 6),
+        ("public_employee", "reprimand", 3),
+        ("", "reprimand", 6),  # employment not recorded: as a civil servant
+        # not in the list: the lower step is a salary decision; a dismissal ends the service
+        ("civil_servant", "step_lowered", 0),
+        ("civil_servant", "dismissal", 0),
+    ],
+)
+def test_the_discipline_delay_depends_on_the_form_and_the_employment(employment, form, months):
+    assert rules.discipline_delay(employment, form) == months
+
+
+def test_a_public_employees_reprimand_delays_three_months_to_the_day():
+    since = D(2021, 8, 31)
+    delay = Delay(D(2022, 1, 10), rules.discipline_delay("public_employee", "reprimand"))
+    # 36 months end on 31 August 2024; 3 more months end on the last day of November
+    assert next_raise("A1", 2, since, delays=[delay]).due_on == D(2024, 11, 30)
+
+
+@pytest.mark.parametrize(
+    ("employment", "form", "allowed"),
+    [
+        ("civil_servant", "step_lowered", True),
+        ("civil_servant", "demotion", True),
+        ("cadre", "step_lowered", False),
+        ("cadre", "demotion", False),
+        ("cadre", "dismissal_from_post", True),
+        ("public_employee", "step_lowered", False),
+        ("public_employee", "demotion", False),
+        ("public_employee", "reprimand", True),
+        ("public_employee", "dismissal", True),
+        ("contract", "reprimand", True),
+    ],
+)
+def test_the_forms_of_discipline_of_each_employment(employment, form, allowed):
+    assert rules.discipline_allowed(employment, form) is allowed
+
+
+def test_recruitment_age_and_the_retirement_notice_and_decision():
+    assert rules.adult_on(D(2004, 2, 29)) == D(2022, 2, 28)
+    assert rules.adult_on(D(2004, 3, 1)) == D(2022, 3, 1)
+    found = retirement("male", D(1964, 8, 15))  # 61 y 3 m, reached on 15 November 2025
+    assert found.retires_on == D(2025, 11, 30)
+    assert (found.notice_on, found.decision_on) == (D(2025, 5, 30), D(2025, 8, 30))
+    december = retirement("female", D(1969, 4, 10))
+    assert december.retires_on == D(2025, 12, 31)
+    assert (december.notice_on, december.decision_on) == (D(2025, 6, 30), D(2025, 9, 30))
+
+
 def test_unpaid_leave_does_not_count_towards_the_raise():
     since = D(2020, 1, 1)
     leave = Pause(D(2021, 3, 1), D(2021, 3, 31))  # 30 days away

@@ -99,6 +99,26 @@ def test_field_errors_name_what_to_fix(recruit, agencies):
     assert CareerEvent.objects.filter(person=person).count() == 1
 
 
+def test_a_form_of_discipline_the_law_does_not_give_for_the_employment_is_refused(
+    recruit, agencies, ranks
+):
+    employee = services.create_person(
+        {"full_name": "Lê Văn Bình", "sex": "male", "date_of_birth": D(1990, 1, 1)},
+        event("recruitment", D(2015, 3, 1), agency=agencies["health"],
+              employment_kind="public_employee", rank=ranks["01.003"], step=1),
+        actor=None,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        services.record_event(employee, event("discipline", D(2020, 1, 1), reason="demotion"),
+                              actor=None)  # fmt: skip
+    assert "viên chức" in caught.value.message_dict["reason"][0].lower()
+    services.record_event(employee, event("discipline", D(2020, 1, 1), reason="reprimand"),
+                          actor=None)  # fmt: skip
+    servant = recruit()
+    services.record_event(servant, event("discipline", D(2020, 1, 1), reason="step_lowered"),
+                          actor=None)  # fmt: skip
+
+
 def test_a_decision_is_shared_by_its_events_and_keeps_its_signer(recruit):
     first, second = recruit(), recruit(full_name="Phạm Thị Cúc", sex="female")
     common = {"decision_number": "88/QĐ-UBND", "decision_signed_on": D(2021, 1, 5)}

@@ -270,3 +270,18 @@ def test_export_writes_the_layout_the_import_reads(agencies, officers):
     assert again.ok, again.report.errors
     assert (again.people_created, again.people_updated, again.events_created) == (0, 0, 0)
     assert CurrentState.objects.count() == 2
+
+
+def test_the_personal_history_goes_out_and_comes_back(agencies, officers):
+    assert spreadsheet.import_workbook(workbook(PEOPLE, EVENTS), actor=officers["home"]).ok
+    history = "Không bị bắt, không bị tù; không làm việc trong chế độ cũ."
+    CivilServant.objects.filter(code="CT0001").update(personal_history=history)
+    scope = Scope(officers["home"])
+    data = spreadsheet.export_workbook(scope.people(), actor=officers["home"])
+    people = list(load_workbook(io.BytesIO(data))["Cán bộ"].iter_rows(values_only=True))
+    column = people[0].index("Đặc điểm lịch sử bản thân")
+    assert people[1][column] == history
+    CivilServant.objects.filter(code="CT0001").update(personal_history="")
+    again = spreadsheet.import_workbook(data, actor=officers["home"])
+    assert again.ok and again.people_updated == 1
+    assert CivilServant.objects.get(code="CT0001").personal_history == history

@@ -104,6 +104,21 @@ def test_discipline_and_a_poor_rating_delay_the_raise():
     assert derive(events, D(2022, 6, 1)).next_raise.due_on == D(2024, 1, 1)
 
 
+def test_a_reprimand_delays_a_public_employee_three_months_and_a_civil_servant_six():
+    def career(employment):
+        return [
+            make(1, "recruitment", D(2020, 1, 1), agency_id=10, employment_kind=employment,
+                 salary_group="A1", step=1),
+            make(2, "discipline", D(2021, 5, 1), reason="reprimand"),
+        ]  # fmt: skip
+
+    assert derive(career("public_employee"), D(2022, 1, 1)).next_raise.due_on == D(2023, 4, 1)
+    assert derive(career("civil_servant"), D(2022, 1, 1)).next_raise.due_on == D(2023, 7, 1)
+    lowered = [*career("civil_servant")[:1], make(2, "discipline", D(2021, 5, 1),
+                                                  reason="step_lowered")]  # fmt: skip
+    assert derive(lowered, D(2022, 1, 1)).next_raise.due_on == D(2023, 1, 1)
+
+
 def test_dismissal_from_the_post_ends_the_position_and_dismissal_ends_the_service():
     events = [
         make(1, "recruitment", D(2020, 1, 1), agency_id=10),

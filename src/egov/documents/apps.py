@@ -8,7 +8,12 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Official documents")
 
     def ready(self):
-        from egov.documents import labels  # noqa: F401 - the audit actions' names
+        from egov.core import references as core_references
+
+        # labels: the audit actions' names; references: how other apps find a document
+        from egov.documents import labels, references  # noqa: F401
+
+        core_references.register(references.find, references.url)
 
         # What the public verification page says a registered PDF is (signatures app).
         from egov.signatures.models import REFERENCE_LABELS

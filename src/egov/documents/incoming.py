@@ -17,7 +17,7 @@ from egov.accounts.models import Role
 from egov.core import audit
 from egov.core.calendar import add_working_time
 from egov.core.events import publish
-from egov.documents import delivery, numbering, search
+from egov.documents import delivery, numbering, references, search
 from egov.documents.kinds import Status
 from egov.documents.models import Assignment, Comment, DocumentFile, OfficialDocument
 from egov.documents.services import (
@@ -194,6 +194,7 @@ def _take_number(document: OfficialDocument, actor) -> None:
     document.save()
     search.index(document)
     _record(actor, "documents.registered", document, before)
+    references.publish(document)
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from egov.accounts.models import Role
 from egov.core import audit, files
 from egov.core.events import publish
 from egov.core.uploads import UploadRejected, check
-from egov.documents import numbering, pdfdoc, search
+from egov.documents import numbering, pdfdoc, references, search
 from egov.documents.kinds import DocumentType, Secrecy
 from egov.documents.models import (
     AgencyProfile,
@@ -578,6 +578,7 @@ def issue(document, *, actor, register=None) -> OfficialDocument:
     document.save()
     search.index(document)
     _record(actor, "documents.issued", document, before)
+    references.publish(document)
     if document.replaces_id:
         old = _lock(document.replaces)
         old_before = audit.snapshot(old, DOCUMENT_AUDIT_FIELDS)

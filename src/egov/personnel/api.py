@@ -59,6 +59,9 @@ class EventOut(Schema):
     decision_number: str
     decision_signed_on: IsoDate
     decision_signer: str
+    decision_document: uuid.UUID | None = Field(
+        description="The document of the registers carrying the decision, when it is there"
+    )
     agency: str | None
     employment_kind: str
     position: str
@@ -136,7 +139,8 @@ class DueRetirement(Schema):
     retires_on: IsoDate
     pension_from: IsoDate
     age: str = Field(description="Years and months, e.g. 61y3m")
-    notice_on: IsoDate
+    notice_on: IsoDate = Field(description="The written notice is due by this day")
+    decision_on: IsoDate = Field(description="The retirement decision is due by this day")
     past_due: bool
 
 
@@ -187,6 +191,7 @@ def _event(event: CareerEvent) -> dict:
         "decision_number": event.decision.number,
         "decision_signed_on": event.decision.signed_on,
         "decision_signer": event.decision.signer,
+        "decision_document": event.decision.document_id,
         "agency": event.agency.code if event.agency_id else None,
         "employment_kind": event.employment_kind,
         "position": event.position,
@@ -372,6 +377,7 @@ def due_retirements(
             "pension_from": row.retirement.pension_from,
             "age": f"{row.retirement.age_years}y{row.retirement.age_months}m",
             "notice_on": row.notice_on,
+            "decision_on": row.decision_on,
             "past_due": row.overdue,
         }
         for row in rows

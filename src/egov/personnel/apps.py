@@ -9,6 +9,7 @@ class PersonnelConfig(AppConfig):
 
     def ready(self):
         from egov.core import action_labels
+        from egov.personnel import services  # noqa: F401 - links decisions to documents
 
         action_labels.register(AUDIT_LABELS)
 
@@ -35,4 +36,6 @@ AUDIT_LABELS = {
     "personnel.imported": _("Civil servant records imported"),
     "personnel.exported": _("Civil servant records exported"),
     "personnel.report_exported": _("Staffing report downloaded"),
+    "personnel.list_exported": _("List of civil servants downloaded"),
+    "personnel.decision_linked": _("Personnel decision linked to the documents register"),
 }

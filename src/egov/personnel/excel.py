@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from egov.personnel import queries
+from egov.personnel.models import EmploymentKind, Sex
 
 HEAD_FILL = PatternFill("solid", fgColor="DDE7F0")
 BOLD = Font(bold=True)
@@ -44,7 +45,7 @@ def staffing_workbook(report: queries.Staffing, heading: list[str]) -> bytes:
         title = "".join(c for c in str(section.title) if c not in "[]:*?/\\")[:31]
         sheet = book.create_sheet(title)
         row = _heading(sheet, [*heading, str(section.title)])
-        _head_row(sheet, row, [_("Agency"), *[c.label for c in section.columns]])
+        _head_row(sheet, row, [_("Agency"), *[str(c.label) for c in section.columns]])
         for line in [*report.rows, report.total]:
             row += 1
             name = line.agency.name if line.agency else _("Total")
@@ -126,6 +127,7 @@ def retirements_workbook(rows: list[queries.RetirementRow], heading: list[str]) 
             _("Retires at the end of"),
             _("Pension from"),
             _("Notice due by"),
+            _("Decision due by"),
         ],
     )
     for item in rows:
@@ -142,9 +144,68 @@ def retirements_workbook(rows: list[queries.RetirementRow], heading: list[str]) 
             retirement.retires_on,
             retirement.pension_from,
             item.notice_on,
+            item.decision_on,
         ]
         _row(sheet, row, values)
-    _widths(sheet, [12, 28, 8, 12, 36, 16, 14, 14, 14])
+    _widths(sheet, [12, 28, 8, 12, 36, 16, 14, 14, 14, 14])
+    return _save(book)
+
+
+def salaries_workbook(rows, heading: list[str]) -> bytes:
+    """The list of people in service with their salary (danh sách và tiền lương): one row each,
+    grouped by agency, coefficients and allowances as numbers."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Salaries")[:31]
+    row = _heading(sheet, heading)
+    _head_row(
+        sheet,
+        row,
+        [
+            pgettext("list", "No."),
+            _("Record number"),
+            _("Full name"),
+            _("Date of birth"),
+            _("Sex"),
+            _("Agency"),
+            _("Employment"),
+            _("Position"),
+            _("Rank code"),
+            _("Rank"),
+            _("Group"),
+            pgettext("salary", "Step"),
+            _("Coefficient"),
+            _("Since"),
+            _("Position allowance"),
+            _("Seniority allowance (%)"),
+        ],
+    )
+    employments = dict(EmploymentKind.choices)
+    sexes = dict(Sex.choices)
+    for number, state in enumerate(rows, start=1):
+        row += 1
+        person = state.person
+        values = [
+            number,
+            person.code,
+            person.full_name,
+            str(person.date_of_birth.year) if person.birth_year_only else person.date_of_birth,
+            str(sexes.get(person.sex, "")),
+            state.agency.name if state.agency_id else "",
+            str(employments.get(state.employment_kind, "")),
+            state.position,
+            state.rank.code if state.rank_id else "",
+            state.rank.name if state.rank_id else "",
+            state.salary_group,
+            state.step,
+            float(state.coefficient) if state.coefficient is not None else None,
+            state.step_since,
+            float(state.position_allowance) if state.position_allowance is not None else None,
+            state.seniority_percent or None,
+        ]
+        _row(sheet, row, values)
+    _widths(sheet, [6, 12, 28, 12, 8, 36, 18, 24, 10, 24, 8, 6, 10, 12, 12, 12])
+    sheet.freeze_panes = sheet.cell(row=len(heading) + 3, column=4)
     return _save(book)
 
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from egov.core import references
 from egov.core.masking import mask_citizen_id
 from egov.core.text import normalize_search_text
 from egov.organizations.models import Agency
@@ -28,10 +29,10 @@ class Sex(models.TextChoices):
 
 
 class EmploymentKind(models.TextChoices):
-    CADRE = "cadre", _("Cadre (cán bộ)")
-    CIVIL_SERVANT = "civil_servant", _("Civil servant (công chức)")
-    PUBLIC_EMPLOYEE = "public_employee", _("Public employee (viên chức)")
-    CONTRACT = "contract", _("Contract worker (hợp đồng lao động)")
+    CADRE = rules.Employment.CADRE, _("Cadre (cán bộ)")
+    CIVIL_SERVANT = rules.Employment.CIVIL_SERVANT, _("Civil servant (công chức)")
+    PUBLIC_EMPLOYEE = rules.Employment.PUBLIC_EMPLOYEE, _("Public employee (viên chức)")
+    CONTRACT = rules.Employment.CONTRACT, _("Contract worker (hợp đồng lao động)")
 
 
 class EducationLevel(models.TextChoices):
@@ -272,6 +273,9 @@ class Decision(models.Model):
         blank=True,
         help_text=_("Its reference in the official documents register, when it is there."),
     )
+    # The document of the registers (egov.documents) carrying the decision, found by its number
+    # and date when it is recorded or when the document is registered later.
+    document_id = models.UUIDField(_("document in the registers"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -284,6 +288,11 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.signed_on:%d/%m/%Y})"
+
+    @property
+    def document_url(self) -> str | None:
+        """The page of the document in the registers (which decides who may open it)."""
+        return references.document_url(self.document_id) if self.document_id else None
 
 
 class EventKind(models.TextChoices):
@@ -306,12 +315,12 @@ class EventKind(models.TextChoices):
 
 
 class Discipline(models.TextChoices):
-    REPRIMAND = "reprimand", _("Reprimand (khiển trách)")
-    WARNING = "warning", _("Warning (cảnh cáo)")
-    STEP_LOWERED = "step_lowered", _("Salary step lowered (hạ bậc lương)")
-    DEMOTION = "demotion", _("Demotion (giáng chức)")
-    DISMISSAL_FROM_POST = "dismissal_from_post", _("Dismissal from the post (cách chức)")
-    DISMISSAL = "dismissal", _("Dismissal (buộc thôi việc)")
+    REPRIMAND = rules.Form.REPRIMAND, _("Reprimand (khiển trách)")
+    WARNING = rules.Form.WARNING, _("Warning (cảnh cáo)")
+    STEP_LOWERED = rules.Form.STEP_LOWERED, _("Salary step lowered (hạ bậc lương)")
+    DEMOTION = rules.Form.DEMOTION, _("Demotion (giáng chức)")
+    DISMISSAL_FROM_POST = rules.Form.DISMISSAL_FROM_POST, _("Dismissal from the post (cách chức)")
+    DISMISSAL = rules.Form.DISMISSAL, _("Dismissal (buộc thôi việc)")
 
 
 class Rating(models.TextChoices):
@@ -322,8 +331,8 @@ class Rating(models.TextChoices):
 
 
 class LeaveKind(models.TextChoices):
-    UNPAID = "unpaid", _("Unpaid leave")
-    SUSPENSION = "suspension", _("Suspended from duty")
+    UNPAID = rules.Leave.UNPAID, _("Unpaid leave")
+    SUSPENSION = rules.Leave.SUSPENSION, _("Suspended from duty")
     MATERNITY = "maternity", _("Maternity leave")
     SICK = "sick", _("Long sick leave")
     STUDY = "study", _("Study leave")
@@ -502,6 +511,7 @@ class CurrentState(models.Model):
     education_level = models.CharField(max_length=15, blank=True)
     political_theory = models.CharField(max_length=15, blank=True)
     minority = models.BooleanField(default=False)
+    ethnicity = models.CharField(max_length=50, blank=True)
     religious = models.BooleanField(default=False)
     party_member = models.BooleanField(default=False)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.text import normalize_search_text
@@ -103,17 +104,15 @@ class RetirementRow:
     state: CurrentState
     retirement: rules.Retirement
     notice_on: datetime.date
+    decision_on: datetime.date
     overdue: bool
-
-
-NOTICE_MONTHS = 6  # the retirement notice is given six months ahead
 
 
 def retirements_due(
     scope: Scope, today: datetime.date, months: int, *, agency_id=None
 ) -> list[RetirementRow]:
     """Who reaches the retirement age by ``months`` from today (and who passed it still in
-    service), with the date the notice is due."""
+    service), with the dates the notice and the decision are due."""
     rows = _due(scope, agency_id).filter(retires_on__lte=add_months(today, months))
     found = []
     for row in rows.order_by("retires_on", "person__name_search"):
@@ -123,7 +122,8 @@ def retirements_due(
                 row.person,
                 row,
                 retirement,
-                add_months(retirement.retires_on, -NOTICE_MONTHS),
+                retirement.notice_on,
+                retirement.decision_on,
                 retirement.retires_on < today,
             )
         )
@@ -139,6 +139,13 @@ def _due(scope: Scope, agency_id) -> QuerySet:
     return rows
 
 
+def salary_list(scope: Scope, *, agency_id=None) -> QuerySet:
+    """Everyone in service in scope with their rank, step and allowances (danh sách và tiền
+    lương), by agency then name."""
+    rows = _due(scope, agency_id)
+    return rows.order_by("agency__path", "agency__code", "person__name_search", "person__code")
+
+
 # --- Staffing against the approved headcount ----------------------------------------------------
 
 GROUP_TYPES = ["A3", "A2", "A1", "A0", "B", "C"]
@@ -147,14 +154,28 @@ GROUP_TYPES = ["A3", "A2", "A1", "A0", "B", "C"]
 @dataclass
 class Column:
     key: str
-    label: str
+    label: str | Promise  # a lazy translation, or an ethnic group's name as recorded
     condition: Q | None = None  # counted among the active people; None: computed
 
 
 @dataclass
 class Section:
-    title: str
+    title: str | Promise
     columns: list[Column]
+
+
+RANK_CLASSES = {  # the rank classes of the standard report, by the type of their salary group
+    "A3": _("A3: senior experts and equivalent"),
+    "A2": _("A2: principal experts and equivalent"),
+    "A1": _("A1: experts and equivalent"),
+    "A0": _("A0: assistant experts (cán sự) and equivalent"),
+    "B": _("B: staff (nhân viên) and equivalent"),
+    "C": _("C: service staff"),
+}
+
+
+def _group_key(ethnicity: str) -> str:
+    return "ethnicity_" + normalize_search_text(ethnicity).replace(" ", "_")
 
 
 def _sections(day: datetime.date) -> list[Section]:
@@ -186,7 +207,10 @@ def _sections(day: datetime.date) -> list[Section]:
         Section(
             _("By rank (salary type)"),
             [
-                *[Column(f"group_{t}", t, Q(salary_group__startswith=t)) for t in GROUP_TYPES],
+                *[
+                    Column(f"group_{t}", RANK_CLASSES[t], Q(salary_group__startswith=t))
+                    for t in GROUP_TYPES
+                ],
                 Column("group_none", _("No rank"), Q(salary_group="")),
             ],
         ),
@@ -247,7 +271,8 @@ class Staffing:
 
 def staffing(scope: Scope, day: datetime.date, *, agency_id=None) -> Staffing:
     """One row per agency in scope that has people in service or an approved headcount for the
-    year, then the total."""
+    year, then the total. The columns are fixed but for the ethnic groups: one per minority
+    group present in the scope (Khmer and Hoa in Cần Thơ), from the kept counts."""
     sections = _sections(day)
     counted = [c for s in sections for c in s.columns if c.condition is not None]
     counts = scope.filter(StaffingCount.objects.all(), "agency")
@@ -256,6 +281,16 @@ def staffing(scope: Scope, day: datetime.date, *, agency_id=None) -> Staffing:
         counts = counts.filter(agency_id=agency_id)
         quotas = quotas.filter(agency_id=agency_id)
     by_agency = staffing_counts.counts_by_agency(counts, day, counted)
+    minorities = sorted(
+        {
+            key.removeprefix(staffing_counts.GROUP)
+            for found in by_agency.values()
+            for key in found
+            if key.startswith(staffing_counts.GROUP)
+        }
+    )
+    ethnicity = next(s.columns for s in sections if s.columns[0].key == "minority")
+    ethnicity[1:1] = [Column(_group_key(name), name) for name in minorities]
     quota_by_agency = {q.agency_id: q for q in quotas}
     agencies = Agency.objects.filter(pk__in=set(by_agency) | set(quota_by_agency)).order_by(
         "path", "code"
@@ -263,8 +298,10 @@ def staffing(scope: Scope, day: datetime.date, *, agency_id=None) -> Staffing:
     rows = []
     total = StaffingRow(None, {c.key: 0 for s in sections for c in s.columns})
     for agency in agencies:
-        values: dict[str, int | None] = {c.key: 0 for c in counted}
-        values |= by_agency.get(agency.pk, {})
+        found = by_agency.get(agency.pk, {})
+        values: dict[str, int | None] = {c.key: found.get(c.key, 0) for c in counted}
+        values |= {_group_key(name): found.get(staffing_counts.GROUP + name, 0)
+                   for name in minorities}  # fmt: skip
         quota = quota_by_agency.get(agency.pk)
         values["quota_cs"] = quota.civil_servants if quota else None
         values["quota_pe"] = quota.public_employees if quota else None

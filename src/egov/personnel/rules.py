@@ -3,12 +3,18 @@
 - Salary scales (bảng lương) of Nghị định 204/2004/NĐ-CP, table 2 (công chức) and table 3
   (viên chức), which share their groups and coefficients: the group of a rank (ngạch) fixes its
   steps (bậc) and the coefficient (hệ số) of each.
-- Regular raises (nâng bậc lương thường xuyên, Thông tư 03/2021/TT-BNV): one step after 36 months
-  in the step for ranks that need a college degree or more (groups A0 to A3), after 24 months
-  for the others (groups B and C). Discipline (kỷ luật) during the step lengthens the wait by
-  6 months (reprimand, warning) or 12 months (demotion, dismissal from the post, salary step
-  lowered), as does a year rated "did not complete the duties" (6 months); unpaid leave and
-  suspension do not count.
+- Regular raises (nâng bậc lương thường xuyên, Thông tư 08/2013/TT-BNV as amended by Thông tư
+  03/2021/TT-BNV): one step after 36 months in the step for ranks that need a college degree or
+  more (groups A0 to A3), after 24 months for the others (groups B and C). Discipline (kỷ luật)
+  during the step lengthens the wait by what art. 2 §3 says for the person's employment: 12
+  months for dismissal from the post (cách chức) and a civil servant's demotion (giáng chức); 6
+  months for a warning (cảnh cáo) and for a reprimand (khiển trách) of a cadre, civil servant or
+  worker; 3 months for a public employee's reprimand; a year rated "did not complete the duties"
+  6 months, and the delays add up. A lowered salary step (hạ bậc lương) is not in that list: the
+  lower step is a salary decision of its own. Unpaid leave and suspension do not count.
+- Forms of discipline (Nghị định 112/2020/NĐ-CP art. 7 and 15, Luật Cán bộ, công chức art. 78):
+  a lowered salary step and demotion exist for civil servants only, not for cadres or public
+  employees.
 - Seniority allowance beyond the frame (phụ cấp thâm niên vượt khung, Thông tư 04/2005/TT-BNV):
   at the last step of the group, 5 % after the same 36 or 24 months, then 1 % more each year.
 - Early raise before retirement (Thông tư 03/2021/TT-BNV): who has not reached the last step and
@@ -20,6 +26,10 @@
   (2035). The age is that of the year in which the person reaches it. Retirement takes effect at
   the end of the last day of the month in which the age is reached (the pension runs from the
   first day of the next month); a record with only the year of birth counts from 1 January.
+  The agency gives the written notice 6 months before and the retirement decision 3 months
+  before that day (Luật Cán bộ, công chức art. 60).
+- Recruitment at 18 or older (Luật Cán bộ, công chức art. 36, Luật Viên chức art. 22), and a
+  probation of at most 12 months (Nghị định 138/2020/NĐ-CP, Nghị định 115/2020/NĐ-CP).
 
 Nothing here reads the database: the functions take dates and numbers, so the tests can walk
 every edge date."""
@@ -120,8 +130,55 @@ def end_of_month(day: datetime.date) -> datetime.date:
 
 # --- Regular raises and the seniority allowance -------------------------------------------------
 
-REPRIMAND_MONTHS = 6  # khiển trách, cảnh cáo; a year rated "did not complete the duties"
-DEMOTION_MONTHS = 12  # hạ bậc lương, giáng chức, cách chức
+
+class Employment:
+    CADRE = "cadre"
+    CIVIL_SERVANT = "civil_servant"
+    PUBLIC_EMPLOYEE = "public_employee"
+    CONTRACT = "contract"
+
+
+class Form:
+    """The forms of discipline (hình thức kỷ luật)."""
+
+    REPRIMAND = "reprimand"
+    WARNING = "warning"
+    STEP_LOWERED = "step_lowered"
+    DEMOTION = "demotion"
+    DISMISSAL_FROM_POST = "dismissal_from_post"
+    DISMISSAL = "dismissal"
+
+
+class Leave:
+    UNPAID = "unpaid"
+    SUSPENSION = "suspension"
+
+
+NOT_COMPLETED_MONTHS = 6  # each year rated "did not complete the duties"
+UNCOUNTED_LEAVE = frozenset({Leave.UNPAID, Leave.SUSPENSION})
+# Forms the law does not give for an employment (a cadre is dismissed from the post, a public
+# employee is reprimanded, warned or dismissed from the post; neither is demoted).
+NOT_FOR = {
+    Employment.CADRE: frozenset({Form.STEP_LOWERED, Form.DEMOTION}),
+    Employment.PUBLIC_EMPLOYEE: frozenset({Form.STEP_LOWERED, Form.DEMOTION}),
+}
+
+
+def discipline_allowed(employment: str, form: str) -> bool:
+    return form not in NOT_FOR.get(employment, frozenset())
+
+
+def discipline_delay(employment: str, form: str) -> int:
+    """Months by which a discipline of ``form`` during the step delays the next raise of
+    someone in ``employment`` (Thông tư 08/2013/TT-BNV art. 2 §3, as amended in 2021). An
+    unknown employment counts as a civil servant's."""
+    if form in (Form.DISMISSAL_FROM_POST, Form.DEMOTION):
+        return 12
+    if form == Form.WARNING:
+        return 6
+    if form == Form.REPRIMAND:
+        return 3 if employment == Employment.PUBLIC_EMPLOYEE else 6
+    return 0  # a lowered step is its own salary decision; a dismissal ends the service
 
 
 @dataclass(frozen=True)
@@ -221,9 +278,22 @@ def early_raise_before_retirement(raise_due: RaiseDue | None, retires_on: dateti
     return retires_on < raise_due.due_on <= add_months(retires_on, EARLY_RAISE_MONTHS)
 
 
+# --- Recruitment and probation --------------------------------------------------------------
+
+MINIMUM_AGE = 18
+PROBATION_MONTHS = 12
+
+
+def adult_on(birth_date: datetime.date) -> datetime.date:
+    """The first day someone born on ``birth_date`` may be recruited."""
+    return add_months(birth_date, MINIMUM_AGE * 12)
+
+
 # --- Retirement age (Bộ luật Lao động 2019, Nghị định 135/2020/NĐ-CP) -------------------------
 
 ROADMAP_START = 2021
+NOTICE_MONTHS = 6
+DECISION_MONTHS = 3
 
 
 class Sex:
@@ -251,6 +321,16 @@ class Retirement:
     reaches_on: datetime.date  # the day the age is reached (month precision is what counts)
     retires_on: datetime.date  # the last day of that month: retirement takes effect at its end
     pension_from: datetime.date  # the first day of the next month
+
+    @property
+    def notice_on(self) -> datetime.date:
+        """The written notice of the retirement is due by this day."""
+        return add_months(self.retires_on, -NOTICE_MONTHS)
+
+    @property
+    def decision_on(self) -> datetime.date:
+        """The retirement decision is due by this day."""
+        return add_months(self.retires_on, -DECISION_MONTHS)
 
 
 def retirement(sex: str, birth_date: datetime.date, *, year_only: bool = False) -> Retirement:

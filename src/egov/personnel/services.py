@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.identity import validate_citizen_id
-from egov.core import audit, events
+from egov.core import audit, events, references
 from egov.core.masking import mask_citizen_id, mask_email, mask_phone
 from egov.organizations.models import Agency
 from egov.personnel import rules, state
@@ -26,6 +26,8 @@ from egov.personnel.models import (
     CorrectionRequest,
     CurrentState,
     Decision,
+    Discipline,
+    EmploymentKind,
     EventKind,
     FamilyMember,
     Rank,
@@ -84,7 +86,6 @@ MASKED = {
     "email": mask_email,
 }
 HIDDEN = {"social_insurance_number", "permanent_address", "current_address", "personal_history"}
-MINIMUM_AGE = 18  # Luật Cán bộ, công chức: recruited at 18 or more
 LATEST_AHEAD = datetime.timedelta(days=366)  # decisions take effect at most a year ahead
 
 
@@ -136,7 +137,6 @@ EVENT_FIELDS = [f.name for f in fields(EventInput)]
 NEEDS_AGENCY = {EventKind.RECRUITMENT, EventKind.TRANSFER, EventKind.SECONDMENT}
 NEEDS_END = {EventKind.PROBATION, EventKind.SECONDMENT}
 NEEDS_DETAIL = {EventKind.TRAINING, EventKind.REWARD}
-PROBATION_MONTHS = 12
 
 
 class Problems:
@@ -213,7 +213,7 @@ def _check_kind(data: EventInput, before: state.State, problems: Problems) -> No
     if (
         kind == EventKind.PROBATION
         and data.ends_on
-        and data.ends_on > rules.add_months(data.effective_on, PROBATION_MONTHS)
+        and data.ends_on > rules.add_months(data.effective_on, rules.PROBATION_MONTHS)
     ):
         problems.add("ends_on", _("A probation lasts at most 12 months."))
     if kind == EventKind.RANK and data.rank is None:
@@ -236,6 +236,17 @@ def _check_kind(data: EventInput, before: state.State, problems: Problems) -> No
     choices = REASONS.get(kind)
     if choices is not None and kind != EventKind.SALARY and data.reason not in choices.values:
         problems.add("reason", _("Choose one of the forms offered."))
+    elif kind == EventKind.DISCIPLINE and not rules.discipline_allowed(
+        before.employment_kind, data.reason
+    ):
+        problems.add(
+            "reason",
+            _("The law has no %(form)s for a %(employment)s.")
+            % {
+                "form": str(Discipline(data.reason).label).lower(),
+                "employment": str(EmploymentKind(before.employment_kind).label).lower(),
+            },
+        )
     if kind == EventKind.SALARY and data.reason and data.reason not in REASONS[kind].values:
         problems.add("reason", _("Choose one of the forms offered."))
     if kind in (EventKind.RECRUITMENT, EventKind.RANK, EventKind.SALARY, EventKind.TRANSFER):
@@ -265,8 +276,9 @@ def check_event(person: CivilServant, data: EventInput, others) -> state.State:
         problems.add(
             "counted_from", _("The raise cannot be counted from after the decision takes effect.")
         )
-    adult = rules.add_months(person.date_of_birth, MINIMUM_AGE * 12)
-    if data.kind == EventKind.RECRUITMENT and data.effective_on < adult:
+    if data.kind == EventKind.RECRUITMENT and data.effective_on < rules.adult_on(
+        person.date_of_birth
+    ):
         problems.add("effective_on", _("A civil servant is recruited at 18 or older."))
     # The career on that day, with the events of the same day recorded before this one.
     before = state.derive(others, data.effective_on)
@@ -289,12 +301,14 @@ def _decision(data: EventInput) -> Decision:
     number = data.decision_number.strip()
     found = Decision.objects.filter(number=number, signed_on=data.decision_signed_on).first()
     if found is None:
+        document = references.find_document(number, data.decision_signed_on)
         return Decision.objects.create(
             number=number,
             signed_on=data.decision_signed_on,
             signer=data.decision_signer.strip(),
             issuer=data.decision_issuer.strip(),
             document_ref=data.document_ref.strip(),
+            document_id=document.public_id if document else None,
         )
     if found.signer != data.decision_signer.strip():
         raise ValidationError(
@@ -573,6 +587,24 @@ def remove_line(row: Training | FamilyMember, *, actor, scope=None) -> None:
     )
 
 
+@events.subscribe("documents.entered_register")
+@transaction.atomic
+def link_decisions(*, public_id, reference: str, document_date: datetime.date, **_payload):
+    """A document entering a register links the decisions recorded before that cite it."""
+    wanted = references.normalize(reference)
+    for decision in Decision.objects.filter(signed_on=document_date, document_id__isnull=True):
+        if references.normalize(decision.number) != wanted:
+            continue
+        decision.document_id = public_id
+        decision.save(update_fields=["document_id"])
+        audit.record(
+            actor=None,
+            action="personnel.decision_linked",
+            obj=decision,
+            after={"document": reference},
+        )
+
+
 # --- Reading a record ---------------------------------------------------------------------------
 
 
@@ -597,6 +629,20 @@ def record_report_export(*, actor, agency=None) -> None:
         object_type="personnel.staffing",
         object_repr=agency.name if agency else "",
         agency_id=agency.pk if agency else None,
+    )
+
+
+@transaction.atomic
+def record_list_export(*, actor, what: str, people: int, agency=None) -> None:
+    """The due lists and the salary list name people (with their birth dates or pay): their
+    downloads are recorded like the export of records."""
+    audit.record(
+        actor=actor,
+        action="personnel.list_exported",
+        object_type="personnel.civilservant",
+        object_repr=agency.name if agency else "",
+        agency_id=agency.pk if agency else None,
+        after={"list": what, "people": people},
     )
 
 

@@ -23,7 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
-from egov.core import audit, files
+from egov.core import audit, files, references
 from egov.core.csvio import ImportReport
 from egov.core.text import normalize_search_text
 from egov.organizations.models import Agency
@@ -99,6 +99,7 @@ PEOPLE = [
     Col("Cân nặng (kg)", "weight_kg", "int"),
     Col("Nhóm máu", "blood_type"),
     Col("Thương binh, gia đình chính sách", "policy_family"),
+    Col("Đặc điểm lịch sử bản thân", "personal_history"),
 ]
 EVENTS = [
     Col("Số hiệu", "code", required=True),
@@ -659,6 +660,7 @@ def _decisions(plans) -> dict:
     numbers = {number for number, _day in wanted}
     for decision in Decision.objects.filter(number__in=numbers):
         found[(decision.number, decision.signed_on)] = decision
+    documents = references.find_documents(key for key in wanted if key not in found)
     missing = [
         Decision(
             number=key[0],
@@ -666,6 +668,9 @@ def _decisions(plans) -> dict:
             signer=data.decision_signer.strip(),
             issuer=data.decision_issuer.strip(),
             document_ref=data.document_ref.strip(),
+            document_id=getattr(
+                documents.get((references.normalize(key[0]), key[1])), "public_id", None
+            ),
         )
         for key, data in wanted.items()
         if key not in found

@@ -46,8 +46,14 @@ def mark_all_stale() -> None:
     mark_stale(CurrentState.objects.values_list("agency_id", flat=True).distinct())
 
 
+# The people in service of each minority ethnic group, kept beside the columns' counts under
+# this prefix and the group's name: the report shows a column for each group present.
+GROUP = "ethnicity:"
+
+
 def layout_of(columns: Sequence[Counted]) -> str:
-    return hashlib.sha256("|".join(c.key for c in columns).encode()).hexdigest()
+    keys = [*(c.key for c in columns), GROUP]
+    return hashlib.sha256("|".join(keys).encode()).hexdigest()
 
 
 def counts_by_agency(
@@ -91,6 +97,15 @@ def _count_again(
             .order_by()
         ):
             found[row["agency"]] = {k: v for k, v in row.items() if k != "agency"}
+        for row in (
+            CurrentState.objects.filter(
+                status__in=ACTIVE_STATUSES, agency_id__in=locked, minority=True
+            )
+            .values("agency", "ethnicity")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            found[row["agency"]][GROUP + row["ethnicity"]] = row["n"]
         empty = dict.fromkeys(aggregates, 0)
         StaffingCount.objects.bulk_update(
             [

@@ -20,19 +20,10 @@ from egov.personnel.models import (
     CurrentState,
     Discipline,
     EventKind,
-    LeaveKind,
     Rating,
     Status,
 )
 
-DELAY_MONTHS = {
-    Discipline.REPRIMAND: rules.REPRIMAND_MONTHS,
-    Discipline.WARNING: rules.REPRIMAND_MONTHS,
-    Discipline.STEP_LOWERED: rules.DEMOTION_MONTHS,
-    Discipline.DEMOTION: rules.DEMOTION_MONTHS,
-    Discipline.DISMISSAL_FROM_POST: rules.DEMOTION_MONTHS,
-}
-UNCOUNTED_LEAVE = {LeaveKind.UNPAID, LeaveKind.SUSPENSION}
 TERMINAL = {Status.RETIRED, Status.LEFT}
 MAJORITY = "Kinh"
 NO_RELIGION = "Không"
@@ -106,8 +97,8 @@ def _apply(state: State, event: CareerEvent) -> None:
     elif kind == EventKind.DISCIPLINE:
         _apply_discipline(state, event)
     elif kind == EventKind.ASSESSMENT and event.reason == Rating.NOT_COMPLETED:
-        state.delays.append(rules.Delay(event.effective_on, rules.REPRIMAND_MONTHS))
-    elif kind == EventKind.LEAVE and event.reason in UNCOUNTED_LEAVE:
+        state.delays.append(rules.Delay(event.effective_on, rules.NOT_COMPLETED_MONTHS))
+    elif kind == EventKind.LEAVE and event.reason in rules.UNCOUNTED_LEAVE:
         state.pauses.append(rules.Pause(event.effective_on, event.ends_on))
     if kind in (EventKind.RECRUITMENT, EventKind.RANK, EventKind.SALARY, EventKind.TRANSFER):
         _apply_salary(state, event)
@@ -117,7 +108,7 @@ def _apply(state: State, event: CareerEvent) -> None:
 
 
 def _apply_discipline(state: State, event: CareerEvent) -> None:
-    months = DELAY_MONTHS.get(event.reason)
+    months = rules.discipline_delay(state.employment_kind, event.reason)
     if months:
         state.delays.append(rules.Delay(event.effective_on, months))
     if event.reason in (Discipline.DEMOTION, Discipline.DISMISSAL_FROM_POST):
@@ -247,6 +238,7 @@ def report_fields(person: CivilServant) -> dict:
         "education_level": person.education_level,
         "political_theory": person.political_theory,
         "minority": person.ethnicity != MAJORITY,
+        "ethnicity": person.ethnicity,
         "religious": person.religion != NO_RELIGION,
         "party_member": person.party_joined_on is not None,
     }

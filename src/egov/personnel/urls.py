@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("due/<str:what>/", views.due, name="due"),
     path("staffing/", views.staffing, name="staffing"),
+    path("salaries.xlsx", views.salaries, name="salaries"),
     path("quotas/", views.quotas, name="quotas"),
     path("import/", views.import_people, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),

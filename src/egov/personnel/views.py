@@ -197,6 +197,8 @@ def edit_person(request, public_id):
     scope = _officer_scope(request)
     found = scope.person_or_404(public_id)
     form = PersonForm(request.POST or None, instance=found)
+    if request.method == "GET":  # the form shows the whole record
+        services.record_access(found, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_record(found, form.values(), actor=request.user, scope=scope)
@@ -370,6 +372,7 @@ def due(request, what: str):
     if request.GET.get("format") == "xlsx":
         heading = _heading(request, title, scope, agency)
         build = excel.raises_workbook if what == "raises" else excel.retirements_workbook
+        services.record_list_export(actor=request.user, what=what, people=len(rows), agency=agency)
         return _xlsx(build(rows, heading), f"{what}-{today:%Y%m%d}.xlsx")
     query = request.GET.copy()
     query["format"] = "xlsx"
@@ -402,12 +405,39 @@ def staffing(request):
         services.record_report_export(actor=request.user, agency=agency)
         return _xlsx(excel.staffing_workbook(report, heading), f"staffing-{today:%Y%m%d}.xlsx")
     query = request.GET.copy()
+    salaries_query = query.urlencode()
     query["format"] = "xlsx"
     return render(
         request,
         "personnel/staffing.html",
-        {"form": form, "report": report, "xlsx_query": query.urlencode()},
+        {
+            "form": form,
+            "report": report,
+            "xlsx_query": query.urlencode(),
+            "salaries_query": salaries_query,
+        },
     )
+
+
+@staff_required
+def salaries(request):
+    """The list of people in service with their salary, as Excel (the same filter as the
+    staffing report); it names people, so the download is in the audit trail."""
+    scope = _officer_scope(request)
+    form = DueForm(request.GET or None, agencies=scope.agencies())
+    del form.fields["months"]
+    agency = None
+    if request.GET and form.is_valid():
+        agency = form.cleaned_data["agency"]
+    elif request.GET.get("agency"):
+        raise Http404
+    rows = list(queries.salary_list(scope, agency_id=agency.pk if agency else None))
+    heading = _heading(request, _("List of civil servants and their salaries"), scope, agency)
+    services.record_list_export(
+        actor=request.user, what="salaries", people=len(rows), agency=agency
+    )
+    today = timezone.localdate()
+    return _xlsx(excel.salaries_workbook(rows, heading), f"luong-{today:%Y%m%d}.xlsx")
 
 
 @staff_required
