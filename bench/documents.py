@@ -21,6 +21,7 @@ Prints a table and writes var/bench/documents-*.json.
 """
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -273,14 +274,13 @@ def generate(rows: int) -> None:
     import uuid
 
     url = connection.settings_dict
+    words_sql = importlib.import_module("egov.documents.migrations.0003_search_words").BACKFILL_SQL
     with (
         psycopg.connect(
             host=url["HOST"], port=url["PORT"] or 5432, user=url["USER"], dbname=url["NAME"]
         ) as pg,
         pg.cursor() as cursor,
     ):
-        # The trigram index is built once after the load rather than row by row during it.
-        cursor.execute("DROP INDEX IF EXISTS documents_search_trgm")
         with cursor.copy(f"COPY documents_officialdocument ({columns}) FROM STDIN") as copy:
             for index in range(rows):
                 agency = agencies[index % len(agencies)]
@@ -328,12 +328,14 @@ def generate(rows: int) -> None:
                     )
                 )
         pg.commit()
-        cursor.execute(
-            "CREATE INDEX documents_search_trgm ON documents_officialdocument "
-            "USING gin (search_text gin_trgm_ops)"
-        )
+        # The word table is written once after the load, as the migration writes it for the
+        # documents already there, rather than row by row.
+        begin = time.perf_counter()
+        cursor.execute(words_sql)
         cursor.execute("ANALYZE documents_officialdocument")
+        cursor.execute("ANALYZE documents_documentword")
         pg.commit()
+        print(f"word table written in {time.perf_counter() - begin:.0f} s", flush=True)
 
 
 def register_search(args) -> dict:
@@ -372,6 +374,7 @@ def measure_search(args, *, generated) -> dict:
         actor=None, user=city_clerk, role=Role.CLERK, agency=agency.parent, include_subtree=True
     )
     timings = {"one agency": [], "whole city": []}
+    by_query: dict[str, list[float]] = {}
     for _round in range(args.rounds):
         for query in QUERIES:
             for label, user in (("one agency", clerk), ("whole city", city_clerk)):
@@ -379,7 +382,9 @@ def measure_search(args, *, generated) -> dict:
                 page = CappedPaginator(search.search(user, query), 25).get_page(1)
                 list(page)
                 assert page.paginator.count >= 0
-                timings[label].append((time.perf_counter() - begin) * 1000)
+                elapsed = (time.perf_counter() - begin) * 1000
+                timings[label].append(elapsed)
+                by_query.setdefault(f"{label}: {query}", []).append(elapsed)
     everything = timings["one agency"] + timings["whole city"]
     return {
         "benchmark": "register search (staff search page's query)",
@@ -394,6 +399,7 @@ def measure_search(args, *, generated) -> dict:
         },
         "p95_ms": round(pct(everything, 95), 1),
         "target_p95_ms": 100,
+        "slowest_ms_by_query": {key: round(max(values), 1) for key, values in by_query.items()},
     }
 
 
