@@ -153,5 +153,5 @@ def test_incoming_package_and_its_statuses(setup_agencies, certificates, people,
         .order_by("id")
         .values_list("status_code", flat=True)
     )
-    assert statuses == ["01", "03"]
+    assert statuses == ["01", "03", "04"]
     assert Recipient.objects.filter(kind="external").count() == 1

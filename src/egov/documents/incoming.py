@@ -199,7 +199,8 @@ def _take_number(document: OfficialDocument, actor) -> None:
 
 @transaction.atomic
 def register(document, *, actor) -> OfficialDocument:
-    """Vào sổ: the incoming number, and status 03 to the sender."""
+    """Vào sổ: the incoming number, and statuses 03 (registered) and 04 (waiting for
+    assignment) to the sender."""
     audit.hold_chain(document.agency_id)
     document = _lock(document)
     _require(actor, CLERK_ROLES, document.agency)
@@ -207,6 +208,9 @@ def register(document, *, actor) -> OfficialDocument:
         raise DocumentError(_("Only a document that arrived and is not registered yet can be."))
     _take_number(document, actor)
     delivery.report(document, Status.ACCEPTED, actor=actor)
+    # Registered, it now waits for a leader's direction (the leader's list "to direct"): the
+    # sender learns that too (04), then 05 when it is directed.
+    delivery.report(document, Status.WAITING_ASSIGNMENT, actor=actor)
     publish("documents.registered", document=document)
     return document
 
