@@ -107,10 +107,9 @@ def _entries(word: str, whole: bool, agency_ids: list[int]):
 
 
 def _visible_agency_ids(user, agency_ids) -> list[int]:
-    if scoping.covers_everything(user):
-        visible = Agency.objects.all()
-    else:
-        visible = scoping.agency_scope(user)
+    visible = (
+        Agency.objects.all() if scoping.covers_everything(user) else scoping.agency_scope(user)
+    )
     if agency_ids:
         visible = visible.filter(pk__in=agency_ids)
     return list(visible.values_list("pk", flat=True))
