@@ -32,6 +32,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -247,7 +248,8 @@ def issue_and_deliver(args) -> dict:
 def generate(rows: int) -> None:
     """``rows`` documents across 50 agencies, written with COPY (no per-row Python objects)."""
     import psycopg
-    from django.db import connection
+    from django.apps import apps
+    from django.db import connection, transaction
 
     from egov.organizations import services as organizations
     from egov.organizations.models import Agency
@@ -274,7 +276,6 @@ def generate(rows: int) -> None:
     import uuid
 
     url = connection.settings_dict
-    words_sql = importlib.import_module("egov.documents.migrations.0003_search_words").BACKFILL_SQL
     with (
         psycopg.connect(
             host=url["HOST"], port=url["PORT"] or 5432, user=url["USER"], dbname=url["NAME"]
@@ -328,14 +329,17 @@ def generate(rows: int) -> None:
                     )
                 )
         pg.commit()
-        # The word table is written once after the load, as the migration writes it for the
-        # documents already there, rather than row by row.
-        begin = time.perf_counter()
-        cursor.execute(words_sql)
         cursor.execute("ANALYZE documents_officialdocument")
-        cursor.execute("ANALYZE documents_documentword")
         pg.commit()
-        print(f"word table written in {time.perf_counter() - begin:.0f} s", flush=True)
+    # The word table is written once after the load, as migration 0003 writes it for the
+    # documents already there, rather than row by row.
+    begin = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as django_cursor:
+        editor = SimpleNamespace(connection=connection, execute=django_cursor.execute)
+        importlib.import_module("egov.documents.migrations.0003_search_words").backfill(
+            apps, editor
+        )
+    print(f"word table written in {time.perf_counter() - begin:.0f} s", flush=True)
 
 
 def register_search(args) -> dict:
