@@ -88,3 +88,34 @@ def test_the_migration_writes_the_words_of_documents_already_there(draft):
     assert {d.pk: words(d) for d in documents} == expected
     assert expected[documents[0].pk] >= {"giam", "dinh", "phap", "7"}
     assert OfficialDocument.objects.count() == 2
+
+
+def test_past_the_cap_the_newest_page_is_read_in_windows(draft, people, monkeypatch):
+    clerk = people["clerk"]
+    found = [draft(subject=f"Về việc kế hoạch tuyển dụng đợt {n}") for n in range(7)]
+    draft(subject="Về việc thủy lợi")
+    monkeypatch.setattr(search, "WINDOW", 1)  # one id, then two, four...
+    monkeypatch.setattr(search, "RARE", 1)  # no rare word bounds the matches
+    paginator = search.SearchPaginator(search._found(clerk, "tuyen dung"), 2, cap=3)
+    assert paginator.capped
+    assert list(paginator.page(1)) == found[:-3:-1]
+    assert list(paginator.page(2)) == found[-3:-5:-1]
+    uncapped = search.paginator(clerk, "tuyen dung", 5)
+    assert uncapped.count == 7 and list(uncapped.page(2)) == found[1::-1]
+
+
+def test_words_common_across_agencies_are_asked_of_the_text(
+    draft, people, make_staff, setup_agencies, monkeypatch
+):
+    from egov.accounts.models import Role
+
+    city = make_staff("vanthu.tp", setup_agencies["city"], Role.CLERK, include_subtree=True)
+    letter = draft(subject="Về việc kế hoạch tuyển dụng")
+    monkeypatch.setattr(search, "RARE", 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert list(search.search(city, "tuyen dung")) == [letter]
+    assert "documents_documentword" not in queries.captured_queries[-1]["sql"]
+    # One agency's clerk: its own word lists are short, they narrow.
+    with CaptureQueriesContext(connection) as queries:
+        assert list(search.search(people["clerk"], "tuyen dung")) == [letter]
+    assert "documents_documentword" in queries.captured_queries[-1]["sql"]

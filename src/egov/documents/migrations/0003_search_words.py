@@ -5,12 +5,11 @@ entries for the person's agencies alone (docs/documents.md, "Search").
 
 On PostgreSQL the word compares bytes (collation "C"), so that the words starting with what was
 typed are one range of the index whatever the database's collation. The words of the documents
-already there are written here; the trigram index goes (nothing reads it any more)."""
+already there are written here. The trigram index stays: a query whose every word is common
+across several agencies is still answered from it (search.py)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-from egov.core.pg import optional_statements
 
 BACKFILL_SQL = """
 INSERT INTO documents_documentword (agency_id, word, document_id)
@@ -64,7 +63,6 @@ def backfill(apps, schema_editor):
             run(f'ALTER TABLE documents_documentword ADD CONSTRAINT "{name}" {definition}')
         run("SET CONSTRAINTS ALL DEFERRED")
         run("ANALYZE documents_documentword")
-        run("DROP INDEX IF EXISTS documents_search_trgm")
         return
     # The same rule as egov.documents.search.words_of, in batches (the other databases).
     document_model = apps.get_model("documents", "OfficialDocument")
@@ -132,13 +130,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(words_in_bytes_order, migrations.RunPython.noop),
-        migrations.RunPython(
-            backfill,
-            optional_statements(
-                [
-                    "CREATE INDEX IF NOT EXISTS documents_search_trgm ON "
-                    "documents_officialdocument USING gin (search_text gin_trgm_ops)"
-                ]
-            ),
-        ),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
