@@ -21,6 +21,7 @@ Prints a table and writes var/bench/documents-*.json.
 """
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -31,6 +32,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -246,7 +248,8 @@ def issue_and_deliver(args) -> dict:
 def generate(rows: int) -> None:
     """``rows`` documents across 50 agencies, written with COPY (no per-row Python objects)."""
     import psycopg
-    from django.db import connection
+    from django.apps import apps
+    from django.db import connection, transaction
 
     from egov.organizations import services as organizations
     from egov.organizations.models import Agency
@@ -334,6 +337,26 @@ def generate(rows: int) -> None:
         )
         cursor.execute("ANALYZE documents_officialdocument")
         pg.commit()
+    # The word table is written once after the load, as migration 0003 writes it for the
+    # documents already there, rather than row by row.
+    begin = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as django_cursor:
+        editor = SimpleNamespace(connection=connection, execute=django_cursor.execute)
+        importlib.import_module("egov.documents.migrations.0003_search_words").backfill(
+            apps, editor
+        )
+    print(f"word table written in {time.perf_counter() - begin:.0f} s", flush=True)
+    # What autovacuum does soon after a large insert (PostgreSQL 13 and later): the visibility
+    # map lets the search read the word table's index alone.
+    with psycopg.connect(
+        host=url["HOST"],
+        port=url["PORT"] or 5432,
+        user=url["USER"],
+        dbname=url["NAME"],
+        autocommit=True,
+    ) as pg:
+        pg.execute("VACUUM (ANALYZE) documents_documentword")
+        pg.execute("VACUUM (ANALYZE) documents_officialdocument")
 
 
 def register_search(args) -> dict:
@@ -355,7 +378,6 @@ def register_search(args) -> dict:
 def measure_search(args, *, generated) -> dict:
     from egov.accounts import services as accounts
     from egov.accounts.models import Role, User
-    from egov.core.paging import CappedPaginator
     from egov.documents import search
     from egov.organizations.models import Agency
 
@@ -372,14 +394,17 @@ def measure_search(args, *, generated) -> dict:
         actor=None, user=city_clerk, role=Role.CLERK, agency=agency.parent, include_subtree=True
     )
     timings = {"one agency": [], "whole city": []}
+    by_query: dict[str, list[float]] = {}
     for _round in range(args.rounds):
         for query in QUERIES:
             for label, user in (("one agency", clerk), ("whole city", city_clerk)):
                 begin = time.perf_counter()
-                page = CappedPaginator(search.search(user, query), 25).get_page(1)
+                page = search.paginator(user, query, 25).get_page(1)
                 list(page)
                 assert page.paginator.count >= 0
-                timings[label].append((time.perf_counter() - begin) * 1000)
+                elapsed = (time.perf_counter() - begin) * 1000
+                timings[label].append(elapsed)
+                by_query.setdefault(f"{label}: {query}", []).append(elapsed)
     everything = timings["one agency"] + timings["whole city"]
     return {
         "benchmark": "register search (staff search page's query)",
@@ -394,6 +419,7 @@ def measure_search(args, *, generated) -> dict:
         },
         "p95_ms": round(pct(everything, 95), 1),
         "target_p95_ms": 100,
+        "slowest_ms_by_query": {key: round(max(values), 1) for key, values in by_query.items()},
     }
 
 

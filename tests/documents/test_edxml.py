@@ -4,7 +4,7 @@ unsigned, altered or untrusted package is refused whole, logged, and answered wi
 import pytest
 from lxml import etree
 
-from egov.documents import edxml, exchange
+from egov.documents import edxml, exchange, search
 from egov.documents.models import ExchangeMessage, OfficialDocument, Recipient
 
 pytestmark = pytest.mark.django_db
@@ -153,5 +153,44 @@ def test_incoming_package_and_its_statuses(setup_agencies, certificates, people,
         .order_by("id")
         .values_list("status_code", flat=True)
     )
-    assert statuses == ["01", "03"]
+    assert statuses == ["01", "03", "04"]
     assert Recipient.objects.filter(kind="external").count() == 1
+
+
+def test_an_update_changes_the_copy_already_registered(
+    setup_agencies, certificates, people, outside_issued
+):
+    """BussinessDocType 2: the sender corrects a document; the copy here keeps its incoming
+    number and takes the new details and file, with a note of why; nothing is registered twice."""
+    from egov.core.models import AuditEvent
+    from egov.documents import delivery, incoming
+    from egov.documents.kinds import Business
+    from tests.signatures.fixtures import make_pdf
+
+    document = outside_issued()
+    package = edxml.parse_package(edxml.check(bytes(_outbox(document).payload)))
+    package.to = [("000.00.10.H13", "Sở Y tế")]
+    package.document_id = "000.00.03.H13,2026/01/05,99/STP"
+    first = edxml.build_package(package, certificate=certificates["agency"], actor=None)
+    assert exchange.receive(first, axis_id="in-1", to_code="000.00.10.H13") == "accepted"
+    copy = OfficialDocument.objects.get(direction="in", exchange_id=package.document_id)
+    incoming.register(copy, actor=people["health_clerk"])
+
+    package.business = Business.UPDATE
+    package.business_reason = "Sửa thời hạn gửi số liệu"
+    package.subject = "Về việc cung cấp số liệu giám định pháp y năm 2025 (sửa đổi thời hạn)"
+    package.attachments[0].data = make_pdf(1, "BAN SUA DOI")
+    update = edxml.build_package(package, certificate=certificates["agency"], actor=None)
+    assert exchange.receive(update, axis_id="in-2", to_code="000.00.10.H13") == "accepted"
+
+    assert OfficialDocument.objects.filter(exchange_id=package.document_id).count() == 1
+    copy.refresh_from_db()
+    assert (copy.state, copy.number) == ("registered", 1)
+    assert copy.subject.endswith("(sửa đổi thời hạn)")
+    assert delivery.signed_file(copy).sha256 != copy.files.order_by("id").first().sha256
+    assert "Sửa thời hạn gửi số liệu" in copy.comments.get(kind="note").text
+    event = AuditEvent.objects.get(action="documents.updated", object_id=str(copy.pk))
+    assert event.after["changed"] == ["subject"]
+    assert list(search.search(people["health_clerk"], "doi thoi han")) == [copy]
+    statuses = ExchangeMessage.objects.filter(direction="out", kind="status", document=copy)
+    assert sorted(statuses.values_list("status_code", flat=True)) == ["01", "03", "04"]

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from egov.core.models import AuditEvent
 from egov.documents import incoming, search, services
 from egov.documents.models import DocumentFile, OfficialDocument, Recipient
 from tests.signatures.fixtures import make_pdf
@@ -36,7 +37,10 @@ def test_arrival_registration_and_status_back(issued, people, setup_agencies):
     incoming.register(copy, actor=people["health_clerk"])
     copy.refresh_from_db()
     assert (copy.state, copy.number, copy.register.direction) == ("registered", 1, "in")
-    assert Recipient.objects.get(document=document).status == "03"
+    # Registered (03), then waiting for the leader to assign it (04); directed later: 05.
+    assert Recipient.objects.get(document=document).status == "04"
+    told = AuditEvent.objects.filter(action="documents.status_received", object_id=document.pk)
+    assert [r.after["status"] for r in told.order_by("id")] == ["03", "04"]
     with pytest.raises(ValidationError):
         incoming.register(copy, actor=people["health_clerk"])  # not twice
 

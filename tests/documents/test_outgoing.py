@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from egov.core.models import AuditEvent
@@ -169,3 +170,59 @@ def test_only_the_chosen_leader_approves_and_only_a_clerk_issues(
         services.issue(document, actor=people["specialist"])
     with pytest.raises(PermissionDenied):
         services.issue(document, actor=people["health_clerk"])
+
+
+def test_a_pdf_draft_takes_its_number_and_date_at_issue(
+    draft, people, certificates, tmp_path, dev_pki
+):
+    """The PDF is signed as drafted, with the number and date fields where Phụ lục I puts them
+    (ô 3 under the agency's name, ô 4 under the motto), filled by the clerk at issue."""
+    uploaded = make_pdf(2, "DU THAO KE HOACH")
+    document = draft(body="", draft_file=("du-thao.pdf", uploaded), document_type="KH")
+    services.submit(document, actor=people["specialist"])
+    services.approve_and_sign(document, actor=people["leader"])
+    approved = services.read(services.file_of(document, DocumentFile.Role.DRAFT))
+    assert approved.startswith(uploaded)  # the draft's pages are kept, revisions added
+    assert pdfdoc.field_values(approved)["so_ky_hieu"] == "Số:        /KH-STP"
+    services.issue(document, actor=people["clerk"])
+    document.refresh_from_db()
+    assert document.reference == "01/KH-STP"
+
+    data = services.read(services.file_of(document, DocumentFile.Role.SIGNED))
+    assert data.startswith(uploaded)
+    assert pdfdoc.field_values(data) == {
+        "so_ky_hieu": "Số: 01/KH-STP",
+        "ngay_ban_hanh": pdfdoc.date_line(document, document.issued_at.astimezone()),
+    }
+    reader = PdfFileReader(io.BytesIO(data))
+    first_page = next(iter(reader.root["/Pages"]["/Kids"]))
+    fields = {
+        str(f.get_object()["/T"]): f.get_object() for f in reader.root["/AcroForm"]["/Fields"]
+    }
+    number = fields["so_ky_hieu"]
+    assert number.raw_get("/P").idnum == first_page.idnum and "/AP" in number
+    x1, _y1, _x2, y2 = (float(v) for v in number["/Rect"])
+    assert x1 == pytest.approx(30 * 72 / 25.4, abs=0.5)  # mm from the left, A4 scaled
+    assert y2 == pytest.approx(842 - 34 * 72 / 25.4, abs=0.5)
+    page, box = pdfdoc.signer_box_of(data)
+    assert page == 1  # the leader signs on the last page, the agency beside it
+    assert box[0] > 595 / 2
+
+    report = verification.verify_pdf(data)
+    assert report.verdict == "valid", [s.messages for s in report.signatures]
+    nss = nss_database(dev_pki, tmp_path / "nss")
+    path = tmp_path / "issued.pdf"
+    path.write_bytes(data)
+    output = pdfsig(path, nss)
+    assert output.count("Signature Validation: Signature is Valid.") == 2, output
+
+
+def test_a_damaged_pdf_draft_is_refused_at_approval(draft, people, certificates):
+    document = draft(body="", draft_file=("du-thao.pdf", make_pdf()))
+    services.submit(document, actor=people["specialist"])
+    item = services.file_of(document, DocumentFile.Role.DRAFT)
+    item.content.save(item.content.name, ContentFile(b"%PDF-1.7\nnot really"))
+    with pytest.raises(ValidationError, match="PDF"):
+        services.approve_and_sign(document, actor=people["leader"])
+    document.refresh_from_db()
+    assert document.state == "submitted"

@@ -114,11 +114,11 @@ def test_issued_here_registered_there_statuses_back(
     there = instance_b("show")["documents"]
     assert there[0]["state"] == "registered" and there[0]["number"] == 1
 
-    assert exchange.poll() == {"accepted": 2, "rejected": 0, "duplicates": 0}
+    assert exchange.poll() == {"accepted": 3, "rejected": 0, "duplicates": 0}
     recipient = document.recipients.get()
-    assert recipient.status == "03"
+    assert recipient.status == "04"  # registered (03), waiting for the leader to assign it
     assert set(
         ExchangeMessage.objects.filter(direction="in", kind="status").values_list(
             "status_code", flat=True
         )
-    ) == {"01", "03"}
+    ) == {"01", "03", "04"}

@@ -113,10 +113,11 @@ def report(copy: OfficialDocument, code: str, note: str = "", *, actor=None) -> 
 
 
 def signed_file(document: OfficialDocument) -> DocumentFile | None:
+    """The document's own file; after an update from the sender, the newest."""
     return (
         document.files.filter(
             role__in=[DocumentFile.Role.SIGNED, DocumentFile.Role.RECEIVED, DocumentFile.Role.SCAN]
         )
-        .order_by("id")
+        .order_by("-id")
         .first()
     )

@@ -24,9 +24,17 @@ class DraftForm(forms.Form):
         label=_("Text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Or attach the draft as a Word file below."),
+        help_text=_("Or attach the draft as a Word or PDF file below."),
     )
-    draft_file = forms.FileField(label=_("Draft file (Word)"), required=False)
+    draft_file = forms.FileField(
+        label=_("Draft file (Word or PDF)"),
+        required=False,
+        help_text=_(
+            "A PDF is signed as it is: leave blank, as Decree 30/2020 lays them out, the number "
+            "under the agency's name and the date under the motto on the first page, and the "
+            "signature space on the right of the last page."
+        ),
+    )
     attachments = forms.FileField(
         label=_("Attachment (PDF, signed by the agency at issue)"), required=False
     )

@@ -18,7 +18,7 @@ from egov.core import audit
 from egov.core.calendar import add_working_time
 from egov.core.events import publish
 from egov.documents import delivery, numbering, references, search
-from egov.documents.kinds import Status
+from egov.documents.kinds import Business, Status
 from egov.documents.models import Assignment, Comment, DocumentFile, OfficialDocument
 from egov.documents.services import (
     CLERK_ROLES,
@@ -108,6 +108,8 @@ def arrive_from_exchange(agency, parsed, files) -> tuple[OfficialDocument, bool]
     holds the transaction; a package already registered is returned, never registered twice)."""
     existing = _exists(agency, parsed.document_id)
     if existing is not None:
+        if parsed.business == Business.UPDATE:
+            _apply_update(existing, parsed, files)
         return existing, False
     copy = OfficialDocument.objects.create(
         agency=agency,
@@ -138,6 +140,50 @@ def arrive_from_exchange(agency, parsed, files) -> tuple[OfficialDocument, bool]
     _record("exchange", "documents.arrived", copy, channel="exchange")
     publish("documents.arrived", document=copy)
     return copy, True
+
+
+UPDATABLE = ["subject", "body", "urgency", "reply_due", "signer_name", "signer_title"]
+
+
+def _apply_update(copy: OfficialDocument, parsed, files) -> None:
+    """An update (BussinessDocType 2) of a document this agency already holds: its details and
+    files as the sender now gives them, on the same copy (same incoming number, direction and
+    handlers); the files it had are kept, the newest is the one shown. A copy refused or
+    revoked here stays as it is."""
+    if copy.state in (State.REFUSED, State.REVOKED, State.REPLACED):
+        return
+    before = audit.snapshot(copy, DOCUMENT_AUDIT_FIELDS)
+    values = {
+        "subject": parsed.subject[:500],
+        "body": parsed.content,
+        "urgency": parsed.priority,
+        "reply_due": parsed.due_date,
+        "signer_name": parsed.signer_name[:200],
+        "signer_title": parsed.signer_position[:200],
+    }
+    changed = [name for name in UPDATABLE if getattr(copy, name) != values[name]]
+    for name in changed:
+        setattr(copy, name, values[name])
+    copy.save(update_fields=[*changed, "updated_at"])
+    for index, (name, mime, data) in enumerate(files):
+        role = DocumentFile.Role.RECEIVED if index == 0 else DocumentFile.Role.APPENDIX
+        store_file(copy, role, name, data, mime)
+    reason = parsed.business_reason or _("no reason given")
+    Comment.objects.create(
+        document=copy,
+        kind=Comment.Kind.NOTE,
+        author_name=copy.sender_name[:200],
+        text=_("The sender updated this document (%(fields)s): %(reason)s")
+        % {
+            "fields": ", ".join(
+                str(OfficialDocument._meta.get_field(n).verbose_name) for n in changed
+            )
+            or _("files only"),
+            "reason": reason,
+        },
+    )
+    search.index(copy)
+    _record("exchange", "documents.updated", copy, before, changed=changed, reason=reason[:300])
 
 
 @transaction.atomic
@@ -199,7 +245,8 @@ def _take_number(document: OfficialDocument, actor) -> None:
 
 @transaction.atomic
 def register(document, *, actor) -> OfficialDocument:
-    """Vào sổ: the incoming number, and status 03 to the sender."""
+    """Vào sổ: the incoming number, and statuses 03 (registered) and 04 (waiting for
+    assignment) to the sender."""
     audit.hold_chain(document.agency_id)
     document = _lock(document)
     _require(actor, CLERK_ROLES, document.agency)
@@ -207,6 +254,9 @@ def register(document, *, actor) -> OfficialDocument:
         raise DocumentError(_("Only a document that arrived and is not registered yet can be."))
     _take_number(document, actor)
     delivery.report(document, Status.ACCEPTED, actor=actor)
+    # Registered, it now waits for a leader's direction (the leader's list "to direct"): the
+    # sender learns that too (04), then 05 when it is directed.
+    delivery.report(document, Status.WAITING_ASSIGNMENT, actor=actor)
     publish("documents.registered", document=document)
     return document
 

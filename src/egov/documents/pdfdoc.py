@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from pyhanko.pdf_utils import generic, layout
+from pyhanko.pdf_utils import content, generic, layout
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -37,7 +37,7 @@ ITALIC = str(fonts.font_file("NotoSerif-Italic"))
 
 
 class PdfProblem(Exception):
-    """The uploaded Word file could not be read."""
+    """The uploaded Word or PDF file could not be read."""
 
 
 @dataclass
@@ -154,6 +154,49 @@ def compose(
     return Composed(out.getvalue(), page, box)
 
 
+# Where Nghị định 30/2020, Phụ lục I puts the number (ô 3, under the issuing agency's name, left)
+# and the place and date (ô 4, under the motto, right) on the first page, and the signature
+# (ô 7, between the signer's position and name, right) on the last, in millimetres from the
+# top-left corner of an A4 page with the margins it gives (top 20, left 30, right 15–20 mm).
+# A PDF draft leaves these places blank; other page sizes are scaled.
+A4 = (595.28, 841.89)
+MM = 72 / 25.4
+NUMBER_SLOT = (30, 34, 100, 42)
+DATE_SLOT = (100, 34, 192, 42)
+SIGNATURE_SLOT = (112, 222, 182, 252)
+
+
+def _box_on(page, slot) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in page["/MediaBox"])
+    sx, sy = (x1 - x0) / A4[0], (y1 - y0) / A4[1]
+    left, top, right, bottom = (v * MM for v in slot)
+    return (x0 + left * sx, y1 - bottom * sy, x0 + right * sx, y1 - top * sy)
+
+
+def place_fields(pdf: bytes, document, *, notation_hint: str = "") -> Composed:
+    """A PDF uploaded as the draft, given the blank number and date fields in the places of
+    Phụ lục I (a new revision; the draft's own pages are not redrawn), and the box of the
+    leader's signature on its last page."""
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        if writer.security_handler is not None:
+            raise PdfProblem("the PDF is encrypted")
+        pages = int(writer.root["/Pages"]["/Count"])
+        first = writer.find_page_for_modification(0)[0].get_object()
+        last = writer.find_page_for_modification(pages - 1)[0].get_object()
+    except PdfProblem:
+        raise
+    except Exception as exc:  # pyHanko raises many kinds for a damaged file
+        raise PdfProblem(str(exc)) from exc
+    _add_field(
+        writer, NUMBER_FIELD, 0, _box_on(first, NUMBER_SLOT), _placeholder(document, notation_hint)
+    )
+    _add_field(writer, DATE_FIELD, 0, _box_on(first, DATE_SLOT), date_line(document), italic=True)
+    out = io.BytesIO()
+    writer.write(out)
+    return Composed(out.getvalue(), pages - 1, _box_on(last, SIGNATURE_SLOT))
+
+
 def _appearance(writer, text: str, width: float, height: float, italic: bool):
     style = TextStampStyle(
         stamp_text="%(text)s",
@@ -170,6 +213,18 @@ def _appearance(writer, text: str, width: float, height: float, italic: bool):
             ),
         ),
         border_width=0,
+        # Opaque white under the text: a PDF draft may print a blank "Số:      /UBND-VP" or
+        # "ngày   tháng   năm" where the field lies, which the written value must cover.
+        background=content.RawContent(
+            b"1 g 0 0 10 10 re f", box=layout.BoxConstraints(width=10, height=10)
+        ),
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins.uniform(0),
+            inner_content_scaling=layout.InnerScaling.STRETCH_FILL,
+        ),
+        background_opacity=1.0,
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MID,
             y_align=layout.AxisAlignment.ALIGN_MID,

@@ -2,16 +2,30 @@
 case-insensitive, always narrowed to the agencies a person may see.
 
 Each document keeps ``search_text``: its number, notation, subject, sender and type, accent-free,
-lower-case and padded with spaces, so a query word matches the start of a word. On PostgreSQL a
-trigram index serves ``LIKE '% word%'`` (migration 0002)."""
+lower-case and padded with spaces, so a query word matches the start of a word. Its words are
+also kept in ``DocumentWord`` under the document's agency (a B-tree on agency, word, document).
+A query first counts, up to ``RARE``, the entries of each of its words within the person's
+agencies, then reads the documents of its rarest word (or of all its words, when every one is
+common) and checks the whole query on those alone. At a million documents a common phrase is
+found in 70,000 of them, but a query's rarest word under one agency holds a few hundred."""
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import StrIndex
 
 from egov.accounts import scoping
+from egov.core.paging import CappedPaginator, rows_by_ids
 from egov.core.text import normalize_search_text
-from egov.documents.models import OfficialDocument
+from egov.documents.models import DocumentWord, OfficialDocument
+from egov.organizations.models import Agency
+
+WORD_LENGTH = 64
+# Above this many entries in the person's agencies a word is common: the search then narrows by
+# all its words in the word table before it reads any document.
+RARE = 2000
+# The first window of ids the newest page of a common search reads (SearchPaginator).
+WINDOW = 2000
 
 
 def text_of(document: OfficialDocument) -> str:
@@ -28,11 +42,32 @@ def text_of(document: OfficialDocument) -> str:
     return f" {normalize_search_text(' '.join(p for p in parts if p))} "
 
 
+def kept(word: str) -> bool:
+    """Words of one or two letters ("y", "te", "so") are in most documents and lead no search:
+    they are left out of the word table. Numbers are kept whatever their length ("15")."""
+    return len(word) >= 3 or any(ch in "0123456789" for ch in word)
+
+
+def words_of(text: str) -> set[str]:
+    return {word[:WORD_LENGTH] for word in text.split() if kept(word)}
+
+
 def index(document: OfficialDocument) -> None:
+    """Brings the search text and the word table up to date, in the caller's transaction."""
     text = text_of(document)
     if text != document.search_text:
         OfficialDocument.objects.filter(pk=document.pk).update(search_text=text)
         document.search_text = text
+        DocumentWord.objects.filter(document_id=document.pk).delete()
+    elif DocumentWord.objects.filter(document_id=document.pk).exists():
+        return
+    DocumentWord.objects.bulk_create(
+        [
+            DocumentWord(agency_id=document.agency_id, word=word, document_id=document.pk)
+            for word in sorted(words_of(text))
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def chunks(query: str) -> list[str]:
@@ -53,7 +88,115 @@ def chunks(query: str) -> list[str]:
     return found
 
 
-def search(
+def lookups(query_chunks: list[str]) -> list[tuple[str, bool]]:
+    """The words to look up in the word table, each with whether it must be whole: a word
+    followed by another in its chunk ends there ("giam" in "giam dinh" typed as one chunk is
+    not "giamx"); the last word of a chunk may be the beginning of a word."""
+    found: dict[str, bool] = {}
+    for chunk in query_chunks:
+        words = chunk.split()
+        for position, word in enumerate(words):
+            whole = position < len(words) - 1 and len(word) <= WORD_LENGTH
+            if kept(word):
+                found[word[:WORD_LENGTH]] = found.get(word[:WORD_LENGTH], False) or whole
+    return sorted(found.items(), key=lambda item: (-len(item[0]), item[0]))[:4]
+
+
+def _entries(word: str, whole: bool, agency_ids: list[int]):
+    entries = DocumentWord.objects.filter(agency_id__in=agency_ids)
+    if whole:
+        return entries.filter(word=word)
+    # The words that start with ``word``: one range of the index (the column compares bytes).
+    return entries.filter(word__gte=word, word__lt=word[:-1] + chr(ord(word[-1]) + 1))
+
+
+def _visible_agency_ids(everything: bool, scope: list[int], agency_ids) -> list[int]:
+    if not everything:
+        return scope
+    visible = Agency.objects.all()
+    if agency_ids:
+        visible = visible.filter(pk__in=agency_ids)
+    return list(visible.values_list("pk", flat=True))
+
+
+def _narrow(documents, query_chunks, visible):
+    """``documents`` narrowed by the word table; the chunks it answers (None: it does not
+    narrow, the text alone is checked); and whether a rare word bounds the matches. A chunk of
+    one word is the word table's own question (a word of the text starts with it), so its text
+    is not checked again: PostgreSQL, expecting few documents to match a text, would read them
+    all first."""
+    words = lookups(query_chunks)
+    if not words:
+        return documents, None, False  # only short words ("y te"): the text alone is checked
+    counted = []
+    for word, whole in words:
+        count = _entries(word, whole, visible)[:RARE].count()
+        if count == 0:
+            return documents.none(), set(), True
+        counted.append((count, word, whole))
+    counted.sort()
+    if counted[0][0] >= RARE and len(visible) > 1:
+        # Every word is common across several agencies (a city-wide clerk's "ke hoach"): the
+        # word lists to intersect hold tens of thousands of documents each, where the trigram
+        # index (PostgreSQL) intersects compressed lists; the text alone is asked.
+        return documents, None, False
+    # Common words often come together ("giam dinh"): every one of them narrows then.
+    leaders = counted[:1] if counted[0][0] < RARE else counted
+    for _count, word, whole in leaders:
+        documents = documents.filter(pk__in=_entries(word, whole, visible).values("document_id"))
+    answered = {word for _count, word, whole in leaders if not whole}
+    return documents, answered, counted[0][0] < RARE
+
+
+def search(user, query: str = "", **filters) -> QuerySet[OfficialDocument]:
+    """The documents ``user`` may see that match ``query`` and ``filters``, newest first."""
+    return _found(user, query, **filters)[0]
+
+
+class SearchPaginator(CappedPaginator):
+    """The search page's pages. The matches are counted (up to the cap) from the word table;
+    past the cap, the newest page is read by walking the person's newest documents and checking
+    the text, without the word table: with more than a thousand matches they are close together
+    there, while the word table would hand every document of a common word to be sorted."""
+
+    def __init__(self, found, per_page, **kwargs):
+        narrowed, self.newest_first, self.bounded = found
+        super().__init__(narrowed, per_page, **kwargs)
+
+    def page(self, number):
+        # Led by a rare word, the matches are few enough to sort in one query.
+        if not self.capped or self.bounded:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = newest_ids(self.newest_first, bottom + self.per_page)[bottom:]
+        return self._get_page(  # type: ignore[attr-defined]
+            rows_by_ids(self.newest_first, ids), number, self
+        )
+
+
+def newest_ids(documents: QuerySet[OfficialDocument], wanted: int) -> list[int]:
+    """The ids of the ``wanted`` newest of ``documents``, read in windows of ids going back,
+    each twice as wide as the one before. Asked in one query, PostgreSQL expects few documents
+    to match a text and sorts all of them (0.7 s for a common phrase at a million); a window
+    bounds what each query reads, and with more than a thousand matches the first ones hold
+    the page."""
+    top = OfficialDocument.objects.order_by("-pk").values_list("pk", flat=True).first()
+    found: list[int] = []
+    high, width = (top or 0) + 1, WINDOW
+    while len(found) < wanted and high > 0:
+        low = max(high - width, 0)
+        window = documents.filter(pk__gte=low, pk__lt=high).values_list("pk", flat=True)
+        found += window[: wanted - len(found)]
+        high, width = low, width * 2
+    return found
+
+
+def paginator(user, query: str, per_page: int, **filters) -> SearchPaginator:
+    return SearchPaginator(_found(user, query, **filters), per_page)
+
+
+def _found(
     user,
     query: str = "",
     *,
@@ -63,12 +206,20 @@ def search(
     date_to: datetime.date | None = None,
     document_type: str | None = None,
     state: str | None = None,
-) -> QuerySet[OfficialDocument]:
+) -> tuple[QuerySet[OfficialDocument], QuerySet[OfficialDocument], bool]:
+    """The matches narrowed by the word table, the same matches without it, and whether a rare
+    word bounds them."""
     documents = OfficialDocument.objects.all()
-    # A clerk of the whole city sees every agency: no list of agencies to filter by.
-    if not scoping.covers_everything(user):
-        documents = scoping.scoped(documents, user)
-    if agency_ids:
+    # A clerk of the whole city sees every agency: no list of agencies to filter by. The scope
+    # is read once, as ids, for the documents and the word table alike.
+    everything = scoping.covers_everything(user)
+    scope: list[int] = []
+    if not everything:
+        scope = list(scoping.agency_scope(user).values_list("pk", flat=True))
+        if agency_ids:
+            scope = [pk for pk in scope if pk in set(agency_ids)]
+        documents = documents.filter(agency_id__in=scope)
+    elif agency_ids:
         documents = documents.filter(agency_id__in=agency_ids)
     if direction:
         documents = documents.filter(direction=direction)
@@ -86,6 +237,22 @@ def search(
             Q(document_date__lte=date_to)
             | Q(document_date__isnull=True, created_at__date__lte=date_to)
         )
-    for chunk in chunks(query):
-        documents = documents.filter(search_text__contains=f" {chunk}")
-    return documents.select_related("agency").defer("body", "search_text").order_by("-id")
+    documents = documents.select_related("agency").defer("body", "search_text").order_by("-id")
+    query_chunks = chunks(query)
+    visible = _visible_agency_ids(everything, scope, agency_ids) if query_chunks else []
+    narrowed, answered, bounded = (
+        _narrow(documents, query_chunks, visible) if query_chunks else (documents, None, False)
+    )
+    walked = documents
+    for index, chunk in enumerate(query_chunks):
+        # Checked on the documents the word table gave, or in a window of the newest ones,
+        # never through the trigram index: PostgreSQL would read its lists for the whole city.
+        found_at = {f"at_{index}": StrIndex("search_text", Value(f" {chunk}"))}
+        walked = walked.alias(**found_at).filter(**{f"at_{index}__gt": 0})
+        if answered is None and len(visible) > 1:
+            # The text alone (no word narrows) across agencies: the trigram index (PostgreSQL)
+            # serves it. For one agency its own documents are fewer than a common trigram's.
+            narrowed = narrowed.filter(search_text__contains=f" {chunk}")
+        elif answered is None or chunk not in answered:
+            narrowed = narrowed.alias(**found_at).filter(**{f"at_{index}__gt": 0})
+    return narrowed, walked, bounded

@@ -464,21 +464,27 @@ def approve_and_sign(document, *, actor, comment: str = "", signer_title: str = 
     register = numbering.register_for(document)
     hint = numbering.notation(document, register)
     draft = file_of(document, DocumentFile.Role.DRAFT)
-    if draft is not None and draft.mime == "application/pdf" and not document.body:
-        raise DocumentError(
-            _(
-                "A PDF draft cannot take the number and date at issue: write the text in the page "
-                "or attach the Word file, and attach the PDF as an attachment."
-            )
-        )
     code = signatures.new_verification_code()
-    composed = pdfdoc.compose(
-        document,
-        profile=profile,
-        content_html=_content_html(document),
-        notation_hint=hint,
-        verification_code=code,
-    )
+    if draft is not None and draft.mime == "application/pdf" and not document.body:
+        # The PDF is the document as drafted: it is signed as it is, with the number and date
+        # fields added where Phụ lục I puts them, for the clerk to fill at issue.
+        try:
+            composed = pdfdoc.place_fields(read(draft), document, notation_hint=hint)
+        except pdfdoc.PdfProblem as exc:
+            raise DocumentError(
+                _(
+                    "The PDF of the draft could not be prepared for its number and date (it is "
+                    "damaged or protected by a password); upload it again without protection."
+                )
+            ) from exc
+    else:
+        composed = pdfdoc.compose(
+            document,
+            profile=profile,
+            content_html=_content_html(document),
+            notation_hint=hint,
+            verification_code=code,
+        )
     result = _sign(
         composed.data,
         signer_certificate=certificate,

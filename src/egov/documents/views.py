@@ -109,18 +109,20 @@ def home(request):
 @staff_required
 def search_view(request):
     form = forms.SearchForm(request.GET or None)
-    results = OfficialDocument.objects.none()
     if form.is_valid():
         data = form.cleaned_data
-        results = search.search(
+        paginator = search.paginator(
             request.user,
             data["q"],
+            PAGE_SIZE,
             direction=data["direction"] or None,
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
+    else:
+        paginator = CappedPaginator(OfficialDocument.objects.none(), PAGE_SIZE)
     # Counted up to the cap: a common word matches much of a register (docs/documents.md).
-    page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
