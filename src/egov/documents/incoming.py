@@ -176,7 +176,8 @@ def _apply_update(copy: OfficialDocument, parsed, files) -> None:
         text=_("The sender updated this document (%(fields)s): %(reason)s")
         % {
             "fields": ", ".join(
-                str(OfficialDocument._meta.get_field(n).verbose_name) for n in changed
+                str(getattr(OfficialDocument._meta.get_field(n), "verbose_name", n))
+                for n in changed
             )
             or _("files only"),
             "reason": reason,

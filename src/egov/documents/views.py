@@ -109,6 +109,7 @@ def home(request):
 @staff_required
 def search_view(request):
     form = forms.SearchForm(request.GET or None)
+    paginator: CappedPaginator
     if form.is_valid():
         data = form.cleaned_data
         paginator = search.paginator(
