@@ -226,6 +226,21 @@ def test_changing_the_birth_date_moves_the_retirement(recruit, officers):
     assert change.after == {"date_of_birth": "1965-02-15", "phone": "091****678"}
 
 
+def test_the_search_finds_a_person_by_the_name_kept_beside_the_state(recruit, officers):
+    from egov.personnel import queries
+    from egov.personnel.access import Scope
+
+    person = recruit(full_name="Trần Văn An")
+    scope = Scope(officers["justice"])
+    assert [r.person for r in queries.search(scope, "tran van an")] == [person]
+    assert [r.person for r in queries.search(scope, person.code.lower())] == [person]
+    services.update_record(person, {"full_name": "Trần Thị Ánh"}, actor=officers["justice"])
+    row = CurrentState.objects.get(person=person)
+    assert (row.name_search, row.record_code) == ("tran thi anh", person.code)
+    assert [r.person for r in queries.search(scope, "Ánh")] == [person]
+    assert not queries.search(scope, "tran van an").exists()
+
+
 def test_the_citizen_id_is_checked_and_unique(recruit, officers):
     first = recruit(citizen_id="092085001234")
     second = recruit(full_name="Võ Văn Hai")

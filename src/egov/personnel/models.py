@@ -505,6 +505,10 @@ class CurrentState(models.Model):
     early_raise = models.BooleanField(default=False)
     valid_until = models.DateField(null=True)
     computed_on = models.DateField()
+    # Copied from the record for the search, so that a common name is looked for in this narrow
+    # table rather than in the whole records (30,000 wide rows; docs/personnel.md, benchmark).
+    name_search = models.CharField(max_length=200, blank=True)
+    record_code = models.CharField(max_length=20, blank=True)
     # Copied from the record for the staffing report, so that it reads this narrow table alone.
     sex = models.CharField(max_length=6, blank=True)
     born_on = models.DateField(null=True)
@@ -522,6 +526,7 @@ class CurrentState(models.Model):
             models.Index(fields=["next_raise_on"]),
             models.Index(fields=["retires_on"]),
             models.Index(fields=["valid_until"]),
+            models.Index(fields=["name_search", "record_code"], name="personnel_state_name"),
         ]
 
     def __str__(self) -> str:

@@ -37,7 +37,7 @@ def search(scope: Scope, text: str = "", *, agency_id=None, status: str = "") ->
     text = (text or "").strip()
     if text:
         needle = normalize_search_text(text)
-        rows = rows.filter(Q(person__name_search__contains=needle) | Q(person__code=text.upper()))
+        rows = rows.filter(Q(name_search__contains=needle) | Q(record_code=text.upper()))
     if agency_id:
         rows = rows.filter(agency_id=agency_id)
     if status == "active":
@@ -49,8 +49,8 @@ def search(scope: Scope, text: str = "", *, agency_id=None, status: str = "") ->
         # them. Ordering on the lower-cased (already lower-case) column keeps PostgreSQL from
         # walking the name index in order until it has found 25, which it estimates cheaper and
         # reads most of the table for.
-        return rows.order_by(Lower("person__name_search"), "person__code")
-    return rows.order_by("person__name_search", "person__code")
+        return rows.order_by(Lower("name_search"), "record_code")
+    return rows.order_by("name_search", "record_code")
 
 
 # --- Due lists ----------------------------------------------------------------------------------

@@ -226,13 +226,16 @@ def stored(person: CivilServant, state: State) -> CurrentState:
     )
 
 
-REPORTED = {"sex", "date_of_birth", "education_level", "political_theory", "ethnicity",
-            "religion", "party_joined_on"}  # fmt: skip
+REPORTED = {"full_name", "code", "sex", "date_of_birth", "education_level", "political_theory",
+            "ethnicity", "religion", "party_joined_on"}  # fmt: skip
 
 
 def report_fields(person: CivilServant) -> dict:
-    """What the staffing report counts of the record, kept beside the state."""
+    """What the search looks for and the staffing report counts of the record, kept beside the
+    state."""
     return {
+        "name_search": person.name_search,
+        "record_code": person.code,
         "sex": person.sex,
         "born_on": person.date_of_birth,
         "education_level": person.education_level,
