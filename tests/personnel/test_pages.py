@@ -41,6 +41,25 @@ def test_an_officer_sees_the_people_of_their_agencies_only(client, officers, peo
     assert "Phạm Thị Cúc" in client.get("/staff/personnel/").content.decode()
 
 
+def test_a_name_is_looked_for_once_and_counted_up_to_the_cap(
+    client, officers, people, recruit, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    recruit(agency="justice", full_name="Lê Thị Bích")
+    client.force_login(officers["home"])
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/staff/personnel/?q=thi").content.decode()
+    assert "3 người" in html
+    assert html.index("Lê Thị Bích") < html.index("Lê Thị Bình") < html.index("Phạm Thị Cúc")
+    assert len([q for q in queries.captured_queries if "LIKE" in q["sql"]]) == 1
+    monkeypatch.setattr("egov.core.paging.SEARCH_CAP", 2)
+    html = client.get("/staff/personnel/?q=thi").content.decode()
+    assert "Hơn 2 người khớp" in html and "Lê Thị Bích" in html
+    assert "2 người" in client.get("/staff/personnel/?q=le+thi").content.decode()
+
+
 def test_other_staff_and_citizens_have_no_access(client, make_staff, agencies, citizen, people):
     for user in [
         make_staff("chuyenvien", agencies["justice"], Role.SPECIALIST),

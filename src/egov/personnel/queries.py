@@ -5,7 +5,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Lower
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -44,12 +43,9 @@ def search(scope: Scope, text: str = "", *, agency_id=None, status: str = "") ->
         rows = rows.filter(status__in=ACTIVE_STATUSES)
     elif status:
         rows = rows.filter(status=status)
-    if text:
-        # A name matches a few hundred people spread over the alphabet: find them and sort
-        # them. Ordering on the lower-cased (already lower-case) column keeps PostgreSQL from
-        # walking the name index in order until it has found 25, which it estimates cheaper and
-        # reads most of the table for.
-        return rows.order_by(Lower("name_search"), "record_code")
+    # A name's matches are read once, with their sort keys, for both the count and the page
+    # (CappedPaginator, in the view): the narrow table is scanned once, not once for the count
+    # and once for the page.
     return rows.order_by("name_search", "record_code")
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from egov.accounts.access import staff_required
 from egov.accounts.models import User
 from egov.core.models import AuditEvent
+from egov.core.paging import CappedPaginator
 from egov.core.uploads import UploadRejected, check
 from egov.organizations.models import Agency
 from egov.personnel import excel, queries, rules, services, spreadsheet, state
@@ -79,15 +80,20 @@ def index(request):
         return redirect("personnel:me")
     form = SearchForm(request.GET or None, agencies=scope.agencies())
     people = queries.search(scope, status="active")
+    searching = False
     if form.is_valid():
         data = form.cleaned_data
+        searching = bool(data["q"].strip())
         people = queries.search(
             scope,
             data["q"],
             agency_id=data["agency"].pk if data["agency"] else None,
             status=data["status"],
         )
-    page = Paginator(people, 25).get_page(request.GET.get("page"))
+    # A name is counted up to a thousand matches, read once for the count and the page; the
+    # whole list (no name) is read in the name index's order and counted on the narrow table.
+    paginator = CappedPaginator(people, 25) if searching else Paginator(people, 25)
+    page = paginator.get_page(request.GET.get("page"))
     statuses = {value: str(label) for value, label in Status.choices}
     for row in page:
         row.status_label = statuses[row.status]
@@ -96,7 +102,13 @@ def index(request):
     return render(
         request,
         "personnel/index.html",
-        {"form": form, "page": page, "query": query.urlencode(), "scope": scope},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "scope": scope,
+            "capped": searching and paginator.capped,
+        },
     )
 
 
