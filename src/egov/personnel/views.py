@@ -94,6 +94,7 @@ def index(request):
     # whole list (no name) is read in the name index's order and counted on the narrow table.
     paginator = CappedPaginator(people, 25) if searching else Paginator(people, 25)
     page = paginator.get_page(request.GET.get("page"))
+    capped = isinstance(paginator, CappedPaginator) and paginator.capped
     statuses = {value: str(label) for value, label in Status.choices}
     for row in page:
         row.status_label = statuses[row.status]
@@ -107,7 +108,7 @@ def index(request):
             "page": page,
             "query": query.urlencode(),
             "scope": scope,
-            "capped": searching and paginator.capped,
+            "capped": capped,
         },
     )
 
