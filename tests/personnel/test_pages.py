@@ -58,6 +58,10 @@ def test_a_name_is_looked_for_once_and_counted_up_to_the_cap(
     html = client.get("/staff/personnel/?q=thi").content.decode()
     assert "Hơn 2 người khớp" in html and "Lê Thị Bích" in html
     assert "2 người" in client.get("/staff/personnel/?q=le+thi").content.decode()
+    justice = people["an"].state.agency
+    html = client.get(f"/staff/personnel/?q=thi&agency={justice.pk}").content.decode()
+    assert f'<option value="{justice.pk}" selected>{justice.name}</option>' in html
+    assert '<select id="id_agency" name="agency"><option value="">Tất cả</option>' in html
 
 
 def test_other_staff_and_citizens_have_no_access(client, make_staff, agencies, citizen, people):

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html
@@ -43,12 +44,23 @@ class AgencySelect(forms.Select):
         final["name"] = name
         chosen = {str(v) for v in self.format_value(value)}
         parts = [format_html("<select{}>", flatatt(final))]
-        for option, label in self.choices:
+        for option, label in self._options():
             option = "" if option is None else str(option)
             selected = mark_safe(" selected") if option in chosen else ""
             parts.append(format_html('<option value="{}"{}>{}</option>', option, selected, label))
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - each part is escaped by format_html
+
+    def _options(self):
+        choices = self.choices
+        if not isinstance(choices, ModelChoiceIterator):
+            yield from choices
+            return
+        # The agencies' ids and names straight from the database: a model instance for each of
+        # the city's hundreds of agencies took a fifth of the search page's time.
+        if choices.field.empty_label is not None:
+            yield "", choices.field.empty_label
+        yield from choices.queryset.values_list("pk", "name")
 
 
 def date_field(label, required=True, help_text=""):
