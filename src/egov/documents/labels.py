@@ -18,6 +18,7 @@ ACTIONS = {
     "documents.register_created": _("Document register opened"),
     "documents.arrived": _("Incoming document arrived"),
     "documents.registered": _("Incoming document registered"),
+    "documents.updated": _("Incoming document updated by its sender"),
     "documents.directed": _("Incoming document directed for handling"),
     "documents.progress": _("Progress on an incoming document recorded"),
     "documents.completed": _("Incoming document handled"),
