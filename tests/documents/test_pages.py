@@ -230,3 +230,17 @@ def test_api_search_detail_file_and_register(client, issued, people, make_staff,
     outsider = make_staff("vanthu.tgpl", agencies["legal_aid"], Role.CLERK)
     client.force_login(outsider)
     assert client.get(f"/api/v1/documents/{document.public_id}").status_code == 404
+
+
+def test_api_search_counts_up_to_the_cap(client, issued, people, monkeypatch):
+    """Past the cap the API says there are more instead of counting every match."""
+    issued()
+    issued()
+    client.force_login(people["clerk"])
+    found = client.get("/api/v1/documents", {"q": "giam dinh"}).json()
+    assert (found["count"], found["more"]) == (2, False)
+    monkeypatch.setattr("egov.core.paging.SEARCH_CAP", 1)
+    found = client.get("/api/v1/documents", {"q": "giam dinh"}).json()
+    assert (found["count"], found["more"]) == (2, True)
+    assert len(found["items"]) == 2
+    assert client.get("/api/v1/documents", {"q": "giam dinh", "page": 9}).json()["items"] == []

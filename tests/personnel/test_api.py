@@ -119,3 +119,15 @@ def test_due_lists_and_staffing(client, officers, recruit):
     assert report["total"]["values"]["total"] == 1
     assert report["rows"][0]["agency"] == "000.00.03.H13"
     assert report["columns"]["women"] == "Nữ"
+
+
+def test_search_counts_up_to_the_cap(client, officers, recruit, monkeypatch):
+    """Past the cap the API says there are more instead of counting everyone in service."""
+    for name in ("Trần Văn Bình", "Trần Thị Chi", "Trần Văn Dũng"):
+        recruit(agency="justice", full_name=name)
+    headers = bearer(officers["justice"])
+    body = client.get("/api/v1/personnel/people?q=tran", **headers).json()
+    assert (body["count"], body["more"]) == (3, False)
+    monkeypatch.setattr("egov.personnel.api.SEARCH_CAP", 2)
+    body = client.get("/api/v1/personnel/people?q=tran&limit=2", **headers).json()
+    assert (body["count"], body["more"], len(body["items"])) == (3, True, 2)

@@ -7,6 +7,7 @@ import uuid
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -58,7 +59,8 @@ class DetailOut(DocumentOut):
 
 
 class SearchPage(Schema):
-    count: int
+    count: int = Field(description="How many match, counted up to 1001 (then `more` is true)")
+    more: bool = Field(False, description="More than 1000 match: narrow the search")
     items: list[DocumentOut]
 
 
@@ -69,7 +71,7 @@ class SearchQuery(Schema):
     )
     date_from: IsoDate | None = None
     date_to: IsoDate | None = None
-    page: int = 1
+    page: int = Field(1, description="Pages of 100; past 1,000 matches only the first ten")
 
 
 def _staff(request) -> User:
@@ -109,16 +111,21 @@ def _get(request, document_id) -> OfficialDocument:
     summary="Search the registers (number, notation, subject, sender; accent-free)",
 )
 def search_documents(request, query: Query[SearchQuery]):
-    found = search.search(
+    # Counted up to the cap, as on the search page: a common word matches much of a city's
+    # registers, and counting every match cost more than finding the page.
+    paginator = search.paginator(
         _staff(request),
         query.q,
+        MAX_PAGE,
         direction=query.direction or None,
         date_from=query.date_from,
         date_to=query.date_to,
     )
-    start = max(query.page - 1, 0) * MAX_PAGE
-    items = list(found[start : start + MAX_PAGE])
-    return {"count": found.count(), "items": [_out(d) for d in items]}
+    try:
+        items = list(paginator.page(max(query.page, 1)))
+    except EmptyPage:
+        items = []
+    return {"count": paginator.count, "more": paginator.capped, "items": [_out(d) for d in items]}
 
 
 @router.get(

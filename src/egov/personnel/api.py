@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from egov.accounts.tokens import TokenAuth
+from egov.core.paging import SEARCH_CAP
 from egov.core.problems import problem
 from egov.core.schemas import IsoDate, Problem, choice
 from egov.organizations.models import Agency
@@ -39,7 +40,8 @@ class PersonSummary(Schema):
 
 
 class PeoplePage(Schema):
-    count: int
+    count: int = Field(description="How many match, counted up to 1001 (then `more` is true)")
+    more: bool = Field(False, description="More than 1000 match: narrow the search")
     items: list[PersonSummary]
 
 
@@ -219,7 +221,13 @@ def search_people(request, filters: Query[PeopleFilter]):
         agency_id = agency.pk if agency else -1
     rows = queries.search(scope, filters.q, agency_id=agency_id, status=filters.status)
     page = rows[filters.offset : filters.offset + filters.limit]
-    return {"count": rows.count(), "items": [_summary(row.person) for row in page]}
+    # Counted up to the cap, as the search page does: everyone in service is a city's 30,000.
+    count = rows.order_by()[: SEARCH_CAP + 1].count()
+    return {
+        "count": count,
+        "more": count > SEARCH_CAP,
+        "items": [_summary(row.person) for row in page],
+    }
 
 
 @router.get(
