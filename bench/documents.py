@@ -245,6 +245,9 @@ def issue_and_deliver(args) -> dict:
     }
 
 
+WORD_FORMS = "egov.documents.migrations.0004_search_word_forms"
+
+
 def generate(rows: int) -> None:
     """``rows`` documents across 50 agencies, written with COPY (no per-row Python objects)."""
     import psycopg
@@ -284,6 +287,7 @@ def generate(rows: int) -> None:
     ):
         # The trigram index is built once after the load rather than row by row during it.
         cursor.execute("DROP INDEX IF EXISTS documents_search_trgm")
+        cursor.execute("DROP INDEX IF EXISTS documents_search_words")
         with cursor.copy(f"COPY documents_officialdocument ({columns}) FROM STDIN") as copy:
             for index in range(rows):
                 agency = agencies[index % len(agencies)]
@@ -335,6 +339,8 @@ def generate(rows: int) -> None:
             "CREATE INDEX documents_search_trgm ON documents_officialdocument "
             "USING gin (search_text gin_trgm_ops)"
         )
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute(importlib.import_module(WORD_FORMS).FULL_TEXT_INDEX[0])
         cursor.execute("ANALYZE documents_officialdocument")
         pg.commit()
     # The word table is written once after the load, as migration 0003 writes it for the
@@ -345,6 +351,7 @@ def generate(rows: int) -> None:
         importlib.import_module("egov.documents.migrations.0003_search_words").backfill(
             apps, editor
         )
+        importlib.import_module(WORD_FORMS).backfill(apps, editor)
     print(f"word table written in {time.perf_counter() - begin:.0f} s", flush=True)
     # What autovacuum does soon after a large insert (PostgreSQL 13 and later): the visibility
     # map lets the search read the word table's index alone.

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from egov.documents import incoming, search, services
-from egov.documents.models import DocumentWord, OfficialDocument, Recipient
+from egov.documents.models import DocumentWord, DocumentWordForm, OfficialDocument, Recipient
 from tests.signatures.fixtures import make_pdf
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +119,77 @@ def test_words_common_across_agencies_are_asked_of_the_text(
     with CaptureQueriesContext(connection) as queries:
         assert list(search.search(people["clerk"], "tuyen dung")) == [letter]
     assert "documents_documentword" in queries.captured_queries[-1]["sql"]
+
+
+def test_typed_beginnings_become_the_whole_words_of_the_registers(draft, issued, monkeypatch):
+    """The full-text query of a city-wide search: one word a chunk, a word followed by another
+    as it is, the last one as the whole words that start with it (docs/documents.md)."""
+    draft(subject="Về việc kế hoạch tuyển dụng")
+    draft(subject="Về việc bảo mật tuyệt đối")
+    issued()  # 01/STP-VP: its words "01" and "01/stp-vp" start alike
+    assert DocumentWordForm.objects.filter(word__in=["tuyen", "tuyet", "hoach"]).count() == 3
+    assert search.tsquery(search.chunks("tuy")) == "(tuyen | tuyet)"
+    assert search.tsquery(search.chunks("ke hoach tuyen")) == "hoach & tuyen"
+    assert search.tsquery(search.chunks("phap y")) == "phap"  # "y" may begin any word
+    assert search.tsquery(search.chunks("so y te")) == ""  # no word to ask: the text alone
+    # "01/stp-vp" is one token of the parser, not "01": the beginning itself is asked.
+    assert search.tsquery(search.chunks("01")) == "01:*"
+    assert search.tsquery(search.chunks("khongco")) == "khongco"  # in no register
+    monkeypatch.setattr(search, "MAX_FORMS", 1)
+    assert search.tsquery(search.chunks("tuy")) == "tuy:*"
+
+
+def test_the_migration_writes_the_word_forms(draft):
+    from django.apps import apps
+
+    draft(subject="Về việc giám định pháp y")
+    DocumentWordForm.objects.all().delete()
+    migration = importlib.import_module("egov.documents.migrations.0004_search_word_forms")
+    editor = SimpleNamespace(connection=connection, execute=connection.cursor().execute)
+    migration.backfill(apps, editor)
+    assert set(DocumentWordForm.objects.values_list("word", flat=True)) == set(
+        DocumentWord.objects.values_list("word", flat=True)
+    )
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_city_wide_search_of_common_words_asks_the_full_text_index(
+    draft, make_staff, setup_agencies, monkeypatch
+):
+    from egov.accounts.models import Role
+
+    city = make_staff("vanthu.tp", setup_agencies["city"], Role.CLERK, include_subtree=True)
+    letter = draft(subject="Về việc kế hoạch tuyển dụng")
+    other = draft(subject="Về việc bảo mật tuyệt đối")
+    tools = draft(subject="Về việc dụng cụ tuyển sinh")  # both words, apart
+    monkeypatch.setattr(search, "RARE", 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert list(search.search(city, "tuyen dung")) == [tools, letter]
+    sql = queries.captured_queries[-1]["sql"]
+    assert "to_tsquery('simple'::regconfig, 'tuyen & dung')" in sql
+    assert "documents_documentword" not in sql
+    assert list(search.search(city, "tuy")) == [tools, other, letter]
+    assert list(search.search(city, "ke hoach tuyen d")) == [letter]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'documents_search_words'")
+        assert cursor.fetchone() == (1,)
+
+
+def test_past_the_cap_a_walk_through_the_newest_documents_counts_and_pages(
+    draft, make_staff, setup_agencies, monkeypatch
+):
+    """Words too short for any index ("so y te"), across agencies: the newest documents are
+    walked back first, and when they hold more matches than the cap, that walk answers the
+    count and every page; otherwise the text is asked of all of them."""
+    from egov.accounts.models import Role
+
+    city = make_staff("vanthu.tp", setup_agencies["city"], Role.CLERK, include_subtree=True)
+    letters = [draft(subject=f"Về việc góp ý Sở Y tế lần {n}") for n in range(4)]
+    draft(subject="Về việc thủy lợi")
+    walked = search.SearchPaginator(search._found(city, "so y te"), 1, cap=2)
+    assert walked.count == 3 and walked.capped and walked.newest is not None
+    assert [list(walked.page(n)) for n in (1, 2, 3)] == [[d] for d in letters[:0:-1]]
+    monkeypatch.setattr(search, "WALK_REACH", 1)  # the newest document alone: not enough
+    asked = search.SearchPaginator(search._found(city, "so y te"), 1, cap=2)
+    assert asked.count == 3 and asked.capped and asked.newest is None
+    assert list(asked.page(2)) == [letters[2]]
