@@ -41,7 +41,7 @@ class Paper(models.Model):
         verbose_name=_("owner"),
         on_delete=models.PROTECT,
         related_name="+",
-        db_index=False,  # the (owner, kind, expires_on) and (owner, created_at) indexes lead with it
+        db_index=False,  # the offer and store indexes lead with it
     )
     kind = models.CharField(_("paper type"), max_length=60)
     kind_name = models.CharField(_("paper"), max_length=500)

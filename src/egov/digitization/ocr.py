@@ -6,8 +6,8 @@ from. Runs in the request: a paper is a few pages and Tesseract reads a page in 
 one core; ``EGOV_DIGITIZATION_MAX_PAGES`` bounds what one request may ask (docs/digitization.md).
 """
 
-import io
 import functools
+import io
 import logging
 import shutil
 import subprocess
