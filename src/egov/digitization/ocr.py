@@ -62,11 +62,10 @@ def unavailable_message() -> str:
 def _image_pdf(data: bytes) -> bytes:
     """An image as a PDF page at its own resolution (300 dpi assumed when it does not say)."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            dpi = image.info.get("dpi")
-            if image.mode not in ("L", "RGB", "1"):
-                image = image.convert("RGB")
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
+            dpi = opened.info.get("dpi")
+            image = opened if opened.mode in ("L", "RGB", "1") else opened.convert("RGB")
             buffer = io.BytesIO()
             image.save(buffer, "PNG", dpi=dpi if dpi and dpi[0] > 1 else (300, 300))
     except (OSError, ValueError) as exc:

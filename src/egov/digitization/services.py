@@ -289,14 +289,15 @@ def record_submission(dossier: Dossier) -> list[Paper]:
     for attachment in dossier.attachments.filter(
         kind=Attachment.Kind.SUBMISSION, requirement__isnull=False
     ).select_related("requirement"):
-        if attachment.pk in reused or attachment.requirement.filled_by_eform:
+        requirement = attachment.requirement
+        if requirement is None or attachment.pk in reused or requirement.filled_by_eform:
             continue
         made.append(
             Paper(
                 owner=dossier.applicant,
                 province_code=dossier.province_code,
-                kind=kinds.of_requirement(attachment.requirement),
-                kind_name=attachment.requirement.name[:500],
+                kind=kinds.of_requirement(requirement),
+                kind_name=requirement.name[:500],
                 # The dossier's stored file: a submitted dossier's papers are never removed.
                 file=attachment.file.name,
                 extension=attachment.extension,
@@ -305,7 +306,7 @@ def record_submission(dossier: Dossier) -> list[Paper]:
                 sha256=attachment.sha256,
                 source=Paper.Source.ONLINE,
                 dossier=dossier,
-                requirement=attachment.requirement,
+                requirement=requirement,
                 agency=dossier.receiving_agency,
                 created_by=dossier.applicant,
             )
@@ -365,7 +366,9 @@ def _accepted(requirement: DocumentRequirement) -> list[str]:
 
 
 @transaction.atomic
-def reuse(dossier: Dossier, *, applicant: User, paper_id: uuid.UUID | str, requirement_id: int):
+def reuse(
+    dossier: Dossier, *, applicant: User, paper_id: uuid.UUID | str, requirement_id: int
+) -> Reuse:
     """Attaches a paper of the applicant's store to their dossier, without a new upload, and
     records the reuse. Only their own valid paper of the requirement's type is accepted."""
     paper = Paper.objects.filter(owner=applicant, public_id=paper_id).first()
