@@ -20,7 +20,7 @@ SHARED_LABELS = [
     _("Digitisation"),
     _("from your store"),
     _("Use a paper you already have (no upload)"),
-    _("No."),
+    _("No. %(number)s"),
     _("valid until %(date)s"),
     _("does not expire"),
     _("Use this paper for “%(name)s”"),
