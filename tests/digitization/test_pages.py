@@ -117,3 +117,41 @@ def test_the_api_store_is_the_citizens_own(client, citizen, earlier):
         client.get("/api/v1/digitization/figures?start=2020-01-01&end=2020-02-01").status_code
         == 403
     )
+
+
+def test_staff_see_which_papers_were_reused(client, desk, citizen, earlier, versions):
+    version = versions["other"]
+    draft = dossiers.start(
+        applicant=citizen, version=version, agency=dossiers.receiving_agency_for(version)
+    )
+    requirement = version.requirements.get(name__startswith="Căn cước")
+    from egov.digitization import services
+
+    paper = services.offers(citizen, [requirement])[requirement.pk][0]
+    services.reuse(
+        draft, applicant=citizen, paper_id=paper.public_id, requirement_id=requirement.pk
+    )
+    dossiers.save_answers(
+        draft,
+        applicant=citizen,
+        answers={"ho_ten_tre": "Nguyễn Văn An", "ngay_sinh": "2026-01-05", "gioi_tinh": "Nam"},
+    )
+    for other in version.requirements.exclude(pk=requirement.pk):
+        from tests.dossiers.conftest import PDF
+
+        dossiers.attach(draft, applicant=citizen, requirement_id=other.pk, name="b.pdf", data=PDF)
+    dossiers.submit(draft, applicant=citizen)
+    client.force_login(desk)
+    page = client.get(reverse("backoffice:dossier", args=[draft.public_id])).content.decode()
+    assert page.count("tái sử dụng từ kho dữ liệu của công dân") == 1
+    desk_page = client.get(reverse("digitization_staff:dossier", args=[draft.public_id]))
+    assert "tái sử dụng từ kho dữ liệu của công dân (Nộp trực tuyến)" in desk_page.content.decode()
+
+
+def test_an_official_without_a_dossier_role_is_refused_the_figures(client, make_staff, agencies):
+    client.force_login(make_staff("vanthu", agencies["justice"], Role.CLERK))
+    assert client.get(reverse("digitization_staff:report")).status_code == 403
+    assert (
+        client.get("/api/v1/digitization/figures?start=2026-01-01&end=2026-01-31").status_code
+        == 403
+    )

@@ -172,3 +172,36 @@ def test_figures_count_digitised_dossiers_and_results(earlier, settings):
     assert stored.kind == "kq-9-000001" and stored.expires_on is not None
     assert figures.by_agency(today, today, agency_ids=[0]) == []
     assert figures.workbook(rows, figures.totals(today, today), "Số hoá")[:2] == b"PK"
+
+
+def test_a_result_issued_reaches_the_store_through_the_dossiers_event(earlier):
+    from egov.dossiers import signals
+    from egov.dossiers.models import Attachment, Dossier
+
+    result = Attachment.objects.filter(dossier=earlier).first()
+    signals.result_issued.send(Dossier, dossier=earlier, result=result)
+    signals.result_issued.send(Dossier, dossier=earlier, result=result)  # issued again
+    stored = Paper.objects.get(source=Paper.Source.RESULT)
+    assert stored.owner == earlier.applicant and stored.file.name == result.file.name
+    assert not stored.signed  # the stored file is not one the agency signed
+
+
+def test_removing_a_reused_paper_from_the_draft_removes_the_reuse(earlier, draft, citizen):
+    requirement = land(draft.procedure_version)
+    paper = services.offers(citizen, [requirement])[requirement.pk][0]
+    made = services.reuse(
+        draft, applicant=citizen, paper_id=paper.public_id, requirement_id=requirement.pk
+    )
+    dossiers.remove_attachment(made.attachment, applicant=citizen)
+    assert not Reuse.objects.exists()
+    assert Paper.objects.filter(pk=paper.pk).exists()  # the store keeps its paper
+
+
+def test_papers_of_a_desk_dossier_are_not_stored_as_online_uploads(versions, citizen, no_scanner):
+    from egov.dossiers.models import Channel, Dossier
+
+    dossier = submit(versions["land"], citizen)
+    Paper.objects.all().delete()
+    Dossier.objects.filter(pk=dossier.pk).update(channel=Channel.DESK)
+    dossier.refresh_from_db()
+    assert services.record_submission(dossier) == []
