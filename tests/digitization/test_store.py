@@ -112,6 +112,12 @@ def test_reuse_attaches_without_upload_and_is_counted(earlier, draft, citizen):
     today = timezone.localdate()
     total = figures.totals(today, today)
     assert (total.papers, total.papers_reused) == (6, 2)
+    from egov.dossiers.models import Dossier
+
+    Dossier.objects.update(received_at=timezone.now())
+    total = figures.totals(today, today)
+    assert (total.dossiers, total.dossiers_reusing) == (2, 1)
+    assert total.shares["dossiers_reusing"] == Decimal("0.5")
     assert total.shares["papers_reused"] == Decimal("0.3333")
     used = services.where_used(Paper.objects.filter(reuses__isnull=False))
     assert list(used.values()) == [[draft.code], [draft.code]], used

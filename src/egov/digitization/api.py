@@ -24,6 +24,8 @@ class FiguresOut(Schema):
     dossiers: int
     dossiers_digitised: int
     dossiers_digitised_share: Decimal | None
+    dossiers_reusing: int
+    dossiers_reusing_share: Decimal | None
     results: int
     results_digitised: int
     results_digitised_share: Decimal | None
@@ -64,6 +66,8 @@ def _out(row: figures.Figures) -> FiguresOut:
         dossiers=row.dossiers,
         dossiers_digitised=row.dossiers_digitised,
         dossiers_digitised_share=row.shares["dossiers_digitised"],
+        dossiers_reusing=row.dossiers_reusing,
+        dossiers_reusing_share=row.shares["dossiers_reusing"],
         results=row.results,
         results_digitised=row.results_digitised,
         results_digitised_share=row.shares["results_digitised"],

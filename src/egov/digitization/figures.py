@@ -7,7 +7,9 @@ Three shares, each counted at the receiving agency (the one-stop desk that digit
 - results digitised: of the dossiers whose result was issued in the period, those whose result
   is in the applicant's store;
 - papers reused: of the papers attached to dossiers submitted in the period, those taken from the
-  citizen's store instead of a new upload.
+  citizen's store instead of a new upload;
+- dossiers reusing: of the dossiers received in the period, those with at least one paper taken
+  from the store (QĐ 766 indicator 4.4).
 """
 
 import datetime
@@ -40,6 +42,7 @@ class Figures:
     agency_name: str
     dossiers: int = 0
     dossiers_digitised: int = 0
+    dossiers_reusing: int = 0
     results: int = 0
     results_digitised: int = 0
     papers: int = 0
@@ -51,6 +54,7 @@ class Figures:
             "dossiers_digitised": share(self.dossiers_digitised, self.dossiers),
             "results_digitised": share(self.results_digitised, self.results),
             "papers_reused": share(self.papers_reused, self.papers),
+            "dossiers_reusing": share(self.dossiers_reusing, self.dossiers),
         }
         return self
 
@@ -85,13 +89,20 @@ def by_agency(
         agency_ids,
     )
     for item in (
-        received.annotate(done=Exists(digitised))
+        received.annotate(
+            done=Exists(digitised), reusing=Exists(Reuse.objects.filter(dossier=OuterRef("pk")))
+        )
         .values("receiving_agency")
-        .annotate(n=Count("id"), done_n=Count("id", filter=Q(done=True)))
+        .annotate(
+            n=Count("id"),
+            done_n=Count("id", filter=Q(done=True)),
+            reusing_n=Count("id", filter=Q(reusing=True)),
+        )
         .order_by()
     ):
         figures = row(item["receiving_agency"])
         figures.dossiers, figures.dossiers_digitised = item["n"], item["done_n"]
+        figures.dossiers_reusing = item["reusing_n"]
     results = Paper.objects.filter(dossier=OuterRef("pk"), source=Paper.Source.RESULT)
     decided = _scoped(
         Dossier.objects.filter(decided_at__gte=first, decided_at__lt=after),
@@ -140,6 +151,7 @@ def totals(
         for name in (
             "dossiers",
             "dossiers_digitised",
+            "dossiers_reusing",
             "results",
             "results_digitised",
             "papers",
@@ -154,6 +166,8 @@ def columns() -> list[tuple[str, str]]:
         ("dossiers", _("Dossiers received")),
         ("dossiers_digitised", _("of which digitised")),
         ("share:dossiers_digitised", _("Share of dossiers digitised")),
+        ("dossiers_reusing", _("of which reusing a paper")),
+        ("share:dossiers_reusing", _("Share of dossiers reusing a paper")),
         ("results", _("Results issued")),
         ("results_digitised", _("of which digitised")),
         ("share:results_digitised", _("Share of results digitised")),
