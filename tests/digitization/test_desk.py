@@ -6,10 +6,11 @@ import subprocess
 import pikepdf
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from egov.accounts.models import Role
 from egov.core.models import AuditEvent
-from egov.digitization import ocr, services
+from egov.digitization import figures, ocr, services
 from egov.digitization.models import Paper
 from egov.digitization.services import PaperFacts
 from tests.digitization.conftest import scanned_page, submit
@@ -78,6 +79,8 @@ def test_the_agency_signs_the_copy_and_pdfsig_validates_it(digitised, dev_pki, t
     assert digitised.owner == digitised.dossier.applicant
     assert digitised.number == "CS 123456"
     assert AuditEvent.objects.filter(action="digitization.paper_digitised").count() == 1
+    today = timezone.localdate()
+    assert figures.certifying_agencies(today, today) == {digitised.agency_id}
 
 
 def test_without_scans_the_received_ones_are_digitised(dossier, desk):

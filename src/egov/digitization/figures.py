@@ -201,3 +201,19 @@ def workbook(rows: list[Figures], total: Figures, heading: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def certifying_agencies(
+    start: datetime.date, end: datetime.date, agency_ids: list[int] | None = None
+) -> set[int]:
+    """The agencies whose desk signed at least one electronic copy (bản sao điện tử) in the
+    period: what QĐ 766 indicator 4.3 counts among the communes."""
+    first, after = _bounds(start, end)
+    copies = _scoped(
+        Paper.objects.filter(
+            source=Paper.Source.DESK, signed=True, created_at__gte=first, created_at__lt=after
+        ),
+        "agency",
+        agency_ids,
+    )
+    return set(copies.values_list("agency_id", flat=True).distinct())

@@ -179,8 +179,8 @@ def digitise(
         agency=dossier.receiving_agency,
         created_by=actor,
     )
-    data = _certify(paper, made.pdf, dossier)
-    with transaction.atomic():
+    with transaction.atomic():  # the signature's registration and the paper, or neither
+        data = _certify(paper, made.pdf, dossier)
         _store(paper, data)
         paper.save()
         audit.record(
