@@ -113,6 +113,8 @@ def test_the_desk_digitises_and_the_citizen_reuses(
                 page.get_by_role("button", name=f"Dùng giấy tờ này cho “{name}”").click()
                 expect(page.locator(".messages")).to_contain_text("Đã đính kèm giấy tờ từ kho")
             expect(page.get_by_text("lấy từ kho giấy tờ của bạn")).to_have_count(2)
+            # A paper already attached is not offered again.
+            expect(page.get_by_text("Dùng giấy tờ bạn đã có (không phải tải lên)")).to_have_count(0)
         check_page(page, "digitization-reused")
         page.goto(live_server.url + "/kho-giay-to/")
         expect(page.get_by_role("heading", name="Kho giấy tờ của tôi")).to_be_visible()

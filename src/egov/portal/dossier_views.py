@@ -123,8 +123,13 @@ def documents(request, public_id):
     # The citizen's own valid papers of each requirement's type, offered before an upload.
     offers = digitization.offers(request.user, requirements) if can_upload else {}
     reused = digitization.origins(dossier)
+    taken = {paper.pk for paper in reused.values()}
     rows = [
-        (r, [(f, reused.get(f.pk)) for f in attached.get(r.pk, [])], offers.get(r.pk, []))
+        (
+            r,
+            [(f, reused.get(f.pk)) for f in attached.get(r.pk, [])],
+            [paper for paper in offers.get(r.pk, []) if paper.pk not in taken],
+        )
         for r in requirements
     ]
     return render(
