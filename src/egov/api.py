@@ -14,6 +14,7 @@ from egov.catalog.api import router as catalog_router
 from egov.core.nul import NulRefusingParser
 from egov.core.problems import field_error, problem
 from egov.core.views import unavailable
+from egov.digitization.api import router as digitization_router
 from egov.documents.api import router as documents_router
 from egov.dossiers.api import citizen_router as dossiers_citizen_router
 from egov.dossiers.api import router as dossiers_router
@@ -196,3 +197,4 @@ api.add_router("/", reports_router)
 api.add_router("/", documents_router)
 api.add_router("/", personnel_router)
 api.add_router("/", indicators_router)
+api.add_router("/", digitization_router)

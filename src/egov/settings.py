@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "egov.personnel",
     "egov.feedback",
     "egov.indicators",
+    "egov.digitization",
 ]
 
 MIDDLEWARE = [
@@ -510,6 +511,8 @@ EGOV_QUEUE_RETENTION_DAYS = int(os.environ.get("EGOV_QUEUE_RETENTION_DAYS", "90"
 # largest fee the platform assesses (both refused at submission, naming the field).
 EGOV_EFORM_NUMBER_MAX = int(os.environ.get("EGOV_EFORM_NUMBER_MAX", str(10**12)))
 EGOV_FEE_MAX = int(os.environ.get("EGOV_FEE_MAX", str(10**12)))
+# Pages one digitised paper may have: the desk's OCR runs in the request (docs/digitization.md).
+EGOV_DIGITIZATION_MAX_PAGES = int(os.environ.get("EGOV_DIGITIZATION_MAX_PAGES", "20"))
 EGOV_UPLOAD_MAX_BYTES = int(os.environ.get("EGOV_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 # "clamd" scans every upload (production default); "none" only for a development machine.
 EGOV_MALWARE_SCANNER = os.environ.get("EGOV_MALWARE_SCANNER", "clamd" if PRODUCTION else "none")

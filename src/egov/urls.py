@@ -32,6 +32,7 @@ urlpatterns = [
     path("staff/documents/", include("egov.documents.urls")),
     path("staff/personnel/", include("egov.personnel.urls")),
     path("staff/feedback/", include("egov.feedback.staff_urls")),
+    path("staff/so-hoa/", include("egov.digitization.staff_urls")),
     path("staff/", include("egov.backoffice.urls")),
     # Answers 404 unless EGOV_POSTAL_SIMULATOR is on (never in production).
     path("postal-simulator/", include("egov.postal.simulator_urls")),
@@ -42,6 +43,7 @@ urlpatterns = [
     path("thong-ke/", include("egov.reports.urls")),
     path("van-ban/", include("egov.documents.public_urls")),
     path("phan-anh/", include("egov.feedback.urls")),
+    path("kho-giay-to/", include("egov.digitization.urls")),
     path("open311/v2/", include("egov.feedback.open311_urls")),
     path("", include("egov.portal.urls")),
 ]

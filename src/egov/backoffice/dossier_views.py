@@ -21,6 +21,7 @@ from egov.catalog.search import current_versions
 from egov.core import flash
 from egov.core.collation import sorted_vi
 from egov.core.paging import CappedPaginator, QueuePaginator
+from egov.digitization import services as digitization
 from egov.dossiers import (
     apologies,
     counter,
@@ -138,6 +139,10 @@ def detail(request, public_id):
         "dossier": dossier,
         "answers": eforms.answer_rows(version.form_schema, version.form_ui, dossier.form_data),
         "attachments": dossier.attachments.select_related("requirement"),
+        # Which papers came from the citizen's store, and what was digitised (digitization).
+        "reused": digitization.origins(dossier),
+        "digitised": digitization.papers_of(dossier).count(),
+        "can_digitise": not dossier.is_draft and digitization.may_digitise(user, dossier),
         # The declaration the e-form stands for counts as provided once the e-form is filled.
         "eform_papers": services.provided_by_eform(dossier),
         "events": dossier.events.all(),

@@ -74,6 +74,11 @@ ENTRIES = [
         frozenset({Role.LEADER, Role.AGENCY_ADMIN, Role.AUDITOR}),
     ),
     Entry(
+        "digitization_staff:report",
+        _("Digitisation"),
+        frozenset({Role.DESK_OFFICER, Role.LEADER, Role.AGENCY_ADMIN, Role.AUDITOR}),
+    ),
+    Entry(
         "indicators:index",
         _("Service index (QĐ 766)"),
         frozenset({Role.LEADER, Role.AGENCY_ADMIN, Role.AUDITOR}),

@@ -16,6 +16,7 @@ from django_ratelimit.exceptions import Ratelimited
 from egov.catalog import eforms, fees
 from egov.core import flash
 from egov.core.uploads import UploadRejected
+from egov.digitization import services as digitization
 from egov.dossiers import citizen_files, ratings, reception, return_desks, services, tracking
 from egov.dossiers.models import Attachment
 from egov.portal import prefill
@@ -117,7 +118,20 @@ def documents(request, public_id):
     attached = {}
     for attachment in dossier.attachments.all():
         attached.setdefault(attachment.requirement_id, []).append(attachment)
-    rows = [(r, attached.get(r.pk, [])) for r in dossier.procedure_version.requirements.all()]
+    requirements = list(dossier.procedure_version.requirements.all())
+    can_upload = dossier.is_draft or dossier.status == dossier.Status.SUPPLEMENT_REQUESTED
+    # The citizen's own valid papers of each requirement's type, offered before an upload.
+    offers = digitization.offers(request.user, requirements) if can_upload else {}
+    reused = digitization.origins(dossier)
+    taken = {paper.pk for paper in reused.values()}
+    rows = [
+        (
+            r,
+            [(f, reused.get(f.pk)) for f in attached.get(r.pk, [])],
+            [paper for paper in offers.get(r.pk, []) if paper.pk not in taken],
+        )
+        for r in requirements
+    ]
     return render(
         request,
         "portal/dossier_documents.html",
@@ -125,10 +139,33 @@ def documents(request, public_id):
             "dossier": dossier,
             "rows": rows,
             "step": 2,
-            "can_upload": dossier.is_draft or dossier.status == dossier.Status.SUPPLEMENT_REQUESTED,
+            "can_upload": can_upload,
             "max_mb": settings.EGOV_UPLOAD_MAX_BYTES // 1_048_576,
         },
     )
+
+
+@login_required
+@require_POST
+def reuse_document(request, public_id):
+    """Attaches a paper from the citizen's store (digitization) instead of a new upload."""
+    dossier = _mine(request, public_id)
+    try:
+        digitization.reuse(
+            dossier,
+            applicant=request.user,
+            paper_id=request.POST.get("paper", ""),
+            requirement_id=int(request.POST.get("requirement", "0") or 0),
+        )
+    except (UploadRejected, ValidationError, ValueError) as exc:
+        messages.error(
+            request,
+            _("The paper was not attached: %(reason)s")
+            % {"reason": " ".join(getattr(exc, "messages", [str(exc)]))},
+        )
+    else:
+        messages.success(request, _("The paper from your store is attached."))
+    return redirect("portal:dossier_documents", public_id=dossier.public_id)
 
 
 @login_required

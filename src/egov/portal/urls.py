@@ -32,6 +32,11 @@ urlpatterns = [
     path("ho-so/<uuid:public_id>/to-khai/", dossier_views.declare, name="dossier_form"),
     path("ho-so/<uuid:public_id>/giay-to/", dossier_views.documents, name="dossier_documents"),
     path(
+        "ho-so/<uuid:public_id>/giay-to/dung-lai/",
+        dossier_views.reuse_document,
+        name="dossier_reuse_document",
+    ),
+    path(
         "ho-so/<uuid:public_id>/giay-to/<int:attachment_id>/xoa/",
         dossier_views.remove_document,
         name="dossier_remove_document",
