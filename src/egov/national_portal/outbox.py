@@ -117,17 +117,23 @@ def send_due(*, client: PortalClient | None = None, limit: int = 200) -> dict[st
     call is taken under a row lock, and checked again to be its dossier's first unsent one."""
     client = client or PortalClient()
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    for pk in due(limit=limit):
-        with transaction.atomic():
-            message = (
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, state=State.PENDING)
-                .exclude(_earlier_unsent())
-                .first()
-            )
-            if message is None:
-                continue  # another worker has it, or an earlier call of its dossier is back
-            counts[_deliver(message, client)] += 1
+    while sum(counts.values()) < limit:
+        # A pass sends each dossier's first unsent call; the next pass its following one.
+        sent_before = counts["sent"]
+        pks = due(limit=limit - sum(counts.values()))
+        for pk in pks:
+            with transaction.atomic():
+                message = (
+                    OutboxMessage.objects.select_for_update(skip_locked=True)
+                    .filter(pk=pk, state=State.PENDING)
+                    .exclude(_earlier_unsent())
+                    .first()
+                )
+                if message is None:
+                    continue  # another worker has it, or an earlier call of its dossier is back
+                counts[_deliver(message, client)] += 1
+        if not pks or counts["sent"] == sent_before:
+            break
     return counts
 
 
