@@ -15,7 +15,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from egov.core import audit
@@ -95,15 +95,24 @@ def _earlier_unsent() -> Exists:
     )
 
 
-def due(now: datetime.datetime | None = None, limit: int = 200) -> list[int]:
-    """The calls that may go now: pending, their time come, the first unsent of their dossier."""
-    return list(
+def _held_back(now: datetime.datetime) -> Exists:
+    """An earlier call of the same dossier that cannot go now (refused, or waiting to retry)."""
+    return Exists(
         OutboxMessage.objects.filter(
-            state=State.PENDING, next_attempt_at__lte=now or timezone.now()
-        )
-        .exclude(_earlier_unsent())
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
+            dossier_id=OuterRef("dossier_id"), sequence__lt=OuterRef("sequence")
+        ).filter(Q(state=State.FAILED) | Q(state=State.PENDING, next_attempt_at__gt=now))
+    )
+
+
+def due(now: datetime.datetime | None = None, limit: int = 200) -> list[dict[str, int]]:
+    """The calls that may go now, in each dossier's order: pending, their time come, and no
+    earlier call of their dossier refused or waiting for a retry."""
+    now = now or timezone.now()
+    return list(
+        OutboxMessage.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
+        .exclude(_held_back(now))
+        .order_by("sequence", "id")
+        .values("pk", "dossier_id")[:limit]
     )
 
 
@@ -117,23 +126,24 @@ def send_due(*, client: PortalClient | None = None, limit: int = 200) -> dict[st
     call is taken under a row lock, and checked again to be its dossier's first unsent one."""
     client = client or PortalClient()
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    while sum(counts.values()) < limit:
-        # A pass sends each dossier's first unsent call; the next pass its following one.
-        sent_before = counts["sent"]
-        pks = due(limit=limit - sum(counts.values()))
-        for pk in pks:
-            with transaction.atomic():
-                message = (
-                    OutboxMessage.objects.select_for_update(skip_locked=True)
-                    .filter(pk=pk, state=State.PENDING)
-                    .exclude(_earlier_unsent())
-                    .first()
-                )
-                if message is None:
-                    continue  # another worker has it, or an earlier call of its dossier is back
-                counts[_deliver(message, client)] += 1
-        if not pks or counts["sent"] == sent_before:
-            break
+    blocked: set[int] = set()  # dossiers whose call did not go in this round
+    for row in due(limit=limit):
+        if row["dossier_id"] in blocked:
+            continue
+        with transaction.atomic():
+            message = (
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(pk=row["pk"], state=State.PENDING)
+                .exclude(_earlier_unsent())
+                .first()
+            )
+            if message is None:  # another worker has it, or an earlier call of its dossier
+                blocked.add(row["dossier_id"])
+                continue
+            outcome = _deliver(message, client)
+        counts[outcome] += 1
+        if outcome != "sent":
+            blocked.add(row["dossier_id"])
     return counts
 
 
