@@ -63,7 +63,9 @@ def test_each_step_is_sent_as_progress_with_who_what_and_dates(portal, received,
     assert PORTAL_TIME.fullmatch(data["ThoiDiemXuLy"])
 
 
-def test_a_supplement_request_is_in_the_record(portal, consulted_version, citizen, settings, people):
+def test_a_supplement_request_is_in_the_record(
+    portal, consulted_version, citizen, settings, people
+):
     dossier = submitted_dossier(consulted_version, citizen, settings)
     reception.request_supplement(
         dossier, officer=people["desk"], items=["Bản sao giấy khai sinh"], note="Thiếu bản sao"

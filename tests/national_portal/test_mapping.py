@@ -60,7 +60,9 @@ def test_refusal_at_the_desk_and_withdrawal_send_their_codes(
     assert portal.state.dossier(withdrawn.code)["status"] == 7
 
 
-def test_an_administrators_change_applies_to_later_calls(portal, received, people, make_staff, agencies):
+def test_an_administrators_change_applies_to_later_calls(
+    portal, received, people, make_staff, agencies
+):
     admin = make_staff("quantri", agencies["city"], "system_admin")
     row = StatusMapping.objects.get(status=S.IN_PROGRESS, transition="")
     mapping.change(row, 6, actor=admin)

@@ -53,7 +53,7 @@ def _refused(message: OutboxMessage) -> dict[str, Any]:
 @router.get(
     "/staff/national-portal/sync",
     response={200: SyncOut, 403: Problem},
-    summary="The national portal sync: calls waiting, refused (with the portal's reason), last acknowledgement",
+    summary="The national portal sync: calls waiting, refused (with the reason), last acknowledged",
 )
 def sync_state(request: HttpRequest) -> dict[str, Any]:
     _operator(request)

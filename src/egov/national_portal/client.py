@@ -50,7 +50,7 @@ class PortalClient:
         headers = {"Authorization": f"Bearer {self.secret}"}
         if key:
             headers["Idempotency-Key"] = key
-        body = {"service": service, "madonvi": self.unit_code, "data": data}
+        body: dict[str, Any] = {"service": service, "madonvi": self.unit_code, "data": data}
         try:
             response = self.http.post(
                 f"{self.base_url}/api/integration", json=body, headers=headers, timeout=self.timeout

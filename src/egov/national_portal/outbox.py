@@ -55,8 +55,10 @@ def enqueue(dossier: Dossier, *, transition: str, action: str) -> OutboxMessage 
         return None
     last = OutboxMessage.objects.filter(dossier=dossier).aggregate(last=Max("sequence"))["last"]
     first = last is None
-    service = Service.SYNC if first or transition in RECORD_TRANSITIONS or not transition else (
-        Service.PROGRESS
+    service = (
+        Service.SYNC
+        if first or transition in RECORD_TRANSITIONS or not transition
+        else (Service.PROGRESS)
     )
     code = mapping.portal_code(dossier.status, transition)
     message = OutboxMessage.objects.create(
@@ -104,7 +106,7 @@ def _held_back(now: datetime.datetime) -> Exists:
     )
 
 
-def due(now: datetime.datetime | None = None, limit: int = 200) -> list[dict[str, int]]:
+def due(now: datetime.datetime | None = None, limit: int = 200) -> list[tuple[int, int]]:
     """The calls that may go now, in each dossier's order: pending, their time come, and no
     earlier call of their dossier refused or waiting for a retry."""
     now = now or timezone.now()
@@ -112,7 +114,7 @@ def due(now: datetime.datetime | None = None, limit: int = 200) -> list[dict[str
         OutboxMessage.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
         .exclude(_held_back(now))
         .order_by("sequence", "id")
-        .values("pk", "dossier_id")[:limit]
+        .values_list("pk", "dossier_id")[:limit]
     )
 
 
@@ -127,23 +129,23 @@ def send_due(*, client: PortalClient | None = None, limit: int = 200) -> dict[st
     client = client or PortalClient()
     counts = {"sent": 0, "retry": 0, "failed": 0}
     blocked: set[int] = set()  # dossiers whose call did not go in this round
-    for row in due(limit=limit):
-        if row["dossier_id"] in blocked:
+    for pk, dossier_id in due(limit=limit):
+        if dossier_id in blocked:
             continue
         with transaction.atomic():
             message = (
                 OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(pk=row["pk"], state=State.PENDING)
+                .filter(pk=pk, state=State.PENDING)
                 .exclude(_earlier_unsent())
                 .first()
             )
             if message is None:  # another worker has it, or an earlier call of its dossier
-                blocked.add(row["dossier_id"])
+                blocked.add(dossier_id)
                 continue
             outcome = _deliver(message, client)
         counts[outcome] += 1
         if outcome != "sent":
-            blocked.add(row["dossier_id"])
+            blocked.add(dossier_id)
     return counts
 
 

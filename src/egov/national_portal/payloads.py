@@ -37,7 +37,7 @@ def _fees(dossier: Dossier) -> list[dict[str, Any]]:
             "TenPhiLePhi": fee.name,
             "LoaiPhiLePhi": 1 if fee.kind == "phi" else 2,
             "Gia": fee.amount,
-            "HinhThucThu": CHANNELS.get(dossier.channel, 2),
+            "HinhThucThu": CHANNELS[Channel(dossier.channel)],
         }
         for fee in dossier.procedure_version.fees.order_by("position", "id")
     ]
@@ -136,6 +136,7 @@ def progress(dossier: Dossier, portal_code: int, transition: str) -> dict[str, A
     current = steps.filter(finished_at__isnull=True).order_by("-started_at", "-id").first()
     with translation.override("vi"):
         what = str(TABLE[transition].label) if transition in TABLE else ""
+        when: datetime.datetime | None
         if transition == "withdraw" or done is None:
             who, title, department = _person(dossier.applicant), "Người nộp hồ sơ", ""
             when, note = timezone.now(), ""

@@ -147,8 +147,9 @@ class PortalState:
     def lookup(self, data: list[dict]) -> dict[str, Any]:
         codes = [str(item.get("MaHoSo", "")) for item in data][:1000]
         with self._db() as db:
+            marks = ",".join("?" * len(codes))
             rows = db.execute(
-                f"SELECT code, status, updated_at FROM dossiers WHERE code IN ({','.join('?' * len(codes))})",  # noqa: S608 - placeholders only
+                f"SELECT code, status, updated_at FROM dossiers WHERE code IN ({marks})",  # noqa: S608 - placeholders only
                 codes,
             ).fetchall()
         return {
@@ -163,7 +164,7 @@ class PortalState:
 
     def calls(self, dossier_code: str | None = None) -> list[dict[str, Any]]:
         """The calls accepted, in the order they arrived."""
-        query, args = "SELECT * FROM calls", ()
+        query, args = "SELECT * FROM calls", tuple[str, ...]()
         if dossier_code is not None:
             query, args = query + " WHERE dossier_code = ?", (dossier_code,)
         with self._db() as db:
@@ -180,10 +181,12 @@ class PortalState:
 
     def dossier(self, code: str) -> dict[str, Any] | None:
         with self._db() as db:
-            row = db.execute("SELECT status, record FROM dossiers WHERE code = ?", (code,)).fetchone()
+            row = db.execute(
+                "SELECT status, record FROM dossiers WHERE code = ?", (code,)
+            ).fetchone()
         return None if row is None else {"status": row["status"], **json.loads(row["record"])}
 
-    # --- catalogue ---------------------------------------------------------------------------------
+    # --- catalogue -------------------------------------------------------------------------------
 
     def procedure_list(self) -> dict[str, Any]:
         summary = ("MaTTHC", "TenTTHC", "MaLinhVuc", "NgayCapNhat")

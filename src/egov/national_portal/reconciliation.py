@@ -41,7 +41,9 @@ class Report:
 def _bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, ...]:
     zone = timezone.get_current_timezone()
     first = datetime.datetime.combine(start, datetime.time.min, zone)
-    return first, datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, zone)
+    return first, datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time.min, zone
+    )
 
 
 def compare(
@@ -49,11 +51,15 @@ def compare(
 ) -> Report:
     client = client or PortalClient()
     first, after = _bounds(start, end)
-    codes = list(
-        Dossier.objects.filter(submitted_at__gte=first, submitted_at__lt=after, code__isnull=False)
+    codes = [
+        code
+        for code in Dossier.objects.filter(
+            submitted_at__gte=first, submitted_at__lt=after, code__isnull=False
+        )
         .order_by("code")
         .values_list("code", flat=True)
-    )
+        if code
+    ]
     report = Report(start, end, compared=len(codes))
     for offset in range(0, len(codes), BATCH):
         batch = codes[offset : offset + BATCH]

@@ -24,9 +24,7 @@ class Command(BaseCommand):
         def sync_round() -> bool:
             counts = outbox.send_due(client=client)
             if options["verbosity"] >= 2 or (options["verbosity"] >= 1 and not loop):
-                self.stdout.write(
-                    "sent {sent} retry {retry} failed {failed}".format(**counts)
-                )
+                self.stdout.write("sent {sent} retry {retry} failed {failed}".format(**counts))
             return counts["sent"] > 0  # more may be due at once (the next of each dossier)
 
         if loop:
