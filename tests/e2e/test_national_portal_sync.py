@@ -23,11 +23,11 @@ def test_the_operator_resends_a_refused_dossier_and_changes_the_mapping(
     browser,
     live_server,
     check_page,
-    portal,
-    consulted_version,
+    portal,  # noqa: F811
+    consulted_version,  # noqa: F811
     citizen,
     settings,
-    people,
+    people,  # noqa: F811
     make_staff,
     agencies,
 ):
