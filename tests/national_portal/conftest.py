@@ -34,10 +34,11 @@ class RunningPortal:
         self.data_dir, self.port = data_dir, port
         self.url = f"http://127.0.0.1:{port}"
         self.server, self.state = None, None
+        self.procedures = []  # what LayThuTuc answers (set before start)
 
     def start(self):
         self.server, self.state = portal_server.make_server(
-            self.data_dir, units={UNIT: SECRET}, port=self.port
+            self.data_dir, units={UNIT: SECRET}, procedures=self.procedures, port=self.port
         )
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self

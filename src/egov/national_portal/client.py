@@ -75,3 +75,11 @@ class PortalClient:
         """TraCuuHoSo: the status the portal holds for each dossier code it knows."""
         answer = self.call("TraCuuHoSo", [{"MaHoSo": code} for code in codes])
         return {row["MaHoSo"]: int(row["TrangThaiHoSo"]) for row in answer.get("result", [])}
+
+    def procedure_list(self) -> list[dict[str, Any]]:
+        """LayDanhSachTTHC: the national procedures (code, name, field, last change)."""
+        return list(self.call("LayDanhSachTTHC", []).get("result", []))
+
+    def procedure(self, code: str) -> dict[str, Any]:
+        """LayThuTuc: one national procedure in full."""
+        return dict(self.call("LayThuTuc", [{"MaTTHC": code}])["result"])
