@@ -20,6 +20,7 @@ from egov.dossiers.api import citizen_router as dossiers_citizen_router
 from egov.dossiers.api import router as dossiers_router
 from egov.dossiers.staff_api import staff_router as dossiers_staff_router
 from egov.indicators.api import router as indicators_router
+from egov.national_portal.api import router as national_portal_router
 from egov.organizations.api import router as organizations_router
 from egov.payments.api import citizen_router as payments_citizen_router
 from egov.payments.api import gateway_router as payments_gateway_router
@@ -195,6 +196,7 @@ api.add_router("/", payments_gateway_router)
 api.add_router("/", payments_staff_router)
 api.add_router("/", reports_router)
 api.add_router("/", documents_router)
+api.add_router("/", national_portal_router)
 api.add_router("/", personnel_router)
 api.add_router("/", indicators_router)
 api.add_router("/", digitization_router)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "egov.feedback",
     "egov.indicators",
     "egov.digitization",
+    "egov.national_portal",
 ]
 
 MIDDLEWARE = [
@@ -584,6 +585,26 @@ EGOV_DOCUMENTS_EXCHANGE_RETRY_SECONDS = int(
 EGOV_DOCUMENTS_EXCHANGE_POLL_SECONDS = int(
     os.environ.get("EGOV_DOCUMENTS_EXCHANGE_POLL_SECONDS", "20")
 )
+# --- National Public Service Portal (docs/national_portal.md) ---------------------------------
+# Whether dossier changes are queued for the portal (Cổng Dịch vụ công quốc gia): off until the
+# province holds its connection (the outbox then fills from the next change on).
+EGOV_NATIONAL_PORTAL_ENABLED = env_bool("EGOV_NATIONAL_PORTAL_ENABLED", False)
+# The portal's address, the unit code and the secret the province was given. In development:
+# the local portal (manage.py serve_national_portal).
+EGOV_NATIONAL_PORTAL_URL = os.environ.get(
+    "EGOV_NATIONAL_PORTAL_URL", "" if PRODUCTION else f"http://127.0.0.1:{EGOV_PORT + 792}"
+)
+EGOV_NATIONAL_PORTAL_UNIT_CODE = os.environ.get(
+    "EGOV_NATIONAL_PORTAL_UNIT_CODE", "" if PRODUCTION else "000.00.00.H13"
+)
+EGOV_NATIONAL_PORTAL_SECRET = os.environ.get(
+    "EGOV_NATIONAL_PORTAL_SECRET", "" if PRODUCTION else "development-portal-secret"
+)
+EGOV_NATIONAL_PORTAL_TIMEOUT = float(os.environ.get("EGOV_NATIONAL_PORTAL_TIMEOUT", "20"))
+# Back-off of the outbox while the portal is down: doubles from this, up to an hour; never gives up.
+EGOV_NATIONAL_PORTAL_RETRY_SECONDS = int(os.environ.get("EGOV_NATIONAL_PORTAL_RETRY_SECONDS", "30"))
+# Seconds between two rounds of `manage.py national_portal_worker --loop` when nothing is due.
+EGOV_NATIONAL_PORTAL_POLL_SECONDS = float(os.environ.get("EGOV_NATIONAL_PORTAL_POLL_SECONDS", "5"))
 # --- Citizen reports, Open311 (docs/feedback.md) -------------------------------------------------
 EGOV_FEEDBACK_PHOTO_MAX_BYTES = int(os.environ.get("EGOV_FEEDBACK_PHOTO_MAX_BYTES", "10485760"))
 EGOV_FEEDBACK_VIDEO_MAX_BYTES = int(os.environ.get("EGOV_FEEDBACK_VIDEO_MAX_BYTES", "52428800"))

@@ -33,6 +33,7 @@ urlpatterns = [
     path("staff/personnel/", include("egov.personnel.urls")),
     path("staff/feedback/", include("egov.feedback.staff_urls")),
     path("staff/so-hoa/", include("egov.digitization.staff_urls")),
+    path("staff/national-portal/", include("egov.national_portal.urls")),
     path("staff/", include("egov.backoffice.urls")),
     # Answers 404 unless EGOV_POSTAL_SIMULATOR is on (never in production).
     path("postal-simulator/", include("egov.postal.simulator_urls")),

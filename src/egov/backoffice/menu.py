@@ -69,6 +69,12 @@ ENTRIES = [
         city_wide=frozenset({Role.AGENCY_ADMIN}),
     ),
     Entry(
+        "national_portal:sync",
+        _("National portal sync"),
+        frozenset(),
+        city_wide=frozenset({Role.AGENCY_ADMIN}),
+    ),
+    Entry(
         "reports_staff:dashboard",
         _("Statistics"),
         frozenset({Role.LEADER, Role.AGENCY_ADMIN, Role.AUDITOR}),
