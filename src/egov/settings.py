@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "egov.personnel",
     "egov.feedback",
     "egov.indicators",
+    "egov.exchange",
 ]
 
 MIDDLEWARE = [
@@ -454,6 +455,17 @@ EGOV_SIGNATURE_MAX_UPLOAD_BYTES = int(os.environ.get("EGOV_SIGNATURE_MAX_UPLOAD_
 # The visible signature's and the drawn seal's font (its bold face beside it): the system's Noto
 # Sans (fonts-noto-core) when installed, otherwise the one shipped in src/egov/core/fonts/.
 EGOV_SIGNATURE_FONT = os.environ.get("EGOV_SIGNATURE_FONT", str(font_file("NotoSans-Regular")))
+
+# --- Data sharing platform, LGSP (docs/exchange.md) -----------------------------------------------
+# Fail closed: once a message log record has waited this many seconds for its RFC 3161
+# time-stamp (the authority at EGOV_TSA_URL is away), the gateway refuses new calls.
+EGOV_EXCHANGE_TIMESTAMP_MAX_AGE = int(os.environ.get("EGOV_EXCHANGE_TIMESTAMP_MAX_AGE", "600"))
+# How often `manage.py stamp_message_log --loop` time-stamps the new records.
+EGOV_EXCHANGE_TIMESTAMP_INTERVAL = int(os.environ.get("EGOV_EXCHANGE_TIMESTAMP_INTERVAL", "10"))
+# A signed call is accepted this many seconds either side of its "iat" (and its nonce is kept
+# twice as long, so that a replay inside the window is refused).
+EGOV_EXCHANGE_CLOCK_WINDOW = int(os.environ.get("EGOV_EXCHANGE_CLOCK_WINDOW", "120"))
+EGOV_EXCHANGE_PROVIDER_TIMEOUT = float(os.environ.get("EGOV_EXCHANGE_PROVIDER_TIMEOUT", "15"))
 
 # --- Logging: personal identifiers are masked in every record -----------------------------------
 LOGGING = {

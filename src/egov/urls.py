@@ -43,6 +43,7 @@ urlpatterns = [
     path("van-ban/", include("egov.documents.public_urls")),
     path("phan-anh/", include("egov.feedback.urls")),
     path("open311/v2/", include("egov.feedback.open311_urls")),
+    path("exchange/", include("egov.exchange.urls")),
     path("", include("egov.portal.urls")),
 ]
 
