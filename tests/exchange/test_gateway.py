@@ -155,7 +155,7 @@ def test_a_certificate_already_registered_is_refused(caller):
 
 
 def test_a_certificate_from_outside_the_trust_store_is_refused(caller, foreign_pki):
-    outsider = foreign_pki.issue("Hệ thống ngoài", key_type="ec-p256")
+    outsider = foreign_pki.issue("Hệ thống ngoài", organization="Ngoài", key_type="ec-p256")
     with pytest.raises(services.ExchangeError, match="trust store"):
         services.register_client(
             actor=None,

@@ -85,8 +85,9 @@ class LoadedKey:
 
 
 @functools.lru_cache(maxsize=4)
-def _load(pk: int) -> LoadedKey:
-    row = PlatformKey.objects.get(pk=pk)
+def _load(pk: int, fingerprint: str) -> LoadedKey:
+    """Unsealed once per process; the fingerprint in the key makes a replaced row miss."""
+    row = PlatformKey.objects.get(pk=pk, fingerprint=fingerprint)
     private = serialization.load_der_private_key(
         keystore.unseal(bytes(row.sealed_key), KEY_CONTEXT + row.fingerprint), password=None
     )
@@ -98,10 +99,10 @@ def _load(pk: int) -> LoadedKey:
 
 
 def platform_key() -> LoadedKey:
-    row = PlatformKey.objects.only("pk").first()
+    row = PlatformKey.objects.only("pk", "fingerprint").first()
     if row is None:
         raise LogError("no platform key installed (manage.py exchange_platform_key)")
-    return _load(row.pk)
+    return _load(row.pk, row.fingerprint)
 
 
 def install_platform_key(
@@ -284,7 +285,7 @@ def _check_timestamp(stamp: LogTimestamp, records: dict[int, str]) -> str:
         return f"the time-stamp token does not validate: {exc}"
     if not (status.get("intact") and status.get("valid")):
         return "the time-stamp token's signature does not hold"
-    if not status.get("trusted"):
+    if status.get("trust_problem_indic") is not None or status.get("validation_path") is None:
         return "the time-stamp authority is not in the trust store"
     imprint = signed_data["encap_content_info"]["content"].parsed["message_imprint"]
     if not isinstance(imprint, tsp.MessageImprint) or imprint["hashed_message"].native != expected:
