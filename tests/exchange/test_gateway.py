@@ -49,7 +49,7 @@ def test_a_token_signed_by_another_key_is_refused(client, caller, dev_pki):
     assert token != forged
     response = caller.call(client, "x", token=forged)
     assert response.status_code == 401
-    assert "does not verify" in response.json()["detail"]
+    assert "không khớp với chứng thư số" in response.json()["detail"]
 
 
 def test_a_token_for_another_call_is_refused(client, caller):
@@ -113,7 +113,7 @@ def test_the_daily_quota_holds(client, caller):
     assert caller.call(client, "x").status_code == 200
     response = caller.call(client, "x")
     assert response.status_code == 429
-    assert "a day" in response.json()["detail"]
+    assert "mỗi ngày" in response.json()["detail"]
 
 
 def test_an_unreachable_provider_is_logged_and_answered_502(client, caller):
@@ -130,7 +130,7 @@ def test_fails_closed_without_a_fresh_time_stamp(client, caller, settings):
     MessageRecord.objects.update(occurred_at=timezone.now() - timezone.timedelta(seconds=61))
     refused = caller.call(client, "x")
     assert refused.status_code == 503
-    assert "time-stamp" in refused.json()["detail"]
+    assert "dấu thời gian" in refused.json()["detail"]
     assert messagelog.stamp_pending() is not None
     assert caller.call(client, "x").status_code == 200
 
@@ -144,7 +144,7 @@ def test_registering_a_client_needs_a_certificate(caller, rogue):
 
 
 def test_a_certificate_already_registered_is_refused(caller):
-    with pytest.raises(services.ExchangeError, match="already identifies"):
+    with pytest.raises(services.ExchangeError, match="đã dùng để xác định"):
         services.register_client(
             actor=None,
             member=caller.client.member,
@@ -156,7 +156,7 @@ def test_a_certificate_already_registered_is_refused(caller):
 
 def test_a_certificate_from_outside_the_trust_store_is_refused(caller, foreign_pki):
     outsider = foreign_pki.issue("Hệ thống ngoài", organization="Ngoài", key_type="ec-p256")
-    with pytest.raises(services.ExchangeError, match="trust store"):
+    with pytest.raises(services.ExchangeError, match="tin cậy"):
         services.register_client(
             actor=None,
             member=caller.client.member,
@@ -164,3 +164,41 @@ def test_a_certificate_from_outside_the_trust_store_is_refused(caller, foreign_p
             name="Outsider",
             certificate_pem=pem_of(outsider),
         )
+
+
+def test_the_catalogue_lists_published_services_without_their_addresses(client, caller):
+    listed = client.get("/api/v1/exchange/services").json()
+    assert listed == [
+        {
+            "code": "dan-cu",
+            "name": "Cơ sở dữ liệu quốc gia về dân cư",
+            "provider": "Bộ Công an",
+            "openapi_url": "",
+            "has_openapi_document": True,
+        }
+    ]
+    services.withdraw_service(actor=None, service=caller.service)
+    assert client.get("/api/v1/exchange/services").json() == []
+
+
+def test_only_the_operator_grants_rights(caller, make_staff, agencies):
+    from egov.accounts.models import Role
+
+    agency_admin = make_staff("quantri", agencies["justice"], role=Role.AGENCY_ADMIN)
+    with pytest.raises(services.ExchangeError, match="đơn vị vận hành"):
+        services.grant_right(
+            actor=agency_admin,
+            client=caller.client,
+            service=caller.service,
+            purpose="x",
+            legal_basis="y",
+        )
+
+
+def test_granting_and_revoking_are_audited(caller):
+    from egov.core.models import AuditEvent
+
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"exchange.right_granted", "exchange.client_registered"} <= actions
+    services.revoke_right(actor=None, right=AccessRight.objects.get(), reason="Hết hạn")
+    assert AuditEvent.objects.filter(action="exchange.right_revoked").exists()

@@ -27,7 +27,7 @@ from egov.core.throttling import count_hit
 from egov.exchange import jws, messagelog
 from egov.exchange.models import AccessRight, ClientSystem, Service, UsedNonce
 
-TOKEN_HEADER = "HTTP_X_EXCHANGE_TOKEN"
+TOKEN_HEADER = "HTTP_X_EXCHANGE_TOKEN"  # noqa: S105 - a header name, not a secret
 FORWARDED_HEADERS = ("content-type", "accept", "accept-language")
 RETURNED_HEADERS = ("content-type", "content-language", "cache-control")
 
@@ -71,9 +71,7 @@ def _client_and_claims(call: Call) -> tuple[ClientSystem, dict[str, Any]]:
         kid = str(jws.header_of(call.token).get("kid", ""))
     except jws.JWSError as exc:
         raise _unauthenticated(_("The X-Exchange-Token header is not a compact JWS.")) from exc
-    client = (
-        ClientSystem.objects.select_related("member").filter(fingerprint=kid.lower()).first()
-    )
+    client = ClientSystem.objects.select_related("member").filter(fingerprint=kid.lower()).first()
     if client is None:
         raise _unauthenticated(
             _("No client system is registered with the certificate named in “kid”.")

@@ -310,9 +310,7 @@ def verify(check_timestamps: bool = True) -> Iterator[Problem]:
         try:
             if key is None:
                 raise jws.JWSError("unknown key")
-            jws.verify_bytes(
-                key, jws.unb64(record.platform_signature), record.record_hash.encode()
-            )
+            jws.verify_bytes(key, jws.unb64(record.platform_signature), record.record_hash.encode())
         except jws.JWSError:
             yield Problem(record.seq, "the platform's signature on the record does not hold")
         for body, digest, name in (
@@ -349,4 +347,3 @@ def prove(message_id: uuid.UUID | str) -> Proof:
     record = MessageRecord.objects.get(message_id=message_id)
     stamp = LogTimestamp.objects.filter(up_to_seq__gte=record.seq).order_by("up_to_seq").first()
     return Proof(record, stamp, list(verify()))
-

@@ -75,8 +75,7 @@ class Service(models.Model):
         _("keep message bodies in the log"),
         default=False,
         help_text=_(
-            "Off for services that carry personal data: the log then keeps only the bodies' "
-            "hashes."
+            "Off for services that carry personal data: the log then keeps only the bodies' hashes."
         ),
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -98,7 +97,10 @@ class AccessRight(models.Model):
     """A client system's right to call a service, for a stated purpose on a legal basis."""
 
     client = models.ForeignKey(
-        ClientSystem, verbose_name=_("client system"), on_delete=models.PROTECT, related_name="rights"
+        ClientSystem,
+        verbose_name=_("client system"),
+        on_delete=models.PROTECT,
+        related_name="rights",
     )
     service = models.ForeignKey(
         Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="rights"
@@ -139,6 +141,9 @@ class UsedNonce(models.Model):
             models.UniqueConstraint(fields=["client", "nonce"], name="exchange_nonce_once")
         ]
 
+    def __str__(self) -> str:
+        return self.nonce
+
 
 class PlatformKey(models.Model):
     """The platform's signing key for the message log: a certificate and its sealed key
@@ -152,12 +157,18 @@ class PlatformKey(models.Model):
     class Meta:
         ordering = ["-installed_at"]
 
+    def __str__(self) -> str:
+        return self.fingerprint
+
 
 class LogHead(models.Model):
     """The one row every append locks: the last record's sequence number and hash."""
 
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq}"
 
 
 class LogTimestamp(models.Model):
@@ -171,6 +182,9 @@ class LogTimestamp(models.Model):
 
     class Meta:
         ordering = ["up_to_seq"]
+
+    def __str__(self) -> str:
+        return f"≤ #{self.up_to_seq}"
 
 
 class MessageRecord(models.Model):

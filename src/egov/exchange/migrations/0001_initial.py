@@ -5,173 +5,316 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0002_commune_service_centre'),
+        ("organizations", "0002_commune_service_centre"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LogHead',
+            name="LogHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_seq', models.PositiveBigIntegerField(default=0)),
-                ('last_hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_seq", models.PositiveBigIntegerField(default=0)),
+                ("last_hash", models.CharField(max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name='LogTimestamp',
+            name="LogTimestamp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('up_to_seq', models.PositiveBigIntegerField(unique=True)),
-                ('record_hash', models.CharField(max_length=64)),
-                ('token', models.BinaryField()),
-                ('stamped_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("up_to_seq", models.PositiveBigIntegerField(unique=True)),
+                ("record_hash", models.CharField(max_length=64)),
+                ("token", models.BinaryField()),
+                ("stamped_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['up_to_seq'],
+                "ordering": ["up_to_seq"],
             },
         ),
         migrations.CreateModel(
-            name='MessageRecord',
+            name="MessageRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(unique=True)),
-                ('message_id', models.UUIDField(unique=True)),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('client_code', models.CharField(db_index=True, max_length=130)),
-                ('service_code', models.CharField(db_index=True, max_length=60)),
-                ('method', models.CharField(max_length=10)),
-                ('path', models.CharField(max_length=2000)),
-                ('purpose', models.CharField(max_length=300)),
-                ('subject_ref', models.CharField(blank=True, db_index=True, help_text='Keyed hash of the person the call is about (who looked up my data).', max_length=64)),
-                ('status', models.PositiveSmallIntegerField()),
-                ('outcome', models.CharField(max_length=40)),
-                ('request_hash', models.CharField(max_length=64)),
-                ('response_hash', models.CharField(max_length=64)),
-                ('request_body', models.BinaryField(null=True)),
-                ('response_body', models.BinaryField(null=True)),
-                ('client_signature', models.TextField()),
-                ('duration_ms', models.PositiveIntegerField()),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('record_hash', models.CharField(max_length=64)),
-                ('key_fingerprint', models.CharField(max_length=64)),
-                ('platform_signature', models.TextField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(unique=True)),
+                ("message_id", models.UUIDField(unique=True)),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                ("client_code", models.CharField(db_index=True, max_length=130)),
+                ("service_code", models.CharField(db_index=True, max_length=60)),
+                ("method", models.CharField(max_length=10)),
+                ("path", models.CharField(max_length=2000)),
+                ("purpose", models.CharField(max_length=300)),
+                (
+                    "subject_ref",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keyed hash of the person the call is about (who looked up my data).",
+                        max_length=64,
+                    ),
+                ),
+                ("status", models.PositiveSmallIntegerField()),
+                ("outcome", models.CharField(max_length=40)),
+                ("request_hash", models.CharField(max_length=64)),
+                ("response_hash", models.CharField(max_length=64)),
+                ("request_body", models.BinaryField(null=True)),
+                ("response_body", models.BinaryField(null=True)),
+                ("client_signature", models.TextField()),
+                ("duration_ms", models.PositiveIntegerField()),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("record_hash", models.CharField(max_length=64)),
+                ("key_fingerprint", models.CharField(max_length=64)),
+                ("platform_signature", models.TextField()),
             ],
             options={
-                'verbose_name': 'message log record',
-                'verbose_name_plural': 'message log',
-                'ordering': ['-seq'],
+                "verbose_name": "message log record",
+                "verbose_name_plural": "message log",
+                "ordering": ["-seq"],
             },
         ),
         migrations.CreateModel(
-            name='PlatformKey',
+            name="PlatformKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('certificate_pem', models.TextField()),
-                ('fingerprint', models.CharField(max_length=64, unique=True)),
-                ('sealed_key', models.BinaryField()),
-                ('installed_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("certificate_pem", models.TextField()),
+                ("fingerprint", models.CharField(max_length=64, unique=True)),
+                ("sealed_key", models.BinaryField()),
+                ("installed_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-installed_at'],
+                "ordering": ["-installed_at"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='member code')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('kind', models.CharField(choices=[('agency', 'Agency of the city'), ('outside', 'Outside organisation')], max_length=10, verbose_name='kind')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='organizations.agency', verbose_name='agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="member code")),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("agency", "Agency of the city"),
+                            ("outside", "Outside organisation"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="organizations.agency",
+                        verbose_name="agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'member',
-                'verbose_name_plural': 'members',
-                'ordering': ['name'],
+                "verbose_name": "member",
+                "verbose_name_plural": "members",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ClientSystem',
+            name="ClientSystem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='client code')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('certificate_pem', models.TextField(verbose_name='certificate')),
-                ('fingerprint', models.CharField(max_length=64, unique=True, verbose_name='certificate fingerprint')),
-                ('subject', models.CharField(max_length=500, verbose_name='certificate subject')),
-                ('valid_from', models.DateTimeField()),
-                ('valid_until', models.DateTimeField()),
-                ('rate_per_minute', models.PositiveIntegerField(default=600, verbose_name='calls per minute')),
-                ('daily_quota', models.PositiveIntegerField(default=100000, verbose_name='calls per day')),
-                ('suspended_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='clients', to='exchange.member', verbose_name='member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="client code")),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                ("certificate_pem", models.TextField(verbose_name="certificate")),
+                (
+                    "fingerprint",
+                    models.CharField(
+                        max_length=64, unique=True, verbose_name="certificate fingerprint"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=500, verbose_name="certificate subject")),
+                ("valid_from", models.DateTimeField()),
+                ("valid_until", models.DateTimeField()),
+                (
+                    "rate_per_minute",
+                    models.PositiveIntegerField(default=600, verbose_name="calls per minute"),
+                ),
+                (
+                    "daily_quota",
+                    models.PositiveIntegerField(default=100000, verbose_name="calls per day"),
+                ),
+                ("suspended_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="clients",
+                        to="exchange.member",
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'client system',
-                'verbose_name_plural': 'client systems',
-                'ordering': ['code'],
+                "verbose_name": "client system",
+                "verbose_name_plural": "client systems",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='service code')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('base_url', models.URLField(verbose_name='provider address')),
-                ('openapi_url', models.URLField(blank=True, verbose_name='OpenAPI description address')),
-                ('openapi_document', models.JSONField(blank=True, null=True, verbose_name='OpenAPI description')),
-                ('keep_bodies', models.BooleanField(default=False, help_text="Off for services that carry personal data: the log then keeps only the bodies' hashes.", verbose_name='keep message bodies in the log')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('healthy', models.BooleanField(null=True)),
-                ('health_detail', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='exchange.member', verbose_name='provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="service code")),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                ("base_url", models.URLField(verbose_name="provider address")),
+                (
+                    "openapi_url",
+                    models.URLField(blank=True, verbose_name="OpenAPI description address"),
+                ),
+                (
+                    "openapi_document",
+                    models.JSONField(blank=True, null=True, verbose_name="OpenAPI description"),
+                ),
+                (
+                    "keep_bodies",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Off for services that carry personal data: the log then keeps only the bodies' hashes.",
+                        verbose_name="keep message bodies in the log",
+                    ),
+                ),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                ("healthy", models.BooleanField(null=True)),
+                ("health_detail", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="exchange.member",
+                        verbose_name="provider",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'shared service',
-                'verbose_name_plural': 'shared services',
-                'ordering': ['code'],
+                "verbose_name": "shared service",
+                "verbose_name_plural": "shared services",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='AccessRight',
+            name="AccessRight",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(max_length=300, verbose_name='purpose')),
-                ('legal_basis', models.CharField(max_length=300, verbose_name='legal basis')),
-                ('granted_at', models.DateTimeField(auto_now_add=True)),
-                ('granted_by', models.CharField(max_length=200)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_by', models.CharField(blank=True, max_length=200)),
-                ('revoke_reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rights', to='exchange.clientsystem', verbose_name='client system')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rights', to='exchange.service', verbose_name='service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("purpose", models.CharField(max_length=300, verbose_name="purpose")),
+                ("legal_basis", models.CharField(max_length=300, verbose_name="legal basis")),
+                ("granted_at", models.DateTimeField(auto_now_add=True)),
+                ("granted_by", models.CharField(max_length=200)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_by", models.CharField(blank=True, max_length=200)),
+                (
+                    "revoke_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="reason"),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rights",
+                        to="exchange.clientsystem",
+                        verbose_name="client system",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rights",
+                        to="exchange.service",
+                        verbose_name="service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'access right',
-                'verbose_name_plural': 'access rights',
-                'ordering': ['-granted_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('client', 'service'), name='exchange_one_live_right')],
+                "verbose_name": "access right",
+                "verbose_name_plural": "access rights",
+                "ordering": ["-granted_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("revoked_at__isnull", True)),
+                        fields=("client", "service"),
+                        name="exchange_one_live_right",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='UsedNonce',
+            name="UsedNonce",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nonce', models.CharField(max_length=64)),
-                ('seen_at', models.DateTimeField(db_index=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='exchange.clientsystem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nonce", models.CharField(max_length=64)),
+                ("seen_at", models.DateTimeField(db_index=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="exchange.clientsystem"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('client', 'nonce'), name='exchange_nonce_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("client", "nonce"), name="exchange_nonce_once")
+                ],
             },
         ),
     ]
