@@ -2,9 +2,7 @@
 with a right to call the provider's service through the gateway."""
 
 import json
-import secrets
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from socketserver import ThreadingMixIn
@@ -13,7 +11,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 
-from egov.exchange import jws, messagelog, services
+from egov.exchange import messagelog, services
+from egov.exchange.client import call_token
 from egov.exchange.models import ClientSystem, Member, Service
 from egov.signatures.devpki import Issued
 from tests.signatures.fixtures import (  # noqa: F401 - shared fixtures
@@ -72,17 +71,16 @@ class Caller:
     service: Service
 
     def token(self, path: str, body: bytes = b"", method: str = "GET", **claims: Any) -> str:
-        values: dict[str, Any] = {
-            "iss": self.client.code,
-            "aud": self.service.code,
-            "htm": method,
-            "htu": path,
-            "bh": messagelog.sha256(body),
-            "nonce": secrets.token_hex(16),
-            "iat": int(time.time()),
-        }
-        values.update(claims)
-        return jws.sign(self.issued.key, values, self.client.fingerprint)  # type: ignore[arg-type]
+        return call_token(
+            self.issued.key,  # type: ignore[arg-type]
+            fingerprint=self.client.fingerprint,
+            client_code=self.client.code,
+            service_code=self.service.code,
+            method=method,
+            path=path,
+            body=body,
+            **claims,
+        )
 
     def call(self, http: Any, path: str, body: bytes = b"", method: str = "GET", **claims: Any):
         token = claims.pop("token", None) or self.token(path, body, method, **claims)
