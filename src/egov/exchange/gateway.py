@@ -132,21 +132,26 @@ def _remember_nonce(client: ClientSystem, nonce: str) -> None:
         ) from exc
 
 
-def _right(client: ClientSystem, service_code: str) -> tuple[Service, AccessRight]:
-    service = Service.objects.filter(code=service_code, withdrawn_at__isnull=True).first()
+def _right(client: ClientSystem, service_code: str) -> AccessRight:
     right = (
-        AccessRight.objects.filter(client=client, service=service, revoked_at__isnull=True).first()
-        if service is not None
-        else None
+        AccessRight.objects.select_related("service")
+        .filter(
+            client=client,
+            service__code=service_code,
+            service__withdrawn_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .first()
     )
-    if service is None or right is None:
-        # One answer for both: a client learns nothing of services it may not call.
+    if right is None:
+        # One answer for a service that does not exist and one without a right: a client
+        # learns nothing of services it may not call.
         raise Refused(
             403,
             _("No access right to this service"),
             _("Ask the platform's operator for a right to this service, with its purpose."),
         )
-    return service, right
+    return right
 
 
 def _check_usage(client: ClientSystem) -> None:
@@ -208,7 +213,8 @@ def handle(call: Call) -> Answer:
     """Checks, forwards and logs one call; raises :class:`Refused` for a call it refuses."""
     client, claims = _client_and_claims(call)
     _check_binding(client, claims, call)
-    service, right = _right(client, call.service_code)
+    right = _right(client, call.service_code)
+    service = right.service
     _check_fresh_timestamps()
     _remember_nonce(client, claims["nonce"])
     _check_usage(client)

@@ -18,6 +18,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
@@ -211,8 +213,11 @@ def stamped_up_to() -> int:
 
 
 def oldest_unstamped_at() -> datetime.datetime | None:
+    """When the first record no time-stamp covers was written (one query: the gateway asks on
+    every call)."""
+    covered = LogTimestamp.objects.order_by("-up_to_seq").values("up_to_seq")[:1]
     return (
-        MessageRecord.objects.filter(seq__gt=stamped_up_to())
+        MessageRecord.objects.filter(seq__gt=Coalesce(Subquery(covered), Value(0)))
         .order_by("seq")
         .values_list("occurred_at", flat=True)
         .first()
