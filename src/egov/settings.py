@@ -466,6 +466,10 @@ EGOV_EXCHANGE_TIMESTAMP_INTERVAL = int(os.environ.get("EGOV_EXCHANGE_TIMESTAMP_I
 # twice as long, so that a replay inside the window is refused).
 EGOV_EXCHANGE_CLOCK_WINDOW = int(os.environ.get("EGOV_EXCHANGE_CLOCK_WINDOW", "120"))
 EGOV_EXCHANGE_PROVIDER_TIMEOUT = float(os.environ.get("EGOV_EXCHANGE_PROVIDER_TIMEOUT", "15"))
+# Webhooks: a delivery that fails is tried again after 30 s, 1 min, 2 min … (at most this many
+# seconds apart), and given up (kept as failed) after this many attempts.
+EGOV_EXCHANGE_WEBHOOK_MAX_BACKOFF = int(os.environ.get("EGOV_EXCHANGE_WEBHOOK_MAX_BACKOFF", "3600"))
+EGOV_EXCHANGE_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("EGOV_EXCHANGE_WEBHOOK_MAX_ATTEMPTS", "12"))
 
 # --- Logging: personal identifiers are masked in every record -----------------------------------
 LOGGING = {

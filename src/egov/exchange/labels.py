@@ -12,6 +12,7 @@ ACTIONS = {
     "exchange.service_withdrawn": _("Service withdrawn from the data sharing platform"),
     "exchange.right_granted": _("Access right to a shared service granted"),
     "exchange.right_revoked": _("Access right to a shared service revoked"),
+    "exchange.subscription_saved": _("Event subscription saved on the data sharing platform"),
     "exchange.platform_key_installed": _("Signing key of the data sharing platform installed"),
 }
 action_labels.register(ACTIONS)

@@ -224,3 +224,51 @@ class MessageRecord(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.client_code} → {self.service_code}"
+
+
+class Subscription(models.Model):
+    """A client system's webhook: the platform POSTs the events it names to ``url``, signed
+    with HMAC-SHA256 under a secret shown once when the subscription is made."""
+
+    client = models.ForeignKey(
+        ClientSystem,
+        verbose_name=_("client system"),
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+    )
+    url = models.URLField(_("delivery address"))
+    events = models.JSONField(_("events"), default=list)
+    sealed_secret = models.BinaryField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event subscription")
+        verbose_name_plural = _("event subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.client} → {self.url}"
+
+
+class OutboxMessage(models.Model):
+    """One event for one subscription, written in the transaction of the change it tells of,
+    delivered (and retried with backoff) by ``deliver_webhooks``."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="messages"
+    )
+    event = models.CharField(max_length=60)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["delivered_at", "failed_at", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.pk}"
