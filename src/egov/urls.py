@@ -32,6 +32,7 @@ urlpatterns = [
     path("staff/documents/", include("egov.documents.urls")),
     path("staff/personnel/", include("egov.personnel.urls")),
     path("staff/feedback/", include("egov.feedback.staff_urls")),
+    path("staff/exchange/", include("egov.exchange.staff_urls")),
     path("staff/", include("egov.backoffice.urls")),
     # Answers 404 unless EGOV_POSTAL_SIMULATOR is on (never in production).
     path("postal-simulator/", include("egov.postal.simulator_urls")),

@@ -202,3 +202,15 @@ def test_granting_and_revoking_are_audited(caller):
     assert {"exchange.right_granted", "exchange.client_registered"} <= actions
     services.revoke_right(actor=None, right=AccessRight.objects.get(), reason="Hết hạn")
     assert AuditEvent.objects.filter(action="exchange.right_revoked").exists()
+
+
+def test_only_nonces_older_than_twice_the_clock_window_are_purged(client, caller):
+    from egov.exchange import gateway
+    from egov.exchange.models import UsedNonce
+
+    token = caller.token("x")
+    assert caller.call(client, "x", token=token).status_code == 200
+    assert gateway.purge_nonces() == 0
+    later = timezone.now() + timezone.timedelta(hours=1)
+    assert gateway.purge_nonces(now=later) == 1
+    assert not UsedNonce.objects.exists()

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from egov.exchange import messagelog, webhooks
+from egov.exchange import gateway, messagelog, webhooks
 
 
 @task()
@@ -16,3 +16,9 @@ def stamp_message_log() -> int:
 @task()
 def deliver_webhooks() -> dict[str, int]:
     return webhooks.deliver_due()
+
+
+@task()
+def purge_nonces() -> int:
+    """Drops nonces too old to matter (their tokens are refused as old); hourly."""
+    return gateway.purge_nonces()
