@@ -86,3 +86,10 @@ def test_the_log_filters(operator_client, client, caller):
     log = reverse("exchange_staff:log")
     page = operator_client.get(log, {"client": "mot-cua"}).content.decode()
     assert "cong-dan/1" in page and "cong-dan/2" in page
+
+
+def test_the_log_page_masks_identification_numbers(operator_client, client, caller):
+    caller.call(client, "cong-dan/001203004567")
+    page = operator_client.get(reverse("exchange_staff:log")).content.decode()
+    assert "001203004567" not in page
+    assert "********4567" in page
