@@ -34,9 +34,9 @@ def test_the_operator_grants_revokes_and_reads_the_log(
     live_server,
     make_staff,
     agencies,
-    caller,
+    caller,  # noqa: F811 - the fixture imported above
     client,
-    viewport,  # noqa: F811
+    viewport,
 ):
     make_staff("vanhanh", agencies["city"], role=Role.SYSTEM_ADMIN, full_name="Phạm Vận Hành")
     health.check(caller.service)
