@@ -17,7 +17,7 @@ from asn1crypto import cms, tsp
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -66,6 +66,11 @@ def subject_ref(personal_id: str) -> str:
     data" without holding the number itself."""
     key = hashlib.sha256(f"exchange.subject:{settings.SECRET_KEY}".encode()).digest()
     return hmac.new(key, personal_id.strip().encode(), hashlib.sha256).hexdigest()
+
+
+def lookups_about(personal_id: str) -> "models.QuerySet[MessageRecord]":
+    """The exchanges about one person, newest first: "who looked up my data" (Law 91/2025)."""
+    return MessageRecord.objects.filter(subject_ref=subject_ref(personal_id)).order_by("-seq")
 
 
 def compute_hash(record: MessageRecord) -> str:
