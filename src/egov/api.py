@@ -19,6 +19,7 @@ from egov.documents.api import router as documents_router
 from egov.dossiers.api import citizen_router as dossiers_citizen_router
 from egov.dossiers.api import router as dossiers_router
 from egov.dossiers.staff_api import staff_router as dossiers_staff_router
+from egov.exchange.api import router as exchange_router
 from egov.indicators.api import router as indicators_router
 from egov.national_portal.api import router as national_portal_router
 from egov.organizations.api import router as organizations_router
@@ -200,3 +201,4 @@ api.add_router("/", national_portal_router)
 api.add_router("/", personnel_router)
 api.add_router("/", indicators_router)
 api.add_router("/", digitization_router)
+api.add_router("/", exchange_router)

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "egov.indicators",
     "egov.digitization",
     "egov.national_portal",
+    "egov.exchange",
 ]
 
 MIDDLEWARE = [
@@ -456,6 +457,21 @@ EGOV_SIGNATURE_MAX_UPLOAD_BYTES = int(os.environ.get("EGOV_SIGNATURE_MAX_UPLOAD_
 # The visible signature's and the drawn seal's font (its bold face beside it): the system's Noto
 # Sans (fonts-noto-core) when installed, otherwise the one shipped in src/egov/core/fonts/.
 EGOV_SIGNATURE_FONT = os.environ.get("EGOV_SIGNATURE_FONT", str(font_file("NotoSans-Regular")))
+
+# --- Data sharing platform, LGSP (docs/exchange.md) -----------------------------------------------
+# Fail closed: once a message log record has waited this many seconds for its RFC 3161
+# time-stamp (the authority at EGOV_TSA_URL is away), the gateway refuses new calls.
+EGOV_EXCHANGE_TIMESTAMP_MAX_AGE = int(os.environ.get("EGOV_EXCHANGE_TIMESTAMP_MAX_AGE", "600"))
+# How often `manage.py stamp_message_log --loop` time-stamps the new records.
+EGOV_EXCHANGE_TIMESTAMP_INTERVAL = int(os.environ.get("EGOV_EXCHANGE_TIMESTAMP_INTERVAL", "10"))
+# A signed call is accepted this many seconds either side of its "iat" (and its nonce is kept
+# twice as long, so that a replay inside the window is refused).
+EGOV_EXCHANGE_CLOCK_WINDOW = int(os.environ.get("EGOV_EXCHANGE_CLOCK_WINDOW", "120"))
+EGOV_EXCHANGE_PROVIDER_TIMEOUT = float(os.environ.get("EGOV_EXCHANGE_PROVIDER_TIMEOUT", "15"))
+# Webhooks: a delivery that fails is tried again after 30 s, 1 min, 2 min … (at most this many
+# seconds apart), and given up (kept as failed) after this many attempts.
+EGOV_EXCHANGE_WEBHOOK_MAX_BACKOFF = int(os.environ.get("EGOV_EXCHANGE_WEBHOOK_MAX_BACKOFF", "3600"))
+EGOV_EXCHANGE_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("EGOV_EXCHANGE_WEBHOOK_MAX_ATTEMPTS", "12"))
 
 # --- Logging: personal identifiers are masked in every record -----------------------------------
 LOGGING = {

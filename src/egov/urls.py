@@ -34,6 +34,7 @@ urlpatterns = [
     path("staff/feedback/", include("egov.feedback.staff_urls")),
     path("staff/so-hoa/", include("egov.digitization.staff_urls")),
     path("staff/national-portal/", include("egov.national_portal.urls")),
+    path("staff/exchange/", include("egov.exchange.staff_urls")),
     path("staff/", include("egov.backoffice.urls")),
     # Answers 404 unless EGOV_POSTAL_SIMULATOR is on (never in production).
     path("postal-simulator/", include("egov.postal.simulator_urls")),
@@ -46,6 +47,7 @@ urlpatterns = [
     path("phan-anh/", include("egov.feedback.urls")),
     path("kho-giay-to/", include("egov.digitization.urls")),
     path("open311/v2/", include("egov.feedback.open311_urls")),
+    path("exchange/", include("egov.exchange.urls")),
     path("", include("egov.portal.urls")),
 ]
 

@@ -10,5 +10,6 @@ class DossiersConfig(AppConfig):
     def ready(self):
         from egov.dossiers import (
             labels,  # noqa: F401 - the audit actions' names
+            published_events,  # noqa: F401 - dossier events for the platform's subscribers
             tracking,  # noqa: F401 - drops cached look-ups on changes
         )

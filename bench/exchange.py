@@ -1,0 +1,261 @@
+"""Signed and logged calls per second through the data sharing platform's gateway, and the
+latency the gateway adds (p50/p95) against calling the provider directly; then the log is
+time-stamped and verified, and those are timed too. Prints a table; writes
+var/bench/exchange.json.
+
+    .venv/bin/python bench/exchange.py [--count 300]
+
+One gateway process (Django's WSGI handler in this process, with a fresh SQLite database, or
+the PostgreSQL database named by DATABASE_URL), the provider and the development PKI's
+responders in processes of their own, as they would run on other servers. Each call is signed
+by the client (ES256) inside the measured time, as a real client would.
+"""
+
+import argparse
+import hashlib
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _migrations_key() -> str:
+    names = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("src/egov/*/migrations/0*.py"))
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
+
+
+def _sqlite_copy(scratch: Path) -> Path:
+    """A copy of a migrated database kept in var/bench from an earlier run with the same
+    migrations (migrating from nothing takes most of a minute here)."""
+    template = ROOT / "var" / "bench" / f"exchange-{_migrations_key()}.sqlite3"
+    target = scratch / "bench.sqlite3"
+    if template.exists():
+        shutil.copyfile(template, target)
+    return target
+
+
+def _keep_template(database: Path) -> None:
+    template = ROOT / "var" / "bench" / f"exchange-{_migrations_key()}.sqlite3"
+    if not template.exists():
+        template.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(database, template)
+
+
+def _redis_url() -> str:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return "redis://127.0.0.1:6379/14"
+    except OSError:
+        return ""
+
+
+def _serve_pki(directory: Path, port: int) -> None:
+    from egov.signatures.devpki import http_server
+
+    while not (directory / "pki.json").exists():
+        time.sleep(0.05)
+    http_server(directory, "127.0.0.1", port).serve_forever()
+
+
+def _serve_provider(port: int) -> None:
+    """A provider that answers with a small JSON document, threaded like a real one."""
+    from socketserver import ThreadingMixIn
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+    class Server(ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    def app(environ: dict, start_response: Any) -> list[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        environ["wsgi.input"].read(length)
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{"ho_ten": "Nguy\\u1ec5n V\\u0103n A", "nam_sinh": 1990}']
+
+    make_server("127.0.0.1", port, app, server_class=Server, handler_class=Quiet).serve_forever()
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--count", type=int, default=300, help="calls per measurement")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="egov-bench-exchange-"))
+    pki_port, provider_port = _free_port(), _free_port()
+    pki_url = f"http://127.0.0.1:{pki_port}"
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{_sqlite_copy(scratch)}"
+    # The rate and quota counters live in the cache: Redis, as a city deploys it, when one
+    # answers here (CACHE_URL), else the database cache.
+    os.environ.setdefault("CACHE_URL", _redis_url())
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="egov.settings",
+        EGOV_DEV_PKI_DIR=str(scratch / "pki"),
+        EGOV_DEV_PKI_URL=pki_url,
+        LOG_LEVEL="WARNING",
+    )
+    (scratch / "pki").mkdir()
+    processes = [
+        multiprocessing.Process(target=_serve_pki, args=(scratch / "pki", pki_port), daemon=True),
+        multiprocessing.Process(target=_serve_provider, args=(provider_port,), daemon=True),
+    ]
+    for process in processes:
+        process.start()
+
+    import django
+
+    django.setup()
+    import httpx
+    from cryptography.hazmat.primitives import serialization
+    from django.core.management import call_command
+    from django.test import Client
+
+    from egov.exchange import messagelog, services
+    from egov.exchange.client import call_token
+    from egov.exchange.models import Member
+    from egov.signatures.devpki import DevelopmentPKI
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    if os.environ["DATABASE_URL"].startswith("sqlite"):
+        _keep_template(Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///")))
+    print(f"database ready in {time.perf_counter() - started:.1f} s", flush=True)
+    pki = DevelopmentPKI.create(scratch / "pki", pki_url)
+    time.sleep(0.5)  # the responders start
+    platform_issued = pki.issue("LGSP", organization="LGSP", key_type="ec-p256")
+    messagelog.install_platform_key(platform_issued.certificate, platform_issued.key)
+    provider = services.save_member(actor=None, code="p", name="Provider", kind="outside")
+    consumer = services.save_member(actor=None, code="c", name="Consumer", kind=Member.Kind.OUTSIDE)
+    provider_url = f"http://127.0.0.1:{provider_port}"
+    service = services.publish_service(
+        actor=None,
+        provider=provider,
+        code="echo",
+        name="Echo",
+        base_url=provider_url,
+        openapi_document={"openapi": "3.1.0"},
+    )
+    issued = pki.issue("Client", organization="Consumer", key_type="ec-p256")
+    pem = issued.certificate.public_bytes(serialization.Encoding.PEM).decode()
+    client_system = services.register_client(
+        actor=None,
+        member=consumer,
+        code="bench",
+        name="Bench",
+        certificate_pem=pem,
+        rate_per_minute=10**6,
+        daily_quota=10**8,
+    )
+    services.grant_right(
+        actor=None, client=client_system, service=service, purpose="bench", legal_basis="bench"
+    )
+    http = Client()
+    body = json.dumps({"so_dinh_danh": "001203004567"}).encode()
+
+    def through_gateway(number: int) -> float:
+        path = f"cong-dan/{number}"
+        started = time.perf_counter()
+        token = call_token(
+            issued.key,  # type: ignore[arg-type]
+            fingerprint=client_system.fingerprint,
+            client_code="bench",
+            service_code="echo",
+            method="POST",
+            path=path,
+            body=body,
+        )
+        response = http.post(
+            f"/exchange/gateway/echo/{path}",
+            body,
+            content_type="application/json",
+            HTTP_X_EXCHANGE_TOKEN=token,
+        )
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise SystemExit(f"gateway answered {response.status_code}: {response.content!r}")
+        return elapsed
+
+    direct_client = httpx.Client()
+
+    def direct(number: int) -> float:
+        started = time.perf_counter()
+        direct_client.post(f"{provider_url}/cong-dan/{number}", content=body).raise_for_status()
+        return time.perf_counter() - started
+
+    for number in range(10):  # warm up: connections, caches, the key
+        through_gateway(number)
+        direct(number)
+    direct_times = [direct(n) for n in range(args.count)]
+    started = time.perf_counter()
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
+    gateway_times = [through_gateway(n) for n in range(args.count)]
+    wall = time.perf_counter() - started
+    if os.environ.get("BENCH_PROFILE"):
+        profile.disable()
+        profile.dump_stats(str(scratch / "profile.out"))
+        print("profile:", scratch / "profile.out")
+    started = time.perf_counter()
+    messagelog.stamp_pending()
+    stamp_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    problems = list(messagelog.verify())
+    verify_seconds = time.perf_counter() - started
+    if problems:
+        raise SystemExit(f"the log does not verify: {problems[:3]}")
+
+    result: dict[str, Any] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+        "database": os.environ["DATABASE_URL"].split(":", 1)[0],
+        "cache": os.environ["CACHE_URL"].split(":", 1)[0] or "database",
+        "calls": args.count,
+        "calls_per_second": round(args.count / wall, 1),
+        "direct_p50_ms": round(statistics.median(direct_times) * 1000, 2),
+        "direct_p95_ms": round(_percentile(direct_times, 0.95) * 1000, 2),
+        "gateway_p50_ms": round(statistics.median(gateway_times) * 1000, 2),
+        "gateway_p95_ms": round(_percentile(gateway_times, 0.95) * 1000, 2),
+        "timestamp_batch_seconds": round(stamp_seconds, 3),
+        "verify_seconds": round(verify_seconds, 3),
+        "log_records": args.count + 10,
+    }
+    result["added_p95_ms"] = round(result["gateway_p95_ms"] - result["direct_p95_ms"], 2)
+    for name, value in result.items():
+        print(f"{name:26} {value}")
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "exchange.json").write_text(json.dumps(result, indent=2))
+    for process in processes:
+        process.terminate()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+"""The gateway: a client system calls ``/exchange/gateway/<service>/<path>`` with a JWS signed
+by the key of its registered certificate in the ``X-Exchange-Token`` header; the gateway checks
+who it is, that it may call the service, that the call is fresh and not a replay, its rate and
+quota, forwards it to the provider and logs the exchange (egov.exchange.messagelog).
+
+The token's claims bind it to this one call: ``iss`` (client code), ``aud`` (service code),
+``htm`` (method), ``htu`` (the path after the service code, with the query), ``bh`` (SHA-256 of
+the body, hex), ``nonce`` (unique per client), ``iat`` (Unix time) and, for look-ups about a
+person, ``sub`` (their identification number, kept in the log only as a keyed hash).
+"""
+
+import datetime
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from cryptography import x509
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.core.throttling import count_hit
+from egov.exchange import jws, messagelog
+from egov.exchange.models import AccessRight, ClientSystem, Service, UsedNonce
+
+TOKEN_HEADER = "HTTP_X_EXCHANGE_TOKEN"  # noqa: S105 - a header name, not a secret
+FORWARDED_HEADERS = ("content-type", "accept", "accept-language")
+RETURNED_HEADERS = ("content-type", "content-language", "cache-control")
+
+
+class Refused(Exception):
+    """A call the gateway does not forward: status, title and what to fix."""
+
+    def __init__(self, status: int, title: str, detail: str):
+        super().__init__(title)
+        self.status, self.title, self.detail = status, title, detail
+
+
+@dataclass
+class Call:
+    service_code: str
+    method: str
+    path: str  # after the service code, with its query string
+    body: bytes
+    token: str
+    headers: dict[str, str]
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+    record: Any
+
+
+def _unauthenticated(detail: str) -> Refused:
+    return Refused(401, _("The calling system is not identified"), detail)
+
+
+def _client_and_claims(call: Call) -> tuple[ClientSystem, dict[str, Any]]:
+    if not call.token:
+        raise _unauthenticated(
+            _("Sign the call with your client certificate's key: send the JWS in X-Exchange-Token.")
+        )
+    try:
+        kid = str(jws.header_of(call.token).get("kid", ""))
+    except jws.JWSError as exc:
+        raise _unauthenticated(_("The X-Exchange-Token header is not a compact JWS.")) from exc
+    client = ClientSystem.objects.select_related("member").filter(fingerprint=kid.lower()).first()
+    if client is None:
+        raise _unauthenticated(
+            _("No client system is registered with the certificate named in “kid”.")
+        )
+    now = timezone.now()
+    if client.suspended_at is not None or not (client.valid_from <= now <= client.valid_until):
+        raise Refused(
+            403,
+            _("The calling system may not call"),
+            _("The client system is suspended or its certificate is not in force."),
+        )
+    public = x509.load_pem_x509_certificate(client.certificate_pem.encode()).public_key()
+    if not isinstance(public, jws.PublicKey):
+        raise _unauthenticated(_("The client certificate's key type is not supported."))
+    try:
+        claims = jws.verify(public, call.token)
+    except jws.JWSError as exc:
+        raise _unauthenticated(
+            _("The token's signature does not verify with the registered certificate.")
+        ) from exc
+    return client, claims
+
+
+def _check_binding(client: ClientSystem, claims: dict[str, Any], call: Call) -> None:
+    expected = {
+        "iss": client.code,
+        "aud": call.service_code,
+        "htm": call.method,
+        "htu": call.path,
+        "bh": messagelog.sha256(call.body),
+    }
+    wrong = sorted(name for name, value in expected.items() if claims.get(name) != value)
+    if wrong:
+        raise _unauthenticated(
+            _("The token was not made for this call (claims that differ: %(claims)s).")
+            % {"claims": ", ".join(wrong)}
+        )
+    issued = claims.get("iat")
+    window = settings.EGOV_EXCHANGE_CLOCK_WINDOW
+    if not isinstance(issued, int | float) or abs(time.time() - issued) > window:
+        raise _unauthenticated(
+            _("The token is too old or from the future: sign each call when you send it.")
+        )
+    nonce = claims.get("nonce")
+    if not isinstance(nonce, str) or not 16 <= len(nonce) <= 64:
+        raise _unauthenticated(_("Give a random “nonce” of 16 to 64 characters in the token."))
+
+
+def _remember_nonce(client: ClientSystem, nonce: str) -> None:
+    try:
+        with transaction.atomic():
+            UsedNonce.objects.create(client=client, nonce=nonce, seen_at=timezone.now())
+    except IntegrityError as exc:
+        raise Refused(
+            409,
+            _("This call was already made"),
+            _("The token's nonce has been used before: a replayed call is refused."),
+        ) from exc
+
+
+def _right(client: ClientSystem, service_code: str) -> AccessRight:
+    right = (
+        AccessRight.objects.select_related("service")
+        .filter(
+            client=client,
+            service__code=service_code,
+            service__withdrawn_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .first()
+    )
+    if right is None:
+        # One answer for a service that does not exist and one without a right: a client
+        # learns nothing of services it may not call.
+        raise Refused(
+            403,
+            _("No access right to this service"),
+            _("Ask the platform's operator for a right to this service, with its purpose."),
+        )
+    return right
+
+
+def _check_usage(client: ClientSystem) -> None:
+    now = int(time.time())
+    minute = count_hit(f"exchange:rate:{client.pk}:{now // 60}", 61)
+    if minute > client.rate_per_minute:
+        raise Refused(
+            429,
+            _("Too many calls"),
+            _("This client system may make %(rate)s calls a minute; wait and try again.")
+            % {"rate": client.rate_per_minute},
+        )
+    day = count_hit(f"exchange:quota:{client.pk}:{now // 86400}", 86401)
+    if day > client.daily_quota:
+        raise Refused(
+            429,
+            _("The daily quota is used up"),
+            _("This client system may make %(quota)s calls a day; ask the operator for more.")
+            % {"quota": client.daily_quota},
+        )
+
+
+def _check_fresh_timestamps() -> None:
+    if not messagelog.is_fresh():
+        raise Refused(
+            503,
+            _("The data sharing platform cannot log calls now"),
+            _(
+                "The message log has not been time-stamped for too long; the platform refuses "
+                "calls until the time-stamp authority answers again. Try again later."
+            ),
+        )
+
+
+_http = httpx.Client(follow_redirects=False)
+
+
+def _forward(
+    service: Service, call: Call, client: ClientSystem, purpose: str, mid: uuid.UUID
+) -> httpx.Response:
+    headers = {name: value for name, value in call.headers.items() if name in FORWARDED_HEADERS}
+    headers.update(
+        {
+            "x-exchange-client": f"{client.member.code}/{client.code}",
+            "x-exchange-message-id": str(mid),
+            "x-exchange-purpose": quote(purpose),
+        }
+    )
+    return _http.request(
+        call.method,
+        service.base_url + "/" + call.path.lstrip("/"),
+        content=call.body,
+        headers=headers,
+        timeout=settings.EGOV_EXCHANGE_PROVIDER_TIMEOUT,
+    )
+
+
+def handle(call: Call) -> Answer:
+    """Checks, forwards and logs one call; raises :class:`Refused` for a call it refuses."""
+    client, claims = _client_and_claims(call)
+    _check_binding(client, claims, call)
+    right = _right(client, call.service_code)
+    service = right.service
+    _check_fresh_timestamps()
+    _remember_nonce(client, claims["nonce"])
+    _check_usage(client)
+    mid = uuid.uuid4()
+    started = time.monotonic()
+    try:
+        response = _forward(service, call, client, right.purpose, mid)
+        status, body, outcome = response.status_code, response.content, "forwarded"
+        returned = {k: v for k, v in response.headers.items() if k.lower() in RETURNED_HEADERS}
+    except httpx.HTTPError:
+        status, body, outcome, returned = 502, b"", "provider_unreachable", {}
+    subject = claims.get("sub")
+    record = messagelog.append(
+        messagelog.Exchange(
+            client_code=f"{client.member.code}/{client.code}",
+            service_code=service.code,
+            method=call.method,
+            path=call.path,
+            purpose=right.purpose,
+            subject_ref=messagelog.subject_ref(subject) if isinstance(subject, str) else "",
+            status=status,
+            outcome=outcome,
+            request_body=call.body,
+            response_body=body,
+            keep_bodies=service.keep_bodies,
+            client_signature=call.token,
+            duration_ms=int((time.monotonic() - started) * 1000),
+            message_id=mid,
+        )
+    )
+    if outcome == "provider_unreachable":
+        raise Refused(
+            502,
+            _("The provider did not answer"),
+            _("The service's provider cannot be reached now; the attempt is logged. Try later."),
+        )
+    returned.update(
+        {"X-Exchange-Message-Id": str(mid), "X-Exchange-Record-Hash": record.record_hash}
+    )
+    return Answer(status, body, returned, record)
+
+
+def purge_nonces(now: datetime.datetime | None = None) -> int:
+    """Nonces older than twice the clock window can go: their tokens are refused as too old."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(
+        seconds=2 * settings.EGOV_EXCHANGE_CLOCK_WINDOW
+    )
+    deleted, _counts = UsedNonce.objects.filter(seen_at__lt=cutoff).delete()
+    return deleted
