@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from egov.indicators import views
+from egov.indicators import dashboard_views, views
 
 app_name = "indicators"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("excel/", views.excel_export, name="excel"),
     path("dossiers/", views.dossiers_page, name="dossiers"),
     path("enter/<str:code>/", views.enter, name="enter"),
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path("dashboard/live/", dashboard_views.dashboard_live, name="dashboard_live"),
 ]

@@ -1,0 +1,37 @@
+"""The operations dashboard's pages: the page itself (with the staff site's navigation, or laid
+out for the operations centre's wall screen with ?wall=1) and the fragment its script fetches
+to redraw the figures without reloading the page."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from egov.accounts.access import staff_required
+from egov.indicators import access, dashboard, dashboard_map
+
+
+def _context(request: HttpRequest) -> dict:
+    allowed = access.dashboard_agencies(request.user)
+    board = dashboard.board(allowed)
+    return {
+        "board": board,
+        "map": dashboard_map.draw(board.communes, board.commune_ids),
+        "city_wide": allowed is None,
+        "wall": request.GET.get("wall") == "1",
+        "refresh_seconds": settings.EGOV_DASHBOARD_REFRESH_SECONDS,
+    }
+
+
+@never_cache
+@staff_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    context = _context(request)
+    template = "indicators/dashboard_wall.html" if context["wall"] else "indicators/dashboard.html"
+    return render(request, template, context)
+
+
+@never_cache
+@staff_required
+def dashboard_live(request: HttpRequest) -> HttpResponse:
+    return render(request, "indicators/_board.html", _context(request))
