@@ -72,13 +72,22 @@ def test_queues_payments_notifications_reports_and_documents(day, agencies, cate
         issued = now - datetime.timedelta(minutes=30)
         called = issued + datetime.timedelta(minutes=waited) if waited else None
         Ticket.objects.create(
-            desk=desk, day=today, number=number, label=f"A{number}", status=status,
-            issued_at=issued, called_at=called,
+            desk=desk,
+            day=today,
+            number=number,
+            label=f"A{number}",
+            status=status,
+            issued_at=issued,
+            called_at=called,
         )
     # Yesterday's waiting ticket does not count.
     Ticket.objects.create(
-        desk=desk, day=today - datetime.timedelta(days=1), number=1, label="A1",
-        status="waiting", issued_at=now - datetime.timedelta(days=1),
+        desk=desk,
+        day=today - datetime.timedelta(days=1),
+        number=1,
+        label="A1",
+        status="waiting",
+        issued_at=now - datetime.timedelta(days=1),
     )
     for dossier, amount, method, agency in [
         (day["late"], 50_000, Payment.Method.ONLINE, agencies["justice"]),
@@ -100,14 +109,24 @@ def test_queues_payments_notifications_reports_and_documents(day, agencies, cate
         (agencies["justice"], "sent", 1),
     ]:
         Notification.objects.create(
-            event="dossier.received", channel="email", language="vi", address="a@example.vn",
-            agency=agency, province_code="92", status=status,
-            created_at=now - datetime.timedelta(hours=age), deadline=now,
+            event="dossier.received",
+            channel="email",
+            language="vi",
+            address="a@example.vn",
+            agency=agency,
+            province_code="92",
+            status=status,
+            created_at=now - datetime.timedelta(hours=age),
+            deadline=now,
         )
     for number, (status, due) in enumerate([("new", -1), ("in_progress", 5), ("answered", 5)]):
         Report.objects.create(
-            code=f"PA{number}", category=categories["light"], description="Đèn hỏng",
-            agency=agencies["justice"], status=status, received_at=now,
+            code=f"PA{number}",
+            category=categories["light"],
+            description="Đèn hỏng",
+            agency=agencies["justice"],
+            status=status,
+            received_at=now,
             due_at=now + datetime.timedelta(days=due),
         )
     for state in ("registered", "registered", "in_progress"):

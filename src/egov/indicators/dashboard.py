@@ -170,9 +170,7 @@ def queues(day: datetime.date, allowed: list[int] | None) -> list[Queue]:
     """Tickets of today at each desk: waiting now, served, and the average wait from taking a
     number to being first called."""
     wait = ExpressionWrapper(F("called_at") - F("issued_at"), output_field=DurationField())
-    tickets = _within(
-        Ticket.objects.using(reading()).filter(day=day), allowed, "desk__agency_id"
-    )
+    tickets = _within(Ticket.objects.using(reading()).filter(day=day), allowed, "desk__agency_id")
     counted = (
         tickets.values("desk_id")
         .annotate(

@@ -17,7 +17,12 @@ from egov.feedback.models import CommuneBoundary
 from egov.indicators.dashboard import Line
 
 # Overdue share (%) from which a commune takes each shade: none, a little, some, many.
-SHADES = ((Decimal(0), "share-0"), (Decimal("0.01"), "share-1"), (Decimal(5), "share-2"), (Decimal(15), "share-3"))
+SHADES = (
+    (Decimal(0), "share-0"),
+    (Decimal("0.01"), "share-1"),
+    (Decimal(5), "share-2"),
+    (Decimal(15), "share-3"),
+)
 CACHE_SECONDS = 3600
 
 
