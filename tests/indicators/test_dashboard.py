@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from egov.accounts import tokens
 from egov.accounts.models import Role
 from egov.documents.models import OfficialDocument
 from egov.dossiers.models import Dossier
@@ -206,3 +207,19 @@ def test_the_wall_screen_has_no_navigation(day, client, leaders, settings):
 def test_the_dashboard_reads_a_few_grouped_queries(day, leaders, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         dashboard.board(None)
+
+
+def test_the_json_answer_is_scoped_like_the_page(day, client, leaders, people):
+    token = tokens.create(leaders["justice"], name="wall")[1]
+    body = client.get(
+        "/api/v1/indicators/dashboard", HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
+    assert [line["name"] for line in body["agencies"]] == ["Sở Tư pháp"]
+    assert body["total"]["returned"] == 1 and body["total"]["open"] == 1
+    client.force_login(leaders["city"])
+    body = client.get("/api/v1/indicators/dashboard").json()
+    assert body["communes"][0]["overdue_share"] == "50.0"
+    client.force_login(people["specialist"])
+    refused = client.get("/api/v1/indicators/dashboard", HTTP_ACCEPT_LANGUAGE="vi")
+    assert refused.status_code == 403
+    assert refused["Content-Type"].startswith("application/problem+json")
