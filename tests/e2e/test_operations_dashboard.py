@@ -22,9 +22,7 @@ def ready(record_version, citizen, people, settings):  # noqa: F811
     return closing.result_ready(record_version, citizen, people)
 
 
-def test_the_dashboard_follows_a_return_without_reloading(
-    browser, live_server, check_page, ready
-):
+def test_the_dashboard_follows_a_return_without_reloading(browser, live_server, check_page, ready):
     leader = signed_in(browser, live_server, "giamdoc", viewport=PHONE)
     leader.goto(live_server.url + "/staff/indicators/dashboard/")
     expect(leader.locator("h1")).to_have_text("Màn hình điều hành")

@@ -211,9 +211,7 @@ def test_the_dashboard_reads_a_few_grouped_queries(day, leaders, django_assert_m
 
 def test_the_json_answer_is_scoped_like_the_page(day, client, leaders, people):
     token = tokens.create(leaders["justice"], name="wall")[1]
-    body = client.get(
-        "/api/v1/indicators/dashboard", HTTP_AUTHORIZATION=f"Bearer {token}"
-    ).json()
+    body = client.get("/api/v1/indicators/dashboard", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert [line["name"] for line in body["agencies"]] == ["Sở Tư pháp"]
     assert body["total"]["returned"] == 1 and body["total"]["open"] == 1
     client.force_login(leaders["city"])

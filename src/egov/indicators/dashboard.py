@@ -181,13 +181,17 @@ def queues(day: datetime.date, allowed: list[int] | None) -> list[Queue]:
         .order_by()
     )
     by_desk = {row["desk_id"]: row for row in counted}
-    desks = OneStopDesk.objects.filter(pk__in=by_desk).select_related("agency")
+    desks = (
+        OneStopDesk.objects.filter(pk__in=by_desk)
+        .order_by("agency__code", "name")
+        .values_list("pk", "name", "agency__name")
+    )
     found = []
-    for desk in sorted(desks, key=lambda desk: (desk.agency.code, desk.name)):
-        row = by_desk[desk.pk]
+    for pk, name, agency in desks:
+        row = by_desk[pk]
         average = row["average"]
         minutes = round(average.total_seconds() / 60) if average is not None else None
-        found.append(Queue(desk.name, desk.agency.name, row["waiting"], row["served"], minutes))
+        found.append(Queue(name, agency, row["waiting"], row["served"], minutes))
     return found
 
 
@@ -236,27 +240,29 @@ def _lines(
 ) -> tuple[list[Line], list[Line], dict[str, int]]:
     """The agencies' lines, and the communes' (the sums of the agencies placed in each)."""
     ids = set(received) | set(returned) | set(stock)
-    agencies = Agency.objects.filter(pk__in=ids).only("code", "name", "unit_id", "path")
-    units = {
-        unit.pk: unit
-        for unit in AdministrativeUnit.objects.filter(
-            pk__in={agency.unit_id for agency in agencies if agency.unit_id},
-            level=AdministrativeUnit.Level.COMMUNE,
-        ).only("code", "name")
-    }
-    by_agency, by_commune = [], {}
-    for agency in sorted(agencies, key=lambda agency: agency.path):
-        line = Line(agency.code, agency.name, received.get(agency.pk, 0))
-        line.returned = returned.get(agency.pk, 0)
-        held = stock.get(agency.pk, {})
-        line.open, line.due_soon = held.get("open", 0), held.get("due_soon", 0)
-        line.overdue = held.get("overdue", 0)
+    agencies = (
+        Agency.objects.filter(pk__in=ids)
+        .order_by("path")
+        .values_list("pk", "code", "name", "unit_id")
+    )
+    by_agency, by_commune, placed = [], {}, {}
+    for pk, code, name, unit_id in agencies:
+        held = stock.get(pk, {})
+        line = Line(code, name, received.get(pk, 0), returned.get(pk, 0), held.get("open", 0))
+        line.due_soon, line.overdue = held.get("due_soon", 0), held.get("overdue", 0)
         by_agency.append(line)
-        unit = units.get(agency.unit_id) if agency.unit_id else None
-        if unit is not None:
-            by_commune.setdefault(unit.pk, Line(unit.code, unit.name)).add(line)
-    communes = sorted(by_commune.values(), key=lambda line: line.code)
-    return by_agency, communes, {unit.code: pk for pk, unit in units.items()}
+        if unit_id is not None:
+            placed.setdefault(unit_id, []).append(line)
+    communes = AdministrativeUnit.objects.filter(
+        pk__in=placed, level=AdministrativeUnit.Level.COMMUNE
+    ).values_list("pk", "code", "name")
+    commune_ids = {}
+    for pk, code, name in communes:
+        total = by_commune[pk] = Line(code, name)
+        commune_ids[code] = pk
+        for line in placed[pk]:
+            total.add(line)
+    return by_agency, sorted(by_commune.values(), key=lambda line: line.code), commune_ids
 
 
 def board(allowed: list[int] | None, now: datetime.datetime | None = None) -> Board:

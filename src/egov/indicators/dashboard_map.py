@@ -5,6 +5,7 @@ without them the dashboard shows the table alone.
 The outlines do not change between two refreshes: they are drawn once and kept in the cache
 (any server may draw them again), only the colours are computed each time."""
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -52,7 +53,8 @@ def shade(share: Decimal | None) -> str:
 
 
 def _outlines(unit_ids: list[int]) -> tuple[str, list[tuple[str, str, str]]] | None:
-    key = "indicators:dashboard-map:" + ",".join(str(pk) for pk in sorted(unit_ids))
+    units = ",".join(str(pk) for pk in sorted(unit_ids))
+    key = "indicators:dashboard-map:" + hashlib.sha256(units.encode()).hexdigest()
     drawn = cache.get(key)
     if drawn is None:
         boundaries = CommuneBoundary.objects.filter(unit_id__in=unit_ids).select_related("unit")
