@@ -245,7 +245,9 @@ def _lines(
         .order_by("path")
         .values_list("pk", "code", "name", "unit_id")
     )
-    by_agency, by_commune, placed = [], {}, {}
+    by_agency: list[Line] = []
+    by_commune: dict[int, Line] = {}
+    placed: dict[int, list[Line]] = {}
     for pk, code, name, unit_id in agencies:
         held = stock.get(pk, {})
         line = Line(code, name, received.get(pk, 0), returned.get(pk, 0), held.get("open", 0))
@@ -256,7 +258,7 @@ def _lines(
     communes = AdministrativeUnit.objects.filter(
         pk__in=placed, level=AdministrativeUnit.Level.COMMUNE
     ).values_list("pk", "code", "name")
-    commune_ids = {}
+    commune_ids: dict[str, int] = {}
     for pk, code, name in communes:
         total = by_commune[pk] = Line(code, name)
         commune_ids[code] = pk

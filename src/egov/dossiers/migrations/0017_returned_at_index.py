@@ -5,17 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0008_boundary_free'),
-        ('dossiers', '0016_dossier_return_agency'),
-        ('organizations', '0002_commune_service_centre'),
+        ("catalog", "0008_boundary_free"),
+        ("dossiers", "0016_dossier_return_agency"),
+        ("organizations", "0002_commune_service_centre"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='dossier',
-            index=models.Index(condition=models.Q(('returned_at__isnull', False)), fields=['returned_at'], include=('deciding_agency', 'receiving_agency'), name='dossier_returned_at'),
+            model_name="dossier",
+            index=models.Index(
+                condition=models.Q(("returned_at__isnull", False)),
+                fields=["returned_at"],
+                include=("deciding_agency", "receiving_agency"),
+                name="dossier_returned_at",
+            ),
         ),
     ]
