@@ -76,12 +76,12 @@ def test_an_entered_criterion_is_marked_and_audited(today, make_staff, agencies,
     book = client.get("/staff/indicators/assessment/excel/", {"year": 2026})
     sheet = load_workbook(io.BytesIO(book.content)).active
     values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
-    assert "Đã nhập: Sổ LGSP bản 2" in values or "Entered: Sổ LGSP bản 2" in values
+    assert "Nhập tay: Sổ LGSP bản 2" in values and "Trên tổng số" in values
 
 
 def test_a_measured_criterion_cannot_be_entered(today, make_staff, agencies):
     admin = make_staff("quantri", agencies["city"], Role.SYSTEM_ADMIN)
-    with pytest.raises(Exception, match="measures this criterion"):
+    with pytest.raises(Exception, match="Nền tảng tự đo tiêu chí này"):
         services.enter_assessment_figure(
             actor=admin, criterion="SA_ON_TIME", year=2026, rate=Decimal(1), source="x"
         )

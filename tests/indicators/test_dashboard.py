@@ -221,3 +221,14 @@ def test_the_json_answer_is_scoped_like_the_page(day, client, leaders, people):
     refused = client.get("/api/v1/indicators/dashboard", HTTP_ACCEPT_LANGUAGE="vi")
     assert refused.status_code == 403
     assert refused["Content-Type"].startswith("application/problem+json")
+
+
+def test_the_wall_screen_lists_the_worst_first(day, client, leaders, monkeypatch):
+    from egov.indicators import dashboard_views
+
+    monkeypatch.setattr(dashboard_views, "WALL_ROWS", 1)
+    client.force_login(leaders["city"])
+    board = client.get("/staff/indicators/dashboard/live/", {"wall": "1"}).context["board"]
+    # Ninh Kiều's committee holds the overdue dossier: it is the one line shown.
+    assert [line.name for line in board.agencies] == ["Ủy ban nhân dân Phường Ninh Kiều"]
+    assert board.total.open == 3  # the totals still count every agency

@@ -54,7 +54,7 @@ def _status(row: assessment.Row) -> str:
 @staff_required
 def assessment_excel(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    heads = [_("No."), _("Criterion"), _("Rate"), _("Counted"), _("Out of")]
+    heads = [_("No."), _("Criterion"), _("Rate"), _("Counted"), _("Out of all")]
     heads += [_("Where the figure comes from"), _("Legal source")]
     table = Table("assessment", _("E-government self-assessment"), [[Head(h) for h in heads]])
     for row in assessment.assess(year):

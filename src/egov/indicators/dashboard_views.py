@@ -10,15 +10,28 @@ from django.views.decorators.cache import never_cache
 from egov.accounts.access import staff_required
 from egov.indicators import access, dashboard, dashboard_map
 
+# A wall screen has room for this many lines per table: the ones with the most overdue.
+WALL_ROWS = 12
+
+
+def _worst(lines: list[dashboard.Line]) -> list[dashboard.Line]:
+    return sorted(lines, key=lambda line: (-line.overdue, -line.due_soon, -line.open))[:WALL_ROWS]
+
 
 def _context(request: HttpRequest) -> dict:
     allowed = access.dashboard_agencies(request.user)
     board = dashboard.board(allowed)
+    wall = request.GET.get("wall") == "1"
+    drawn = dashboard_map.draw(board.communes, board.commune_ids)
+    counts = {"agencies": len(board.agencies), "communes": len(board.communes)}
+    if wall:
+        board.agencies, board.communes = _worst(board.agencies), _worst(board.communes)
     return {
         "board": board,
-        "map": dashboard_map.draw(board.communes, board.commune_ids),
+        "map": drawn,
         "city_wide": allowed is None,
-        "wall": request.GET.get("wall") == "1",
+        "wall": wall,
+        "counts": counts,
         "refresh_seconds": settings.EGOV_DASHBOARD_REFRESH_SECONDS,
     }
 
