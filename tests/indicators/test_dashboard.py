@@ -46,7 +46,9 @@ def day(record_version, citizen, people, time_machine, communes, categories):  #
     Dossier.objects.filter(pk=fine.pk).update(due_at=now + datetime.timedelta(days=10))
     # Two of the open ones are at Ninh Kiều's committee now (a commune's agency).
     committee = communes["ninh_kieu_committee"]
-    Dossier.objects.filter(pk__in=[late.pk, soon.pk]).update(current_agency=committee)
+    for moved in (late, soon):
+        seen = [*Dossier.objects.get(pk=moved.pk).visible_agencies, committee.pk]
+        Dossier.objects.filter(pk=moved.pk).update(current_agency=committee, visible_agencies=seen)
     return {"late": late, "soon": soon, "fine": fine, "now": now}
 
 
