@@ -5,6 +5,7 @@ then the same page on a desktop and the wall screen at 1920×1080 (axe-clean, sc
 import pytest
 from playwright.sync_api import expect
 
+from egov.accounts.models import Role
 from tests.dossiers import closing
 from tests.dossiers.conftest import people, record_version  # noqa: F401
 from tests.e2e.conftest import DESKTOP, PHONE
@@ -54,3 +55,18 @@ def test_the_dashboard_follows_a_return_without_reloading(browser, live_server, 
     assert float(font.removesuffix("px")) >= 48  # read from across the room
     check_page(leader, "operations-dashboard-wall")
     leader.context.close()
+
+
+def test_a_city_leader_reads_the_self_assessment(
+    browser, live_server, check_page, make_staff, agencies
+):
+    make_staff("ctthanhpho", agencies["city"], Role.LEADER, include_subtree=True)
+    page = signed_in(browser, live_server, "ctthanhpho", viewport=PHONE)
+    page.goto(live_server.url + "/staff/indicators/assessment/")
+    expect(page.locator("h1")).to_have_text("Tự đánh giá chính quyền điện tử")
+    expect(page.locator("#SA_ON_TIME")).to_contain_text("Nền tảng tự đo")
+    expect(page.locator("#SA_LGSP")).to_contain_text("Chưa đo được")
+    check_page(page, "self-assessment")
+    page.set_viewport_size(DESKTOP)
+    check_page(page, "self-assessment")
+    page.context.close()
