@@ -523,6 +523,10 @@ EGOV_RATING_WINDOW_DAYS = int(os.environ.get("EGOV_RATING_WINDOW_DAYS", "30"))
 EGOV_QUEUE_ISSUE_RATE = os.environ.get("EGOV_QUEUE_ISSUE_RATE", "20/m")
 EGOV_QUEUE_RETENTION_DAYS = int(os.environ.get("EGOV_QUEUE_RETENTION_DAYS", "90"))
 
+# --- Operations dashboard (docs/index.md) -------------------------------------------------------
+# How often an open dashboard asks for fresh figures (the wall screen of the operations centre too).
+EGOV_DASHBOARD_REFRESH_SECONDS = int(os.environ.get("EGOV_DASHBOARD_REFRESH_SECONDS", "20"))
+
 # --- Uploads ------------------------------------------------------------------------------------
 # The largest number an e-form accepts where the form gives no maximum of its own, and the
 # largest fee the platform assesses (both refused at submission, naming the field).

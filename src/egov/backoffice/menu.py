@@ -89,6 +89,7 @@ ENTRIES = [
         _("Service index (QĐ 766)"),
         frozenset({Role.LEADER, Role.AGENCY_ADMIN, Role.AUDITOR}),
     ),
+    Entry("indicators:dashboard", _("Operations dashboard"), frozenset({Role.LEADER})),
     Entry("personnel:index", _("Personnel"), EVERYONE),
     Entry("backoffice:calendar", _("Working calendar"), frozenset()),
     Entry("backoffice:organizations_import", _("Import"), frozenset()),

@@ -195,6 +195,15 @@ class Dossier(models.Model):
                 condition=Q(status__in=["submitted", *WORKING_STATUSES]),
                 name="dossier_live_due",
             ),
+            # "Returned today" on the operations dashboard (egov.indicators.dashboard): the
+            # day's returns and their two agencies from the index alone, instead of a scan of
+            # every dossier for a column nothing else reads by.
+            models.Index(
+                fields=["returned_at"],
+                include=["deciding_agency", "receiving_agency"],
+                condition=Q(returned_at__isnull=False),
+                name="dossier_returned_at",
+            ),
         ]
 
     def __str__(self) -> str:

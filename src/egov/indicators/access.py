@@ -52,3 +52,19 @@ def may_enter(user: Any, scope: Scope) -> bool:
     if scope.agency is None:
         return False
     return scoping.agency_scope(user, ENTRY_ROLES).filter(pk=scope.agency.pk).exists()
+
+
+# The operations dashboard is the leaders' (and the operations centre's screen, signed in as a
+# city leader): a department's leader sees their department, a city leader everything.
+DASHBOARD_ROLES = [Role.LEADER]
+
+
+def dashboard_agencies(user: Any) -> list[int] | None:
+    """None for the whole city; the agencies of the user's leader roles otherwise; refused
+    without one."""
+    if scoping.covers_everything(user, DASHBOARD_ROLES):
+        return None
+    ids = list(scoping.agency_scope(user, DASHBOARD_ROLES).values_list("pk", flat=True))
+    if not ids:
+        raise PermissionDenied
+    return ids

@@ -14,7 +14,7 @@ from ninja.security import django_auth
 
 from egov.accounts.tokens import TokenAuth
 from egov.core.schemas import IsoDate, Problem
-from egov.indicators import access, index
+from egov.indicators import access, dashboard, index
 from egov.indicators.index import Index, Result
 from egov.reports import params
 from egov.reports.figures import Scope
@@ -207,3 +207,53 @@ def ranking(request: HttpRequest, filters: Query[IndexFilter]) -> dict:
         "agencies": [rank(row) for row in rows["agencies"]],
         "communes": [rank(row) for row in rows["communes"]],
     }
+
+
+class DashboardLineOut(Schema):
+    code: str
+    name: str
+    received: int = Field(description="Received today")
+    returned: int = Field(description="Results returned today")
+    open: int
+    on_time: int
+    due_soon: int = Field(description="Due within one working day")
+    overdue: int
+    overdue_share: str | None = Field(description="Percent of the open ones, one decimal")
+
+
+class QueueOut(Schema):
+    desk: str
+    agency: str
+    waiting: int
+    served: int
+    average_wait_minutes: int | None
+
+
+class DashboardOut(Schema):
+    day: IsoDate
+    at: datetime.datetime
+    total: DashboardLineOut
+    agencies: list[DashboardLineOut]
+    communes: list[DashboardLineOut]
+    queues: list[QueueOut]
+    payments: dict[str, int] = Field(description="count, amount (VND) and online, today")
+    notifications_failing: int = Field(description="Failed in the last 24 hours")
+    citizen_reports: dict[str, int] = Field(description="open, and overdue among them")
+    documents_awaiting_direction: int
+
+
+@router.get(
+    "/indicators/dashboard",
+    response={200: DashboardOut, 403: Problem},
+    summary="The operations dashboard's figures of today (a department's leader: their "
+    "department; a city leader: the city)",
+)
+def dashboard_of(request: HttpRequest) -> dict:
+    if getattr(request.user, "kind", "") != "staff":
+        raise HttpError(403, _("The operations dashboard is for leaders."))
+    try:
+        allowed = access.dashboard_agencies(request.user)
+    except PermissionDenied as exc:
+        raise HttpError(403, _("The operations dashboard is for leaders.")) from exc
+    board = dashboard.board(allowed)
+    return {**board.as_dict(), "day": board.day, "at": board.at}

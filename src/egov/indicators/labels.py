@@ -6,5 +6,6 @@ from egov.core import action_labels
 
 ACTIONS = {
     "indicators.figure_entered": _("Service index figure entered"),
+    "indicators.assessment_figure_entered": _("Self-assessment figure entered"),
 }
 action_labels.register(ACTIONS)
