@@ -80,10 +80,6 @@ class VersionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    form_schema = JSONTextField(label=_("E-form schema (JSON Schema)"), empty={})
-    form_ui = JSONTextField(label=_("E-form layout (JSON)"), empty={})
-    requirements = JSONTextField(label=_("Documents to provide (JSON list)"), empty=[])
-    fees = JSONTextField(label=_("Fees and charges (JSON list)"), empty=[])
     workflow = JSONTextField(label=_("Workflow steps (JSON list)"), empty=[])
 
 

@@ -141,11 +141,12 @@ def catalog_edit(request, code: str):
     form = VersionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         cleaned = dict(form.cleaned_data)
-        parts = {key: cleaned.pop(key) for key in ("requirements", "fees", "workflow")}
+        workflow = cleaned.pop("workflow", None)
         try:
             with transaction.atomic():
                 version = services.update_draft(version, actor=request.user, **cleaned)
-                content.apply(version, parts)
+                if workflow is not None:
+                    content.replace_workflow(version, workflow, None)
         except (ValidationError, KeyError, TypeError, ValueError) as exc:
             for message in getattr(exc, "messages", [_("An entry lacks a required key: %s") % exc]):
                 form.add_error(None, message)

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.catalog import eforms, fees, search, workflow
-from egov.catalog.models import Procedure, ProcedureVersion
-from egov.core import audit, collation
+from egov.catalog import content, eforms, fees, search, workflow
+from egov.catalog.models import DocumentRequirement, Procedure, ProcedureVersion
+from egov.core import audit, collation, files
 from egov.core.text import normalize_search_text
 
 VERSION_AUDIT_FIELDS = [
@@ -81,6 +81,119 @@ def update_draft(version: ProcedureVersion, *, actor, **changes) -> ProcedureVer
     if receiving is not None:
         version.receiving_agencies.set(receiving)
     _record(actor, "catalog.draft_changed", version, before)
+    return version
+
+
+@transaction.atomic
+def save_form(version: ProcedureVersion, *, actor, schema: dict, ui: dict) -> ProcedureVersion:
+    """Stores an e-form built in the designer, after the same check as publishing makes."""
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_draft:
+        raise ValidationError(_("A published version cannot be changed; start a new draft."))
+    eforms.validate_schema(schema, ui)
+    before = {"fields": list(version.form_schema.get("properties", {}))}
+    version.form_schema, version.form_ui = schema, ui
+    version.save(update_fields=["form_schema", "form_ui"])
+    audit.record(
+        actor=actor,
+        action="catalog.eform_changed",
+        obj=version.procedure,
+        object_repr=f"{version.procedure.code} v{version.number}: {version.name}"[:300],
+        agency_id=version.procedure.owner_agency_id,
+        before=before,
+        after={"fields": list(schema.get("properties", {}))},
+    )
+    return version
+
+
+def _draft_for_update(version: ProcedureVersion) -> ProcedureVersion:
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_draft:
+        raise ValidationError(_("A published version cannot be changed; start a new draft."))
+    return version
+
+
+def _record_parts(actor, action: str, version: ProcedureVersion, before, after) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=version.procedure,
+        object_repr=f"{version.procedure.code} v{version.number}: {version.name}"[:300],
+        agency_id=version.procedure.owner_agency_id,
+        before=before,
+        after=after,
+    )
+
+
+def _fee_summary(version: ProcedureVersion) -> list:
+    return [[fee.name, fee.amount, fee.rule] for fee in version.fees.all()]
+
+
+@transaction.atomic
+def save_fees(version: ProcedureVersion, *, actor, rows: list[dict]) -> ProcedureVersion:
+    """Replaces a draft's fees with rows built in the designer, each rule checked first."""
+    version = _draft_for_update(version)
+    problems = []
+    for row in rows:
+        try:
+            fees.validate_rule(row.get("rule"), row.get("exemption_rule"), version.form_schema)
+        except ValidationError as exc:
+            problems.extend(f"{row['name']}: {message}" for message in exc.messages)
+    if problems:
+        raise ValidationError(problems)
+    before = _fee_summary(version)
+    content.replace_fees(version, rows)
+    _record_parts(
+        actor, "catalog.fees_changed", version, {"fees": before}, {"fees": _fee_summary(version)}
+    )
+    return version
+
+
+REQUIREMENT_FIELDS = [
+    "name",
+    "originals",
+    "copies",
+    "mandatory",
+    "condition",
+    "accepted_types",
+    "template_name",
+    "registry",
+    "filled_by_eform",
+]
+
+
+@transaction.atomic
+def save_requirements(version: ProcedureVersion, *, actor, rows: list[dict]) -> ProcedureVersion:
+    """Sets a draft's papers from the designer: rows with an ``id`` change that paper (its
+    template file stays unless a new one is given), others are added, missing ones removed."""
+    version = _draft_for_update(version)
+    existing = {r.pk: r for r in version.requirements.all()}
+    before = [r.name for r in existing.values()]
+    kept = set()
+    taken = {r.code for r in existing.values()}
+    for position, row in enumerate(rows, start=1):
+        requirement = existing.get(row.get("id")) or DocumentRequirement(version=version)
+        if requirement.pk is None:
+            requirement.code = content.requirement_code(row["name"], taken)
+            taken.add(requirement.code)
+        requirement.position = position
+        for name in REQUIREMENT_FIELDS:
+            if name in row:
+                setattr(requirement, name, row[name])
+        requirement.full_clean(exclude=["version", "template_file"])
+        upload = row.get("template_upload")
+        if upload is not None:
+            files.save(requirement.template_file, upload["name"], upload["data"])
+        requirement.save()
+        kept.add(requirement.pk)
+    version.requirements.exclude(pk__in=kept).delete()
+    _record_parts(
+        actor,
+        "catalog.requirements_changed",
+        version,
+        {"papers": before},
+        {"papers": [r.name for r in version.requirements.all()]},
+    )
     return version
 
 
