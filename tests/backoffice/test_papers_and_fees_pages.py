@@ -164,3 +164,49 @@ def test_another_agencys_editor_cannot_open_them(staff_client, catalogue):
     other, _user = staff_client(Role.CATALOGUE_EDITOR, "health", username="other")
     assert other.get(PAPERS).status_code == 404
     assert other.get(FEES).status_code == 404
+
+
+WORKFLOW = "/staff/catalog/2.000815/workflow/"
+
+
+def test_editor_builds_a_workflow_and_reads_the_checks_in_words(staff_client, catalogue):
+    client = editor(staff_client, catalogue)
+    page = client.get(WORKFLOW)
+    assert "<svg" in page.content.decode()
+    assert any("sign the result" in n or "ký" in n for n in page.context["general"])
+    formset = page.context["formset"]
+    data = posted_with(
+        formset,
+        "s",
+        [
+            {
+                "name": "Lãnh đạo ký",
+                "action": "sign",
+                "role": "leader",
+                "agency_role": "deciding",
+                "duration": "0",
+                "ORDER": "3",
+            }
+        ],
+    )
+    data["s-2-ORDER"] = "4"
+    assert client.post(WORKFLOW, data).status_code == 302
+    draft = catalogue["copy"].procedure.versions.get(status="draft")
+    assert [s.action for s in draft.workflow_steps.all()] == [
+        "receive",
+        "process",
+        "sign",
+        "return",
+    ]
+    page = client.get(WORKFLOW)
+    assert page.context["general"] == []
+    notes = {row.step.name: row for row in page.context["rows"]}
+    assert notes["Lãnh đạo ký"].moves  # a sign step may send back to processing
+    # The last step is made a signing step: the check is shown beside it, in words.
+    data = posted_with(page.context["formset"], "s", [])
+    data["s-3-action"] = "sign"
+    client.post(WORKFLOW, data)
+    rows = client.get(WORKFLOW).context["rows"]
+    assert (
+        rows[-1].notes and AuditEvent.objects.filter(action="catalog.workflow_changed").count() == 2
+    )

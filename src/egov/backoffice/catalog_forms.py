@@ -1,38 +1,9 @@
-import json
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egov.catalog.models import Field, Level, OnlineMode, TimeUnit
 from egov.core.collation import sort_model_choices
 from egov.organizations.models import Agency
-
-
-class JSONTextField(forms.CharField):
-    """A textarea holding JSON, parsed on clean with a message that says where it broke."""
-
-    def __init__(self, *args, empty=None, **kwargs):
-        self.empty = empty
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 8, "class": "mono"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, (dict, list)):
-            return json.dumps(value, ensure_ascii=False, indent=2)
-        return value
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return self.empty
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(
-                _("Not valid JSON at line %(line)s, column %(column)s: %(error)s."),
-                params={"line": exc.lineno, "column": exc.colno, "error": exc.msg},
-            ) from exc
 
 
 class VersionForm(forms.Form):
@@ -80,7 +51,6 @@ class VersionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    workflow = JSONTextField(label=_("Workflow steps (JSON list)"), empty=[])
 
 
 class NewProcedureForm(forms.Form):

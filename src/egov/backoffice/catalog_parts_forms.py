@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from egov.accounts.models import Role
 from egov.backoffice.catalog_builder_forms import BaseFieldFormSet
-from egov.catalog.models import DocumentRequirement, Fee
+from egov.catalog.models import DocumentRequirement, Fee, WorkflowStep
+from egov.organizations.models import Agency
 
 FILE_TYPES = [
     ("pdf", "PDF"),
@@ -114,3 +116,30 @@ FeeFormSet = forms.formset_factory(
     FeeForm, formset=BaseFieldFormSet, extra=1, can_order=True, can_delete=True
 )
 FeeFormSet.ordering_widget = forms.HiddenInput
+
+
+class StepForm(forms.Form):
+    name = forms.CharField(label=_("Name of the step"), max_length=200)
+    action = forms.ChoiceField(label=_("What is done"), choices=WorkflowStep.Action.choices)
+    role = forms.ChoiceField(label=_("Role that acts"), choices=Role.choices)
+    agency_role = forms.ChoiceField(
+        label=_("Acting agency"), choices=WorkflowStep.AgencyRole.choices
+    )
+    agency = forms.ModelChoiceField(
+        label=_("The other agency"),
+        queryset=Agency.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        help_text=_("Only when the acting agency is another agency (liên thông)."),
+    )
+    duration = forms.DecimalField(
+        label=_("Share of the time limit"),
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("In the procedure's unit; the steps add up to the time limit."),
+    )
+
+
+StepFormSet = forms.formset_factory(StepForm, extra=1, can_order=True, can_delete=True)
+StepFormSet.ordering_widget = forms.HiddenInput

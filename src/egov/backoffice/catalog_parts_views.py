@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.access import staff_required
 from egov.backoffice.catalog_builder_views import ordered_forms
-from egov.backoffice.catalog_parts_forms import FeeFormSet, PaperFormSet
+from egov.backoffice.catalog_parts_forms import FeeFormSet, PaperFormSet, StepFormSet
 from egov.backoffice.catalog_views import _draft
-from egov.catalog import eforms, fee_builder, fees, services
+from egov.catalog import eforms, fee_builder, fees, services, workflow_diagram
 
 
 def _field_choices(version) -> list[tuple[str, str]]:
@@ -114,4 +114,61 @@ def fee_rules(request, code: str):
         request,
         "backoffice/catalog_fees.html",
         {"version": version, "formset": formset, **_try_it(request, version)},
+    )
+
+
+@staff_required
+def workflow_steps(request, code: str):
+    version = _draft(request.user, code)
+    if request.method == "POST":
+        formset = StepFormSet(request.POST, prefix="s")
+    else:
+        initial = [
+            {
+                "name": s.name,
+                "action": s.action,
+                "role": s.role,
+                "agency_role": s.agency_role,
+                "agency": s.agency.code if s.agency else None,
+                "duration": s.duration.normalize(),
+                "ORDER": position,
+            }
+            for position, s in enumerate(version.workflow_steps.select_related("agency"), start=1)
+        ]
+        formset = StepFormSet(initial=initial, prefix="s")
+    if request.method == "POST" and formset.is_valid():
+        steps = []
+        for position, form in enumerate(
+            ordered_forms(formset, request.POST.get("move", "")), start=1
+        ):
+            data = form.cleaned_data
+            steps.append(
+                {
+                    "code": f"{data['action']}-{position}",
+                    "name": data["name"],
+                    "action": data["action"],
+                    "role": data["role"],
+                    "agency_role": data["agency_role"],
+                    "agency": data["agency"].code if data.get("agency") else None,
+                    "duration": data["duration"],
+                }
+            )
+        try:
+            services.save_workflow(version, actor=request.user, steps=steps)
+        except ValidationError as exc:
+            formset.non_form_errors().extend(exc.messages)
+        else:
+            messages.success(request, _("The workflow was saved."))
+            return redirect("backoffice:catalog_workflow", code=code)
+    rows, general = workflow_diagram.step_notes(version)
+    return render(
+        request,
+        "backoffice/catalog_workflow.html",
+        {
+            "version": version,
+            "formset": formset,
+            "rows": rows,
+            "general": general,
+            "diagram": workflow_diagram.svg(version),
+        },
     )

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -141,14 +140,10 @@ def catalog_edit(request, code: str):
     form = VersionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         cleaned = dict(form.cleaned_data)
-        workflow = cleaned.pop("workflow", None)
         try:
-            with transaction.atomic():
-                version = services.update_draft(version, actor=request.user, **cleaned)
-                if workflow is not None:
-                    content.replace_workflow(version, workflow, None)
-        except (ValidationError, KeyError, TypeError, ValueError) as exc:
-            for message in getattr(exc, "messages", [_("An entry lacks a required key: %s") % exc]):
+            version = services.update_draft(version, actor=request.user, **cleaned)
+        except ValidationError as exc:
+            for message in exc.messages:
                 form.add_error(None, message)
         else:
             messages.success(request, _("The draft was saved."))

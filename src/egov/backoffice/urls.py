@@ -38,6 +38,11 @@ urlpatterns = [
     path("catalog/<str:code>/papers/", catalog_parts_views.papers, name="catalog_papers"),
     path("catalog/<str:code>/fees/", catalog_parts_views.fee_rules, name="catalog_fees"),
     path(
+        "catalog/<str:code>/workflow/",
+        catalog_parts_views.workflow_steps,
+        name="catalog_workflow",
+    ),
+    path(
         "catalog/<str:code>/form/preview/",
         catalog_builder_views.form_builder_preview,
         name="catalog_form_builder_preview",

@@ -15,6 +15,7 @@ ACTIONS = {
     "catalog.requirements_changed": _(
         "Papers to provide of a draft procedure version changed in the designer"
     ),
+    "catalog.workflow_changed": _("Workflow of a draft procedure version changed in the designer"),
     "catalog.imported": _("Procedures imported from a workbook"),
     "catalog.bundle_imported": _("Procedure catalogue imported"),
     "catalog.boundary_free_changed": _(

@@ -198,6 +198,18 @@ def save_requirements(version: ProcedureVersion, *, actor, rows: list[dict]) -> 
 
 
 @transaction.atomic
+def save_workflow(version: ProcedureVersion, *, actor, steps: list[dict]) -> ProcedureVersion:
+    """Sets a draft's steps from the designer, with the usual moves between them (next,
+    supplement, refusal, pause, send back: ``workflow.default_transitions``)."""
+    version = _draft_for_update(version)
+    before = [[s.name, s.action, str(s.duration)] for s in version.workflow_steps.all()]
+    content.replace_workflow(version, steps, None)
+    after = [[s.name, s.action, str(s.duration)] for s in version.workflow_steps.all()]
+    _record_parts(actor, "catalog.workflow_changed", version, {"steps": before}, {"steps": after})
+    return version
+
+
+@transaction.atomic
 def start_draft(procedure: Procedure, *, actor) -> ProcedureVersion:
     """A new draft copied from the latest version, with everything that hangs from it.
 
