@@ -8,7 +8,8 @@ from egov.catalog.builder import Kind, Prefill
 
 class FieldSettingsForm(forms.Form):
     label = forms.CharField(label=_("Question (label)"), max_length=300)
-    kind = forms.ChoiceField(label=_("Kind of answer"), choices=Kind.choices)
+    # Initial values equal to what an untouched empty card posts, so it counts as unchanged.
+    kind = forms.ChoiceField(label=_("Kind of answer"), choices=Kind.choices, initial=Kind.TEXT)
     name = forms.RegexField(
         label=_("Stored as"),
         regex=r"^[a-z][a-z0-9_]{0,59}$",

@@ -54,8 +54,8 @@ class FeeForm(forms.Form):
         ("cases", _("An amount for each answer of a question")),
     ]
     name = forms.CharField(label=_("Name of the fee"), max_length=300)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Fee.Kind.choices)
-    rule_type = forms.ChoiceField(label=_("How it is computed"), choices=RULES)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Fee.Kind.choices, initial=Fee.Kind.CHARGE)
+    rule_type = forms.ChoiceField(label=_("How it is computed"), choices=RULES, initial="fixed")
     amount = forms.IntegerField(
         label=_("Amount in đồng"),
         min_value=0,
@@ -120,10 +120,18 @@ FeeFormSet.ordering_widget = forms.HiddenInput
 
 class StepForm(forms.Form):
     name = forms.CharField(label=_("Name of the step"), max_length=200)
-    action = forms.ChoiceField(label=_("What is done"), choices=WorkflowStep.Action.choices)
-    role = forms.ChoiceField(label=_("Role that acts"), choices=Role.choices)
+    action = forms.ChoiceField(
+        label=_("What is done"),
+        choices=WorkflowStep.Action.choices,
+        initial=WorkflowStep.Action.RECEIVE,
+    )
+    role = forms.ChoiceField(
+        label=_("Role that acts"), choices=Role.choices, initial=Role.DESK_OFFICER
+    )
     agency_role = forms.ChoiceField(
-        label=_("Acting agency"), choices=WorkflowStep.AgencyRole.choices
+        label=_("Acting agency"),
+        choices=WorkflowStep.AgencyRole.choices,
+        initial=WorkflowStep.AgencyRole.RECEIVING,
     )
     agency = forms.ModelChoiceField(
         label=_("The other agency"),

@@ -76,10 +76,12 @@ def svg(version: ProcedureVersion) -> str:
     index = {step.pk: i for i, step in enumerate(steps)}
     height = _y(len(steps)) + TOP
     width = LEFT + BOX_W + 170
+    title = escape(_("Workflow diagram"))
+    refuse = escape(_("refuse"))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'class="workflow-diagram" role="img" aria-labelledby="wf-title">',
-        f'<title id="wf-title">{escape(_("Workflow diagram"))}</title>',
+        f'<title id="wf-title">{title}</title>',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         'fill="#1a1a1a"/></marker></defs>',
@@ -95,7 +97,7 @@ def svg(version: ProcedureVersion) -> str:
                 f'<line x1="{LEFT}" y1="{y}" x2="{LEFT - 40}" y2="{y}" stroke="#b00020" '
                 'stroke-dasharray="4 3" marker-end="url(#arrow)"/>'
                 f'<text x="4" y="{y + 4}" font-size="12" fill="#b00020">'
-                f"{escape(_('refuse'))}</text>"
+                f"{refuse}</text>"
             )
         elif transition.kind in BACK_KINDS and target is not None and target < source:
             y1, y2 = _y(source) + BOX_H / 2, _y(target) + BOX_H / 2
