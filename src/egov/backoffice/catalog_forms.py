@@ -79,6 +79,23 @@ class NewProcedureForm(forms.Form):
         sort_model_choices(self.fields["field"])
 
 
+class CopyProcedureForm(forms.Form):
+    """Start a new procedure from this one (its e-form, papers, fees and workflow)."""
+
+    code = forms.RegexField(
+        label=_("Code of the new procedure"),
+        regex=r"^[0-9A-Za-z.\-]{3,30}$",
+        error_messages={"invalid": _("Use the national code, e.g. 1.001193.")},
+    )
+    owner_agency = forms.ModelChoiceField(label=_("Owning agency"), queryset=Agency.objects.none())
+    name = forms.CharField(label=_("Name of the new procedure"), max_length=1000)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_agency"].queryset = agencies
+        sort_model_choices(self.fields["owner_agency"])
+
+
 class PublishForm(forms.Form):
     effective_from = forms.DateField(
         label=_("In force from"),

@@ -13,11 +13,12 @@ from egov.accounts.models import Role
 from egov.backoffice.catalog_forms import (
     BoundaryFreeForm,
     CatalogImportForm,
+    CopyProcedureForm,
     NewProcedureForm,
     PublishForm,
     VersionForm,
 )
-from egov.catalog import content, eforms, exchange, services
+from egov.catalog import content, diff, eforms, exchange, services
 from egov.catalog.models import Procedure, ProcedureVersion
 from egov.core import flash
 from egov.core.models import AuditEvent
@@ -77,6 +78,10 @@ def catalog_procedure(request, code: str):
             "draft": procedure.versions.filter(status=ProcedureVersion.Status.DRAFT).first(),
             "history": history,
             "current": current,
+            "copy_form": CopyProcedureForm(
+                agencies=scoping.agency_scope(request.user, EDITOR_ROLES),
+                initial={"owner_agency": procedure.owner_agency_id},
+            ),
             "boundary_form": BoundaryFreeForm(
                 initial={
                     "listed": current.boundary_free,
@@ -110,6 +115,35 @@ def catalog_boundary_free(request, code: str):
             flash.errors(request, exc)
         else:
             messages.success(request, _("The province's list was updated."))
+    return redirect("backoffice:catalog_procedure", code=code)
+
+
+@staff_required
+@require_POST
+def catalog_copy(request, code: str):
+    """A new procedure started from this one's latest version."""
+    procedure = _procedure(request.user, code)
+    agencies = scoping.agency_scope(request.user, EDITOR_ROLES)
+    form = CopyProcedureForm(request.POST, agencies=agencies)
+    if form.is_valid():
+        data = form.cleaned_data
+        if Procedure.objects.filter(code=data["code"]).exists():
+            messages.error(request, _("A procedure with this code exists already."))
+        else:
+            source = procedure.versions.order_by("-number").first()
+            services.copy_procedure(
+                source,
+                actor=request.user,
+                code=data["code"],
+                owner_agency=data["owner_agency"],
+                name=data["name"],
+            )
+            messages.success(request, _("The new procedure was started from this one."))
+            return redirect("backoffice:catalog_edit", code=data["code"])
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
     return redirect("backoffice:catalog_procedure", code=code)
 
 
@@ -155,6 +189,7 @@ def catalog_edit(request, code: str):
             "version": version,
             "form": form,
             "problems": services.publication_problems(version),
+            "changes": diff.changes(diff.published_before(version), version),
             "publish_form": PublishForm(),
         },
     )

@@ -28,6 +28,7 @@ urlpatterns = [
     path("catalog/export.xlsx", catalog_views.catalog_export, name="catalog_export"),
     path("catalog/<str:code>/", catalog_views.catalog_procedure, name="catalog_procedure"),
     path("catalog/<str:code>/draft/", catalog_views.catalog_start_draft, name="catalog_draft"),
+    path("catalog/<str:code>/copy/", catalog_views.catalog_copy, name="catalog_copy"),
     path("catalog/<str:code>/edit/", catalog_views.catalog_edit, name="catalog_edit"),
     path("catalog/<str:code>/preview/", catalog_views.catalog_preview, name="catalog_preview"),
     path(

@@ -16,6 +16,7 @@ ACTIONS = {
         "Papers to provide of a draft procedure version changed in the designer"
     ),
     "catalog.workflow_changed": _("Workflow of a draft procedure version changed in the designer"),
+    "catalog.procedure_copied": _("Procedure started as a copy of another"),
     "catalog.imported": _("Procedures imported from a workbook"),
     "catalog.bundle_imported": _("Procedure catalogue imported"),
     "catalog.boundary_free_changed": _(

@@ -227,7 +227,29 @@ def start_draft(procedure: Procedure, *, actor) -> ProcedureVersion:
     return draft
 
 
-def copy_version(source: ProcedureVersion, *, number: int) -> ProcedureVersion:
+@transaction.atomic
+def copy_procedure(
+    source: ProcedureVersion, *, actor, code: str, owner_agency, name: str
+) -> ProcedureVersion:
+    """A new procedure whose first draft copies everything of ``source``: the e-form, papers,
+    fees and workflow, to be changed before publishing."""
+    procedure = Procedure(code=code.strip(), owner_agency=owner_agency)
+    procedure.full_clean()
+    procedure.save()
+    draft = copy_version(source, number=1, procedure=procedure)
+    draft.name = name
+    draft.created_by = _user(actor)
+    draft.boundary_free, draft.boundary_free_decision = False, ""
+    index(draft)
+    draft.full_clean(exclude=["name_search", "name_sort", "search_text"])
+    draft.save()
+    _record(actor, "catalog.procedure_copied", draft, {"copied_from": source.procedure.code})
+    return draft
+
+
+def copy_version(
+    source: ProcedureVersion, *, number: int, procedure: Procedure | None = None
+) -> ProcedureVersion:
     requirements = list(source.requirements.all())
     fee_rows = list(source.fees.all())
     steps = list(source.workflow_steps.all())
@@ -235,6 +257,7 @@ def copy_version(source: ProcedureVersion, *, number: int) -> ProcedureVersion:
     receiving = list(source.receiving_agencies.all())
     draft = ProcedureVersion.objects.get(pk=source.pk)
     draft.pk = None
+    draft.procedure = procedure or source.procedure
     draft.number = number
     draft.status = ProcedureVersion.Status.DRAFT
     draft.effective_from = None
