@@ -3,7 +3,7 @@ in words."""
 
 from egov.accounts.models import Role
 from egov.catalog import diff, services
-from egov.catalog.models import Procedure
+from egov.catalog.models import Field, Procedure
 from egov.core.models import AuditEvent
 
 
@@ -58,3 +58,24 @@ def test_editor_starts_a_procedure_from_another(staff_client, catalogue):
     )
     assert again.status_code == 302 and Procedure.objects.filter(code="2.999999").count() == 1
     assert client.post("/staff/catalog/1.002000/copy/", {}).status_code == 404
+
+
+def test_a_missing_field_is_created_from_the_draft_page(staff_client, catalogue):
+    client, _user = staff_client(Role.CATALOGUE_EDITOR, "justice")
+    client.post("/staff/catalog/2.000815/draft/")
+    form = client.get("/staff/catalog/2.000815/edit/").context["form"]
+    data = {key: form[key].value() for key in form.fields}
+    data.update(
+        receiving_agencies=[], deciding_agency="", field="", new_field="Bồi thường nhà nước"
+    )
+    assert client.post("/staff/catalog/2.000815/edit/", data).status_code == 302
+    draft = catalogue["copy"].procedure.versions.get(status="draft")
+    assert (draft.field.code, draft.field.name) == ("boi_thuong_nha_nuoc", "Bồi thường nhà nước")
+    # The same name again (another case, no accents) picks the field, not a duplicate.
+    data.update(new_field="boi thuong nha nuoc")
+    client.post("/staff/catalog/2.000815/edit/", data)
+    assert Field.objects.filter(code__startswith="boi_thuong").count() == 1
+    assert AuditEvent.objects.filter(action="catalog.field_created").count() == 1
+    data.update(new_field="")
+    page = client.post("/staff/catalog/2.000815/edit/", data)
+    assert page.status_code == 200 and "field" in page.context["form"].errors

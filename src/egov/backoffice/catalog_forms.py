@@ -9,7 +9,13 @@ from egov.organizations.models import Agency
 class VersionForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=1000)
     field = forms.ModelChoiceField(
-        label=_("Field"), queryset=Field.objects.all(), to_field_name="code"
+        label=_("Field"), queryset=Field.objects.all(), to_field_name="code", required=False
+    )
+    new_field = forms.CharField(
+        label=_("Or a new field (lĩnh vực) not in the list"),
+        max_length=200,
+        required=False,
+        help_text=_("Write its name; it is created when the draft is saved."),
     )
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     deciding_agency = forms.ModelChoiceField(
@@ -51,6 +57,12 @@ class VersionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("field") and not (cleaned.get("new_field") or "").strip():
+            self.add_error("field", _("Choose a field, or write the name of a new one."))
+        return cleaned
 
 
 class NewProcedureForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -174,8 +175,16 @@ def catalog_edit(request, code: str):
     form = VersionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         cleaned = dict(form.cleaned_data)
+        new_field = cleaned.pop("new_field", "").strip()
         try:
-            version = services.update_draft(version, actor=request.user, **cleaned)
+            with transaction.atomic():
+                if new_field:
+                    cleaned["field"] = services.create_field(
+                        actor=request.user,
+                        name=new_field,
+                        agency_id=version.procedure.owner_agency_id,
+                    )
+                version = services.update_draft(version, actor=request.user, **cleaned)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)

@@ -5,10 +5,11 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from egov.catalog import content, eforms, fees, search, workflow
-from egov.catalog.models import DocumentRequirement, Procedure, ProcedureVersion
+from egov.catalog.models import DocumentRequirement, Field, Procedure, ProcedureVersion
 from egov.core import audit, collation, files
 from egov.core.text import normalize_search_text
 
@@ -82,6 +83,34 @@ def update_draft(version: ProcedureVersion, *, actor, **changes) -> ProcedureVer
         version.receiving_agencies.set(receiving)
     _record(actor, "catalog.draft_changed", version, before)
     return version
+
+
+@transaction.atomic
+def create_field(*, actor, name: str, agency_id: int | None = None) -> Field:
+    """A field (lĩnh vực) created from the designer when the list lacks it; an existing field of
+    the same name (accents and case aside) is returned instead of a duplicate."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"new_field": [_("Write the name of the field.")]})
+    key = normalize_search_text(name).strip()
+    for field in Field.objects.all():
+        if normalize_search_text(field.name).strip() == key:
+            return field
+    base = slugify(key).replace("-", "_")[:45] or "linh_vuc"
+    code, number = base, 1
+    while Field.objects.filter(code=code).exists():
+        number += 1
+        code = f"{base}_{number}"
+    field = Field.objects.create(code=code, name=name)
+    audit.record(
+        actor=actor,
+        action="catalog.field_created",
+        obj=field,
+        object_repr=name[:300],
+        agency_id=agency_id,
+        after={"code": code, "name": name},
+    )
+    return field
 
 
 @transaction.atomic
