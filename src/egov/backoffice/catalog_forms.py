@@ -15,6 +15,7 @@ class VersionForm(forms.Form):
         label=_("Or a new field (lĩnh vực) not in the list"),
         max_length=200,
         required=False,
+        initial="",
         help_text=_("Write its name; it is created when the draft is saved."),
     )
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
