@@ -41,7 +41,7 @@ def test_editor_adds_papers_with_a_template_and_keeps_it(staff_client, catalogue
         ],
     )
     data["p-0-template_file"] = SimpleUploadedFile("mau.docx", b"PK docx")
-    data["p-0-template_name"] = "Mẫu tờ khai"
+    data["p-0-template_title"] = "Mẫu tờ khai"
     assert client.post(PAPERS, data).status_code == 302
     draft = catalogue["copy"].procedure.versions.get(status="draft")
     first, second = draft.requirements.all()

@@ -1,5 +1,7 @@
 """The e-form designer's forms: one small form per field, in a formset that orders and deletes."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -58,10 +60,11 @@ class FieldSettingsForm(forms.Form):
 
     def __init__(self, *args, field_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["show_when_field"].choices = [("", _("always shown")), *field_choices]
+        choice = cast(forms.ChoiceField, self.fields["show_when_field"])
+        choice.choices = [("", _("always shown")), *field_choices]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         kind = cleaned.get("kind")
         if kind in {Kind.CHOICE, Kind.CHOICES} and not (cleaned.get("options") or "").strip():
             self.add_error("options", _("List the options people choose from."))
@@ -82,7 +85,10 @@ class BaseFieldFormSet(forms.BaseFormSet):
         return {"field_choices": self.field_choices}
 
 
-FieldFormSet = forms.formset_factory(
-    FieldSettingsForm, formset=BaseFieldFormSet, extra=1, can_order=True, can_delete=True
+FieldFormSet = cast(
+    type[BaseFieldFormSet],
+    forms.formset_factory(
+        FieldSettingsForm, formset=BaseFieldFormSet, extra=1, can_order=True, can_delete=True
+    ),
 )
 FieldFormSet.ordering_widget = forms.HiddenInput

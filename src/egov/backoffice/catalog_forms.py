@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -60,7 +62,7 @@ class VersionForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not cleaned.get("field") and not (cleaned.get("new_field") or "").strip():
             self.add_error("field", _("Choose a field, or write the name of a new one."))
         return cleaned
@@ -105,7 +107,7 @@ class CopyProcedureForm(forms.Form):
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_agency"].queryset = agencies
+        cast(forms.ModelChoiceField, self.fields["owner_agency"]).queryset = agencies
         sort_model_choices(self.fields["owner_agency"])
 
 

@@ -1,5 +1,7 @@
 """The designer's papers and fees editors: one small form per paper or fee, no JSON."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +34,9 @@ class PaperForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=["pdf", "jpg", "png"],
     )
-    template_name = forms.CharField(label=_("Template (form) name"), max_length=300, required=False)
+    template_title = forms.CharField(
+        label=_("Template (form) name"), max_length=300, required=False
+    )
     template_file = forms.FileField(label=_("Template file"), required=False)
     registry = forms.ChoiceField(
         label=_("Can be taken from a registry"),
@@ -98,10 +102,10 @@ class FeeForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", "—"), *field_choices]
         for name in ("field", "copies_field", "extra_field", "exempt_field"):
-            self.fields[name].choices = choices
+            cast(forms.ChoiceField, self.fields[name]).choices = choices
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         rule = cleaned.get("rule_type")
         if rule in {"per_unit", "tiered", "cases"} and not cleaned.get("field"):
             self.add_error("field", _("Choose the answer the fee is computed from."))
@@ -112,8 +116,11 @@ class FeeForm(forms.Form):
         return cleaned
 
 
-FeeFormSet = forms.formset_factory(
-    FeeForm, formset=BaseFieldFormSet, extra=1, can_order=True, can_delete=True
+FeeFormSet = cast(
+    type[BaseFieldFormSet],
+    forms.formset_factory(
+        FeeForm, formset=BaseFieldFormSet, extra=1, can_order=True, can_delete=True
+    ),
 )
 FeeFormSet.ordering_widget = forms.HiddenInput
 

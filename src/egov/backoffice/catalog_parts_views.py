@@ -29,7 +29,7 @@ def _paper_initial(version) -> list[dict]:
             "mandatory": r.mandatory,
             "condition": r.condition,
             "accepted_types": r.accepted_types,
-            "template_name": r.template_name,
+            "template_title": r.template_name,
             "registry": r.registry,
             "filled_by_eform": r.filled_by_eform,
             "ORDER": position,
@@ -54,6 +54,7 @@ def papers(request, code: str):
             if upload:
                 row["template_upload"] = {"name": upload.name, "data": upload.read()}
             row["registry"] = row.get("registry") or ""
+            row["template_name"] = row.pop("template_title", "")
             rows.append(row)
         try:
             services.save_requirements(version, actor=request.user, rows=rows)

@@ -144,7 +144,7 @@ def catalog_copy(request, code: str):
     else:
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
     return redirect("backoffice:catalog_procedure", code=code)
 
 

@@ -114,7 +114,7 @@ def changes(published: ProcedureVersion | None, draft: ProcedureVersion) -> list
     for name in MAIN:
         before, after = _shown(published, name), _shown(draft, name)
         if before != after:
-            label = str(ProcedureVersion._meta.get_field(name).verbose_name)
+            label = str(getattr(ProcedureVersion._meta.get_field(name), "verbose_name", name))
             lines.append((_("Main information"), f"{label}: {before} → {after}"))
     old_agencies = {a.name for a in published.receiving_agencies.all()}
     new_agencies = {a.name for a in draft.receiving_agencies.all()}

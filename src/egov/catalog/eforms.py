@@ -477,7 +477,7 @@ def _composite_field(kind: str, spec: dict, common: dict) -> forms.Field:
             current_communes().values_list("code", "name"), key=lambda unit: sort_key(unit[1])
         )
         field = AddressField(list(units), **common)
-    field.composite = True  # type: ignore[attr-defined]
+    setattr(field, "composite", True)  # noqa: B010 (a flag for the template)
     return field
 
 
@@ -513,7 +513,7 @@ class EForm(forms.Form):
         """(group title, bound fields) in form order; consecutive fields of a group together."""
         found: list[tuple[str, list]] = []
         for bound in self:
-            group = bound.field.group
+            group = getattr(bound.field, "group", "")
             if not found or found[-1][0] != group:
                 found.append((group, []))
             found[-1][1].append(bound)
@@ -529,11 +529,11 @@ class EForm(forms.Form):
         return visible(self.schema, data)[1]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         # A field hidden by its condition was not shown: what it holds is neither checked nor kept.
         for name, spec in self.schema.get("properties", {}).items():
-            if name in self._errors and not is_shown(spec, cleaned):
-                del self._errors[name]
+            if name in self.errors and not is_shown(spec, cleaned):
+                del self.errors[name]
                 cleaned.pop(name, None)
         if not self.errors:
             for field, messages in validate_data(self.schema, self.as_json()).items():

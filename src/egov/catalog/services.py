@@ -162,7 +162,7 @@ def _fee_summary(version: ProcedureVersion) -> list:
 def save_fees(version: ProcedureVersion, *, actor, rows: list[dict]) -> ProcedureVersion:
     """Replaces a draft's fees with rows built in the designer, each rule checked first."""
     version = _draft_for_update(version)
-    problems = []
+    problems: list[str] = []
     for row in rows:
         try:
             fees.validate_rule(row.get("rule"), row.get("exemption_rule"), version.form_schema)
@@ -201,7 +201,7 @@ def save_requirements(version: ProcedureVersion, *, actor, rows: list[dict]) -> 
     kept = set()
     taken = {r.code for r in existing.values()}
     for position, row in enumerate(rows, start=1):
-        requirement = existing.get(row.get("id")) or DocumentRequirement(version=version)
+        requirement = existing.get(row.get("id") or 0) or DocumentRequirement(version=version)
         if requirement.pk is None:
             requirement.code = content.requirement_code(row["name"], taken)
             taken.add(requirement.code)

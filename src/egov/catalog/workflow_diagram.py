@@ -58,11 +58,11 @@ def step_notes(version: ProcedureVersion) -> tuple[list[StepNotes], list[str]]:
         )
     by_id = {row.step.pk: row for row in rows}
     for transition in version.workflow_transitions.select_related("target"):
-        row = by_id.get(transition.source_id)
-        if row is None:
+        source_row = by_id.get(transition.source_id)
+        if source_row is None:
             continue
         target = transition.target.name if transition.target else _("the dossier ends")
-        row.moves.append(f"{transition.get_kind_display()} → {target}")
+        source_row.moves.append(f"{transition.get_kind_display()} → {target}")
     return rows, general
 
 
@@ -92,7 +92,7 @@ def svg(version: ProcedureVersion) -> str:
         if source is None:
             continue
         if transition.kind == WorkflowTransition.Kind.REFUSE:
-            y = _y(source) + BOX_H / 2
+            y = _y(source) + BOX_H // 2
             parts.append(
                 f'<line x1="{LEFT}" y1="{y}" x2="{LEFT - 40}" y2="{y}" stroke="#b00020" '
                 'stroke-dasharray="4 3" marker-end="url(#arrow)"/>'
@@ -100,7 +100,7 @@ def svg(version: ProcedureVersion) -> str:
                 f"{refuse}</text>"
             )
         elif transition.kind in BACK_KINDS and target is not None and target < source:
-            y1, y2 = _y(source) + BOX_H / 2, _y(target) + BOX_H / 2
+            y1, y2 = _y(source) + BOX_H // 2, _y(target) + BOX_H // 2
             x = LEFT + BOX_W
             bulge = x + 40 + 25 * (source - target)
             colour = (
@@ -111,7 +111,7 @@ def svg(version: ProcedureVersion) -> str:
                 f'stroke="{colour}" stroke-dasharray="5 3" marker-end="url(#arrow)"/>'
             )
         elif transition.kind == WorkflowTransition.Kind.NEXT and target is not None:
-            x = LEFT + BOX_W / 2
+            x = LEFT + BOX_W // 2
             parts.append(
                 f'<line x1="{x}" y1="{_y(source) + BOX_H}" x2="{x}" y2="{_y(target)}" '
                 'stroke="#1a1a1a" marker-end="url(#arrow)"/>'
