@@ -116,3 +116,12 @@ def test_another_agencys_editor_gets_404(staff_client, catalogue):
     other, _user = staff_client(Role.CATALOGUE_EDITOR, "health", username="other")
     assert other.get(URL).status_code == 404
     assert other.post(URL + "preview/", {}).status_code == 404
+
+
+def test_an_untouched_empty_card_is_not_a_new_field(staff_client, catalogue):
+    """The browser posts the empty card's defaults (its kind is "Short text"): that card must
+    count as unchanged, or the preview and saving would ask for its label."""
+    client = editor(staff_client, catalogue)
+    data = posted(client.get(URL).context["formset"], [{"kind": "text", "prefill": ""}])
+    assert 'id="id_phone-so_ban"' in client.post(URL + "preview/", data).content.decode()
+    assert client.post(URL, data).status_code == 302

@@ -132,7 +132,7 @@ def test_editor_designs_and_publishes_a_procedure_a_citizen_fills_on_a_phone(
     editor.select_option("#id_try-hinh_thuc", label="Tại quầy")
     editor.fill("#id_try-so_ban_sao", "3")
     editor.get_by_role("button", name="Tính phí").click()
-    expect(editor.get_by_role("status")).to_contain_text("15000")
+    expect(editor.get_by_role("status")).to_contain_text("15.000 đ")
     check_page(editor, "designer-fees")
 
     # Four steps; the diagram and the checks follow.
@@ -145,8 +145,16 @@ def test_editor_designs_and_publishes_a_procedure_a_citizen_fills_on_a_phone(
     add_step(editor, 3, "Trả kết quả", "return", "desk_officer", "receiving", "0.25")
     expect(editor.locator("svg.workflow-diagram")).to_be_visible()
     check_page(editor, "designer-workflow")
-
+    editor.set_viewport_size(PHONE)
+    check_page(editor, "designer-workflow")
     editor.get_by_role("link", name="Quay lại dự thảo").click()
+    editor.get_by_role("link", name="Phí, lệ phí").click()
+    check_page(editor, "designer-fees")
+    editor.set_viewport_size({"width": 1280, "height": 900})
+    editor.get_by_role("link", name="Quay lại dự thảo").click()
+    # Before publishing, the draft's page says what it is; nothing was published before.
+    expect(editor.locator("main")).to_contain_text("chưa có phiên bản nào được công bố")
+
     editor.fill("#id_effective_from", "2025-07-01")
     editor.fill("#id_change_note", "Ban hành")
     editor.get_by_role("button", name="Công bố").click()
