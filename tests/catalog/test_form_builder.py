@@ -216,3 +216,24 @@ def test_the_schema_check_explains_a_bad_condition():
 def test_names_are_made_from_vietnamese_labels():
     assert builder.field_name("Họ tên người yêu cầu", set()) == "ho_ten_nguoi_yeu_cau"
     assert builder.field_name("Đơn", {"don"}) == "don_2"
+
+
+def test_constraints_without_a_setting_survive_a_save_in_the_builder():
+    stored = {
+        "type": "object",
+        "properties": {
+            "ma_so_thue": {
+                "type": "string",
+                "title": "Mã số thuế",
+                "maxLength": 14,
+                "pattern": "^[0-9]{10}$",
+                "description": "10 chữ số",
+            },
+        },
+    }
+    rows = builder.from_schema(stored, {})
+    schema, _ui = builder.to_schema(rows, stored)
+    assert schema["properties"]["ma_so_thue"]["pattern"] == "^[0-9]{10}$"
+    rows[0]["kind"] = "textarea"  # another kind: the old constraint no longer applies
+    schema, _ui = builder.to_schema(rows, stored)
+    assert "pattern" not in schema["properties"]["ma_so_thue"]

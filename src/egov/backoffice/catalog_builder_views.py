@@ -112,7 +112,7 @@ def form_builder(request, code: str):
     formset = _formset(request, version)
     if request.method == "POST" and formset.is_valid():
         rows = rows_from(formset, request.POST.get("move", ""))
-        schema, ui = builder.to_schema(rows)
+        schema, ui = builder.to_schema(rows, version.form_schema)
         try:
             services.save_form(version, actor=request.user, schema=schema, ui=ui)
         except ValidationError as exc:

@@ -83,14 +83,24 @@ def _condition_value(text: str) -> Any:
     return {"có": True, "yes": True, "không": False, "no": False}.get(text.strip().lower(), text)
 
 
-def to_schema(rows: list[dict]) -> tuple[dict, dict]:
-    """(schema, layout) from the builder's rows, in their order."""
+# Constraints the builder has no setting for (an import or an older form may carry them): kept
+# when the field keeps its name and kind, so that saving in the designer loses nothing.
+KEPT = ("pattern", "description", "minLength")
+
+
+def to_schema(rows: list[dict], previous: dict | None = None) -> tuple[dict, dict]:
+    """(schema, layout) from the builder's rows, in their order; ``previous`` is the stored
+    schema, whose extra constraints a field of the same name and kind keeps."""
+    before = (previous or {}).get("properties", {})
     properties: dict[str, dict] = {}
     ui: dict[str, dict] = {}
     required: list[str] = []
     for order, row in enumerate(rows, start=1):
         name = row["name"]
         spec = _spec(row)
+        old = before.get(name)
+        if old and kind_of(old, {}) == row["kind"]:
+            spec.update({key: old[key] for key in KEPT if key in old and key not in spec})
         if row.get("show_when_field"):
             condition: dict[str, Any] = {"field": row["show_when_field"]}
             if str(row.get("show_when_value") or "").strip():
