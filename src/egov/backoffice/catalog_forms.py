@@ -1,4 +1,4 @@
-import json
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,37 +8,17 @@ from egov.core.collation import sort_model_choices
 from egov.organizations.models import Agency
 
 
-class JSONTextField(forms.CharField):
-    """A textarea holding JSON, parsed on clean with a message that says where it broke."""
-
-    def __init__(self, *args, empty=None, **kwargs):
-        self.empty = empty
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 8, "class": "mono"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, (dict, list)):
-            return json.dumps(value, ensure_ascii=False, indent=2)
-        return value
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return self.empty
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(
-                _("Not valid JSON at line %(line)s, column %(column)s: %(error)s."),
-                params={"line": exc.lineno, "column": exc.colno, "error": exc.msg},
-            ) from exc
-
-
 class VersionForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=1000)
     field = forms.ModelChoiceField(
-        label=_("Field"), queryset=Field.objects.all(), to_field_name="code"
+        label=_("Field"), queryset=Field.objects.all(), to_field_name="code", required=False
+    )
+    new_field = forms.CharField(
+        label=_("Or a new field (lĩnh vực) not in the list"),
+        max_length=200,
+        required=False,
+        initial="",
+        help_text=_("Write its name; it is created when the draft is saved."),
     )
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     deciding_agency = forms.ModelChoiceField(
@@ -80,11 +60,12 @@ class VersionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    form_schema = JSONTextField(label=_("E-form schema (JSON Schema)"), empty={})
-    form_ui = JSONTextField(label=_("E-form layout (JSON)"), empty={})
-    requirements = JSONTextField(label=_("Documents to provide (JSON list)"), empty=[])
-    fees = JSONTextField(label=_("Fees and charges (JSON list)"), empty=[])
-    workflow = JSONTextField(label=_("Workflow steps (JSON list)"), empty=[])
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if not cleaned.get("field") and not (cleaned.get("new_field") or "").strip():
+            self.add_error("field", _("Choose a field, or write the name of a new one."))
+        return cleaned
 
 
 class NewProcedureForm(forms.Form):
@@ -111,6 +92,23 @@ class NewProcedureForm(forms.Form):
         self.fields["owner_agency"].queryset = agencies
         sort_model_choices(self.fields["owner_agency"])
         sort_model_choices(self.fields["field"])
+
+
+class CopyProcedureForm(forms.Form):
+    """Start a new procedure from this one (its e-form, papers, fees and workflow)."""
+
+    code = forms.RegexField(
+        label=_("Code of the new procedure"),
+        regex=r"^[0-9A-Za-z.\-]{3,30}$",
+        error_messages={"invalid": _("Use the national code, e.g. 1.001193.")},
+    )
+    owner_agency = forms.ModelChoiceField(label=_("Owning agency"), queryset=Agency.objects.none())
+    name = forms.CharField(label=_("Name of the new procedure"), max_length=1000)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["owner_agency"]).queryset = agencies
+        sort_model_choices(self.fields["owner_agency"])
 
 
 class PublishForm(forms.Form):

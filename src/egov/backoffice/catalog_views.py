@@ -14,11 +14,12 @@ from egov.accounts.models import Role
 from egov.backoffice.catalog_forms import (
     BoundaryFreeForm,
     CatalogImportForm,
+    CopyProcedureForm,
     NewProcedureForm,
     PublishForm,
     VersionForm,
 )
-from egov.catalog import content, eforms, exchange, services
+from egov.catalog import content, diff, eforms, exchange, services
 from egov.catalog.models import Procedure, ProcedureVersion
 from egov.core import flash
 from egov.core.models import AuditEvent
@@ -78,6 +79,10 @@ def catalog_procedure(request, code: str):
             "draft": procedure.versions.filter(status=ProcedureVersion.Status.DRAFT).first(),
             "history": history,
             "current": current,
+            "copy_form": CopyProcedureForm(
+                agencies=scoping.agency_scope(request.user, EDITOR_ROLES),
+                initial={"owner_agency": procedure.owner_agency_id},
+            ),
             "boundary_form": BoundaryFreeForm(
                 initial={
                     "listed": current.boundary_free,
@@ -116,6 +121,35 @@ def catalog_boundary_free(request, code: str):
 
 @staff_required
 @require_POST
+def catalog_copy(request, code: str):
+    """A new procedure started from this one's latest version."""
+    procedure = _procedure(request.user, code)
+    agencies = scoping.agency_scope(request.user, EDITOR_ROLES)
+    form = CopyProcedureForm(request.POST, agencies=agencies)
+    if form.is_valid():
+        data = form.cleaned_data
+        if Procedure.objects.filter(code=data["code"]).exists():
+            messages.error(request, _("A procedure with this code exists already."))
+        else:
+            source = procedure.versions.order_by("-number").first()
+            services.copy_procedure(
+                source,
+                actor=request.user,
+                code=data["code"],
+                owner_agency=data["owner_agency"],
+                name=data["name"],
+            )
+            messages.success(request, _("The new procedure was started from this one."))
+            return redirect("backoffice:catalog_edit", code=data["code"])
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+    return redirect("backoffice:catalog_procedure", code=code)
+
+
+@staff_required
+@require_POST
 def catalog_start_draft(request, code: str):
     procedure = _procedure(request.user, code)
     services.start_draft(procedure, actor=request.user)
@@ -141,13 +175,18 @@ def catalog_edit(request, code: str):
     form = VersionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         cleaned = dict(form.cleaned_data)
-        parts = {key: cleaned.pop(key) for key in ("requirements", "fees", "workflow")}
+        new_field = cleaned.pop("new_field", "").strip()
         try:
             with transaction.atomic():
+                if new_field:
+                    cleaned["field"] = services.create_field(
+                        actor=request.user,
+                        name=new_field,
+                        agency_id=version.procedure.owner_agency_id,
+                    )
                 version = services.update_draft(version, actor=request.user, **cleaned)
-                content.apply(version, parts)
-        except (ValidationError, KeyError, TypeError, ValueError) as exc:
-            for message in getattr(exc, "messages", [_("An entry lacks a required key: %s") % exc]):
+        except ValidationError as exc:
+            for message in exc.messages:
                 form.add_error(None, message)
         else:
             messages.success(request, _("The draft was saved."))
@@ -159,6 +198,7 @@ def catalog_edit(request, code: str):
             "version": version,
             "form": form,
             "problems": services.publication_problems(version),
+            "changes": diff.changes(diff.published_before(version), version),
             "publish_form": PublishForm(),
         },
     )

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from egov.backoffice import calendar_views, catalog_views, dossier_views, views
+from egov.backoffice import (
+    calendar_views,
+    catalog_builder_views,
+    catalog_parts_views,
+    catalog_views,
+    dossier_views,
+    views,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -21,8 +28,26 @@ urlpatterns = [
     path("catalog/export.xlsx", catalog_views.catalog_export, name="catalog_export"),
     path("catalog/<str:code>/", catalog_views.catalog_procedure, name="catalog_procedure"),
     path("catalog/<str:code>/draft/", catalog_views.catalog_start_draft, name="catalog_draft"),
+    path("catalog/<str:code>/copy/", catalog_views.catalog_copy, name="catalog_copy"),
     path("catalog/<str:code>/edit/", catalog_views.catalog_edit, name="catalog_edit"),
     path("catalog/<str:code>/preview/", catalog_views.catalog_preview, name="catalog_preview"),
+    path(
+        "catalog/<str:code>/form/",
+        catalog_builder_views.form_builder,
+        name="catalog_form_builder",
+    ),
+    path("catalog/<str:code>/papers/", catalog_parts_views.papers, name="catalog_papers"),
+    path("catalog/<str:code>/fees/", catalog_parts_views.fee_rules, name="catalog_fees"),
+    path(
+        "catalog/<str:code>/workflow/",
+        catalog_parts_views.workflow_steps,
+        name="catalog_workflow",
+    ),
+    path(
+        "catalog/<str:code>/form/preview/",
+        catalog_builder_views.form_builder_preview,
+        name="catalog_form_builder_preview",
+    ),
     path("catalog/<str:code>/publish/", catalog_views.catalog_publish, name="catalog_publish"),
     path(
         "catalog/<str:code>/boundary-free/",

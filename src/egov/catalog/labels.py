@@ -10,6 +10,14 @@ ACTIONS = {
     "catalog.draft_started": _("New version of a procedure drafted"),
     "catalog.draft_changed": _("Draft version of a procedure changed"),
     "catalog.version_published": _("Procedure version published"),
+    "catalog.eform_changed": _("E-form of a draft procedure version built in the designer"),
+    "catalog.fees_changed": _("Fees of a draft procedure version changed in the designer"),
+    "catalog.requirements_changed": _(
+        "Papers to provide of a draft procedure version changed in the designer"
+    ),
+    "catalog.workflow_changed": _("Workflow of a draft procedure version changed in the designer"),
+    "catalog.procedure_copied": _("Procedure started as a copy of another"),
+    "catalog.field_created": _("Field (lĩnh vực) of procedures created"),
     "catalog.imported": _("Procedures imported from a workbook"),
     "catalog.bundle_imported": _("Procedure catalogue imported"),
     "catalog.boundary_free_changed": _(

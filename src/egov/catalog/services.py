@@ -5,11 +5,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from egov.catalog import eforms, fees, search, workflow
-from egov.catalog.models import Procedure, ProcedureVersion
-from egov.core import audit, collation
+from egov.catalog import content, eforms, fees, search, workflow
+from egov.catalog.models import DocumentRequirement, Field, Procedure, ProcedureVersion
+from egov.core import audit, collation, files
 from egov.core.text import normalize_search_text
 
 VERSION_AUDIT_FIELDS = [
@@ -85,6 +86,159 @@ def update_draft(version: ProcedureVersion, *, actor, **changes) -> ProcedureVer
 
 
 @transaction.atomic
+def create_field(*, actor, name: str, agency_id: int | None = None) -> Field:
+    """A field (lĩnh vực) created from the designer when the list lacks it; an existing field of
+    the same name (accents and case aside) is returned instead of a duplicate."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"new_field": [_("Write the name of the field.")]})
+    key = normalize_search_text(name).strip()
+    for field in Field.objects.all():
+        if normalize_search_text(field.name).strip() == key:
+            return field
+    base = slugify(key).replace("-", "_")[:45] or "linh_vuc"
+    code, number = base, 1
+    while Field.objects.filter(code=code).exists():
+        number += 1
+        code = f"{base}_{number}"
+    field = Field.objects.create(code=code, name=name)
+    audit.record(
+        actor=actor,
+        action="catalog.field_created",
+        obj=field,
+        object_repr=name[:300],
+        agency_id=agency_id,
+        after={"code": code, "name": name},
+    )
+    return field
+
+
+@transaction.atomic
+def save_form(version: ProcedureVersion, *, actor, schema: dict, ui: dict) -> ProcedureVersion:
+    """Stores an e-form built in the designer, after the same check as publishing makes."""
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_draft:
+        raise ValidationError(_("A published version cannot be changed; start a new draft."))
+    eforms.validate_schema(schema, ui)
+    before = {"fields": list(version.form_schema.get("properties", {}))}
+    version.form_schema, version.form_ui = schema, ui
+    version.save(update_fields=["form_schema", "form_ui"])
+    audit.record(
+        actor=actor,
+        action="catalog.eform_changed",
+        obj=version.procedure,
+        object_repr=f"{version.procedure.code} v{version.number}: {version.name}"[:300],
+        agency_id=version.procedure.owner_agency_id,
+        before=before,
+        after={"fields": list(schema.get("properties", {}))},
+    )
+    return version
+
+
+def _draft_for_update(version: ProcedureVersion) -> ProcedureVersion:
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_draft:
+        raise ValidationError(_("A published version cannot be changed; start a new draft."))
+    return version
+
+
+def _record_parts(actor, action: str, version: ProcedureVersion, before, after) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=version.procedure,
+        object_repr=f"{version.procedure.code} v{version.number}: {version.name}"[:300],
+        agency_id=version.procedure.owner_agency_id,
+        before=before,
+        after=after,
+    )
+
+
+def _fee_summary(version: ProcedureVersion) -> list:
+    return [[fee.name, fee.amount, fee.rule] for fee in version.fees.all()]
+
+
+@transaction.atomic
+def save_fees(version: ProcedureVersion, *, actor, rows: list[dict]) -> ProcedureVersion:
+    """Replaces a draft's fees with rows built in the designer, each rule checked first."""
+    version = _draft_for_update(version)
+    problems: list[str] = []
+    for row in rows:
+        try:
+            fees.validate_rule(row.get("rule"), row.get("exemption_rule"), version.form_schema)
+        except ValidationError as exc:
+            problems.extend(f"{row['name']}: {message}" for message in exc.messages)
+    if problems:
+        raise ValidationError(problems)
+    before = _fee_summary(version)
+    content.replace_fees(version, rows)
+    _record_parts(
+        actor, "catalog.fees_changed", version, {"fees": before}, {"fees": _fee_summary(version)}
+    )
+    return version
+
+
+REQUIREMENT_FIELDS = [
+    "name",
+    "originals",
+    "copies",
+    "mandatory",
+    "condition",
+    "accepted_types",
+    "template_name",
+    "registry",
+    "filled_by_eform",
+]
+
+
+@transaction.atomic
+def save_requirements(version: ProcedureVersion, *, actor, rows: list[dict]) -> ProcedureVersion:
+    """Sets a draft's papers from the designer: rows with an ``id`` change that paper (its
+    template file stays unless a new one is given), others are added, missing ones removed."""
+    version = _draft_for_update(version)
+    existing = {r.pk: r for r in version.requirements.all()}
+    before = [r.name for r in existing.values()]
+    kept = set()
+    taken = {r.code for r in existing.values()}
+    for position, row in enumerate(rows, start=1):
+        requirement = existing.get(row.get("id") or 0) or DocumentRequirement(version=version)
+        if requirement.pk is None:
+            requirement.code = content.requirement_code(row["name"], taken)
+            taken.add(requirement.code)
+        requirement.position = position
+        for name in REQUIREMENT_FIELDS:
+            if name in row:
+                setattr(requirement, name, row[name])
+        requirement.full_clean(exclude=["version", "template_file"])
+        upload = row.get("template_upload")
+        if upload is not None:
+            files.save(requirement.template_file, upload["name"], upload["data"])
+        requirement.save()
+        kept.add(requirement.pk)
+    version.requirements.exclude(pk__in=kept).delete()
+    _record_parts(
+        actor,
+        "catalog.requirements_changed",
+        version,
+        {"papers": before},
+        {"papers": [r.name for r in version.requirements.all()]},
+    )
+    return version
+
+
+@transaction.atomic
+def save_workflow(version: ProcedureVersion, *, actor, steps: list[dict]) -> ProcedureVersion:
+    """Sets a draft's steps from the designer, with the usual moves between them (next,
+    supplement, refusal, pause, send back: ``workflow.default_transitions``)."""
+    version = _draft_for_update(version)
+    before = [[s.name, s.action, str(s.duration)] for s in version.workflow_steps.all()]
+    content.replace_workflow(version, steps, None)
+    after = [[s.name, s.action, str(s.duration)] for s in version.workflow_steps.all()]
+    _record_parts(actor, "catalog.workflow_changed", version, {"steps": before}, {"steps": after})
+    return version
+
+
+@transaction.atomic
 def start_draft(procedure: Procedure, *, actor) -> ProcedureVersion:
     """A new draft copied from the latest version, with everything that hangs from it.
 
@@ -102,7 +256,29 @@ def start_draft(procedure: Procedure, *, actor) -> ProcedureVersion:
     return draft
 
 
-def copy_version(source: ProcedureVersion, *, number: int) -> ProcedureVersion:
+@transaction.atomic
+def copy_procedure(
+    source: ProcedureVersion, *, actor, code: str, owner_agency, name: str
+) -> ProcedureVersion:
+    """A new procedure whose first draft copies everything of ``source``: the e-form, papers,
+    fees and workflow, to be changed before publishing."""
+    procedure = Procedure(code=code.strip(), owner_agency=owner_agency)
+    procedure.full_clean()
+    procedure.save()
+    draft = copy_version(source, number=1, procedure=procedure)
+    draft.name = name
+    draft.created_by = _user(actor)
+    draft.boundary_free, draft.boundary_free_decision = False, ""
+    index(draft)
+    draft.full_clean(exclude=["name_search", "name_sort", "search_text"])
+    draft.save()
+    _record(actor, "catalog.procedure_copied", draft, {"copied_from": source.procedure.code})
+    return draft
+
+
+def copy_version(
+    source: ProcedureVersion, *, number: int, procedure: Procedure | None = None
+) -> ProcedureVersion:
     requirements = list(source.requirements.all())
     fee_rows = list(source.fees.all())
     steps = list(source.workflow_steps.all())
@@ -110,6 +286,7 @@ def copy_version(source: ProcedureVersion, *, number: int) -> ProcedureVersion:
     receiving = list(source.receiving_agencies.all())
     draft = ProcedureVersion.objects.get(pk=source.pk)
     draft.pk = None
+    draft.procedure = procedure or source.procedure
     draft.number = number
     draft.status = ProcedureVersion.Status.DRAFT
     draft.effective_from = None

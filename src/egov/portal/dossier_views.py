@@ -79,7 +79,10 @@ def start(request, code: str):
 def declare(request, public_id):
     dossier = _mine(request, public_id)
     version = dossier.procedure_version
-    initial = {**prefill.from_profile(request.user, version.form_schema), **dossier.form_data}
+    initial = {
+        **prefill.from_profile(request.user, version.form_schema, version.form_ui),
+        **dossier.form_data,
+    }
     form = eforms.EForm(version.form_schema, version.form_ui, request.POST or None, initial=initial)
     if request.method == "POST":
         if not dossier.is_draft:

@@ -32,7 +32,19 @@ def _value(user: User, attribute: str):
     return value or ""
 
 
-def from_profile(user: User, schema: dict) -> dict:
+def _hinted(user: User, spec: dict, attribute: str):
+    """A value for a field whose layout names the profile entry to fill it with."""
+    if attribute == "address" and spec.get("type") == "object":
+        unit = user.address_unit if user.address_unit_id else None
+        if unit and user.address_street:
+            return {"unit": unit.code, "street": user.address_street}
+        return None
+    return _value(user, attribute)
+
+
+def from_profile(user: User, schema: dict, ui: dict | None = None) -> dict:
+    """Answers from the profile: by the field's ``prefill`` hint (set in the designer), else by
+    the catalogue's usual field names."""
     fields = schema.get("properties", {})
     mapping = dict(BY_FIELD)
     if "ho_ten" in fields:
@@ -41,4 +53,11 @@ def from_profile(user: User, schema: dict) -> dict:
     for field, attribute in mapping.items():
         if field in fields and (value := _value(user, attribute)):
             answers[field] = value
+    for field, hints in (ui or {}).items():
+        if field in fields and hints.get("prefill"):
+            value = _hinted(user, fields[field], hints["prefill"])
+            if value:
+                answers[field] = value
+            else:
+                answers.pop(field, None)
     return answers

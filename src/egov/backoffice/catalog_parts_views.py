@@ -1,0 +1,175 @@
+"""The designer's papers and fees pages, and the fee "try it" box."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from egov.accounts.access import staff_required
+from egov.backoffice.catalog_builder_views import ordered_forms
+from egov.backoffice.catalog_parts_forms import FeeFormSet, PaperFormSet, StepFormSet
+from egov.backoffice.catalog_views import _draft
+from egov.catalog import eforms, fee_builder, fees, services, workflow_diagram
+
+
+def _field_choices(version) -> list[tuple[str, str]]:
+    return [
+        (name, str(hints.get("label") or spec.get("title") or name))
+        for name, spec, hints in eforms.ordered_fields(version.form_schema, version.form_ui)
+    ]
+
+
+def _paper_initial(version) -> list[dict]:
+    return [
+        {
+            "id": r.pk,
+            "name": r.name,
+            "originals": r.originals,
+            "copies": r.copies,
+            "mandatory": r.mandatory,
+            "condition": r.condition,
+            "accepted_types": r.accepted_types,
+            "template_title": r.template_name,
+            "registry": r.registry,
+            "filled_by_eform": r.filled_by_eform,
+            "ORDER": position,
+            "template": r.template_file.name.rsplit("/", 1)[-1] if r.template_file else "",
+        }
+        for position, r in enumerate(version.requirements.all(), start=1)
+    ]
+
+
+@staff_required
+def papers(request, code: str):
+    version = _draft(request.user, code)
+    if request.method == "POST":
+        formset = PaperFormSet(request.POST, request.FILES, prefix="p")
+    else:
+        formset = PaperFormSet(initial=_paper_initial(version), prefix="p")
+    if request.method == "POST" and formset.is_valid():
+        rows = []
+        for form in ordered_forms(formset, request.POST.get("move", "")):
+            row = {k: v for k, v in form.cleaned_data.items() if k not in {"ORDER", "DELETE"}}
+            upload = row.pop("template_file", None)
+            if upload:
+                row["template_upload"] = {"name": upload.name, "data": upload.read()}
+            row["registry"] = row.get("registry") or ""
+            row["template_name"] = row.pop("template_title", "")
+            rows.append(row)
+        try:
+            services.save_requirements(version, actor=request.user, rows=rows)
+        except ValidationError as exc:
+            formset.non_form_errors().extend(exc.messages)
+        else:
+            messages.success(request, _("The papers were saved."))
+            return redirect("backoffice:catalog_papers", code=code)
+    return render(
+        request, "backoffice/catalog_papers.html", {"version": version, "formset": formset}
+    )
+
+
+def _try_it(request, version) -> dict:
+    """The e-form filled with sample answers and the fees they give, from the saved rules."""
+    form = eforms.EForm(
+        version.form_schema,
+        version.form_ui,
+        request.GET if "try" in request.GET else None,
+        prefix="try",
+    )
+    context: dict = {"try_form": form}
+    if form.is_bound and form.is_valid():
+        try:
+            context["try_lines"] = fees.compute(
+                version.fees.all(), form.as_json(), version.form_schema
+            )
+        except fees.FeeAnswerError as exc:
+            context["try_error"] = exc.messages[0]
+    return context
+
+
+@staff_required
+def fee_rules(request, code: str):
+    version = _draft(request.user, code)
+    choices = _field_choices(version)
+    if request.method == "POST":
+        formset = FeeFormSet(request.POST, prefix="fee", field_choices=choices)
+    else:
+        initial = [
+            {**fee_builder.from_fee(fee, version.form_schema), "ORDER": position}
+            for position, fee in enumerate(version.fees.all(), start=1)
+        ]
+        formset = FeeFormSet(initial=initial, prefix="fee", field_choices=choices)
+    if request.method == "POST" and formset.is_valid():
+        try:
+            rows = [
+                fee_builder.to_fee(form.cleaned_data, version.form_schema)
+                for form in ordered_forms(formset, request.POST.get("move", ""))
+            ]
+            services.save_fees(version, actor=request.user, rows=rows)
+        except ValidationError as exc:
+            formset.non_form_errors().extend(exc.messages)
+        else:
+            messages.success(request, _("The fees were saved."))
+            return redirect("backoffice:catalog_fees", code=code)
+    return render(
+        request,
+        "backoffice/catalog_fees.html",
+        {"version": version, "formset": formset, **_try_it(request, version)},
+    )
+
+
+@staff_required
+def workflow_steps(request, code: str):
+    version = _draft(request.user, code)
+    if request.method == "POST":
+        formset = StepFormSet(request.POST, prefix="s")
+    else:
+        initial = [
+            {
+                "name": s.name,
+                "action": s.action,
+                "role": s.role,
+                "agency_role": s.agency_role,
+                "agency": s.agency.code if s.agency else None,
+                "duration": s.duration.normalize(),
+                "ORDER": position,
+            }
+            for position, s in enumerate(version.workflow_steps.select_related("agency"), start=1)
+        ]
+        formset = StepFormSet(initial=initial, prefix="s")
+    if request.method == "POST" and formset.is_valid():
+        steps = []
+        for position, form in enumerate(
+            ordered_forms(formset, request.POST.get("move", "")), start=1
+        ):
+            data = form.cleaned_data
+            steps.append(
+                {
+                    "code": f"{data['action']}-{position}",
+                    "name": data["name"],
+                    "action": data["action"],
+                    "role": data["role"],
+                    "agency_role": data["agency_role"],
+                    "agency": data["agency"].code if data.get("agency") else None,
+                    "duration": data["duration"],
+                }
+            )
+        try:
+            services.save_workflow(version, actor=request.user, steps=steps)
+        except ValidationError as exc:
+            formset.non_form_errors().extend(exc.messages)
+        else:
+            messages.success(request, _("The workflow was saved."))
+            return redirect("backoffice:catalog_workflow", code=code)
+    rows, general = workflow_diagram.step_notes(version)
+    return render(
+        request,
+        "backoffice/catalog_workflow.html",
+        {
+            "version": version,
+            "formset": formset,
+            "rows": rows,
+            "general": general,
+            "diagram": workflow_diagram.svg(version),
+        },
+    )
