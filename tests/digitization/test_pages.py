@@ -155,3 +155,20 @@ def test_an_official_without_a_dossier_role_is_refused_the_figures(client, make_
         client.get("/api/v1/digitization/figures?start=2026-01-01&end=2026-01-31").status_code
         == 403
     )
+
+
+def test_the_store_shows_every_paper_a_page_at_a_time(client, citizen, earlier, monkeypatch):
+    from egov.digitization import views
+
+    monkeypatch.setattr(views, "STORE_PAGE", 1)
+    mine = list(Paper.objects.filter(owner=citizen).order_by("-created_at", "-id"))
+    assert len(mine) >= 2
+    client.force_login(citizen)
+    pages = [
+        client.get(reverse("digitization:store"), {"page": n}).content.decode()
+        for n in range(1, len(mine) + 1)
+    ]
+    for paper, page in zip(mine, pages, strict=True):
+        assert str(paper.public_id) in page
+        assert sum(str(other.public_id) in page for other in mine) == 1
+    assert f"Trang 1 trên {len(mine)}" in pages[0]

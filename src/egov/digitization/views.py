@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -161,6 +162,9 @@ def report(request: HttpRequest) -> HttpResponse:
 # -- the citizen's store ---------------------------------------------------------------------
 
 
+STORE_PAGE = 50
+
+
 def _citizen(request: HttpRequest) -> Any:
     if request.user.kind != "citizen":  # type: ignore[union-attr]
         raise Http404
@@ -170,12 +174,16 @@ def _citizen(request: HttpRequest) -> Any:
 @login_required
 def store(request: HttpRequest) -> HttpResponse:
     owner = _citizen(request)
-    papers = list(services.store(owner).select_related("dossier")[:200])
+    # Every paper, a page at a time: a citizen's papers are counted on the store's index.
+    page = Paginator(services.store(owner).select_related("dossier"), STORE_PAGE).get_page(
+        request.GET.get("page")
+    )
+    papers = list(page)
     used = services.where_used(papers)
     return render(
         request,
         "digitization/store.html",
-        {"rows": [(paper, used[paper.pk]) for paper in papers], "today": _today()},
+        {"rows": [(paper, used[paper.pk]) for paper in papers], "today": _today(), "page": page},
     )
 
 
