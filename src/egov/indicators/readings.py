@@ -260,9 +260,9 @@ class Unit:
         # A unit's few agencies looked up, not every agency's row scanned: a ranking sums
         # thousands of units.
         for agency_id in self._id_set:
-            row = rows.get(agency_id)
-            if row is not None:
-                _add(total, row)
+            found = rows.get(agency_id)
+            if found is not None:
+                _add(total, found)
         return total
 
     def _tallies(self, mode: str | None = None) -> dict[str, int]:
