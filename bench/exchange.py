@@ -131,6 +131,20 @@ def _start_gunicorn(workers: int, threads: int) -> tuple[subprocess.Popen, str]:
     raise SystemExit("gunicorn did not start")
 
 
+def _workers_cpu(master: int) -> float:
+    """CPU seconds the gunicorn workers have used (Linux /proc): what the gateway itself costs,
+    whatever else the machine is running."""
+    total = 0.0
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return float("nan")
+    return total
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -284,6 +298,7 @@ def main() -> None:
     list(pool.map(through_gateway, range(-warm, 0)))  # connections, caches, the key, workers
     list(pool.map(direct, range(-warm, 0)))
     direct_times = list(pool.map(direct, range(args.count)))
+    cpu_before = _workers_cpu(server[0].pid) if server else 0.0
     started = time.perf_counter()
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
@@ -292,6 +307,7 @@ def main() -> None:
         profile.enable()
     gateway_times = list(pool.map(through_gateway, range(args.count)))
     wall = time.perf_counter() - started
+    worker_cpu = _workers_cpu(server[0].pid) - cpu_before if server else float("nan")
     if os.environ.get("BENCH_PROFILE"):
         profile.disable()
         profile.dump_stats(str(scratch / "profile.out"))
@@ -320,6 +336,7 @@ def main() -> None:
         "direct_p95_ms": round(_percentile(direct_times, 0.95) * 1000, 2),
         "gateway_p50_ms": round(statistics.median(gateway_times) * 1000, 2),
         "gateway_p95_ms": round(_percentile(gateway_times, 0.95) * 1000, 2),
+        "gateway_cpu_ms_per_call": round(worker_cpu / args.count * 1000, 2),
         "timestamp_batch_seconds": round(stamp_seconds, 3),
         "verify_seconds": round(verify_seconds, 3),
         "log_records": args.count + warm,
@@ -332,7 +349,10 @@ def main() -> None:
     (out / "exchange.json").write_text(json.dumps(result, indent=2))
     if server is not None:
         server[0].terminate()
-        server[0].wait(10)
+        try:
+            server[0].wait(15)
+        except subprocess.TimeoutExpired:  # a worker still holds a keep-alive connection
+            server[0].kill()
     for process in processes:
         process.terminate()
 
