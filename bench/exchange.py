@@ -294,10 +294,16 @@ def main() -> None:
         return time.perf_counter() - started
 
     pool = ThreadPoolExecutor(max_workers=args.clients)
+
+    def run(function: Any, numbers: range) -> list[float]:
+        if args.clients == 1:  # in this thread: BENCH_PROFILE's cProfile sees only this one
+            return [function(number) for number in numbers]
+        return list(pool.map(function, numbers))
+
     warm = 10 * max(1, args.clients)
-    list(pool.map(through_gateway, range(-warm, 0)))  # connections, caches, the key, workers
-    list(pool.map(direct, range(-warm, 0)))
-    direct_times = list(pool.map(direct, range(args.count)))
+    run(through_gateway, range(-warm, 0))  # connections, caches, the key, workers
+    run(direct, range(-warm, 0))
+    direct_times = run(direct, range(args.count))
     cpu_before = _workers_cpu(server[0].pid) if server else 0.0
     started = time.perf_counter()
     if os.environ.get("BENCH_PROFILE"):
@@ -305,7 +311,7 @@ def main() -> None:
 
         profile = cProfile.Profile()
         profile.enable()
-    gateway_times = list(pool.map(through_gateway, range(args.count)))
+    gateway_times = run(through_gateway, range(args.count))
     wall = time.perf_counter() - started
     worker_cpu = _workers_cpu(server[0].pid) - cpu_before if server else float("nan")
     if os.environ.get("BENCH_PROFILE"):
