@@ -20,9 +20,12 @@ import platform
 import shutil
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +99,52 @@ def _serve_provider(port: int) -> None:
     make_server("127.0.0.1", port, app, server_class=Server, handler_class=Quiet).serve_forever()
 
 
+def _start_gunicorn(workers: int, threads: int) -> tuple[subprocess.Popen, str]:
+    """The gateway as a city runs it: gunicorn workers (threaded), on the same database."""
+    port = _free_port()
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "egov.wsgi:application",
+        "--config",
+        str(ROOT / "bench" / "gunicorn_conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--log-level",
+        "warning",
+    ]
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    server = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603 - our own command
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def _workers_cpu(master: int) -> float:
+    """CPU seconds the gunicorn workers have used (Linux /proc): what the gateway itself costs,
+    whatever else the machine is running."""
+    total = 0.0
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return float("nan")
+    return total
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -104,7 +153,17 @@ def _percentile(values: list[float], share: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--count", type=int, default=300, help="calls per measurement")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="gunicorn workers serving the gateway (0: Django's handler in this process)",
+    )
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--clients", type=int, default=1, help="client threads calling at once")
     args = parser.parse_args()
+    if args.workers and os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite"):
+        raise SystemExit("--workers needs PostgreSQL: set DATABASE_URL")
     scratch = Path(tempfile.mkdtemp(prefix="egov-bench-exchange-"))
     pki_port, provider_port = _free_port(), _free_port()
     pki_url = f"http://127.0.0.1:{pki_port}"
@@ -118,6 +177,7 @@ def main() -> None:
         EGOV_DEV_PKI_DIR=str(scratch / "pki"),
         EGOV_DEV_PKI_URL=pki_url,
         LOG_LEVEL="WARNING",
+        DJANGO_DEBUG="0",  # no per-query bookkeeping, as in production
     )
     (scratch / "pki").mkdir()
     processes = [
@@ -133,6 +193,7 @@ def main() -> None:
     import httpx
     from cryptography.hazmat.primitives import serialization
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
 
     from egov.exchange import messagelog, services
@@ -145,6 +206,14 @@ def main() -> None:
     call_command("createcachetable", verbosity=0)
     if os.environ["DATABASE_URL"].startswith("sqlite"):
         _keep_template(Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///")))
+    if connection.vendor == "postgresql":  # a database kept from an earlier run: start empty
+        from django.apps import apps
+
+        tables = ", ".join(
+            f'"{model._meta.db_table}"' for model in apps.get_app_config("exchange").get_models()
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     print(f"database ready in {time.perf_counter() - started:.1f} s", flush=True)
     pki = DevelopmentPKI.create(scratch / "pki", pki_url)
     time.sleep(0.5)  # the responders start
@@ -175,8 +244,29 @@ def main() -> None:
     services.grant_right(
         actor=None, client=client_system, service=service, purpose="bench", legal_basis="bench"
     )
-    http = Client()
     body = json.dumps({"so_dinh_danh": "001203004567"}).encode()
+    server = _start_gunicorn(args.workers, args.threads) if args.workers else None
+    local = threading.local()
+
+    def post(path: str, token: str) -> tuple[int, bytes]:
+        if server is None:
+            if not hasattr(local, "django"):
+                local.django = Client()
+            answer = local.django.post(
+                f"/exchange/gateway/echo/{path}",
+                body,
+                content_type="application/json",
+                HTTP_X_EXCHANGE_TOKEN=token,
+            )
+            return answer.status_code, answer.content
+        if not hasattr(local, "httpx"):
+            local.httpx = httpx.Client(base_url=server[1])
+        reply = local.httpx.post(
+            f"/exchange/gateway/echo/{path}",
+            content=body,
+            headers={"content-type": "application/json", "x-exchange-token": token},
+        )
+        return reply.status_code, reply.content
 
     def through_gateway(number: int) -> float:
         path = f"cong-dan/{number}"
@@ -190,36 +280,40 @@ def main() -> None:
             path=path,
             body=body,
         )
-        response = http.post(
-            f"/exchange/gateway/echo/{path}",
-            body,
-            content_type="application/json",
-            HTTP_X_EXCHANGE_TOKEN=token,
-        )
+        status, content = post(path, token)
         elapsed = time.perf_counter() - started
-        if response.status_code != 200:
-            raise SystemExit(f"gateway answered {response.status_code}: {response.content!r}")
+        if status != 200:
+            raise SystemExit(f"gateway answered {status}: {content!r}")
         return elapsed
 
-    direct_client = httpx.Client()
-
     def direct(number: int) -> float:
+        if not hasattr(local, "direct"):
+            local.direct = httpx.Client()
         started = time.perf_counter()
-        direct_client.post(f"{provider_url}/cong-dan/{number}", content=body).raise_for_status()
+        local.direct.post(f"{provider_url}/cong-dan/{number}", content=body).raise_for_status()
         return time.perf_counter() - started
 
-    for number in range(10):  # warm up: connections, caches, the key
-        through_gateway(number)
-        direct(number)
-    direct_times = [direct(n) for n in range(args.count)]
+    pool = ThreadPoolExecutor(max_workers=args.clients)
+
+    def run(function: Any, numbers: range) -> list[float]:
+        if args.clients == 1:  # in this thread: BENCH_PROFILE's cProfile sees only this one
+            return [function(number) for number in numbers]
+        return list(pool.map(function, numbers))
+
+    warm = 10 * max(1, args.clients)
+    run(through_gateway, range(-warm, 0))  # connections, caches, the key, workers
+    run(direct, range(-warm, 0))
+    direct_times = run(direct, range(args.count))
+    cpu_before = _workers_cpu(server[0].pid) if server else 0.0
     started = time.perf_counter()
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
 
         profile = cProfile.Profile()
         profile.enable()
-    gateway_times = [through_gateway(n) for n in range(args.count)]
+    gateway_times = run(through_gateway, range(args.count))
     wall = time.perf_counter() - started
+    worker_cpu = _workers_cpu(server[0].pid) - cpu_before if server else float("nan")
     if os.environ.get("BENCH_PROFILE"):
         profile.disable()
         profile.dump_stats(str(scratch / "profile.out"))
@@ -237,15 +331,21 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
         "database": os.environ["DATABASE_URL"].split(":", 1)[0],
         "cache": os.environ["CACHE_URL"].split(":", 1)[0] or "database",
+        "gateway": f"gunicorn {args.workers}×{args.threads} threads"
+        if args.workers
+        else "in-process WSGI handler",
+        "clients_at_once": args.clients,
+        "load_average": " ".join(f"{v:.2f}" for v in os.getloadavg()),
         "calls": args.count,
         "calls_per_second": round(args.count / wall, 1),
         "direct_p50_ms": round(statistics.median(direct_times) * 1000, 2),
         "direct_p95_ms": round(_percentile(direct_times, 0.95) * 1000, 2),
         "gateway_p50_ms": round(statistics.median(gateway_times) * 1000, 2),
         "gateway_p95_ms": round(_percentile(gateway_times, 0.95) * 1000, 2),
+        "gateway_cpu_ms_per_call": round(worker_cpu / args.count * 1000, 2),
         "timestamp_batch_seconds": round(stamp_seconds, 3),
         "verify_seconds": round(verify_seconds, 3),
-        "log_records": args.count + 10,
+        "log_records": args.count + warm,
     }
     result["added_p95_ms"] = round(result["gateway_p95_ms"] - result["direct_p95_ms"], 2)
     for name, value in result.items():
@@ -253,6 +353,12 @@ def main() -> None:
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "exchange.json").write_text(json.dumps(result, indent=2))
+    if server is not None:
+        server[0].terminate()
+        try:
+            server[0].wait(15)
+        except subprocess.TimeoutExpired:  # a worker still holds a keep-alive connection
+            server[0].kill()
     for process in processes:
         process.terminate()
 

@@ -49,6 +49,26 @@ def _echo(environ: dict, start_response: Callable) -> list[bytes]:
     return [answer]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches(settings) -> Iterator[None]:
+    """The gateway's per-process caches (client systems, rights, the platform key, freshness)
+    outlive a test's database; each test starts without them. Tests change clients, rights and
+    services between two calls and expect the next call to see it: the client cache is off
+    unless a test (test_gateway's cache tests) turns it on."""
+    from egov.exchange import gateway
+
+    settings.EGOV_EXCHANGE_CLIENT_CACHE_SECONDS = 0
+
+    def forget() -> None:
+        gateway.forget_clients()
+        messagelog.forget_key()
+        messagelog.forget_freshness()
+
+    forget()
+    yield
+    forget()
+
+
 @pytest.fixture(scope="session")
 def provider_url() -> Iterator[str]:
     server = make_server("127.0.0.1", 0, _echo, server_class=_Server, handler_class=_Quiet)

@@ -2,11 +2,12 @@
 
 import json
 import time
+from unittest import mock
 
 import pytest
 from django.utils import timezone
 
-from egov.exchange import messagelog, services
+from egov.exchange import gateway, messagelog, services
 from egov.exchange.models import AccessRight, MessageRecord
 from tests.exchange.conftest import pem_of
 
@@ -128,6 +129,7 @@ def test_fails_closed_without_a_fresh_time_stamp(client, caller, settings):
     settings.EGOV_EXCHANGE_TIMESTAMP_MAX_AGE = 60
     assert caller.call(client, "x").status_code == 200
     MessageRecord.objects.update(occurred_at=timezone.now() - timezone.timedelta(seconds=61))
+    messagelog.forget_freshness()  # this process saw the log fresh less than a second ago
     refused = caller.call(client, "x")
     assert refused.status_code == 503
     assert "dấu thời gian" in refused.json()["detail"]
@@ -214,3 +216,61 @@ def test_only_nonces_older_than_twice_the_clock_window_are_purged(client, caller
     later = timezone.now() + timezone.timedelta(hours=1)
     assert gateway.purge_nonces(now=later) == 1
     assert not UsedNonce.objects.exists()
+
+
+def test_freshness_is_read_again_within_a_second(client, caller, settings):
+    """Without the test forgetting it, a worker sees a stale log within FRESH_RECHECK."""
+    settings.EGOV_EXCHANGE_TIMESTAMP_MAX_AGE = 60
+    assert caller.call(client, "x").status_code == 200
+    MessageRecord.objects.update(occurred_at=timezone.now() - timezone.timedelta(seconds=61))
+    later = timezone.now() + messagelog.FRESH_RECHECK + timezone.timedelta(milliseconds=10)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert caller.call(client, "x").status_code == 503
+
+
+def test_a_suspension_is_seen_after_the_cache_time(client, caller, settings):
+    settings.EGOV_EXCHANGE_CLIENT_CACHE_SECONDS = 30
+    assert caller.call(client, "x").status_code == 200
+    services.suspend_client(actor=None, client=caller.client)
+    # Within the cache time this worker still knows the client as it was...
+    assert caller.call(client, "x").status_code == 200
+    # ...and once it has passed, it reads the row again and refuses.
+    with mock.patch("egov.exchange.gateway.time.monotonic", return_value=time.monotonic() + 31):
+        assert caller.call(client, "x").status_code == 403
+
+
+def test_a_revoked_right_is_seen_after_the_cache_time(client, caller, settings):
+    settings.EGOV_EXCHANGE_CLIENT_CACHE_SECONDS = 30
+    assert caller.call(client, "x").status_code == 200
+    AccessRight.objects.filter(client=caller.client).update(revoked_at=timezone.now())
+    assert caller.call(client, "x").status_code == 200
+    with mock.patch("egov.exchange.gateway.time.monotonic", return_value=time.monotonic() + 31):
+        assert caller.call(client, "x").status_code == 403
+
+
+def test_without_a_cache_time_every_call_reads_the_client(client, caller, settings):
+    settings.EGOV_EXCHANGE_CLIENT_CACHE_SECONDS = 0
+    assert caller.call(client, "x").status_code == 200
+    services.suspend_client(actor=None, client=caller.client)
+    assert caller.call(client, "x").status_code == 403
+
+
+def test_the_certificate_is_parsed_once_per_client(client, caller, settings):
+    settings.EGOV_EXCHANGE_CLIENT_CACHE_SECONDS = 0  # the row is read each time, not the key
+    assert caller.call(client, "first").status_code == 200  # parses it (and loads the platform key)
+    with mock.patch(
+        "egov.exchange.gateway.x509.load_pem_x509_certificate",
+        wraps=gateway.x509.load_pem_x509_certificate,
+    ) as parse:
+        for number in range(3):
+            assert caller.call(client, f"x{number}").status_code == 200
+    assert parse.call_count == 0
+
+
+def test_a_new_platform_key_signs_at_once_in_its_process(client, caller, dev_pki):
+    assert caller.call(client, "x").status_code == 200
+    issued = dev_pki.issue("LGSP 2", key_type="ec-p256")
+    row = messagelog.install_platform_key(issued.certificate, issued.key)
+    assert caller.call(client, "y").status_code == 200
+    assert MessageRecord.objects.order_by("-seq").first().key_fingerprint == row.fingerprint
+    assert list(messagelog.verify(check_timestamps=False)) == []

@@ -10,6 +10,7 @@ person, ``sub`` (their identification number, kept in the log only as a keyed ha
 """
 
 import datetime
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -62,6 +63,58 @@ def _unauthenticated(detail: str) -> Refused:
     return Refused(401, _("The calling system is not identified"), detail)
 
 
+@dataclass(frozen=True)
+class _Known:
+    """What the gateway keeps of one client system between calls, for a few seconds."""
+
+    client: ClientSystem
+    public_key: jws.PublicKey | None
+    until: float
+
+
+# Per process, keyed by certificate fingerprint. The certificate is parsed once per client, not
+# once per call, and the row (suspension, validity) is read again after
+# EGOV_EXCHANGE_CLIENT_CACHE_SECONDS: a suspension or a revoked right takes effect within that
+# time in every worker, never later.
+_clients: dict[str, _Known] = {}
+_rights: dict[tuple[int, str], tuple[AccessRight | None, float]] = {}
+_cache_lock = threading.Lock()
+
+
+def _cache_seconds() -> float:
+    return float(getattr(settings, "EGOV_EXCHANGE_CLIENT_CACHE_SECONDS", 5))
+
+
+def forget_clients() -> None:
+    """Empties this process's cache of client systems and rights (tests, an operator's command)."""
+    with _cache_lock:
+        _clients.clear()
+        _rights.clear()
+
+
+def _known_client(kid: str) -> _Known | None:
+    now = time.monotonic()
+    known = _clients.get(kid)
+    if known is not None and known.until > now:
+        return known
+    client = ClientSystem.objects.select_related("member").filter(fingerprint=kid).first()
+    if client is None:
+        with _cache_lock:
+            _clients.pop(kid, None)
+        return None
+    if known is not None and known.client.certificate_pem == client.certificate_pem:
+        public = known.public_key
+    else:
+        key = x509.load_pem_x509_certificate(client.certificate_pem.encode()).public_key()
+        public = key if isinstance(key, jws.PublicKey) else None
+    known = _Known(client, public, now + _cache_seconds())
+    with _cache_lock:
+        if len(_clients) > 10_000:  # a bound, not an eviction policy: clients are few
+            _clients.clear()
+        _clients[kid] = known
+    return known
+
+
 def _client_and_claims(call: Call) -> tuple[ClientSystem, dict[str, Any]]:
     if not call.token:
         raise _unauthenticated(
@@ -71,11 +124,12 @@ def _client_and_claims(call: Call) -> tuple[ClientSystem, dict[str, Any]]:
         kid = str(jws.header_of(call.token).get("kid", ""))
     except jws.JWSError as exc:
         raise _unauthenticated(_("The X-Exchange-Token header is not a compact JWS.")) from exc
-    client = ClientSystem.objects.select_related("member").filter(fingerprint=kid.lower()).first()
-    if client is None:
+    known = _known_client(kid.lower())
+    if known is None:
         raise _unauthenticated(
             _("No client system is registered with the certificate named in “kid”.")
         )
+    client = known.client
     now = timezone.now()
     if client.suspended_at is not None or not (client.valid_from <= now <= client.valid_until):
         raise Refused(
@@ -83,11 +137,10 @@ def _client_and_claims(call: Call) -> tuple[ClientSystem, dict[str, Any]]:
             _("The calling system may not call"),
             _("The client system is suspended or its certificate is not in force."),
         )
-    public = x509.load_pem_x509_certificate(client.certificate_pem.encode()).public_key()
-    if not isinstance(public, jws.PublicKey):
+    if known.public_key is None:
         raise _unauthenticated(_("The client certificate's key type is not supported."))
     try:
-        claims = jws.verify(public, call.token)
+        claims = jws.verify(known.public_key, call.token)
     except jws.JWSError as exc:
         raise _unauthenticated(
             _("The token's signature does not verify with the registered certificate.")
@@ -122,7 +175,10 @@ def _check_binding(client: ClientSystem, claims: dict[str, Any], call: Call) -> 
 
 def _remember_nonce(client: ClientSystem, nonce: str) -> None:
     try:
-        with transaction.atomic():
+        if transaction.get_connection().in_atomic_block:  # a savepoint keeps the outer one usable
+            with transaction.atomic():
+                UsedNonce.objects.create(client=client, nonce=nonce, seen_at=timezone.now())
+        else:  # one INSERT in autocommit: one round trip, committed before the call goes out
             UsedNonce.objects.create(client=client, nonce=nonce, seen_at=timezone.now())
     except IntegrityError as exc:
         raise Refused(
@@ -133,16 +189,25 @@ def _remember_nonce(client: ClientSystem, nonce: str) -> None:
 
 
 def _right(client: ClientSystem, service_code: str) -> AccessRight:
-    right = (
-        AccessRight.objects.select_related("service")
-        .filter(
-            client=client,
-            service__code=service_code,
-            service__withdrawn_at__isnull=True,
-            revoked_at__isnull=True,
+    now = time.monotonic()
+    cached = _rights.get((client.pk, service_code))
+    if cached is not None and cached[1] > now:
+        right = cached[0]
+    else:
+        right = (
+            AccessRight.objects.select_related("service")
+            .filter(
+                client=client,
+                service__code=service_code,
+                service__withdrawn_at__isnull=True,
+                revoked_at__isnull=True,
+            )
+            .first()
         )
-        .first()
-    )
+        with _cache_lock:
+            if len(_rights) > 10_000:
+                _rights.clear()
+            _rights[(client.pk, service_code)] = (right, now + _cache_seconds())
     if right is None:
         # One answer for a service that does not exist and one without a right: a client
         # learns nothing of services it may not call.

@@ -8,6 +8,7 @@ import functools
 import hashlib
 import hmac
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -105,11 +106,26 @@ def _load(pk: int, fingerprint: str) -> LoadedKey:
     )
 
 
+# Which key row is current, per process, read again after KEY_RECHECK_SECONDS: a key installed
+# in another process signs there from then on (records name their key, so either verifies).
+KEY_RECHECK_SECONDS = 30.0
+_current_key: tuple[int, str, float] | None = None
+
+
 def platform_key() -> LoadedKey:
-    row = PlatformKey.objects.only("pk", "fingerprint").first()
-    if row is None:
-        raise LogError("no platform key installed (manage.py exchange_platform_key)")
-    return _load(row.pk, row.fingerprint)
+    global _current_key
+    now = time.monotonic()
+    if _current_key is None or _current_key[2] <= now:
+        row = PlatformKey.objects.only("pk", "fingerprint").first()
+        if row is None:
+            raise LogError("no platform key installed (manage.py exchange_platform_key)")
+        _current_key = (row.pk, row.fingerprint, now + KEY_RECHECK_SECONDS)
+    return _load(_current_key[0], _current_key[1])
+
+
+def forget_key() -> None:
+    global _current_key
+    _current_key = None
 
 
 def install_platform_key(
@@ -136,6 +152,7 @@ def install_platform_key(
             object_repr=certificate.subject.rfc4514_string()[:300],
             after={"fingerprint": digest},
         )
+    forget_key()
     return row
 
 
@@ -174,10 +191,16 @@ class Exchange:
 def append(exchange: Exchange) -> MessageRecord:
     """Writes the record of one exchange at the end of the chain, signed."""
     key = platform_key()
+    request_hash = sha256(exchange.request_body)
+    response_hash = sha256(exchange.response_body)
+    # The head's row lock serialises writers: hold it for as little as possible — read the head,
+    # insert the record, move the head, commit; the hashing of bodies happens before.
     with transaction.atomic():
-        head, _created = LogHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
-        )
+        head = LogHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:  # the very first record
+            head, _created = LogHead.objects.select_for_update().get_or_create(
+                pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+            )
         record = MessageRecord(
             seq=head.last_seq + 1,
             message_id=exchange.message_id,
@@ -190,8 +213,8 @@ def append(exchange: Exchange) -> MessageRecord:
             subject_ref=exchange.subject_ref,
             status=exchange.status,
             outcome=exchange.outcome,
-            request_hash=sha256(exchange.request_body),
-            response_hash=sha256(exchange.response_body),
+            request_hash=request_hash,
+            response_hash=response_hash,
             request_body=exchange.request_body if exchange.keep_bodies else None,
             response_body=exchange.response_body if exchange.keep_bodies else None,
             client_signature=exchange.client_signature,
@@ -203,9 +226,8 @@ def append(exchange: Exchange) -> MessageRecord:
         record.platform_signature = jws.b64(
             jws.sign_bytes(key.private_key, record.record_hash.encode())
         )
-        record.save()
-        head.last_seq, head.last_hash = record.seq, record.record_hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        record.save(force_insert=True)
+        LogHead.objects.filter(pk=1).update(last_seq=record.seq, last_hash=record.record_hash)
     return record
 
 
@@ -229,15 +251,36 @@ def oldest_unstamped_at() -> datetime.datetime | None:
     )
 
 
+# Until when this process knows the log is fresh: the gateway asks on every call, the database
+# at most once a second.
+FRESH_RECHECK = datetime.timedelta(seconds=1)
+_fresh_until: datetime.datetime | None = None
+
+
 def is_fresh(now: datetime.datetime | None = None) -> bool:
     """False once a record has waited for a time-stamp longer than
     EGOV_EXCHANGE_TIMESTAMP_MAX_AGE seconds: the time-stamp authority has been away too long,
     and the gateway refuses new calls (fail closed)."""
-    oldest = oldest_unstamped_at()
-    if oldest is None:
-        return True
+    global _fresh_until
+    cached = now is None
     now = now or timezone.now()
-    return (now - oldest).total_seconds() <= settings.EGOV_EXCHANGE_TIMESTAMP_MAX_AGE
+    if cached and _fresh_until is not None and now < _fresh_until:
+        return True
+    oldest = oldest_unstamped_at()
+    max_age = datetime.timedelta(seconds=settings.EGOV_EXCHANGE_TIMESTAMP_MAX_AGE)
+    # Records written from now on are younger than ``now``: none can be too old before this.
+    until = (oldest or now) + max_age
+    fresh = now <= until
+    if cached:
+        # Asked again at least every FRESH_RECHECK_SECONDS, so a worker never relies on what it
+        # saw longer than that (clock differences between servers, a stamp removed by hand).
+        _fresh_until = min(until, now + FRESH_RECHECK) if fresh else None
+    return fresh
+
+
+def forget_freshness() -> None:
+    global _fresh_until
+    _fresh_until = None
 
 
 def stamp_pending() -> LogTimestamp | None:
