@@ -172,3 +172,29 @@ def test_the_store_shows_every_paper_a_page_at_a_time(client, citizen, earlier, 
         assert str(paper.public_id) in page
         assert sum(str(other.public_id) in page for other in mine) == 1
     assert f"Trang 1 trên {len(mine)}" in pages[0]
+
+
+def test_the_kinds_a_citizen_may_add_are_found_by_name(client, citizen, versions, monkeypatch):
+    import re
+
+    from egov.core.text import normalize_search_text
+    from egov.digitization import views
+
+    client.force_login(citizen)
+
+    def offered(**query) -> list[str]:
+        page = client.get(reverse("digitization:add"), query).content.decode()
+        select = page[page.index('name="kind"') :]
+        select = select[: select.index("</select>")]
+        return [name for value, name in re.findall(r'value="([^"]+)"[^>]*>([^<]+)<', select)]
+
+    everything = offered()
+    assert len(everything) >= 2
+    found = offered(q="CHUNG nhan")  # accents and case aside
+    assert found and len(found) < len(everything)
+    assert all("chung nhan" in normalize_search_text(name) for name in found)
+    assert offered(q="khong co loai nay") == []
+    monkeypatch.setattr(views, "KINDS_SHOWN", 1)
+    page = client.get(reverse("digitization:add")).content.decode()
+    assert len(offered()) == 1
+    assert "Danh sách dưới đây chỉ có 1 loại giấy tờ đầu tiên tìm thấy" in page

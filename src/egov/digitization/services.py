@@ -25,6 +25,7 @@ from egov.accounts.scoping import has_role
 from egov.catalog.models import DocumentRequirement
 from egov.catalog.search import current_versions
 from egov.core import audit, files, uploads
+from egov.core.text import normalize_search_text
 from egov.digitization import kinds, ocr
 from egov.digitization.models import Paper, Reuse
 from egov.dossiers import processing
@@ -414,6 +415,18 @@ def known_kinds() -> list[tuple[str, str]]:
     ).only("code", "name"):
         seen.setdefault(kinds.of_requirement(requirement), requirement.name)
     return sorted(seen.items(), key=lambda item: item[1])
+
+
+def kinds_named(kinds: list[tuple[str, str]], query: str) -> list[tuple[str, str]]:
+    """The kinds whose name holds every word of ``query``, accents and case aside."""
+    words = normalize_search_text(query).split()
+    if not words:
+        return kinds
+    return [
+        (code, name)
+        for code, name in kinds
+        if all(word in normalize_search_text(name) for word in words)
+    ]
 
 
 @transaction.atomic

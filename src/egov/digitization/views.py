@@ -163,6 +163,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 STORE_PAGE = 50
+KINDS_SHOWN = 100
 
 
 def _citizen(request: HttpRequest) -> Any:
@@ -194,9 +195,16 @@ def _today() -> datetime.date:
 @login_required
 def add(request: HttpRequest) -> HttpResponse:
     owner = _citizen(request)
-    form = forms.PaperForm(
-        request.POST or None, request.FILES or None, kinds=services.known_kinds()
-    )
+    # A city asks for thousands of kinds of paper: the list offers those whose name holds what
+    # the citizen typed (accents optional), the first ``KINDS_SHOWN`` of them.
+    query = request.GET.get("q", "").strip()[:100]
+    kinds = services.known_kinds()
+    posted = request.method == "POST"
+    if not posted:
+        kinds = services.kinds_named(kinds, query)
+    # A posted kind is checked against every kind, the list shown is the first ones found.
+    shown = kinds if posted else kinds[:KINDS_SHOWN]
+    form = forms.PaperForm(request.POST or None, request.FILES or None, kinds=shown)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -216,7 +224,16 @@ def add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The paper is in your store."))
             return redirect("digitization:store")
-    return render(request, "digitization/add.html", {"form": form})
+    return render(
+        request,
+        "digitization/add.html",
+        {
+            "form": form,
+            "query": query,
+            "more_kinds": not posted and len(kinds) > KINDS_SHOWN,
+            "kinds_shown": KINDS_SHOWN,
+        },
+    )
 
 
 @login_required
