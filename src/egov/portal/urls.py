@@ -67,6 +67,7 @@ urlpatterns = [
         profile_views.contact_confirm,
         name="contact_confirm",
     ),
+    path("tai-khoan/ai-tra-cuu/", account_views.data_lookups, name="data_lookups"),
     path("tai-khoan/khoa-api/", account_views.access_tokens, name="access_tokens"),
     path("tai-khoan/khoa-api/<int:pk>/thu-hoi/", account_views.revoke_token, name="revoke_token"),
 ]
