@@ -57,14 +57,16 @@ def dossier(applicant, agencies):
 
 
 @pytest.fixture
-def live_registry(monkeypatch, registry):  # noqa: F811
+def live_registry(monkeypatch, settings, registry):  # noqa: F811
+    settings.EGOV_POPULATION_REGISTRY = {"gateway_url": "http://testserver"}
     monkeypatch.setattr(registry_prefill, "population_registry", lambda: registry)
     return registry
 
 
 @pytest.fixture
-def registry_down(monkeypatch, caller):
+def registry_down(monkeypatch, settings, caller):
     """A registry client whose gateway cannot be reached (connection refused)."""
+    settings.EGOV_POPULATION_REGISTRY = {"gateway_url": "http://127.0.0.1:9"}
     down = population.PopulationRegistry(
         http=httpx.Client(base_url="http://127.0.0.1:9", timeout=2),
         service_code="dan-cu-tra-cuu",
@@ -168,3 +170,10 @@ def test_another_citizens_dossier_cannot_be_filled(client, dossier, live_registr
     url = reverse("portal:dossier_take_from_registry", args=[dossier.public_id])
     assert client.post(url, {"consent": "1"}).status_code == 404
     assert not dossier.registry_extracts.exists()
+
+
+def test_without_a_configured_registry_the_box_is_not_offered(client, applicant, dossier, settings):
+    settings.EGOV_POPULATION_REGISTRY = None
+    client.force_login(applicant)
+    page = client.get(reverse("portal:dossier_form", args=[dossier.public_id])).content.decode()
+    assert 'name="consent"' not in page

@@ -37,6 +37,11 @@ FIELDS = {
 WITH_OWN_NAME = {"ngay_sinh": "date_of_birth"}
 
 
+def configured() -> bool:
+    """Whether the one-stop system may ask the registry at all (else the box is not offered)."""
+    return bool(getattr(settings, "EGOV_POPULATION_REGISTRY", None))
+
+
 def population_registry() -> population.PopulationRegistry | None:
     """The one-stop system's client of the registry, from EGOV_POPULATION_REGISTRY (None when
     not configured: then nothing is asked and the papers are uploaded)."""

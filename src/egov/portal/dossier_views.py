@@ -103,7 +103,7 @@ def declare(request, public_id):
             "form": form,
             "step": 1,
             "registry_papers": registry_prefill.population_papers(dossier)
-            if dossier.is_draft
+            if dossier.is_draft and registry_prefill.configured()
             else [],
             "extract": next(iter(registry_prefill.latest(dossier).values()), None),
         },
