@@ -5,6 +5,7 @@ DJANGO_ENV selects the defaults: ``development`` (the default: `make run`, tests
 Every variable is documented in docs/operations.md.
 """
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -472,6 +473,10 @@ EGOV_EXCHANGE_PROVIDER_TIMEOUT = float(os.environ.get("EGOV_EXCHANGE_PROVIDER_TI
 # seconds apart), and given up (kept as failed) after this many attempts.
 EGOV_EXCHANGE_WEBHOOK_MAX_BACKOFF = int(os.environ.get("EGOV_EXCHANGE_WEBHOOK_MAX_BACKOFF", "3600"))
 EGOV_EXCHANGE_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("EGOV_EXCHANGE_WEBHOOK_MAX_ATTEMPTS", "12"))
+# The one-stop system's client of the population registry (docs/exchange.md, "Prefill at
+# submission"): a JSON object with gateway_url, service, client, fingerprint, key_file. Unset:
+# nothing is asked and citizens upload the papers.
+EGOV_POPULATION_REGISTRY = json.loads(os.environ.get("EGOV_POPULATION_REGISTRY") or "null")
 
 # --- Logging: personal identifiers are masked in every record -----------------------------------
 LOGGING = {

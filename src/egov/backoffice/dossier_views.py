@@ -145,6 +145,20 @@ def detail(request, public_id):
         "can_digitise": not dossier.is_draft and digitization.may_digitise(user, dossier),
         # The declaration the e-form stands for counts as provided once the e-form is filled.
         "eform_papers": services.provided_by_eform(dossier),
+        # What a shared registry returned for the papers it gives, and when (no upload for them).
+        "registry_extracts": [
+            (
+                extract,
+                [
+                    (label, value)
+                    for label, value in eforms.answer_rows(
+                        version.form_schema, version.form_ui, extract.data
+                    )
+                    if value not in (None, "")
+                ],
+            )
+            for extract in dossier.registry_extracts.select_related("requirement")
+        ],
         "events": dossier.events.all(),
         "supplements": dossier.supplements.all(),
         "steps": dossier.steps.select_related("step", "agency", "assignee", "finished_by"),

@@ -26,5 +26,6 @@ ACTIONS = {
     "dossiers.withdrawn": _("Dossier withdrawn by the applicant"),
     "dossiers.apology_issued": _("Apology letter issued"),
     "dossiers.rated": _("Service rated by the applicant"),
+    "dossiers.registry_asked": _("Shared registry asked for the applicant's papers"),
 }
 action_labels.register(ACTIONS)

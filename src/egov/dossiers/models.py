@@ -492,3 +492,30 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} {sum(getattr(self, name) for name in RATING_SCORES)}/18"
+
+
+class RegistryExtract(models.Model):
+    """What a shared registry answered for one paper of a dossier, when, and the message log
+    record that proves the look-up: the desk sees it in place of an uploaded copy."""
+
+    class Outcome(models.TextChoices):
+        TAKEN = "taken", _("Taken from the registry")
+        NOT_FOUND = "not_found", _("Not found in the registry")
+        UNAVAILABLE = "unavailable", _("Registry unavailable: to be uploaded")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="registry_extracts")
+    requirement = models.ForeignKey(DocumentRequirement, on_delete=models.PROTECT, related_name="+")
+    registry = models.CharField(_("registry"), max_length=20)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    data = models.JSONField(_("data returned"), default=dict, blank=True)
+    consent_ref = models.CharField(_("consent reference"), max_length=64)
+    message_id = models.CharField(_("message log record"), max_length=64, blank=True)
+    asked_at = models.DateTimeField(_("asked at"))
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        verbose_name = _("registry extract")
+        verbose_name_plural = _("registry extracts")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.registry} {self.outcome}"

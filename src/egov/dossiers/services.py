@@ -16,7 +16,7 @@ from egov.catalog.search import current_versions
 from egov.core import audit, calendar, files, uploads
 from egov.core.text import normalize_search_text
 from egov.dossiers import return_desks, signals, transitions
-from egov.dossiers.models import Attachment, Channel, DailySequence, Dossier
+from egov.dossiers.models import Attachment, Channel, DailySequence, Dossier, RegistryExtract
 from egov.organizations.models import AdministrativeUnit, Agency
 
 
@@ -329,16 +329,27 @@ def papers_to_attach(dossier: Dossier, attached: set[int] | None = None) -> list
     at all, are not asked for)."""
     if attached is None:
         attached = set(dossier.attachments.values_list("requirement_id", flat=True))
+    # A registry that could not give a paper: the citizen was told to upload it instead.
+    asked = set(dossier.registry_extracts.values_list("requirement_id", flat=True))
+    upload_instead = asked - taken_from_registry(dossier) if asked else set()
     return [
         requirement
         for requirement in dossier.procedure_version.requirements.filter(mandatory=True)
         if not (
-            requirement.registry
+            (requirement.registry and requirement.pk not in upload_instead)
             or requirement.filled_by_eform
             or (requirement.originals == 0 and requirement.copies == 0)
         )
         and requirement.pk not in attached
     ]
+
+
+def taken_from_registry(dossier: Dossier) -> set[int]:
+    """The papers whose newest registry extract gave the data (nothing to upload for them)."""
+    newest: dict[int, str] = {}
+    for extract in dossier.registry_extracts.order_by("-asked_at", "-id"):
+        newest.setdefault(extract.requirement_id, extract.outcome)
+    return {pk for pk, outcome in newest.items() if outcome == RegistryExtract.Outcome.TAKEN}
 
 
 def next_code(agency: Agency, day: datetime.date) -> str:

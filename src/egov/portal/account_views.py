@@ -1,4 +1,5 @@
-"""A signed-in person's own settings: personal access tokens for API clients."""
+"""A signed-in person's own settings: personal access tokens for API clients, and who looked
+up their data in the shared registries."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.accounts import tokens
+from egov.exchange import disclosures
 from egov.portal.dossier_forms import TokenForm
 
 
@@ -37,3 +39,14 @@ def revoke_token(request, pk: int):
     tokens.revoke(record, actor=request.user)
     messages.success(request, _("The key “%(name)s” no longer works.") % {"name": record.name})
     return redirect("portal:access_tokens")
+
+
+@login_required
+def data_lookups(request):
+    """Who looked up my data in the shared registries, when and why (Law 91/2025)."""
+    citizen_id = (request.user.citizen_id or "").strip()
+    return render(
+        request,
+        "portal/data_lookups.html",
+        {"citizen_id": citizen_id, "lookups": disclosures.lookups_of(citizen_id)},
+    )

@@ -17,8 +17,16 @@ from egov.catalog import eforms, fees
 from egov.core import flash
 from egov.core.uploads import UploadRejected
 from egov.digitization import services as digitization
-from egov.dossiers import citizen_files, ratings, reception, return_desks, services, tracking
-from egov.dossiers.models import Attachment
+from egov.dossiers import (
+    citizen_files,
+    ratings,
+    reception,
+    registry_prefill,
+    return_desks,
+    services,
+    tracking,
+)
+from egov.dossiers.models import Attachment, RegistryExtract
 from egov.portal import prefill
 from egov.portal.catalog_views import _current
 from egov.portal.dossier_forms import AttachmentForm, CommuneForm, DeliveryForm, TrackingForm
@@ -91,8 +99,58 @@ def declare(request, public_id):
             services.save_answers(dossier, applicant=request.user, answers=form.as_json())
             return redirect("portal:dossier_documents", public_id=dossier.public_id)
     return render(
-        request, "portal/dossier_form.html", {"dossier": dossier, "form": form, "step": 1}
+        request,
+        "portal/dossier_form.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "step": 1,
+            "registry_papers": registry_prefill.population_papers(dossier)
+            if dossier.is_draft and registry_prefill.configured()
+            else [],
+            "extract": next(iter(registry_prefill.latest(dossier).values()), None),
+        },
     )
+
+
+@login_required
+@require_POST
+def take_from_registry(request, public_id):
+    """Fill the declaration from the population database, with the citizen's consent."""
+    dossier = _mine(request, public_id)
+    try:
+        outcome = registry_prefill.take_from_population(
+            dossier, applicant=request.user, consent=request.POST.get("consent") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("portal:dossier_form", public_id=dossier.public_id)
+    if outcome == RegistryExtract.Outcome.TAKEN:
+        messages.success(
+            request,
+            _(
+                "Your identity and residence were taken from the national population database: "
+                "check them below. You upload nothing for the papers it gives."
+            ),
+        )
+    elif outcome == RegistryExtract.Outcome.NOT_FOUND:
+        messages.error(
+            request,
+            _(
+                "The national population database has no record for your identification number. "
+                "Fill in the declaration yourself and upload a copy of the papers instead."
+            ),
+        )
+    else:
+        messages.error(
+            request,
+            _(
+                "The national population database cannot be asked now. Your dossier is kept: "
+                "fill in the declaration yourself and upload a copy of the papers instead, "
+                "or try again later."
+            ),
+        )
+    return redirect("portal:dossier_form", public_id=dossier.public_id)
 
 
 @login_required
@@ -127,11 +185,13 @@ def documents(request, public_id):
     offers = digitization.offers(request.user, requirements) if can_upload else {}
     reused = digitization.origins(dossier)
     taken = {paper.pk for paper in reused.values()}
+    extracts = registry_prefill.latest(dossier)
     rows = [
         (
             r,
             [(f, reused.get(f.pk)) for f in attached.get(r.pk, [])],
             [paper for paper in offers.get(r.pk, []) if paper.pk not in taken],
+            extracts.get(r.pk),
         )
         for r in requirements
     ]

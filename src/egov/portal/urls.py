@@ -30,6 +30,11 @@ urlpatterns = [
     path("ho-so/", dossier_views.my_dossiers, name="my_dossiers"),
     path("ho-so/<uuid:public_id>/", dossier_views.detail, name="dossier"),
     path("ho-so/<uuid:public_id>/to-khai/", dossier_views.declare, name="dossier_form"),
+    path(
+        "ho-so/<uuid:public_id>/to-khai/co-so-du-lieu/",
+        dossier_views.take_from_registry,
+        name="dossier_take_from_registry",
+    ),
     path("ho-so/<uuid:public_id>/giay-to/", dossier_views.documents, name="dossier_documents"),
     path(
         "ho-so/<uuid:public_id>/giay-to/dung-lai/",
@@ -67,6 +72,7 @@ urlpatterns = [
         profile_views.contact_confirm,
         name="contact_confirm",
     ),
+    path("tai-khoan/ai-tra-cuu/", account_views.data_lookups, name="data_lookups"),
     path("tai-khoan/khoa-api/", account_views.access_tokens, name="access_tokens"),
     path("tai-khoan/khoa-api/<int:pk>/thu-hoi/", account_views.revoke_token, name="revoke_token"),
 ]
