@@ -225,7 +225,8 @@ def build_in_sql(papers: int, mine: int, citizens: int, agency, names, kind_code
     )  # fmt: skip
     overrides = {
         "public_id": "gen_random_uuid()",
-        "owner_id": f"CASE WHEN n < {int(mine)} THEN {me.pk} ELSE {low} + mod(n, {citizens - 1}) END",
+        "owner_id": f"CASE WHEN n < {int(mine)} THEN {me.pk} "
+        f"ELSE {low} + mod(n, {citizens - 1}) END",
         "kind": f"(%s::text[])[1 + mod(n, {KINDS})]",
         "kind_name": f"(%s::text[])[1 + mod(n, {KINDS})]",
         "number": "'SO-' || n",
