@@ -556,6 +556,14 @@ EGOV_OIDC_CLAIM_PHONE = os.environ.get("EGOV_OIDC_CLAIM_PHONE", "phone_number")
 EGOV_OIDC_CLAIM_BIRTHDATE = os.environ.get("EGOV_OIDC_CLAIM_BIRTHDATE", "birthdate")
 EGOV_OIDC_CLAIM_ADDRESS = os.environ.get("EGOV_OIDC_CLAIM_ADDRESS", "address_text")
 EGOV_OIDC_CLAIM_CITIZEN_ID = os.environ.get("EGOV_OIDC_CLAIM_CITIZEN_ID", "citizen_id")
+# The claim that says how strongly the person was identified (VNeID level 1 or 2), and the
+# values of it that mean level 2; any other value is level 1 (docs/national_portal.md).
+EGOV_OIDC_CLAIM_IDENTITY_LEVEL = os.environ.get("EGOV_OIDC_CLAIM_IDENTITY_LEVEL", "acr")
+EGOV_OIDC_LEVEL2_VALUES = [
+    value.strip()
+    for value in os.environ.get("EGOV_OIDC_LEVEL2_VALUES", "2,level2,muc2").split(",")
+    if value.strip()
+]
 
 # --- Public postal service (docs/postal.md) ---------------------------------------------------
 # The postal operator's API (booking) and the secret its status webhooks are signed with. In
