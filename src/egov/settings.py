@@ -685,6 +685,19 @@ VNPAY_HASH_SECRET = os.environ.get(
     "VNPAY_HASH_SECRET", "" if PRODUCTION else "development-only-vnpay-secret"
 )
 VNPAY_URL = os.environ.get("VNPAY_URL", "")
+# Further gateways a citizen may choose beside EGOV_PAYMENT_GATEWAY, comma-separated ("paygov").
+EGOV_PAYMENT_GATEWAYS = [
+    code.strip()
+    for code in os.environ.get("EGOV_PAYMENT_GATEWAYS", "" if PRODUCTION else "paygov").split(",")
+    if code.strip()
+]
+# The national payment platform (PayGov): merchant code and secret as PayGov issues them, and its
+# payment address (empty with the simulator on: the local PayGov simulator).
+PAYGOV_MERCHANT_CODE = os.environ.get("PAYGOV_MERCHANT_CODE", "" if PRODUCTION else "EGOVDEMO")
+PAYGOV_SECRET = os.environ.get(
+    "PAYGOV_SECRET", "" if PRODUCTION else "development-only-paygov-secret"
+)
+PAYGOV_URL = os.environ.get("PAYGOV_URL", "")
 # VNPAY's merchant API (refunds), e.g. https://sandbox.vnpayment.vn/merchant_webapi/api/transaction;
 # empty with the simulator on: the simulator's own.
 VNPAY_API_URL = os.environ.get("VNPAY_API_URL", "")
