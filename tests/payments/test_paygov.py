@@ -185,3 +185,15 @@ def test_a_payment_through_the_paygov_simulator(settings, live_server, received,
     # A changed request is refused by the simulator.
     forged = url.replace("SoTien=200000", "SoTien=1")
     assert browser.get(forged, timeout=30).status_code == 400
+
+
+def test_the_return_page_shows_a_verified_paygov_result_and_changes_nothing(
+    client, citizen, pending
+):
+    client.force_login(citizen)
+    query = "&".join(f"{key}={value}" for key, value in notice(pending).items())
+    assert client.get(f"/thanh-toan/ket-qua/?cong=paygov&{query}").status_code == 200
+    forged = query.replace("MaKetQua=00", "MaKetQua=01")
+    assert client.get(f"/thanh-toan/ket-qua/?cong=paygov&{forged}").status_code == 400
+    pending.refresh_from_db()
+    assert pending.status == Payment.Status.PENDING
