@@ -68,7 +68,12 @@ def payment_return(request):
     return render(
         request,
         "payments/return.html",
-        {"notice": notice, "payment": payment, "dossier": payment.order.dossier},
+        {
+            "notice": notice,
+            "payment": payment,
+            "dossier": payment.order.dossier,
+            "gateway_name": gateway.name,
+        },
     )
 
 
