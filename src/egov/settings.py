@@ -561,6 +561,14 @@ EGOV_OIDC_CLAIM_PHONE = os.environ.get("EGOV_OIDC_CLAIM_PHONE", "phone_number")
 EGOV_OIDC_CLAIM_BIRTHDATE = os.environ.get("EGOV_OIDC_CLAIM_BIRTHDATE", "birthdate")
 EGOV_OIDC_CLAIM_ADDRESS = os.environ.get("EGOV_OIDC_CLAIM_ADDRESS", "address_text")
 EGOV_OIDC_CLAIM_CITIZEN_ID = os.environ.get("EGOV_OIDC_CLAIM_CITIZEN_ID", "citizen_id")
+# The claim that says how strongly the person was identified (VNeID level 1 or 2), and the
+# values of it that mean level 2; any other value is level 1 (docs/national_portal.md).
+EGOV_OIDC_CLAIM_IDENTITY_LEVEL = os.environ.get("EGOV_OIDC_CLAIM_IDENTITY_LEVEL", "acr")
+EGOV_OIDC_LEVEL2_VALUES = [
+    value.strip()
+    for value in os.environ.get("EGOV_OIDC_LEVEL2_VALUES", "2,level2,muc2").split(",")
+    if value.strip()
+]
 
 # --- Public postal service (docs/postal.md) ---------------------------------------------------
 # The postal operator's API (booking) and the secret its status webhooks are signed with. In
@@ -682,6 +690,19 @@ VNPAY_HASH_SECRET = os.environ.get(
     "VNPAY_HASH_SECRET", "" if PRODUCTION else "development-only-vnpay-secret"
 )
 VNPAY_URL = os.environ.get("VNPAY_URL", "")
+# Further gateways a citizen may choose beside EGOV_PAYMENT_GATEWAY, comma-separated ("paygov").
+EGOV_PAYMENT_GATEWAYS = [
+    code.strip()
+    for code in os.environ.get("EGOV_PAYMENT_GATEWAYS", "" if PRODUCTION else "paygov").split(",")
+    if code.strip()
+]
+# The national payment platform (PayGov): merchant code and secret as PayGov issues them, and its
+# payment address (empty with the simulator on: the local PayGov simulator).
+PAYGOV_MERCHANT_CODE = os.environ.get("PAYGOV_MERCHANT_CODE", "" if PRODUCTION else "EGOVDEMO")
+PAYGOV_SECRET = os.environ.get(
+    "PAYGOV_SECRET", "" if PRODUCTION else "development-only-paygov-secret"
+)
+PAYGOV_URL = os.environ.get("PAYGOV_URL", "")
 # VNPAY's merchant API (refunds), e.g. https://sandbox.vnpayment.vn/merchant_webapi/api/transaction;
 # empty with the simulator on: the simulator's own.
 VNPAY_API_URL = os.environ.get("VNPAY_API_URL", "")

@@ -54,3 +54,4 @@ urlpatterns = [
 if settings.EGOV_PAYMENT_SIMULATOR:
     # Development and the demo only: production settings never turn it on (docs/payments.md).
     urlpatterns.insert(0, path("gia-lap-vnpay/", include("egov.payments.simulator_urls")))
+    urlpatterns.insert(0, path("gia-lap-paygov/", include("egov.payments.paygov_simulator_urls")))

@@ -1,6 +1,7 @@
 """Single sign-on against a real OpenID Connect provider (oidc-provider-mock, built on Authlib)
 started on this machine: discovery, authorization code flow, signed ID token, nonce."""
 
+import datetime
 import json
 import shutil
 import socket
@@ -13,6 +14,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
+from egov.accounts import sso
 from egov.accounts.models import ExternalIdentity, User
 from egov.core.models import AuditEvent
 
@@ -127,3 +129,60 @@ def test_sso_is_off_unless_configured(client):
 
 def test_the_login_page_offers_it(client, sso_settings):
     assert "/accounts/sso/login/" in client.get("/accounts/login/").content.decode()
+
+
+# --- Identity level and matching by personal identification number (issue 28) ----------------
+
+
+def _person(provider, subject, **claims):
+    """Claims of another person at the local provider (its admin endpoint)."""
+    body = {**CLAIMS, **claims}
+    body.pop("sub")
+    requests.put(f"{provider}/users/{subject}", json=body, timeout=5).raise_for_status()
+
+
+def test_an_existing_citizen_is_matched_by_the_personal_identification_number(
+    client, sso_settings, provider, citizen
+):
+    citizen.citizen_id = "092090054321"
+    citizen.date_of_birth = datetime.date(1990, 5, 17)
+    citizen.save()
+    _person(provider, "vneid-match", citizen_id="092090054321", email="other@example.vn")
+    _sign_in(client, subject="vneid-match")
+    _sign_in(client, subject="vneid-match")
+    assert User.objects.count() == 1
+    identity = ExternalIdentity.objects.get()
+    assert identity.user == citizen and identity.subject == "vneid-match"
+    event = AuditEvent.objects.filter(action="accounts.sso_sign_in").order_by("pk").first()
+    assert event.after["matched_by_citizen_id"] is True
+
+
+def test_a_staff_account_with_that_number_is_never_taken_over(sso_settings, make_staff, agencies):
+    staff = make_staff("canbo", agencies["justice"])
+    staff.citizen_id = "092090012345"
+    staff.save()
+    user = sso.sign_in({**CLAIMS, "iss": "https://sso.example"})
+    assert user != staff and user.kind == "citizen" and user.citizen_id is None
+
+
+def test_the_identity_level_is_recorded_for_the_sign_in(client, sso_settings, provider):
+    _person(provider, "vneid-level2", acr="2", citizen_id="092090000002")
+    _sign_in(client, subject="vneid-level2")
+    user = User.objects.get(external_identities__subject="vneid-level2")
+    assert user.identity_level == 2
+    assert client.session["identity_level"] == 2
+
+
+def test_a_provider_that_vouches_for_nothing_more_gives_level_1(client, sso_settings, provider):
+    _person(provider, "vneid-level1", acr="1", citizen_id="092090000001")
+    _sign_in(client, subject="vneid-level1")
+    assert User.objects.get(external_identities__subject="vneid-level1").identity_level == 1
+    assert client.session["identity_level"] == 1
+
+
+def test_the_level_claim_and_its_values_are_configurable(settings):
+    settings.EGOV_OIDC_CLAIM_IDENTITY_LEVEL = "loa"
+    settings.EGOV_OIDC_LEVEL2_VALUES = ["vneid:level2"]
+    assert sso.identity_level({"loa": "vneid:level2", "acr": "1"}) == 2
+    assert sso.identity_level({"acr": "2"}) == 1
+    assert sso.identity_level({}) == 1

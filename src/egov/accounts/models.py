@@ -51,6 +51,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("citizen ID number (CCCD)"), max_length=12, null=True, blank=True, unique=True
     )
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    # The identity level (mức độ định danh điện tử, VNeID level 1 or 2) the national identity
+    # provider vouched for at this person's latest single sign-on; 0 until then.
+    identity_level = models.PositiveSmallIntegerField(_("electronic identity level"), default=0)
     # The address on one line, as forms take it; a single sign-on provider may give only this.
     address = models.CharField(_("address"), max_length=500, blank=True)
     # What the citizen chose on the profile page: the house and street, and the commune or ward

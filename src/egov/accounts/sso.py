@@ -37,10 +37,31 @@ def _claim(claims: dict, setting: str) -> str:
     return str(value).strip() if value not in (None, "") else ""
 
 
+def identity_level(claims: dict) -> int:
+    """VNeID level 2 when the provider's level claim holds one of the configured level-2 values;
+    level 1 otherwise (a provider that says nothing vouches for no more than level 1)."""
+    value = _claim(claims, "EGOV_OIDC_CLAIM_IDENTITY_LEVEL")
+    return 2 if value and value in settings.EGOV_OIDC_LEVEL2_VALUES else 1
+
+
+def _existing_citizen(claims: dict) -> User | None:
+    """The citizen account already holding the personal identification number the provider
+    vouches for (registered at the desk or with a password): the person keeps one account."""
+    citizen_id = _claim(claims, "EGOV_OIDC_CLAIM_CITIZEN_ID")
+    if not citizen_id:
+        return None
+    return (
+        User.objects.select_for_update()
+        .filter(citizen_id=citizen_id, kind=User.Kind.CITIZEN)
+        .first()
+    )
+
+
 @transaction.atomic
 def sign_in(claims: dict) -> User:
-    """The citizen behind ``claims``: found by issuer and subject, or created; profile data the
-    provider vouches for is refreshed at every sign-in."""
+    """The citizen behind ``claims``: found by issuer and subject, else by the personal
+    identification number, else created; profile data the provider vouches for and the identity
+    level are refreshed at every sign-in."""
     issuer, subject = str(claims["iss"]), str(claims["sub"])
     identity = (
         ExternalIdentity.objects.select_related("user")
@@ -48,18 +69,28 @@ def sign_in(claims: dict) -> User:
         .filter(issuer=issuer, subject=subject)
         .first()
     )
-    created = identity is None
-    if created:
-        digest = hashlib.sha256(f"{issuer} {subject}".encode()).hexdigest()[:20]
-        user = User(username=f"sso-{digest}", kind=User.Kind.CITIZEN)
-        user.set_unusable_password()
-    else:
+    linked = identity is None
+    created = False
+    if identity is not None:
         user = identity.user
-    before = audit.snapshot(user, ["full_name", "email", "phone", "date_of_birth", "address"])
+    else:
+        found = _existing_citizen(claims)
+        if found is None:
+            created = True
+            digest = hashlib.sha256(f"{issuer} {subject}".encode()).hexdigest()[:20]
+            user = User(username=f"sso-{digest}", kind=User.Kind.CITIZEN)
+            user.set_unusable_password()
+        else:
+            user = found
+    before = audit.snapshot(
+        user, ["full_name", "email", "phone", "date_of_birth", "address", "identity_level"]
+    )
     _apply_profile(user, claims)
+    user.identity_level = identity_level(claims)
     user.save()
-    if created:
+    if linked:
         identity = ExternalIdentity.objects.create(user=user, issuer=issuer, subject=subject)
+    assert identity is not None
     identity.last_login_at = timezone.now()
     identity.save(update_fields=["last_login_at"])
     audit.record(
@@ -67,7 +98,12 @@ def sign_in(claims: dict) -> User:
         action="accounts.sso_sign_in",
         obj=user,
         before=None if created else before,
-        after={"issuer": issuer, "new_account": created},
+        after={
+            "issuer": issuer,
+            "new_account": created,
+            "matched_by_citizen_id": linked and not created,
+            "identity_level": user.identity_level,
+        },
     )
     return user
 

@@ -188,4 +188,6 @@ def sso_callback(request):
         return redirect("accounts:login")
     user = sso.sign_in(token["userinfo"])
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    # The level vouched for at this sign-in; a session opened with a password has none.
+    request.session["identity_level"] = user.identity_level
     return redirect(request.session.pop("after_sso", "/"))

@@ -117,6 +117,13 @@ class ProcedureVersion(models.Model):
             "once they are paid."
         ),
     )
+    # Some procedures may be submitted online only by a person identified at VNeID level 2
+    # (mức độ 2, Nghị định 69/2024/NĐ-CP), signed in through the national portal's SSO.
+    requires_identity_level_2 = models.BooleanField(
+        _("requires a level-2 electronic identity"),
+        default=False,
+        help_text=_("Online submission only after signing in with a level-2 VNeID account."),
+    )
     # Nghị định 118/2025/NĐ-CP: the province publishes the procedures whose dossiers any of
     # its Public Administration Service Centres receives, whatever commune they belong to.
     boundary_free = models.BooleanField(

@@ -378,8 +378,11 @@ def due_at(version: ProcedureVersion, received: datetime.datetime) -> datetime.d
 
 
 @transaction.atomic
-def submit(dossier: Dossier, *, applicant) -> Dossier:
-    """Submits a complete draft; submitting again (a double click) changes nothing."""
+def submit(dossier: Dossier, *, applicant, identity_level: int | None = None) -> Dossier:
+    """Submits a complete draft; submitting again (a double click) changes nothing.
+
+    ``identity_level`` is the VNeID level of the sign-in behind the request (the session's);
+    None takes the level of the applicant's latest single sign-on (API tokens)."""
     dossier = _locked_with_version(dossier, applicant)
     if not dossier.is_draft:
         return dossier
@@ -392,6 +395,14 @@ def submit(dossier: Dossier, *, applicant) -> Dossier:
         if newer is None:
             raise ValidationError(_("This procedure is no longer offered online."))
         dossier.procedure_version = newer
+    level = applicant.identity_level if identity_level is None else identity_level
+    if dossier.procedure_version.requires_identity_level_2 and level < 2:
+        raise ValidationError(
+            _(
+                "This procedure requires a level-2 electronic identity. Sign in with a "
+                "level-2 VNeID account, then submit the dossier again."
+            )
+        )
     now = timezone.now()
     dossier.code = next_code(dossier.receiving_agency, timezone.localdate(now))
     set_applicant_name(dossier, str(applicant))

@@ -5,7 +5,6 @@ import datetime
 import logging
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
@@ -134,7 +133,7 @@ class PaymentStartOut(Schema):
 def start_payment(request, dossier_id: uuid.UUID, data: PaymentStartIn):
     dossier = _citizen_dossier(request, dossier_id)
     try:
-        if data.gateway != settings.EGOV_PAYMENT_GATEWAY:
+        if data.gateway not in gateways.enabled():
             raise gateways.GatewayUnavailable(data.gateway)
         gateway = gateways.get(data.gateway)
     except gateways.GatewayUnavailable as exc:
@@ -199,6 +198,41 @@ def vnpay_ipn(request, notice: Query[VNPayNotice]):
     try:
         outcome = services.handle_notice(
             gateway, request.GET.dict(), remote_addr=request.META.get("REMOTE_ADDR", "")
+        )
+    except Exception:
+        logger.exception("payment notice failed")
+        outcome = gateways.Outcome.ERROR
+    return gateway.answer(outcome)
+
+
+class PayGovAnswer(Schema):
+    MaLoi: str = Field(
+        description="00 confirmed, 01 not found, 02 already confirmed, 04 invalid amount, "
+        "97 invalid MaXacThuc, 99 unknown error"
+    )
+    MoTa: str
+
+
+nul.answered_by_the_view("api:paygov_notify")
+
+
+@gateway_router.post(
+    "/payments/paygov/notify",
+    response={200: PayGovAnswer},
+    url_name="paygov_notify",
+    summary="PayGov's server-to-server result notice (a form POST carrying MaXacThuc), the only "
+    "PayGov call that settles a payment",
+    openapi_extra={"x-answers-every-request": True},
+)
+def paygov_notify(request):
+    try:
+        gateway = gateways.get("paygov")
+    except gateways.GatewayUnavailable:
+        logger.error("a PayGov notice arrived but PayGov is not configured")
+        return {"MaLoi": "99", "MoTa": "Loi khong xac dinh"}
+    try:
+        outcome = services.handle_notice(
+            gateway, request.POST.dict(), remote_addr=request.META.get("REMOTE_ADDR", "")
         )
     except Exception:
         logger.exception("payment notice failed")

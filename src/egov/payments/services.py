@@ -159,6 +159,8 @@ def start_online_payment(
             language=language,
             created_at=now,
             expires_at=payment.expires_at,
+            payer_name=str(applicant),
+            dossier_code=dossier.code or "",
         )
     )
     return payment, url

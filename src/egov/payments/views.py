@@ -24,11 +24,14 @@ def _citizen(request):
 @require_POST
 def pay(request, public_id):
     dossier = get_object_or_404(visible_to(_citizen(request)), public_id=public_id)
+    # The citizen picks one of the gateways the installation enables; the main one otherwise.
+    chosen = request.POST.get("gateway", "")
     try:
+        gateway = gateways.get(chosen if chosen in gateways.enabled() else None)
         _payment, url = services.start_online_payment(
             dossier,
             applicant=request.user,
-            gateway=gateways.get(),
+            gateway=gateway,
             client_ip=request.META.get("REMOTE_ADDR", "127.0.0.1"),
             language=get_language(),
         )
@@ -45,8 +48,10 @@ def pay(request, public_id):
 def payment_return(request):
     """Shows what the gateway says and what the platform recorded; changes nothing (the
     gateway's server-to-server notice does)."""
+    chosen = request.GET.get("cong", "")
     try:
-        notice = gateways.get().verify(request.GET.dict())
+        gateway = gateways.get(chosen if chosen in gateways.enabled() else None)
+        notice = gateway.verify(request.GET.dict())
     except gateways.GatewayUnavailable as exc:
         raise Http404 from exc
     except gateways.InvalidSignature:
@@ -63,7 +68,12 @@ def payment_return(request):
     return render(
         request,
         "payments/return.html",
-        {"notice": notice, "payment": payment, "dossier": payment.order.dossier},
+        {
+            "notice": notice,
+            "payment": payment,
+            "dossier": payment.order.dossier,
+            "gateway_name": gateway.name,
+        },
     )
 
 

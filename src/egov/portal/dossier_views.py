@@ -293,7 +293,11 @@ def review(request, public_id):
     dossier = _mine(request, public_id)
     if request.method == "POST":
         try:
-            dossier = services.submit(dossier, applicant=request.user)
+            dossier = services.submit(
+                dossier,
+                applicant=request.user,
+                identity_level=request.session.get("identity_level", 0),
+            )
         except ValidationError as exc:
             flash.errors(request, exc)
         else:

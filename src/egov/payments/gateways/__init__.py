@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-GATEWAYS = {"vnpay": "egov.payments.gateways.vnpay.VNPayGateway"}
+GATEWAYS = {
+    "vnpay": "egov.payments.gateways.vnpay.VNPayGateway",
+    "paygov": "egov.payments.gateways.paygov.PayGovGateway",
+}
 
 
 class GatewayUnavailable(Exception):
@@ -51,6 +54,9 @@ class Checkout:
     language: str
     created_at: datetime.datetime
     expires_at: datetime.datetime
+    # The e-receipt's information some gateways carry (PayGov's ThongTinBienLai).
+    payer_name: str = ""
+    dossier_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,12 @@ class Gateway(ABC):
     def refund(self, request: RefundRequest) -> RefundResult:
         """Asks the gateway to give money back. Raises GatewayError when it cannot be reached or
         answers something unreadable, InvalidSignature when its answer is not signed by it."""
+
+
+def enabled() -> list[str]:
+    """The gateways a citizen may choose, the installation's main one first."""
+    codes = [settings.EGOV_PAYMENT_GATEWAY, *settings.EGOV_PAYMENT_GATEWAYS]
+    return [code for i, code in enumerate(codes) if code in GATEWAYS and code not in codes[:i]]
 
 
 def get(code: str | None = None) -> Gateway:

@@ -5,7 +5,7 @@ from django import template
 
 from egov.accounts import scoping
 from egov.accounts.models import Role
-from egov.payments import services
+from egov.payments import gateways, services
 from egov.payments.forms import CounterPaymentForm, RefundForm
 from egov.payments.models import PaymentOrder
 
@@ -34,6 +34,7 @@ def citizen_payments(context, dossier):
     panel = _panel(context, dossier)
     if panel["estimate"] is not None:
         panel["estimate_total"] = sum(line.amount for line in panel["estimate"])
+    panel["gateways"] = gateways.enabled()
     return panel
 
 
