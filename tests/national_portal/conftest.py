@@ -50,8 +50,21 @@ class RunningPortal:
             self.server = None
 
 
+def default_mapping():
+    """The mapping rows migration 0002 seeds: a browser test (transactional) empties every table
+    when it ends, and the tests after it on the same worker would find none."""
+    from egov.national_portal.mapping import DEFAULTS
+    from egov.national_portal.models import StatusMapping
+
+    for (status, transition), code in DEFAULTS.items():
+        StatusMapping.objects.get_or_create(
+            status=status, transition=transition, defaults={"portal_code": code}
+        )
+
+
 @pytest.fixture
 def portal(tmp_path, settings):
+    default_mapping()
     running = RunningPortal(tmp_path / "portal", free_port()).start()
     settings.EGOV_NATIONAL_PORTAL_ENABLED = True
     settings.EGOV_NATIONAL_PORTAL_URL = running.url
