@@ -7,7 +7,7 @@ from bench.names import full_name
 USER_COLUMNS = (
     "id, password, last_login, is_superuser, username, full_name, kind, email, "
     "email_verified_at, phone, phone_verified_at, citizen_id, date_of_birth, is_active, "
-    "is_staff, date_joined, agency_id, address, address_street"
+    "is_staff, date_joined, agency_id, address, address_street, identity_level"
 )
 ROLE_COLUMNS = "id, role, include_subtree, created_at, agency_id, user_id"
 # People per agency for each role a dossier passes through.
@@ -34,7 +34,7 @@ def staff_rows(agency_ids, *, first_user: int, first_role: int, password: str, r
                 name = full_name(rng, rng.random() < 0.55)
                 users.append(
                     f"{user_id}\t{password}\t\\N\tf\tcb{agency}.{role}.{seat}\t{name}\tstaff\t"
-                    f"\\N\t\\N\t\\N\t\\N\t\\N\t\\N\tt\tf\t{JOINED}\t{agency}\t\t\n"
+                    f"\\N\t\\N\t\\N\t\\N\t\\N\t\\N\tt\tf\t{JOINED}\t{agency}\t\t\t0\n"
                 )
                 roles.append(f"{role_id}\t{role}\tf\t{JOINED}\t{agency}\t{user_id}\n")
                 user_id += 1
@@ -66,6 +66,7 @@ def citizen_rows(count: int, *, first_user: int, rng: random.Random):
         rows.append(
             f"{first_user + index}\t!\t\\N\tf\tcd{index:08d}\t{name}\tcitizen\t\\N\t\\N\t"
             f"{number}\t{JOINED}\t{citizen_id(rng, index, born, female)}\t"
-            f"{born}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}\tt\tf\t{JOINED}\t\\N\t\t\n"
+            f"{born}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}\tt\tf\t{JOINED}\t\\N\t\t"
+            "\t0\n"
         )
     return rows
