@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/national_portal.py                      # small: under a minute
     .venv/bin/python bench/national_portal.py --changes 5000 --seconds 60 --database postgres
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_portal_bench \
+        .venv/bin/python bench/national_portal.py --database postgres   # a database of your own
 
 Against the local portal server (``portal_server.py``, in a thread of this process, HTTP on
 loopback), with two sync workers (threads, each with its own database connection, running
@@ -35,6 +37,8 @@ UNIT, SECRET = "000.00.00.H13", "bench-portal-secret"
 
 
 def prepare(database: str) -> str:
+    """A fresh database: on PostgreSQL the one DATABASE_URL names (dropped and made again), else
+    egov_bench_national_portal on the local server."""
     name = "egov_bench_national_portal"
     if database == "sqlite":
         path = ROOT / "var" / "bench" / f"{name}.sqlite3"
@@ -44,10 +48,16 @@ def prepare(database: str) -> str:
         return f"sqlite:///{path}"
     import psycopg
 
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute(f"DROP DATABASE IF EXISTS {name}")
-        c.execute(f"CREATE DATABASE {name}")
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        server, name = url.rsplit("/", 1)
+    else:
+        server = "postgres://postgres@127.0.0.1:5432"
+        url = f"{server}/{name}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        c.execute(f'CREATE DATABASE "{name}"')
+    return url
 
 
 def setup_django(url: str, portal_url: str) -> None:
@@ -174,6 +184,17 @@ def workers(count: int, stop: threading.Event) -> list[threading.Thread]:
     return threads
 
 
+def arrived_in_order(calls: list[dict]) -> bool:
+    """Each dossier's calls reached the portal in their numbers' order, each once."""
+    last: dict[str, int] = {}
+    for call in calls:
+        code, number = call["key"].rsplit(":", 1)
+        if int(number) <= last.get(code, 0):
+            return False
+        last[code] = int(number)
+    return True
+
+
 def pct(values: list[float], p: int) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p / 100))]
@@ -196,8 +217,6 @@ def main() -> None:
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     setup_django(prepare(args.database), f"http://127.0.0.1:{server.server_address[1]}")
-    from django.db.models import Count
-
     from egov.national_portal.models import OutboxMessage
 
     box = Outbox(dossiers(args.dossiers))
@@ -213,14 +232,16 @@ def main() -> None:
     for thread in threads:
         thread.join()
     per_second = args.changes / elapsed
-    duplicates = len(state.calls()) - len({c["key"] for c in state.calls()})
+    # Calls the portal received again (answered from its first answer): none should be.
+    duplicates = state.received - len(state.calls())
     print(
         f"throughput  db={args.database} workers={args.workers} changes={args.changes} "
         f"dossiers={args.dossiers}: {per_second:.0f}/s ({elapsed:.1f} s), duplicates={duplicates}"
     )
 
+    in_order = arrived_in_order(state.calls())
+    # Part 2 goes on numbering each dossier's calls: new steps, not calls the portal already has.
     OutboxMessage.objects.all().delete()
-    box = Outbox(box.dossiers)
     stop = threading.Event()
     threads = workers(args.workers, stop)
     interval, total = 60 / args.rate, args.rate * args.seconds // 60
@@ -237,10 +258,13 @@ def main() -> None:
         (acked - created).total_seconds() * 1000
         for created, acked in OutboxMessage.objects.values_list("created_at", "acknowledged_at")
     ]
-    in_order = not OutboxMessage.objects.values("dossier").annotate(n=Count("id")).filter(n=0)
+    in_order = in_order and arrived_in_order(state.calls())
+    duplicates = state.received - len(state.calls())
     print(
         f"delay       rate={args.rate}/min for {args.seconds} s ({total} changes): "
-        f"p50={pct(delays, 50):.0f} ms p95={pct(delays, 95):.0f} ms max={max(delays):.0f} ms"
+        f"p50={pct(delays, 50):.0f} ms p95={pct(delays, 95):.0f} ms max={max(delays):.0f} ms; "
+        f"in order per dossier: {in_order}, duplicates: {duplicates}, "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     result = {
         "database": args.database,
@@ -252,6 +276,8 @@ def main() -> None:
         "delay_p50_ms": round(pct(delays, 50)),
         "delay_p95_ms": round(pct(delays, 95)),
         "in_order": in_order,
+        "duplicates": duplicates,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}",
     }

@@ -63,6 +63,7 @@ class PortalState:
         self.path = data_dir / "portal.sqlite3"
         self.lock = threading.Lock()
         self.down = False
+        self.received = 0  # dossier calls received, a call sent again included
         # dossier code (or procedure code) → (error code, message): refused until cleared.
         self.refusals: dict[str, tuple[str, str]] = {}
         with self._db() as db:
@@ -102,6 +103,7 @@ class PortalState:
             return {"error_code": "-1", "message": "data phải có đúng một hồ sơ"}
         item = data[0]
         with self.lock, self._db() as db:
+            self.received += 1
             if key:
                 row = db.execute(
                     "SELECT answer FROM calls WHERE idempotency_key = ?", (key,)

@@ -15,6 +15,7 @@ from egov.national_portal.access import may_operate
 from egov.national_portal.models import OutboxMessage, PortalStatus, StatusMapping
 
 LIST_SIZE = 100
+RECENT_SIZE = 20
 
 
 def _operator(request: HttpRequest) -> None:
@@ -35,6 +36,9 @@ def sync(request: HttpRequest) -> HttpResponse:
                 "dossier_code", "sequence"
             )[:LIST_SIZE],
             "pending": messages_of.filter(state=OutboxMessage.State.PENDING)[:LIST_SIZE],
+            "acknowledged": OutboxMessage.objects.filter(state=OutboxMessage.State.SENT).order_by(
+                "-acknowledged_at", "-id"
+            )[:RECENT_SIZE],
         },
     )
 
