@@ -703,6 +703,8 @@ PAYGOV_SECRET = os.environ.get(
     "PAYGOV_SECRET", "" if PRODUCTION else "development-only-paygov-secret"
 )
 PAYGOV_URL = os.environ.get("PAYGOV_URL", "")
+# PayGov's refund call (hoàn tiền); empty with the simulator on: the PayGov simulator's own.
+PAYGOV_API_URL = os.environ.get("PAYGOV_API_URL", "")
 # VNPAY's merchant API (refunds), e.g. https://sandbox.vnpayment.vn/merchant_webapi/api/transaction;
 # empty with the simulator on: the simulator's own.
 VNPAY_API_URL = os.environ.get("VNPAY_API_URL", "")

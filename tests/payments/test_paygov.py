@@ -145,11 +145,6 @@ def test_a_gateway_not_enabled_is_not_offered(client, citizen, received, setting
     assert Payment.objects.get().gateway == "vnpay"
 
 
-def test_paygov_refunds_are_left_to_staff():
-    result = gateways.get("paygov").refund(None)  # type: ignore[arg-type]
-    assert not result.accepted and not result.retryable
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_payment_through_the_paygov_simulator(settings, live_server, received, citizen):
     settings.PAYGOV_URL = ""

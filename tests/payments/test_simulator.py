@@ -118,11 +118,19 @@ def test_the_deploy_check_refuses_it(settings):
 def test_a_chosen_gateway_must_be_configured(settings):
     settings.EGOV_PAYMENT_SIMULATOR = False
     settings.EGOV_PAYMENT_GATEWAY = "vnpay"
+    settings.EGOV_PAYMENT_GATEWAYS = []
     settings.VNPAY_HASH_SECRET = ""
     settings.VNPAY_API_URL = "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
     assert [found.id for found in payment_settings(None)] == ["egov.E102"]
     settings.VNPAY_HASH_SECRET = "secret"
     settings.VNPAY_API_URL = ""  # refunds could not go through the gateway: a warning
     assert [found.id for found in payment_settings(None)] == ["egov.W103"]
+    settings.VNPAY_API_URL = "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
+    settings.EGOV_PAYMENT_GATEWAYS = ["paygov"]  # PayGov beside it, without its refund address
+    settings.PAYGOV_API_URL = ""
+    assert [found.id for found in payment_settings(None)] == ["egov.W104"]
+    settings.PAYGOV_API_URL = "https://paygov.example.vn/api/hoan-tien"
+    assert payment_settings(None) == []
+    settings.EGOV_PAYMENT_GATEWAYS = []
     settings.EGOV_PAYMENT_GATEWAY = ""  # online payment off: nothing to configure
     assert payment_settings(None) == []

@@ -34,4 +34,15 @@ def payment_settings(app_configs, **kwargs):
                 id="egov.W103",
             )
         )
+    if "paygov" in (settings.EGOV_PAYMENT_GATEWAY, *settings.EGOV_PAYMENT_GATEWAYS) and not (
+        settings.PAYGOV_API_URL
+    ):
+        found.append(
+            checks.Warning(
+                "PAYGOV_API_URL is not set: payments received twice through PayGov cannot be "
+                "refunded through it and wait for the desk.",
+                hint="Set PAYGOV_API_URL to PayGov's refund address (docs/payments.md).",
+                id="egov.W104",
+            )
+        )
     return found

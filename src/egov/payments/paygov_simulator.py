@@ -5,6 +5,10 @@ the payment request's ``MaXacThuc``, shows a payment page, calls the platform's 
 server to server with a result carrying its ``MaXacThuc`` (answered before the browser moves on),
 then sends the browser to the return address with the same result. Mounted only when
 EGOV_PAYMENT_SIMULATOR is on; each view checks the setting again.
+
+It also answers PayGov's refund call (hoàn tiền, a JSON POST with ``MaXacThuc``): it checks the
+checksum, the merchant, the payment (one PayGov took: a paid payment through PayGov here) and what
+is left of it to refund, and answers with its own ``MaXacThuc``.
 """
 
 import json
@@ -15,22 +19,30 @@ import urllib.request
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from egov.payments.gateways.paygov import (
+    FULL_REFUND,
     NOTICE_SIGNED,
     PAID,
+    PARTIAL_REFUND,
+    REFUND_ANSWER_SIGNED,
+    REFUND_SIGNED,
     REQUEST_SIGNED,
+    VERSION,
     PayGovGateway,
     checksum,
     has_valid_checksum,
     whole_dong,
 )
 from egov.payments.gateways.vnpay import parse_time, vnpay_time
+from egov.payments.models import Payment, Refund
 from egov.payments.simulator import BANKS, simulator_only
 
 logger = logging.getLogger("egov.payments.simulator")
@@ -109,3 +121,76 @@ def pay(request):
             "query": request.GET.urlencode(),
         },
     )
+
+
+REFUND_ANSWERS = {
+    "00": "Hoan tien thanh cong",
+    "01": "Khong tim thay giao dich",
+    "02": "Ma doi tac khong hop le",
+    "03": "Du lieu khong hop le",
+    "94": "Giao dich da duoc hoan tien",
+    "95": "Giao dich khong thanh cong, khong the hoan tien",
+    "97": "Ma xac thuc khong hop le",
+}
+
+
+def _refund_code(gateway: PayGovGateway, body) -> str:
+    if not isinstance(body, dict) or not all(isinstance(body.get(f), str) for f in REFUND_SIGNED):
+        return "03"
+    if not has_valid_checksum(body, REFUND_SIGNED, gateway.secret):
+        return "97"
+    if body["MaDoiTac"] != gateway.merchant_code:
+        return "02"
+    amount = whole_dong(body["SoTien"])
+    if (
+        body["PhienBan"] != VERSION
+        or body["LoaiHoanTien"] not in (FULL_REFUND, PARTIAL_REFUND)
+        or not amount
+        or parse_time(body["ThoiGianYeuCau"]) is None
+    ):
+        return "03"
+    payment = Payment.objects.filter(gateway=gateway.code, txn_ref=body["MaThamChieu"]).first()
+    if payment is None:
+        return "01"
+    if payment.status != Payment.Status.PAID or body["MaGiaoDich"] != (
+        payment.gateway_transaction_no
+    ):
+        return "95"
+    refunded = sum(
+        refund.amount
+        for refund in payment.refunds.filter(gateway=gateway.code, status=Refund.Status.DONE)
+    )
+    if refunded and refunded + amount > payment.amount:
+        return "94"
+    if amount > payment.amount - refunded or (
+        body["LoaiHoanTien"] == FULL_REFUND and amount != payment.amount
+    ):
+        return "03"
+    return "00"
+
+
+@simulator_only
+@csrf_exempt
+@require_POST
+def refund(request):
+    """PayGov's refund call (hoàn tiền)."""
+    gateway = PayGovGateway.from_settings()
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        body = None
+    code = _refund_code(gateway, body)
+    body = body if isinstance(body, dict) else {}
+    answer = {
+        "MaDoiTac": gateway.merchant_code,
+        "MaYeuCau": str(body.get("MaYeuCau", "")),
+        "MaThamChieu": str(body.get("MaThamChieu", "")),
+        "SoTien": str(body.get("SoTien", "")),
+        "MaKetQua": code,
+        "MoTa": REFUND_ANSWERS[code],
+        "MaGiaoDichHoanTien": f"PGHT{secrets.randbelow(10**10):010d}" if code == "00" else "",
+        "ThoiGianHoanTien": vnpay_time(timezone.now()) if code == "00" else "",
+    }
+    answer["MaXacThuc"] = checksum(answer, REFUND_ANSWER_SIGNED, gateway.secret)
+    logger.info("simulated PayGov refund of %s: %s", answer["MaThamChieu"], code)
+    return JsonResponse(answer)

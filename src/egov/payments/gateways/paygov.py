@@ -12,7 +12,10 @@ PayGov).
 - PayGov sends the result twice, as VNPAY does: the browser to the return address (shown only)
   and a server-to-server notice (the only one that changes anything), answered JSON
   ``{"MaLoi", "MoTa"}``.
-- Refunds are not offered through PayGov here: the refund is recorded as refused and done by hand.
+- Refunds (hoàn tiền) go to ``PAYGOV_API_URL`` as a JSON POST carrying ``MaXacThuc`` over
+  ``REFUND_SIGNED``; the answer is believed only with a valid ``MaXacThuc`` over
+  ``REFUND_ANSWER_SIGNED`` naming the same request and payment. Same recipe, same caveat: our
+  assumption until PayGov's specification is at hand (docs/payments.md).
 """
 
 import hashlib
@@ -21,12 +24,14 @@ import json
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
+import requests
 from django.conf import settings
 from django.urls import reverse
 
 from egov.payments.gateways import (
     Checkout,
     Gateway,
+    GatewayError,
     GatewayUnavailable,
     InvalidSignature,
     Notice,
@@ -61,6 +66,37 @@ NOTICE_SIGNED = [
     "ThoiGianThanhToan",
 ]
 PAID = "00"
+# The refund call: the request's and the answer's fields, in the order in which their values are
+# joined with "|" for MaXacThuc.
+REFUND_SIGNED = [
+    "PhienBan",
+    "MaDoiTac",
+    "MaYeuCau",
+    "MaThamChieu",
+    "MaGiaoDich",
+    "LoaiHoanTien",
+    "SoTien",
+    "NoiDung",
+    "NguoiYeuCau",
+    "ThoiGianYeuCau",
+    "DiaChiIP",
+]
+REFUND_ANSWER_SIGNED = [
+    "MaDoiTac",
+    "MaYeuCau",
+    "MaThamChieu",
+    "SoTien",
+    "MaKetQua",
+    "MoTa",
+    "MaGiaoDichHoanTien",
+    "ThoiGianHoanTien",
+]
+FULL_REFUND, PARTIAL_REFUND = "1", "2"
+# 00 accepted; 94 this payment was already refunded at our earlier request (whose answer was
+# lost): taken as accepted; 99 PayGov's own error, worth asking again. Others refuse (01 payment
+# not found, 02 merchant, 03 data, 95 the payment did not succeed, 97 MaXacThuc).
+REFUND_ACCEPTED = {"00", "94"}
+REFUND_RETRYABLE = {"99"}
 ANSWERS = {
     Outcome.CONFIRMED: ("00", "Xac nhan thanh cong"),
     Outcome.NOT_FOUND: ("01", "Khong tim thay giao dich"),
@@ -89,20 +125,26 @@ class PayGovGateway(Gateway):
     code = "paygov"
     name = "PayGov"
 
-    def __init__(self, *, merchant_code: str, secret: str, url: str):
+    def __init__(self, *, merchant_code: str, secret: str, url: str, api_url: str = ""):
         self.merchant_code = merchant_code
         self.secret = secret
         self.url = url
+        self.api_url = api_url
 
     @classmethod
     def from_settings(cls) -> "PayGovGateway":
-        url = settings.PAYGOV_URL
+        url, api_url = settings.PAYGOV_URL, settings.PAYGOV_API_URL
         if settings.EGOV_PAYMENT_SIMULATOR:
-            url = url or settings.EGOV_PUBLIC_BASE_URL.rstrip("/") + reverse("paygov_simulator:pay")
+            base = settings.EGOV_PUBLIC_BASE_URL.rstrip("/")
+            url = url or base + reverse("paygov_simulator:pay")
+            api_url = api_url or base + reverse("paygov_simulator:refund")
         if not (settings.PAYGOV_MERCHANT_CODE and settings.PAYGOV_SECRET and url):
             raise GatewayUnavailable("paygov")
         return cls(
-            merchant_code=settings.PAYGOV_MERCHANT_CODE, secret=settings.PAYGOV_SECRET, url=url
+            merchant_code=settings.PAYGOV_MERCHANT_CODE,
+            secret=settings.PAYGOV_SECRET,
+            url=url,
+            api_url=api_url,
         )
 
     def request_fields(self, checkout: Checkout) -> dict[str, str]:
@@ -153,12 +195,55 @@ class PayGovGateway(Gateway):
         code, message = ANSWERS[outcome]
         return {"MaLoi": code, "MoTa": message}
 
+    def refund_body(self, request: RefundRequest) -> dict[str, str]:
+        body = {
+            "PhienBan": VERSION,
+            "MaDoiTac": self.merchant_code,
+            "MaYeuCau": request.request_id,
+            "MaThamChieu": request.reference,
+            "MaGiaoDich": request.transaction_no,
+            "LoaiHoanTien": FULL_REFUND if request.full else PARTIAL_REFUND,
+            "SoTien": str(request.amount),
+            "NoiDung": request.description,
+            "NguoiYeuCau": request.created_by,
+            "ThoiGianYeuCau": vnpay_time(request.created_at),
+            "DiaChiIP": request.client_ip,
+        }
+        body["MaXacThuc"] = checksum(body, REFUND_SIGNED, self.secret)
+        return body
+
     def refund(self, request: RefundRequest) -> RefundResult:
-        # Not connected: the refund is refused at once, so that staff make it by hand rather
-        # than a task asking a platform that does not take it.
+        if not self.api_url:
+            raise GatewayError("PayGov's refund address (PAYGOV_API_URL) is not set")
+        try:
+            response = requests.post(
+                self.api_url,
+                json=self.refund_body(request),
+                timeout=settings.EGOV_PAYMENT_GATEWAY_TIMEOUT_SECONDS,
+            )
+            answer = response.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise GatewayError(str(exc)[:300]) from exc
+        if not isinstance(answer, dict):
+            raise GatewayError(f"unreadable answer (HTTP {response.status_code})")
+        return self.read_refund_answer(answer, request)
+
+    def read_refund_answer(self, answer: Mapping, request: RefundRequest) -> RefundResult:
+        if not has_valid_checksum(answer, REFUND_ANSWER_SIGNED, self.secret):
+            raise InvalidSignature
+        if answer.get("MaDoiTac") != self.merchant_code:
+            raise InvalidSignature
+        if (answer.get("MaThamChieu"), answer.get("MaYeuCau")) != (
+            request.reference,
+            request.request_id,
+        ):
+            raise GatewayError("the answer names another payment or request")
+        code = str(answer.get("MaKetQua", ""))[:10]
         return RefundResult(
-            accepted=False,
-            retryable=False,
-            code="unsupported",
-            message="Refunds through PayGov are made by hand",
+            accepted=code in REFUND_ACCEPTED,
+            retryable=code in REFUND_RETRYABLE,
+            code=code,
+            message=str(answer.get("MoTa", ""))[:300],
+            transaction_no=str(answer.get("MaGiaoDichHoanTien", ""))[:50],
+            raw={key: str(value)[:500] for key, value in answer.items()},
         )
