@@ -12,7 +12,9 @@ from typing import Any
 import requests
 from django.conf import settings
 
-ACCEPTED = "0"
+# The portal answers error_code 0 when it accepts a call; OpenCPS's connector reads it both as
+# the number 0 and as the text "00", so each of these counts.
+ACCEPTED = {"0", "00"}
 
 
 class PortalUnavailable(Exception):
@@ -43,14 +45,24 @@ class PortalClient:
         # One connection kept open across a worker's round: a call is a few milliseconds then.
         self.http = session or requests.Session()
 
-    def call(self, service: str, data: list[dict[str, Any]], key: str = "") -> dict[str, Any]:
-        """Sends one call; the same ``key`` sent again is answered as the first time was."""
+    def call(
+        self,
+        service: str,
+        data: list[dict[str, Any]],
+        key: str = "",
+        *,
+        updating: bool | None = None,
+    ) -> dict[str, Any]:
+        """Sends one call; the same ``key`` sent again is answered as the first time was.
+        ``updating`` is DongBoHoSoMC's ``isUpdating``: the portal already holds the dossier."""
         if not self.base_url:
             raise PortalUnavailable("no national portal is configured (EGOV_NATIONAL_PORTAL_URL)")
         headers = {"Authorization": f"Bearer {self.secret}"}
         if key:
             headers["Idempotency-Key"] = key
         body: dict[str, Any] = {"service": service, "madonvi": self.unit_code, "data": data}
+        if updating is not None:
+            body["isUpdating"] = "True" if updating else "False"
         try:
             response = self.http.post(
                 f"{self.base_url}/api/integration", json=body, headers=headers, timeout=self.timeout
@@ -67,7 +79,7 @@ class PortalClient:
             raise PortalRefused(
                 str(answer.get("error_code") or response.status_code), str(answer.get("message"))
             )
-        if str(answer.get("error_code")) != ACCEPTED:
+        if str(answer.get("error_code")).strip() not in ACCEPTED:
             raise PortalRefused(str(answer.get("error_code")), str(answer.get("message", "")))
         return dict(answer)
 

@@ -152,7 +152,14 @@ def send_due(*, client: PortalClient | None = None, limit: int = 200) -> dict[st
 def _deliver(message: OutboxMessage, client: PortalClient) -> str:
     message.attempts += 1
     try:
-        client.call(message.service, [message.payload], key=message.idempotency_key)
+        client.call(
+            message.service,
+            [message.payload],
+            key=message.idempotency_key,
+            # The dossier's first call creates it there; every later record call updates it
+            # (the earlier ones were acknowledged: a dossier's calls go in order).
+            updating=message.sequence > 1 if message.service == Service.SYNC else None,
+        )
     except PortalUnavailable as exc:
         message.last_error = str(exc)[:500]
         message.next_attempt_at = timezone.now() + _backoff(message.attempts)

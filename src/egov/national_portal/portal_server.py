@@ -64,6 +64,7 @@ class PortalState:
         self.lock = threading.Lock()
         self.down = False
         self.received = 0  # dossier calls received, a call sent again included
+        self.updating: dict[str, str] = {}  # idempotency key → the isUpdating it came with
         # dossier code (or procedure code) → (error code, message): refused until cleared.
         self.refusals: dict[str, tuple[str, str]] = {}
         with self._db() as db:
@@ -98,7 +99,9 @@ class PortalState:
                 return self.refusals[key]
         return None
 
-    def dossier_call(self, service: str, data: list[dict], key: str) -> dict[str, Any]:
+    def dossier_call(
+        self, service: str, data: list[dict], key: str, updating: str | None = None
+    ) -> dict[str, Any]:
         if len(data) != 1 or not isinstance(data[0], dict):
             return {"error_code": "-1", "message": "data phải có đúng một hồ sơ"}
         item = data[0]
@@ -133,6 +136,8 @@ class PortalState:
                     (status, _now(), item["MaHoSo"]),
                 )
             answer = {"error_code": "0", "message": "Thành công", "MaHoSo": item["MaHoSo"]}
+            if key and updating is not None:
+                self.updating[key] = updating
             db.execute(
                 "INSERT INTO calls VALUES (?,?,?,?,?,?)",
                 (
@@ -177,6 +182,7 @@ class PortalState:
                 "service": r["service"],
                 "dossier_code": r["dossier_code"],
                 "data": json.loads(r["payload"]),
+                "updating": self.updating.get(r["idempotency_key"]),
             }
             for r in rows
         ]
@@ -249,7 +255,13 @@ def handler_for(state: PortalState) -> type[BaseHTTPRequestHandler]:
             service, data = body.get("service"), body.get("data") or []
             if service in REQUIRED:
                 key = self.headers.get("Idempotency-Key", "")
-                return self._answer(200, state.dossier_call(str(service), data, key))
+                updating = body.get("isUpdating")
+                return self._answer(
+                    200,
+                    state.dossier_call(
+                        str(service), data, key, None if updating is None else str(updating)
+                    ),
+                )
             if service == "TraCuuHoSo":
                 return self._answer(200, state.lookup(data))
             if service == "LayDanhSachTTHC":
