@@ -67,6 +67,8 @@ def setup_django(url: str, portal_url: str) -> None:
         EGOV_VAR_DIR=tempfile.mkdtemp(),
         MEDIA_ROOT=tempfile.mkdtemp(),
         LOG_LEVEL="WARNING",
+        # As in production: with DEBUG on, Django keeps every query of a worker in memory.
+        DJANGO_DEBUG="0",
         EGOV_NATIONAL_PORTAL_ENABLED="1",
         EGOV_NATIONAL_PORTAL_URL=portal_url,
         EGOV_NATIONAL_PORTAL_UNIT_CODE=UNIT,
