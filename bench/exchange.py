@@ -109,12 +109,13 @@ def _serve_provider(port: int) -> None:
     Server(("127.0.0.1", port), Handler).serve_forever()
 
 
-def _start_gunicorn(workers: int, threads: int) -> tuple[subprocess.Popen, str]:
-    """The gateway as a city runs it: gunicorn workers (threaded), on the same database."""
+def _start_gunicorn(workers: int, threads: int, app: str) -> tuple[subprocess.Popen, str]:
+    """The gateway as a city runs it: gunicorn workers (threaded), on the same database; its own
+    WSGI application (egov.exchange.wsgi) or the whole site's (egov.wsgi)."""
     port = _free_port()
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
-        "egov.wsgi:application",
+        "egov.exchange.wsgi:application" if app == "gateway" else "egov.wsgi:application",
         "--config",
         str(ROOT / "bench" / "gunicorn_conf.py"),
         "--bind",
@@ -239,6 +240,12 @@ def main() -> None:
     )
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--clients", type=int, default=1, help="client threads calling at once")
+    parser.add_argument(
+        "--app",
+        choices=["gateway", "site"],
+        default="gateway",
+        help="with --workers: the gateway's own WSGI application or the whole site's",
+    )
     args = parser.parse_args()
     if args.workers and os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite"):
         raise SystemExit("--workers needs PostgreSQL: set DATABASE_URL")
@@ -323,7 +330,7 @@ def main() -> None:
         actor=None, client=client_system, service=service, purpose="bench", legal_basis="bench"
     )
     body = json.dumps({"so_dinh_danh": "001203004567"}).encode()
-    server = _start_gunicorn(args.workers, args.threads) if args.workers else None
+    server = _start_gunicorn(args.workers, args.threads, args.app) if args.workers else None
     local = threading.local()
 
     def post(path: str, token: str) -> tuple[int, bytes]:
@@ -413,7 +420,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
         "database": os.environ["DATABASE_URL"].split(":", 1)[0],
         "cache": os.environ["CACHE_URL"].split(":", 1)[0] or "database",
-        "gateway": f"gunicorn {args.workers}×{args.threads} threads"
+        "gateway": f"gunicorn {args.workers}×{args.threads} threads, {args.app} app"
         if args.workers
         else "in-process WSGI handler",
         "clients_at_once": args.clients,
