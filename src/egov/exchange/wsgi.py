@@ -1,7 +1,7 @@
 """The gateway as a WSGI application of its own, for the servers that carry the data sharing
 platform's traffic (as X-Road's security servers are apart from its members' systems):
 
-    gunicorn egov.exchange.wsgi:application --worker-class gthread --workers 2 --threads 4
+    gunicorn egov.exchange.wsgi:application --worker-class gthread --workers 2 --threads 8
 
 It answers only ``/exchange/gateway/…`` (anything else: 404), through the middleware a signed
 system-to-system call needs — request id, security headers, the platform's language for problem
