@@ -3,6 +3,7 @@ appends of one process are committed together (group commit) and still chained a
 by one; a failed write leaves the chain as it was."""
 
 import threading
+import time
 import uuid
 from unittest import mock
 
@@ -65,6 +66,7 @@ def test_concurrent_appends_are_written_together_and_each_is_chained(platform_ke
 
     def counting(exchanges):
         batches.append(len(exchanges))
+        time.sleep(0.02)  # a slow disk: the other threads' records queue up meanwhile
         return write(exchanges)
 
     def work(offset: int) -> None:
@@ -85,6 +87,7 @@ def test_concurrent_appends_are_written_together_and_each_is_chained(platform_ke
             worker.join(60)
     assert errors == []
     assert sum(batches) == threads * per_thread
+    assert max(batches) > 1  # written together: fewer transactions than records
     seqs = list(MessageRecord.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, threads * per_thread + 1))
     assert _problems() == []
