@@ -79,32 +79,43 @@ def _serve_pki(directory: Path, port: int) -> None:
 
 
 def _serve_provider(port: int) -> None:
-    """A provider that answers with a small JSON document, threaded like a real one."""
-    from socketserver import ThreadingMixIn
-    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+    """A provider that answers with a small JSON document, threaded and keeping connections
+    alive (HTTP/1.1) like a real one: the gateway's connection pool reuses them."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    class Server(ThreadingMixIn, WSGIServer):
-        daemon_threads = True
+    answer = b'{"ho_ten": "Nguy\\u1ec5n V\\u0103n A", "nam_sinh": 1990}'
 
-    class Quiet(WSGIRequestHandler):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out as two writes
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        do_GET = do_POST
+
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    def app(environ: dict, start_response: Any) -> list[bytes]:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        environ["wsgi.input"].read(length)
-        start_response("200 OK", [("Content-Type", "application/json")])
-        return [b'{"ho_ten": "Nguy\\u1ec5n V\\u0103n A", "nam_sinh": 1990}']
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 128
 
-    make_server("127.0.0.1", port, app, server_class=Server, handler_class=Quiet).serve_forever()
+    Server(("127.0.0.1", port), Handler).serve_forever()
 
 
-def _start_gunicorn(workers: int, threads: int) -> tuple[subprocess.Popen, str]:
-    """The gateway as a city runs it: gunicorn workers (threaded), on the same database."""
+def _start_gunicorn(workers: int, threads: int, app: str) -> tuple[subprocess.Popen, str]:
+    """The gateway as a city runs it: gunicorn workers (threaded), on the same database; its own
+    WSGI application (egov.exchange.wsgi) or the whole site's (egov.wsgi)."""
     port = _free_port()
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
-        "egov.wsgi:application",
+        "egov.exchange.wsgi:application" if app == "gateway" else "egov.wsgi:application",
         "--config",
         str(ROOT / "bench" / "gunicorn_conf.py"),
         "--bind",
@@ -131,18 +142,86 @@ def _start_gunicorn(workers: int, threads: int) -> tuple[subprocess.Popen, str]:
     raise SystemExit("gunicorn did not start")
 
 
-def _workers_cpu(master: int) -> float:
-    """CPU seconds the gunicorn workers have used (Linux /proc): what the gateway itself costs,
-    whatever else the machine is running."""
-    total = 0.0
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux /proc); 0 if it is gone."""
     try:
-        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        for pid in children:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return float("nan")
-    return total
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _worker_pids(master: int) -> list[int]:
+    try:
+        return [
+            int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        ]
+    except OSError:
+        return []
+
+
+def _backend_pids() -> list[int]:
+    """The PostgreSQL server processes serving this database (the gateway's connections)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_type = 'client backend'"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _redis_pids() -> list[int]:
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "redis-server":
+                pids.append(int(comm.parent.name))
+        except OSError:
+            continue
+    return pids
+
+
+class CpuMeter:
+    """CPU seconds spent during the measured calls, per part: the gateway (gunicorn workers, or
+    this process's own time in the in-process mode), the PostgreSQL backends of this database,
+    Redis (shared with whoever else uses it on this machine), the provider and the clients (this
+    process, in the gunicorn mode). What the gateway costs, whatever else the machine runs."""
+
+    def __init__(self, master: int | None, provider: int) -> None:
+        self.master, self.provider = master, provider
+
+    def _sample(self) -> dict[str, float]:
+        workers = _worker_pids(self.master) if self.master else []
+        own = time.process_time()
+        sample = {
+            "gateway": sum(_cpu_seconds(pid) for pid in workers) if self.master else own,
+            "clients": own if self.master else float("nan"),
+            "provider": _cpu_seconds(self.provider),
+            "redis": sum(_cpu_seconds(pid) for pid in _redis_pids()),
+        }
+        for pid in _backend_pids():
+            sample[f"pg:{pid}"] = _cpu_seconds(pid)
+        return sample
+
+    def start(self) -> None:
+        self.before = self._sample()
+
+    def stop(self) -> dict[str, float]:
+        after = self._sample()
+        spent = {
+            name: after[name] - self.before.get(name, 0.0)
+            for name in ("gateway", "clients", "provider", "redis")
+        }
+        spent["postgresql"] = sum(
+            value - self.before.get(name, 0.0)
+            for name, value in after.items()
+            if name.startswith("pg:")
+        )
+        return spent
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -161,6 +240,12 @@ def main() -> None:
     )
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--clients", type=int, default=1, help="client threads calling at once")
+    parser.add_argument(
+        "--app",
+        choices=["gateway", "site"],
+        default="gateway",
+        help="with --workers: the gateway's own WSGI application or the whole site's",
+    )
     args = parser.parse_args()
     if args.workers and os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite"):
         raise SystemExit("--workers needs PostgreSQL: set DATABASE_URL")
@@ -245,7 +330,7 @@ def main() -> None:
         actor=None, client=client_system, service=service, purpose="bench", legal_basis="bench"
     )
     body = json.dumps({"so_dinh_danh": "001203004567"}).encode()
-    server = _start_gunicorn(args.workers, args.threads) if args.workers else None
+    server = _start_gunicorn(args.workers, args.threads, args.app) if args.workers else None
     local = threading.local()
 
     def post(path: str, token: str) -> tuple[int, bytes]:
@@ -304,17 +389,21 @@ def main() -> None:
     run(through_gateway, range(-warm, 0))  # connections, caches, the key, workers
     run(direct, range(-warm, 0))
     direct_times = run(direct, range(args.count))
-    cpu_before = _workers_cpu(server[0].pid) if server else 0.0
+    meter = CpuMeter(server[0].pid if server else None, processes[1].pid)
+    meter.start()
     started = time.perf_counter()
-    if os.environ.get("BENCH_PROFILE"):
+    profiling = os.environ.get("BENCH_PROFILE", "")
+    if profiling:
         import cProfile
 
-        profile = cProfile.Profile()
+        # BENCH_PROFILE=cpu: the CPU time of this thread only (what the code costs, without the
+        # waits for PostgreSQL, Redis and the provider); any other value: wall-clock time.
+        profile = cProfile.Profile(time.thread_time) if profiling == "cpu" else cProfile.Profile()
         profile.enable()
     gateway_times = run(through_gateway, range(args.count))
     wall = time.perf_counter() - started
-    worker_cpu = _workers_cpu(server[0].pid) - cpu_before if server else float("nan")
-    if os.environ.get("BENCH_PROFILE"):
+    cpu = meter.stop()
+    if profiling:
         profile.disable()
         profile.dump_stats(str(scratch / "profile.out"))
         print("profile:", scratch / "profile.out")
@@ -331,7 +420,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
         "database": os.environ["DATABASE_URL"].split(":", 1)[0],
         "cache": os.environ["CACHE_URL"].split(":", 1)[0] or "database",
-        "gateway": f"gunicorn {args.workers}×{args.threads} threads"
+        "gateway": f"gunicorn {args.workers}×{args.threads} threads, {args.app} app"
         if args.workers
         else "in-process WSGI handler",
         "clients_at_once": args.clients,
@@ -342,12 +431,21 @@ def main() -> None:
         "direct_p95_ms": round(_percentile(direct_times, 0.95) * 1000, 2),
         "gateway_p50_ms": round(statistics.median(gateway_times) * 1000, 2),
         "gateway_p95_ms": round(_percentile(gateway_times, 0.95) * 1000, 2),
-        "gateway_cpu_ms_per_call": round(worker_cpu / args.count * 1000, 2),
+        "cpu_ms_per_call": {
+            name: round(value / args.count * 1000, 2) for name, value in cpu.items()
+        },
         "timestamp_batch_seconds": round(stamp_seconds, 3),
         "verify_seconds": round(verify_seconds, 3),
         "log_records": args.count + warm,
     }
     result["added_p95_ms"] = round(result["gateway_p95_ms"] - result["direct_p95_ms"], 2)
+    # What one call costs the platform's side (gateway, PostgreSQL, Redis), and so how many calls
+    # a second two cores would carry with the clients and the provider on other machines.
+    platform_ms = sum(
+        result["cpu_ms_per_call"][name] for name in ("gateway", "postgresql", "redis")
+    )
+    result["platform_cpu_ms_per_call"] = round(platform_ms, 2)
+    result["calls_per_second_on_2_cores"] = round(2000 / platform_ms) if platform_ms else None
     for name, value in result.items():
         print(f"{name:26} {value}")
     out = ROOT / "var" / "bench"

@@ -76,3 +76,24 @@ def count_hit(key: str, timeout: int) -> int:
     except ValueError:  # expired between the two calls
         backend.add(key, 1, timeout)
         return 1
+
+
+def count_hits(counters: list[tuple[str, int]], read: str = "") -> tuple[list[int], object]:
+    """Adds one to each counter ``(key, timeout)`` and reads the value at ``read`` (if given),
+    in one round trip to Redis; returns the counts and the value (as the cache holds it: bytes
+    from Redis, None when absent). Other cache backends: one call per counter."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        first = backend.make_and_validate_key(counters[0][0] if counters else read)
+        pipeline = backend._cache.get_client(first, write=True).pipeline(transaction=False)
+        for key, timeout in counters:
+            full_key = backend.make_and_validate_key(key)
+            pipeline.incr(full_key)
+            pipeline.expire(full_key, timeout)
+        if read:
+            pipeline.get(backend.make_and_validate_key(read))
+        results = pipeline.execute()
+        counts = results[0 : 2 * len(counters) : 2]
+        return counts, results[-1] if read else None
+    counts = [count_hit(key, timeout) for key, timeout in counters]
+    return counts, backend.get(read) if read else None

@@ -8,4 +8,6 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Data sharing platform (LGSP)")
 
     def ready(self) -> None:
-        from egov.exchange import labels  # noqa: F401 - the audit actions' names
+        from egov.exchange import gateway, labels  # noqa: F401 - the audit actions' names
+
+        gateway.connect_invalidation()
