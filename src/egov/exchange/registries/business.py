@@ -24,7 +24,13 @@ from django.utils.translation import gettext as _
 from egov.exchange.registries import base
 from egov.exchange.registries.base import RegistryInputError, RegistryUnavailable
 
-__all__ = ["BusinessRegistry", "Enterprise", "RegistryUnavailable", "normalise_code"]
+__all__ = [
+    "BusinessRegistry",
+    "Enterprise",
+    "RegistryUnavailable",
+    "checked_code",
+    "normalise_code",
+]
 
 DEMO_DATA = Path(__file__).with_name("business_demo.json")
 LOOKUP_PATH = "doanh-nghiep/tra-cuu"
@@ -38,6 +44,19 @@ CODE = re.compile(r"^\d{10}(-\d{3})?$")
 def normalise_code(code: str) -> str:
     """``1801234567``, ``1801234567-001``; spaces and dots typed in between are dropped."""
     return re.sub(r"[\s.]", "", code or "")
+
+
+def checked_code(code: str) -> str:
+    """The normalised code; RegistryInputError (saying what to fix) for a malformed one."""
+    code = normalise_code(code)
+    if not CODE.match(code):
+        raise RegistryInputError(
+            _(
+                "The enterprise code (tax code) has 10 digits, or 10 digits, a hyphen and 3 "
+                "digits for a branch, e.g. 1801234567 or 1801234567-001."
+            )
+        )
+    return code
 
 
 # --- The local provider -------------------------------------------------------------------------
@@ -82,6 +101,21 @@ class Enterprise:
     def tax_code(self) -> str:
         return self.code
 
+    def facts(self) -> dict[str, Any]:
+        return {
+            "ma_so_doanh_nghiep": self.code,
+            "ten_doanh_nghiep": self.name,
+            "ten_viet_tat": self.short_name,
+            "loai_hinh": self.kind,
+            "ngay_dang_ky_lan_dau": self.registered_on,
+            "dia_chi_tru_so": self.head_office,
+            "nguoi_dai_dien": self.representative,
+            "chuc_danh_nguoi_dai_dien": self.representative_title,
+            "von_dieu_le": self.charter_capital,
+            "nganh_nghe_chinh": self.main_business,
+            "tinh_trang": self.status,
+        }
+
 
 class BusinessRegistry(base.GatewayRegistry):
     """A client system's view of the business registration database through the gateway."""
@@ -95,14 +129,7 @@ class BusinessRegistry(base.GatewayRegistry):
     def lookup(self, code: str) -> Enterprise | None:
         """The enterprise (or branch) with the enterprise code — tax code — ``code``; None when
         there is none. A malformed code raises RegistryInputError before anything is sent."""
-        code = normalise_code(code)
-        if not CODE.match(code):
-            raise RegistryInputError(
-                _(
-                    "The enterprise code (tax code) has 10 digits, or 10 digits, a hyphen and 3 "
-                    "digits for a branch, e.g. 1801234567 or 1801234567-001."
-                )
-            )
+        code = checked_code(code)
         data, message_id = self.ask(LOOKUP_PATH, {"ma_so_doanh_nghiep": code})
         if data is None:
             return None

@@ -98,6 +98,23 @@ class BirthRecord:
     registered_by: str  # the people's committee that registered it
     message_id: str
 
+    def facts(self) -> dict[str, Any]:
+        return {
+            "so_dinh_danh": self.personal_id,
+            "ho_ten": self.full_name,
+            "ngay_sinh": self.date_of_birth,
+            "gioi_tinh": self.sex,
+            "noi_sinh": self.place_of_birth,
+            "dan_toc": self.ethnicity,
+            "quoc_tich": self.nationality,
+            "ho_ten_cha": self.father_name,
+            "ho_ten_me": self.mother_name,
+            "so_dang_ky_khai_sinh": self.entry_number,
+            "quyen_so": self.book,
+            "ngay_dang_ky_khai_sinh": self.registered_on,
+            "noi_dang_ky_khai_sinh": self.registered_by,
+        }
+
 
 @dataclass
 class MarriageRecord:
@@ -110,6 +127,18 @@ class MarriageRecord:
     registered_on: str
     registered_by: str
     message_id: str
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            "ho_ten_chong": self.husband_name,
+            "so_dinh_danh_chong": self.husband_id,
+            "ho_ten_vo": self.wife_name,
+            "so_dinh_danh_vo": self.wife_id,
+            "so_dang_ky_ket_hon": self.entry_number,
+            "quyen_so": self.book,
+            "ngay_dang_ky_ket_hon": self.registered_on,
+            "noi_dang_ky_ket_hon": self.registered_by,
+        }
 
 
 class CivilStatusRegistry(base.GatewayRegistry):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from egov.exchange.registries import base
 from egov.exchange.registries.base import RegistryInputError, RegistryUnavailable
 
-__all__ = ["LandRegistry", "Parcel", "RegistryUnavailable", "normalise_certificate"]
+__all__ = ["LandRegistry", "Parcel", "RegistryUnavailable", "checked_key", "normalise_certificate"]
 
 DEMO_DATA = Path(__file__).with_name("land_demo.json")
 LOOKUP_PATH = "dat-dai/thua-dat/tra-cuu"
@@ -46,6 +46,25 @@ def _positive(value: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if number > 0 else None
+
+
+def checked_key(
+    *, commune: str = "", sheet: Any = None, number: Any = None, certificate: str = ""
+) -> dict[str, Any]:
+    """What the look-up sends: the certificate's issue number, else the parcel's place;
+    RegistryInputError (saying what to fix) when neither is complete."""
+    certificate = normalise_certificate(certificate)
+    if certificate:
+        return {"so_giay_chung_nhan": certificate}
+    place = (_positive(sheet), _positive(number))
+    if not (COMMUNE.match((commune or "").strip()) and place[0] and place[1]):
+        raise RegistryInputError(
+            _(
+                "Give the certificate's issue number, or the commune, the map sheet "
+                "number and the parcel number (whole numbers)."
+            )
+        )
+    return {"ma_xa": commune.strip(), "so_to": place[0], "so_thua": place[1]}
 
 
 # --- The local provider -------------------------------------------------------------------------
@@ -98,6 +117,22 @@ class Parcel:
     def user_names(self) -> str:
         return ", ".join(user["ho_ten"] for user in self.users)
 
+    def facts(self) -> dict[str, Any]:
+        return {
+            "ma_xa": self.commune_code,
+            "so_to": self.sheet,
+            "so_thua": self.number,
+            "dia_chi": self.address,
+            "dien_tich": self.area_m2,
+            "muc_dich_su_dung": self.land_use,
+            "thoi_han_su_dung": self.term,
+            "nguon_goc": self.origin,
+            "nguoi_su_dung": self.user_names,
+            "so_giay_chung_nhan": self.certificate_number,
+            "so_vao_so": self.certificate_entry,
+            "ngay_cap_giay_chung_nhan": self.certificate_issued_on,
+        }
+
 
 class LandRegistry(base.GatewayRegistry):
     """A client system's view of the land database through the gateway."""
@@ -118,19 +153,7 @@ class LandRegistry(base.GatewayRegistry):
         """The parcel at map sheet ``sheet``, number ``number`` of the commune ``commune``, or
         the one whose certificate has the issue number ``certificate``; None when there is
         none. ``subject``: the identification number of the land user who asks, for the log."""
-        certificate = normalise_certificate(certificate)
-        if certificate:
-            key: dict[str, Any] = {"so_giay_chung_nhan": certificate}
-        else:
-            place = (_positive(sheet), _positive(number))
-            if not (COMMUNE.match(commune.strip()) and place[0] and place[1]):
-                raise RegistryInputError(
-                    _(
-                        "Give the certificate's issue number, or the commune, the map sheet "
-                        "number and the parcel number (whole numbers)."
-                    )
-                )
-            key = {"ma_xa": commune.strip(), "so_to": place[0], "so_thua": place[1]}
+        key = checked_key(commune=commune, sheet=sheet, number=number, certificate=certificate)
         data, message_id = self.ask(
             LOOKUP_PATH, {**key, "ma_dong_y": consent}, subject=subject.strip()
         )

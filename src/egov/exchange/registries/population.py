@@ -63,6 +63,18 @@ class Person:
     permanent_residence: str
     message_id: str  # the message log record that proves the look-up
 
+    def facts(self) -> dict[str, Any]:
+        """What the registry answered, under its protocol's names (labels.FACTS)."""
+        return {
+            "so_dinh_danh": self.personal_id,
+            "ho_ten": self.full_name,
+            "ngay_sinh": self.date_of_birth,
+            "gioi_tinh": self.sex,
+            "quoc_tich": self.nationality,
+            "que_quan": self.hometown,
+            "noi_thuong_tru": self.permanent_residence,
+        }
+
 
 class PopulationRegistry(base.GatewayRegistry):
     """A client system's view of the registry through the gateway."""
