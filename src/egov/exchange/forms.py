@@ -102,9 +102,12 @@ class ServiceForm(forms.Form):
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Member.objects.all())
     code = forms.SlugField(label=_("Service code"), max_length=60)
     name = forms.CharField(label=_("Name"), max_length=255)
-    base_url = forms.URLField(label=_("Provider address"), max_length=200)
+    base_url = forms.URLField(label=_("Provider address"), max_length=200, assume_scheme="https")
     openapi_url = forms.URLField(
-        label=_("OpenAPI description address"), required=False, max_length=200
+        label=_("OpenAPI description address"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
     )
     openapi_document = forms.JSONField(
         label=_("OpenAPI description (JSON)"),
@@ -143,7 +146,7 @@ class SubscriptionForm(forms.Form):
     client = forms.ModelChoiceField(
         label=_("Client system"), queryset=ClientSystem.objects.filter(suspended_at__isnull=True)
     )
-    url = forms.URLField(label=_("Delivery address"), max_length=200)
+    url = forms.URLField(label=_("Delivery address"), max_length=200, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("Events"),
         choices=list(EVENT_LABELS.items()),
