@@ -8,10 +8,19 @@ from egov.organizations.models import Agency
 DATE = forms.DateInput({"type": "date"})
 
 
+class ClientChoiceField(forms.ModelChoiceField):
+    """A live client system, named as people know it: its name and its member's."""
+
+    def __init__(self, **kwargs):
+        live = ClientSystem.objects.filter(suspended_at__isnull=True).select_related("member")
+        super().__init__(queryset=live, label=_("Client system"), **kwargs)
+
+    def label_from_instance(self, obj: ClientSystem) -> str:
+        return f"{obj.name} ({obj.member.name})"
+
+
 class GrantForm(forms.Form):
-    client = forms.ModelChoiceField(
-        label=_("Client system"), queryset=ClientSystem.objects.filter(suspended_at__isnull=True)
-    )
+    client = ClientChoiceField()
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=Service.objects.filter(withdrawn_at__isnull=True)
     )
@@ -143,9 +152,7 @@ EVENT_LABELS = {
 
 
 class SubscriptionForm(forms.Form):
-    client = forms.ModelChoiceField(
-        label=_("Client system"), queryset=ClientSystem.objects.filter(suspended_at__isnull=True)
-    )
+    client = ClientChoiceField()
     url = forms.URLField(label=_("Delivery address"), max_length=200, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("Events"),
