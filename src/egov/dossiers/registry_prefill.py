@@ -88,7 +88,7 @@ FIELDS: dict[str, dict[str, str]] = {
 }
 # As in egov.portal.prefill: a date of birth is the applicant's only where the form asks for the
 # applicant's own name too.
-WITH_OWN_NAME = {
+WITH_OWN_NAME: dict[str, dict[str, str]] = {
     Registry.POPULATION: {"ngay_sinh": "ngay_sinh"},
     Registry.CIVIL_STATUS: {"ngay_sinh": "ngay_sinh"},
 }
@@ -109,7 +109,7 @@ class Source:
     needs: str  # what the look-up is keyed on: "person", "enterprise" or "parcel"
 
 
-SOURCES = {
+SOURCES: dict[str, Source] = {
     Registry.POPULATION: Source(
         Registry.POPULATION, "EGOV_POPULATION_REGISTRY", population.PopulationRegistry, "person"
     ),
@@ -281,7 +281,7 @@ def _lookups(
             code = business.checked_code(str(keys.get("enterprise_code") or ""))
             return [(lambda: reg.lookup(code), papers)]
         commune = keys.get("commune")
-        place = {
+        place: dict[str, Any] = {
             "certificate": str(keys.get("certificate") or ""),
             "commune": str(getattr(commune, "code", commune) or ""),
             "sheet": keys.get("sheet"),

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,7 @@ DATE = forms.DateInput({"type": "date"})
 class ClientChoiceField(forms.ModelChoiceField):
     """A live client system, named as people know it: its name and its member's."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         live = ClientSystem.objects.filter(suspended_at__isnull=True).select_related("member")
         super().__init__(queryset=live, label=_("Client system"), **kwargs)
 

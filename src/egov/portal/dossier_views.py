@@ -150,7 +150,9 @@ def take_from_registry(request, public_id):
     registry = request.POST.get("registry") or "population"
     keys = RegistryKeysForm(request.POST, province_code=settings.EGOV_PROVINCE_CODE)
     if not keys.is_valid():
-        messages.error(request, " ".join(" ".join(errors) for errors in keys.errors.values()))
+        messages.error(
+            request, " ".join(str(error) for errors in keys.errors.values() for error in errors)
+        )
         return redirect("portal:dossier_form", public_id=dossier.public_id)
     try:
         outcome = registry_prefill.take(
