@@ -4,6 +4,7 @@ and a registry that is down turns into "upload it instead" with nothing lost."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from egov.catalog.models import DocumentRequirement
 from egov.core.models import AuditEvent
@@ -275,3 +276,25 @@ def test_without_consent_nothing_is_asked(client, applicant, business_dossier, r
     page = client.post(url, {"registry": "business", "enterprise_code": "1801234567"}, follow=True)
     assert "Đánh dấu ô đồng ý" in page.content.decode()
     assert not business_dossier.registry_extracts.exists()
+
+
+def test_the_desk_names_an_older_extract_by_the_forms_labels(applicant, marriage_dossier):
+    """Extracts written before the registries' own names were kept hold e-form answers."""
+    paper = marriage_dossier.procedure_version.requirements.filter(registry="civil_status")[0]
+    RegistryExtract.objects.create(
+        dossier=marriage_dossier,
+        requirement=paper,
+        registry="civil_status",
+        outcome=RegistryExtract.Outcome.TAKEN,
+        data={"ho_ten_chong": "Phạm Minh Tuấn", "ly_do": "Bản sao", "ma_cu": "42"},
+        consent_ref="DY-1",
+        asked_at=timezone.now(),
+    )
+    rows = registry_prefill.extract_rows(
+        marriage_dossier.registry_extracts.get(), marriage_dossier.procedure_version.form_schema
+    )
+    assert rows == [
+        ("Họ và tên chồng", "Phạm Minh Tuấn"),  # the registry's name for it
+        ("Lý do", "Bản sao"),  # the form's label
+        ("ma_cu", "42"),
+    ]

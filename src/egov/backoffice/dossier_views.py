@@ -148,7 +148,7 @@ def detail(request, public_id):
         "eform_papers": services.provided_by_eform(dossier),
         # What a shared registry returned for the papers it gives, and when (no upload for them).
         "registry_extracts": [
-            (extract, registry_prefill.extract_rows(extract))
+            (extract, registry_prefill.extract_rows(extract, version.form_schema))
             for extract in dossier.registry_extracts.select_related("requirement")
         ],
         "events": dossier.events.all(),

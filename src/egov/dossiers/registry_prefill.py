@@ -376,6 +376,8 @@ def take_from_population(dossier: Dossier, *, applicant, consent: bool) -> str:
     return take(dossier, applicant=applicant, registry=Registry.POPULATION, consent=consent)
 
 
-def extract_rows(extract: RegistryExtract) -> list[tuple[str, str]]:
+def extract_rows(extract: RegistryExtract, schema: dict | None = None) -> list[tuple[str, str]]:
     """What the registry returned for the desk: (label, value) of each answer."""
-    return labels.fact_rows(extract.data or {})
+    fields = (schema or {}).get("properties", {})
+    names = {name: str(spec.get("title") or name) for name, spec in fields.items()}
+    return labels.fact_rows(extract.data or {}, names)

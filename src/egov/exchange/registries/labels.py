@@ -55,9 +55,11 @@ FACTS = {
 SEX = {"nam": _("male"), "nu": _("female")}
 
 
-def fact_rows(facts: dict[str, Any]) -> list[tuple[str, str]]:
+def fact_rows(facts: dict[str, Any], names: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """(label, value) of each non-empty answer, in the registry's order; an answer this list
-    does not name keeps its own key."""
+    does not name takes its name from ``names`` (the e-form's labels: extracts written before
+    the registries' own names were kept hold e-form answers), else keeps its key."""
+    names = names or {}
     rows = []
     for key, value in facts.items():
         if value in (None, ""):
@@ -66,5 +68,5 @@ def fact_rows(facts: dict[str, Any]) -> list[tuple[str, str]]:
             value = SEX.get(str(value), value)
         elif key == "von_dieu_le" and isinstance(value, int):
             value = f"{value:,}".replace(",", ".")
-        rows.append((str(FACTS.get(key, key)), str(value)))
+        rows.append((str(FACTS.get(key) or names.get(key) or key), str(value)))
     return rows
