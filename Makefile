@@ -59,6 +59,8 @@ run: setup
 	$(MANAGE) serve_dev_pki & \
 	$(MANAGE) serve_exchange_axis --outside "000.00.10.H62=Sở Y tế tỉnh Vĩnh Long" & \
 	keep_running $(MANAGE) exchange_worker --loop & \
+	keep_running $(MANAGE) deliver_webhooks --loop & \
+	keep_running $(MANAGE) stamp_message_log --loop & \
 	wait
 
 worker: venv
@@ -67,6 +69,8 @@ worker: venv
 	keep_running $(MANAGE) deliver_notifications --loop & \
 	keep_running $(MANAGE) check_deadlines --loop & \
 	keep_running $(MANAGE) exchange_worker --loop & \
+	keep_running $(MANAGE) deliver_webhooks --loop & \
+	keep_running $(MANAGE) stamp_message_log --loop & \
 	wait
 
 lint: venv

@@ -477,6 +477,10 @@ EGOV_EXCHANGE_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("EGOV_EXCHANGE_WEBHOOK_M
 # submission"): a JSON object with gateway_url, service, client, fingerprint, key_file. Unset:
 # nothing is asked and citizens upload the papers.
 EGOV_POPULATION_REGISTRY = json.loads(os.environ.get("EGOV_POPULATION_REGISTRY") or "null")
+# The same for the civil status, business registration and land databases.
+EGOV_CIVIL_STATUS_REGISTRY = json.loads(os.environ.get("EGOV_CIVIL_STATUS_REGISTRY") or "null")
+EGOV_BUSINESS_REGISTRY = json.loads(os.environ.get("EGOV_BUSINESS_REGISTRY") or "null")
+EGOV_LAND_REGISTRY = json.loads(os.environ.get("EGOV_LAND_REGISTRY") or "null")
 
 # --- Logging: personal identifiers are masked in every record -----------------------------------
 LOGGING = {

@@ -57,8 +57,8 @@ def through_gateway(caller, registry_server, live_server, monkeypatch, settings)
     settings.EGOV_POPULATION_REGISTRY = {"gateway_url": live_server.url}
     monkeypatch.setattr(
         registry_prefill,
-        "population_registry",
-        lambda: population.PopulationRegistry(
+        "client",
+        lambda name: population.PopulationRegistry(
             http=httpx.Client(base_url=live_server.url, timeout=10),
             service_code="dan-cu-tra-cuu",
             client_code=caller.client.code,

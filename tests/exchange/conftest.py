@@ -15,6 +15,11 @@ from egov.exchange import messagelog, services
 from egov.exchange.client import call_token
 from egov.exchange.models import ClientSystem, Member, Service
 from egov.signatures.devpki import Issued
+from tests.exchange.registry_fixtures import (  # noqa: F401 - shared fixtures
+    registries,
+    registries_down,
+    registry_servers,
+)
 from tests.signatures.fixtures import (  # noqa: F401 - shared fixtures
     dev_pki,
     foreign_pki,

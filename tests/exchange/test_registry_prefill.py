@@ -59,7 +59,7 @@ def dossier(applicant, agencies):
 @pytest.fixture
 def live_registry(monkeypatch, settings, registry):  # noqa: F811
     settings.EGOV_POPULATION_REGISTRY = {"gateway_url": "http://testserver"}
-    monkeypatch.setattr(registry_prefill, "population_registry", lambda: registry)
+    monkeypatch.setattr(registry_prefill, "client", lambda name: registry)
     return registry
 
 
@@ -74,7 +74,7 @@ def registry_down(monkeypatch, settings, caller):
         fingerprint=caller.client.fingerprint,
         key=caller.issued.key,
     )
-    monkeypatch.setattr(registry_prefill, "population_registry", lambda: down)
+    monkeypatch.setattr(registry_prefill, "client", lambda name: down)
 
 
 def identity_paper(dossier):

@@ -28,6 +28,7 @@ from egov.dossiers import (
     forms,
     processing,
     reception,
+    registry_prefill,
     return_desks,
     services,
     worklists,
@@ -147,16 +148,7 @@ def detail(request, public_id):
         "eform_papers": services.provided_by_eform(dossier),
         # What a shared registry returned for the papers it gives, and when (no upload for them).
         "registry_extracts": [
-            (
-                extract,
-                [
-                    (label, value)
-                    for label, value in eforms.answer_rows(
-                        version.form_schema, version.form_ui, extract.data
-                    )
-                    if value not in (None, "")
-                ],
-            )
+            (extract, registry_prefill.extract_rows(extract, version.form_schema))
             for extract in dossier.registry_extracts.select_related("requirement")
         ],
         "events": dossier.events.all(),

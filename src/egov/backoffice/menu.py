@@ -74,6 +74,7 @@ ENTRIES = [
         frozenset(),
         city_wide=frozenset({Role.AGENCY_ADMIN}),
     ),
+    Entry("exchange_staff:overview", _("Data sharing platform (LGSP)"), frozenset()),
     Entry(
         "reports_staff:dashboard",
         _("Statistics"),

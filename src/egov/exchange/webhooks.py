@@ -128,7 +128,27 @@ def _deliver(message: OutboxMessage, http: httpx.Client) -> str:
     return f"HTTP {response.status_code}"
 
 
-def deliver_due(limit: int = 100) -> dict[str, int]:
+BATCH = 100  # messages per round of deliver_due
+
+
+def _claim(message: OutboxMessage) -> bool:
+    """Takes the message for this runner: its next attempt moves past the time a delivery can
+    take, if no other runner moved it first. A runner that dies holding it leaves it to be
+    tried again then (a subscriber drops repeats by X-Exchange-Delivery)."""
+    lease = timezone.now() + datetime.timedelta(
+        seconds=2 * settings.EGOV_EXCHANGE_PROVIDER_TIMEOUT + 30
+    )
+    taken = OutboxMessage.objects.filter(
+        pk=message.pk,
+        attempts=message.attempts,
+        next_attempt_at=message.next_attempt_at,
+        delivered_at__isnull=True,
+        failed_at__isnull=True,
+    ).update(next_attempt_at=lease)
+    return taken == 1
+
+
+def deliver_due(limit: int = BATCH) -> dict[str, int]:
     """Delivers the messages whose time has come; each failure pushes the next attempt back,
     and after EGOV_EXCHANGE_WEBHOOK_MAX_ATTEMPTS the message is marked failed (kept, for the
     operator to see)."""
@@ -142,6 +162,8 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
     )
     with httpx.Client(follow_redirects=False) as http:
         for message in due:
+            if not _claim(message):
+                continue  # another runner took it
             error = _deliver(message, http)
             now = timezone.now()
             message.attempts += 1

@@ -243,3 +243,30 @@ class ResetForm(CodeForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+
+class RegistryKeysForm(forms.Form):
+    """What a business or land look-up is keyed on (the declaration's answers by default)."""
+
+    enterprise_code = forms.CharField(
+        label=_("Enterprise code (tax code)"), required=False, max_length=20
+    )
+    certificate = forms.CharField(
+        label=_("Certificate issue number"),
+        required=False,
+        max_length=20,
+        help_text=_("The issue number printed on the certificate, e.g. DA 123456."),
+    )
+    commune = CommuneField(label=_("Commune or ward of the parcel"), required=False, max_length=200)
+    sheet = forms.IntegerField(label=_("Map sheet number"), required=False, min_value=1)
+    parcel_number = forms.IntegerField(label=_("Parcel number"), required=False, min_value=1)
+
+    def __init__(self, *args, province_code: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        province = AdministrativeUnit.objects.as_of(today).filter(code=province_code).first()
+        field = self.fields["commune"]
+        assert isinstance(field, CommuneField)
+        field.set_units(
+            AdministrativeUnit.objects.as_of(today).filter(parent=province).only("code", "name")
+        )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.exceptions import Ratelimited
 
 from egov.catalog import eforms, fees
+from egov.catalog.models import DocumentRequirement
 from egov.core import flash
 from egov.core.uploads import UploadRejected
 from egov.digitization import services as digitization
@@ -29,7 +30,13 @@ from egov.dossiers import (
 from egov.dossiers.models import Attachment, RegistryExtract
 from egov.portal import prefill
 from egov.portal.catalog_views import _current
-from egov.portal.dossier_forms import AttachmentForm, CommuneForm, DeliveryForm, TrackingForm
+from egov.portal.dossier_forms import (
+    AttachmentForm,
+    CommuneForm,
+    DeliveryForm,
+    RegistryKeysForm,
+    TrackingForm,
+)
 from egov.portal.profile_forms import RatingForm
 from egov.postal import forms as postal_forms
 from egov.postal import services as postal
@@ -105,26 +112,99 @@ def declare(request, public_id):
             "dossier": dossier,
             "form": form,
             "step": 1,
-            "registry_papers": registry_prefill.population_papers(dossier)
-            if dossier.is_draft and registry_prefill.configured()
-            else [],
-            "extract": next(iter(registry_prefill.latest(dossier).values()), None),
+            "registry_boxes": _registry_boxes(dossier) if dossier.is_draft else [],
         },
     )
+
+
+def _registry_boxes(dossier, keys_form=None) -> list[dict]:
+    """One box per registry the procedure's papers come from (and the system may ask): its
+    papers, the newest look-up, and the key inputs a business or land look-up needs."""
+    latest = registry_prefill.latest(dossier)
+    boxes = []
+    for registry, papers in registry_prefill.offered(dossier).items():
+        source = registry_prefill.SOURCES[registry]
+        boxes.append(
+            {
+                "registry": registry,
+                "name": papers[0].get_registry_display(),
+                "papers": papers,
+                "needs": source.needs,
+                "extract": next((latest[p.pk] for p in papers if p.pk in latest), None),
+                "keys": keys_form
+                or RegistryKeysForm(
+                    province_code=settings.EGOV_PROVINCE_CODE,
+                    initial=registry_prefill.key_defaults(dossier),
+                    auto_id=f"id_{registry}_%s",
+                ),
+            }
+        )
+    return boxes
 
 
 @login_required
 @require_POST
 def take_from_registry(request, public_id):
-    """Fill the declaration from the population database, with the citizen's consent."""
+    """Take papers from a shared registry (population by default), with the citizen's consent."""
     dossier = _mine(request, public_id)
+    registry = request.POST.get("registry") or "population"
+    keys = RegistryKeysForm(request.POST, province_code=settings.EGOV_PROVINCE_CODE)
+    if not keys.is_valid():
+        messages.error(
+            request, " ".join(str(error) for errors in keys.errors.values() for error in errors)
+        )
+        return redirect("portal:dossier_form", public_id=dossier.public_id)
     try:
-        outcome = registry_prefill.take_from_population(
-            dossier, applicant=request.user, consent=request.POST.get("consent") == "1"
+        outcome = registry_prefill.take(
+            dossier,
+            applicant=request.user,
+            registry=registry,
+            consent=request.POST.get("consent") == "1",
+            keys=keys.cleaned_data,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("portal:dossier_form", public_id=dossier.public_id)
+    if registry == "population":
+        _population_outcome(request, outcome)
+    else:
+        _registry_outcome(request, outcome, registry)
+    return redirect("portal:dossier_form", public_id=dossier.public_id)
+
+
+def _registry_outcome(request, outcome: str, registry: str) -> None:
+    name = str(DocumentRequirement.Registry(registry).label)
+    if outcome == RegistryExtract.Outcome.TAKEN:
+        messages.success(
+            request,
+            _(
+                "The data was taken from the %(registry)s: check it below. You upload nothing "
+                "for the papers it gives."
+            )
+            % {"registry": name},
+        )
+    elif outcome == RegistryExtract.Outcome.NOT_FOUND:
+        messages.error(
+            request,
+            _(
+                "The %(registry)s has no record for what you gave. Check it, or fill in the "
+                "declaration yourself and upload a copy of the papers instead."
+            )
+            % {"registry": name},
+        )
+    else:
+        messages.error(
+            request,
+            _(
+                "The %(registry)s cannot be asked now. Your dossier is kept: fill in the "
+                "declaration yourself and upload a copy of the papers instead, or try again "
+                "later."
+            )
+            % {"registry": name},
+        )
+
+
+def _population_outcome(request, outcome: str) -> None:
     if outcome == RegistryExtract.Outcome.TAKEN:
         messages.success(
             request,
@@ -150,7 +230,6 @@ def take_from_registry(request, public_id):
                 "or try again later."
             ),
         )
-    return redirect("portal:dossier_form", public_id=dossier.public_id)
 
 
 @login_required

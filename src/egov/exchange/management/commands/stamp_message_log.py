@@ -1,11 +1,12 @@
-"""Time-stamps the new records of the message log; with --loop, keeps doing so."""
+"""Time-stamps the new records of the message log: once, or with --loop as a supervised loop
+(egov.core.loops) that waits out database outages and leaves a heartbeat for /healthz."""
 
-import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from egov.core.loops import Loop
 from egov.exchange import messagelog
 
 
@@ -34,9 +35,13 @@ class Command(BaseCommand):
             except messagelog.LogError as exc:
                 raise CommandError(str(exc)) from exc
             return
-        while True:
+
+        def stamp() -> bool:
             try:
                 self._once()
-            except messagelog.LogError as exc:  # keep trying: the gateway fails closed meanwhile
+            except messagelog.LogError as exc:
+                # The authority is away: keep asking; the gateway fails closed meanwhile.
                 self.stderr.write(str(exc))
-            time.sleep(settings.EGOV_EXCHANGE_TIMESTAMP_INTERVAL)
+            return False
+
+        Loop("message-log-stamps", settings.EGOV_EXCHANGE_TIMESTAMP_INTERVAL).run(stamp)

@@ -1,0 +1,5 @@
+"""Runs the local land database (demo data) that the gateway forwards look-ups to."""
+
+from egov.exchange.registries import land, serving
+
+Command = serving.command(land, "land database", 8794)
