@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.access import staff_required
 from egov.backoffice.catalog_builder_views import ordered_forms
-from egov.backoffice.catalog_parts_forms import FeeFormSet, PaperFormSet, StepFormSet
+from egov.backoffice.catalog_parts_forms import FeeFormSet, PaperFormSet, StepForm, StepFormSet
 from egov.backoffice.catalog_views import _draft
 from egov.catalog import eforms, fee_builder, fees, services, workflow_diagram
 
@@ -133,8 +133,14 @@ def workflow_steps(request, code: str):
                 "agency": s.agency.code if s.agency else None,
                 "duration": s.duration.normalize(),
                 "ORDER": position,
+                **StepForm.consult_initial(s),
             }
-            for position, s in enumerate(version.workflow_steps.select_related("agency"), start=1)
+            for position, s in enumerate(
+                version.workflow_steps.select_related("agency").prefetch_related(
+                    "consulted__agency"
+                ),
+                start=1,
+            )
         ]
         formset = StepFormSet(initial=initial, prefix="s")
     if request.method == "POST" and formset.is_valid():
@@ -152,6 +158,8 @@ def workflow_steps(request, code: str):
                     "agency_role": data["agency_role"],
                     "agency": data["agency"].code if data.get("agency") else None,
                     "duration": data["duration"],
+                    "consult_pick": data.get("consult_pick", False),
+                    "consulted": data.get("consulted", []),
                 }
             )
         try:

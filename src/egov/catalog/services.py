@@ -231,11 +231,24 @@ def save_workflow(version: ProcedureVersion, *, actor, steps: list[dict]) -> Pro
     """Sets a draft's steps from the designer, with the usual moves between them (next,
     supplement, refusal, pause, send back: ``workflow.default_transitions``)."""
     version = _draft_for_update(version)
-    before = [[s.name, s.action, str(s.duration)] for s in version.workflow_steps.all()]
+    before = _workflow_record(version)
     content.replace_workflow(version, steps, None)
-    after = [[s.name, s.action, str(s.duration)] for s in version.workflow_steps.all()]
+    after = _workflow_record(version)
     _record_parts(actor, "catalog.workflow_changed", version, {"steps": before}, {"steps": after})
     return version
+
+
+def _workflow_record(version: ProcedureVersion) -> list[list]:
+    """What the audit trail keeps of a workflow: each step, and the agencies it consults."""
+    return [
+        [
+            s.name,
+            s.action,
+            str(s.duration),
+            *([[c.agency.code, str(c.duration)] for c in s.consulted.select_related("agency")]),
+        ]
+        for s in version.workflow_steps.all()
+    ]
 
 
 @transaction.atomic
@@ -301,10 +314,15 @@ def copy_version(
     step_map = {}
     for step in steps:
         old = step.pk
+        consulted = list(step.consulted.all())
         step.pk = None
         step.version = draft
         step.save()
         step_map[old] = step
+        for row in consulted:
+            row.pk = None
+            row.step = step
+            row.save()
     for transition in transitions:
         transition.pk = None
         transition.version = draft

@@ -5,7 +5,39 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from egov.catalog.durations import working_time_text
 from egov.catalog.models import ProcedureVersion, WorkflowStep, WorkflowTransition
+
+
+def consultation_problems(step: WorkflowStep, unit: str) -> list[str]:
+    """What stops a consultation step from working, in words placed beside the step: no agency
+    to ask, a time to answer of nothing, or one longer than the step's own share (the dossier
+    would wait past the step's sub-deadline for that agency)."""
+    if step.action != WorkflowStep.Action.CONSULTATION:
+        return []
+    consulted = list(step.consulted.select_related("agency"))
+    if not consulted:
+        return [_("This consultation asks no agency: choose at least one.")]
+    found = []
+    for row in consulted:
+        if row.duration <= 0:
+            found.append(
+                _("%(agency)s has no time to answer: give it a number of days.")
+                % {"agency": row.agency.name}
+            )
+        elif row.duration > step.duration:
+            found.append(
+                _(
+                    "%(agency)s has %(time)s to answer, longer than this step's share of the "
+                    "time limit (%(share)s)."
+                )
+                % {
+                    "agency": row.agency.name,
+                    "time": working_time_text(row.duration, unit),
+                    "share": working_time_text(step.duration, unit),
+                }
+            )
+    return found
 
 
 def problems(version: ProcedureVersion) -> list[str]:
@@ -32,6 +64,10 @@ def problems(version: ProcedureVersion) -> list[str]:
             found.append(
                 _("Step “%(step)s” acts in another agency but names none.") % {"step": step.name}
             )
+        found.extend(
+            _("Step “%(step)s”: %(problem)s") % {"step": step.name, "problem": problem}
+            for problem in consultation_problems(step, version.time_unit)
+        )
     ids = {step.pk for step in steps}
     for transition in version.workflow_transitions.all():
         if transition.source_id not in ids or (

@@ -20,7 +20,7 @@ from egov.accounts import scoping
 from egov.accounts.models import Role
 from egov.catalog.models import TimeUnit, WorkflowStep, WorkflowTransition
 from egov.core import calendar, uploads
-from egov.dossiers import forms, gates, outcomes, signals, transitions
+from egov.dossiers import consultations, forms, gates, outcomes, signals, transitions
 from egov.dossiers.models import Attachment, Dossier, DossierStep, SupplementRequest
 from egov.dossiers.services import due_at
 from egov.signatures import services as signatures
@@ -233,6 +233,15 @@ def _require_turn(dossier: Dossier, actor) -> None:
         raise PermissionDenied
 
 
+# What the consultation module (``dossiers.consultations``) shares of this one's operations.
+def lock(dossier: Dossier, revision: int | None) -> Dossier:
+    return _locked(dossier, revision)
+
+
+def require_turn(dossier: Dossier, actor) -> None:
+    _require_turn(dossier, actor)
+
+
 def _open_step(dossier: Dossier, step: WorkflowStep, start, *, assignee=None) -> DossierStep:
     agency = acting_agency(dossier, step)
     row = DossierStep.objects.create(
@@ -253,8 +262,12 @@ def _open_step(dossier: Dossier, step: WorkflowStep, start, *, assignee=None) ->
     return row
 
 
-def _open_row(dossier: Dossier) -> DossierStep | None:
+def open_row(dossier: Dossier) -> DossierStep | None:
+    """The control sheet's row of the step the dossier is at."""
     return dossier.steps.filter(finished_at__isnull=True).order_by("-started_at", "-id").first()
+
+
+_open_row = open_row
 
 
 def _finish(dossier: Dossier, actor, outcome: str, note: str, now) -> DossierStep | None:
@@ -315,7 +328,8 @@ def start_workflow(dossier: Dossier, *, officer, now) -> bool:
     dossier.current_step = first
     _finish(dossier, officer, DossierStep.Outcome.NEXT, "", now)
     following = next_step(dossier)
-    _open_step(dossier, following, now)
+    opened = _open_step(dossier, following, now)
+    consultations.on_arrival(dossier, opened, actor=officer, now=now)
     return True
 
 
@@ -352,6 +366,13 @@ def _advance(dossier: Dossier, actor, note: str, assignee) -> Dossier:
     step = dossier.current_step
     if step.action == Action.RETURN:
         raise ValidationError(_("Return the result to the applicant to finish this dossier."))
+    if consultations.waiting(dossier):
+        raise ValidationError(
+            _(
+                "This step waits for the consulted agencies' answers; the dossier moves on by "
+                "itself when all of them have answered."
+            )
+        )
     gates.check(dossier, "advance")
     following = next_step(dossier)
     if step.action == Action.ASSIGN and assignee is None and following.role == Role.SPECIALIST:
@@ -376,10 +397,17 @@ def _advance(dossier: Dossier, actor, note: str, assignee) -> Dossier:
         note=_("Now at: %(step)s.") % {"step": following.name},
         before={"step": step.code},
     )
+    consultations.on_arrival(dossier, opened, actor=actor, now=now)
     signals.dossier_step_changed.send(Dossier, dossier=dossier, step=opened, previous=previous)
     if following.action == Action.RETURN:
         signals.result_issued.send(Dossier, dossier=dossier, result=_results(dossier).last())
     return dossier
+
+
+def advance_after_consultation(dossier: Dossier, actor, note: str) -> Dossier:
+    """The last consulted agency answered (``consultations.answer``, in its transaction, the
+    dossier locked): the step is done and the dossier moves on by itself."""
+    return _advance(dossier, actor, note, None)
 
 
 @transaction.atomic
@@ -408,6 +436,7 @@ def send_back(dossier: Dossier, *, actor, note: str, revision=None) -> Dossier:
         note=_("Sent back to: %(step)s.") % {"step": target.name},
         before=before,
     )
+    consultations.on_arrival(dossier, opened, actor=actor, now=now)
     signals.dossier_step_changed.send(Dossier, dossier=dossier, step=opened, previous=previous)
     return dossier
 
