@@ -24,6 +24,7 @@ from egov.core.paging import CappedPaginator, QueuePaginator
 from egov.digitization import services as digitization
 from egov.dossiers import (
     apologies,
+    consultations,
     counter,
     forms,
     processing,
@@ -34,6 +35,7 @@ from egov.dossiers import (
 )
 from egov.dossiers.models import Dossier
 from egov.dossiers.transitions import StaleDossier
+from egov.organizations.models import Agency
 
 STALE = gettext_lazy(
     "Someone else changed this dossier while you were looking at it. Check it again before acting."
@@ -176,10 +178,29 @@ def detail(request, public_id):
         ),
         "assignable": _people_for(dossier.current_role, dossier.current_agency),
         "certificates": processing.result_certificates(user, dossier),
+        **_consultation_context(user, dossier),
         "can_apologise": apologies.may_issue(user, dossier),
         "apology_by": apologies.latest_moment(dossier),
     }
     return render(request, "backoffice/dossier_detail.html", context)
+
+
+def _consultation_context(user, dossier) -> dict:
+    """The opinions asked of other agencies (every passage through a consultation step), with
+    who answered what and who is late, and the handler's choice of agencies where the step
+    lets them choose."""
+    now = timezone.now()
+    soon = processing.due_soon_limit(now)
+    requests = dossier.consultations.select_related("agency", "answered_by", "dossier_step__step")
+    can_consult = consultations.may_request(user, dossier)
+    return {
+        "consultations": [(c, consultations.state(c, now, soon)) for c in requests],
+        "consult_waiting": consultations.waiting(dossier),
+        "can_consult": can_consult,
+        "consultable": (
+            dossier.current_step.consulted.select_related("agency") if can_consult else []
+        ),
+    }
 
 
 @staff_required
@@ -274,6 +295,15 @@ ACTIONS = {
             d, actor=r.user, reason=r.POST.get("reason", ""), revision=rev
         ),
         gettext_lazy("Refused; the notice with the reason is the dossier's result."),
+    ),
+    "consult": (
+        lambda r, d, rev: consultations.request(
+            d,
+            actor=r.user,
+            agencies=list(Agency.objects.filter(code__in=r.POST.getlist("agencies"))),
+            revision=rev,
+        ),
+        gettext_lazy("The opinions were asked; each agency has its own time to answer."),
     ),
     "return": (
         lambda r, d, rev: processing.return_result(
