@@ -14,6 +14,7 @@ from egov.core import calendar
 from egov.core.models import AuditEvent
 from egov.dossiers import consultations, processing, reception
 from egov.dossiers.models import Consultation, Dossier
+from egov.notifications.models import Notification
 from tests.catalog_fixtures import make_procedure
 from tests.dossiers.conftest import MONDAY, PDF, submitted_dossier
 
@@ -61,10 +62,16 @@ def consultation_version(agencies, *, pick=False, code="2.000998"):
 
 @pytest.fixture
 def consulting(people, make_staff, agencies):
+    people["health"].email = "yte@example.vn"
+    people["health"].save(update_fields=["email"])
     return {
         **people,
-        "aid": make_staff("trogiup", agencies["legal_aid"], Role.SPECIALIST),
-        "health_leader": make_staff("ldyte", agencies["health"], Role.LEADER),
+        "aid": make_staff(
+            "trogiup", agencies["legal_aid"], Role.SPECIALIST, email="trogiup@example.vn"
+        ),
+        "health_leader": make_staff(
+            "ldyte", agencies["health"], Role.LEADER, email="ldyte@example.vn"
+        ),
     }
 
 
@@ -96,6 +103,10 @@ def test_requests_go_out_at_once_each_with_its_own_sub_deadline_across_tet(
     assert {agencies["health"].pk, agencies["legal_aid"].pk} <= set(fresh(dossier).visible_agencies)
     sent = AuditEvent.objects.get(action="dossiers.consultation_requested")
     assert {row["agency"] for row in sent.before["consulted"]} == set(requests)
+    # Whoever may answer for each consulted agency is told; the handler's agency is not.
+    told = Notification.objects.filter(event="dossier.consultation_requested")
+    assert {n.recipient.username for n in told} == {"yte", "ldyte", "trogiup"}
+    assert all("12/02/2027" in n.body or "11/02/2027" in n.body for n in told)
 
 
 def timezone_date(moment):
@@ -107,7 +118,7 @@ def test_the_step_waits_for_all_then_moves_on_by_itself(
 ):
     version = consultation_version(agencies)
     dossier = at_consultation(version, citizen, settings, consulting, time_machine, MONDAY)
-    with pytest.raises(ValidationError, match="tự chuyển|moves on by itself"):
+    with pytest.raises(ValidationError, match=r"tự chuyển|moves on by itself"):
         processing.advance(fresh(dossier), actor=consulting["specialist"])
     health, aid = dossier.consultations.order_by("agency__code")
     consultations.answer(health, actor=consulting["health"], opinion="agree", text="Thống nhất")
@@ -191,9 +202,9 @@ def test_an_answer_needs_an_opinion_words_to_disagree_and_a_checked_file(
     health = dossier.consultations.get(agency=agencies["health"])
     with pytest.raises(ValidationError):
         consultations.answer(health, actor=consulting["health"], opinion="maybe")
-    with pytest.raises(ValidationError, match="không đồng ý|disagrees"):
+    with pytest.raises(ValidationError, match=r"không đồng ý|disagrees"):
         consultations.answer(health, actor=consulting["health"], opinion="disagree", text=" ")
-    with pytest.raises(ValidationError, match="PDF|pdf"):
+    with pytest.raises(ValidationError, match=r"PDF|pdf"):
         consultations.answer(
             health,
             actor=consulting["health"],
@@ -211,7 +222,7 @@ def test_an_answer_needs_an_opinion_words_to_disagree_and_a_checked_file(
     )
     health = Consultation.objects.get(pk=health.pk)
     assert health.extension == "pdf" and health.original_name == "cong-van.pdf"
-    with pytest.raises(ValidationError, match="đã trả lời|already answered"):
+    with pytest.raises(ValidationError, match=r"đã trả lời|already answered"):
         consultations.answer(health, actor=consulting["health"], opinion="agree")
 
 

@@ -155,7 +155,6 @@ class StepForm(forms.Form):
         help_text=_("In the procedure's unit; the steps add up to the time limit."),
     )
 
-
     consult_pick = forms.BooleanField(
         label=_("The handler chooses which of these agencies to consult"),
         required=False,
@@ -201,9 +200,7 @@ class StepForm(forms.Form):
             if agency is None:
                 self.add_error(f"consult_agency_{number}", _("Choose the agency to consult."))
             elif days is None:
-                self.add_error(
-                    f"consult_days_{number}", _("Give the agency a time to answer.")
-                )
+                self.add_error(f"consult_days_{number}", _("Give the agency a time to answer."))
             elif agency.pk in seen:
                 self.add_error(
                     f"consult_agency_{number}", _("This agency is already consulted by the step.")

@@ -81,9 +81,7 @@ def consultation_detail(request, pk: int):
 def consultation_file(request, pk: int):
     """The file an agency attached to its opinion: for whoever may open the dossier."""
     visible = processing.visible_to_staff(request.user).values("pk")
-    consultation = (
-        Consultation.objects.filter(pk=pk, dossier__in=visible).exclude(file="").first()
-    )
+    consultation = Consultation.objects.filter(pk=pk, dossier__in=visible).exclude(file="").first()
     if consultation is None:
         raise Http404
     return FileResponse(

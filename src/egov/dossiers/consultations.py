@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts import scoping
-from egov.accounts.models import Role
+from egov.accounts.models import Role, User
 from egov.catalog.models import TimeUnit, WorkflowStep
 from egov.core import calendar, uploads
 from egov.dossiers import processing, signals, transitions
@@ -157,6 +157,20 @@ def get_for_staff(user, pk: int) -> Consultation:
 def may_answer(user, consultation: Consultation) -> bool:
     return consultation.answered_at is None and any(
         scoping.has_role(user, role, consultation.agency) for role in ANSWER_ROLES
+    )
+
+
+def answerers(agency):
+    """The active officials who may answer for ``agency`` in the agency itself (those told of
+    a new request)."""
+    return (
+        User.objects.filter(
+            role_assignments__agency=agency,
+            role_assignments__role__in=ANSWER_ROLES,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
     )
 
 

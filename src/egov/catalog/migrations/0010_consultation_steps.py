@@ -5,37 +5,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0009_procedureversion_requires_identity_level_2'),
-        ('organizations', '0002_commune_service_centre'),
+        ("catalog", "0009_procedureversion_requires_identity_level_2"),
+        ("organizations", "0002_commune_service_centre"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='workflowstep',
-            name='consult_pick',
-            field=models.BooleanField(default=False, help_text='Otherwise every agency listed is asked as soon as the dossier arrives.', verbose_name='the handler chooses whom to consult'),
+            model_name="workflowstep",
+            name="consult_pick",
+            field=models.BooleanField(
+                default=False,
+                help_text="Otherwise every agency listed is asked as soon as the dossier arrives.",
+                verbose_name="the handler chooses whom to consult",
+            ),
         ),
         migrations.AlterField(
-            model_name='workflowstep',
-            name='action',
-            field=models.CharField(choices=[('receive', 'Receive'), ('assign', 'Assign'), ('process', 'Process'), ('review', 'Review (thẩm định)'), ('consult', 'Consult another agency'), ('consultation', 'Consult several agencies at once (lấy ý kiến)'), ('transfer', 'Transfer to another agency (liên thông)'), ('approve', 'Approve'), ('sign', 'Sign'), ('return', 'Return the result')], max_length=20, verbose_name='action'),
+            model_name="workflowstep",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("receive", "Receive"),
+                    ("assign", "Assign"),
+                    ("process", "Process"),
+                    ("review", "Review (thẩm định)"),
+                    ("consult", "Consult another agency"),
+                    ("consultation", "Consult several agencies at once (lấy ý kiến)"),
+                    ("transfer", "Transfer to another agency (liên thông)"),
+                    ("approve", "Approve"),
+                    ("sign", "Sign"),
+                    ("return", "Return the result"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
         migrations.CreateModel(
-            name='ConsultedAgency',
+            name="ConsultedAgency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('duration', models.DecimalField(decimal_places=2, help_text="In the procedure's time unit, from the moment the request is sent.", max_digits=6, verbose_name='time to answer')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.agency', verbose_name='consulted agency')),
-                ('step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consulted', to='catalog.workflowstep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "duration",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="In the procedure's time unit, from the moment the request is sent.",
+                        max_digits=6,
+                        verbose_name="time to answer",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.agency",
+                        verbose_name="consulted agency",
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consulted",
+                        to="catalog.workflowstep",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consulted agency',
-                'verbose_name_plural': 'consulted agencies',
-                'ordering': ['step', 'position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('step', 'agency'), name='consulted_agency_once')],
+                "verbose_name": "consulted agency",
+                "verbose_name_plural": "consulted agencies",
+                "ordering": ["step", "position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("step", "agency"), name="consulted_agency_once")
+                ],
             },
         ),
     ]
