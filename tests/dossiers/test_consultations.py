@@ -269,4 +269,4 @@ def test_pages_list_scope_and_answer(agencies, citizen, settings, consulting, ti
     assert states == {agencies["health"].code: "answered", agencies["legal_aid"].code: "due_soon"}
     assert page.context["consult_waiting"]
     html = page.content.decode()
-    assert "Không đủ điều kiện vệ sinh" in html and "Hand on" not in html
+    assert "Không đủ điều kiện vệ sinh" in html and "/advance/" not in html

@@ -91,6 +91,7 @@ def _fork(x_mid: int, y: int, branches: list) -> list[str]:
     top = y + BOX_H + BRANCH_GAP
     join = top + BRANCH_H + BRANCH_GAP
     chars = max(6, width // 8)
+    answers = _("answers in %(time)s")
     parts = [
         f'<line x1="{LEFT}" y1="{join}" x2="{LEFT + BOX_W}" y2="{join}" stroke="#1a1a1a" '
         'stroke-width="3"/>'
@@ -107,7 +108,7 @@ def _fork(x_mid: int, y: int, branches: list) -> list[str]:
             f'<text x="{x + 6}" y="{top + 18}" font-size="11" fill="#1a1a1a">'
             f"{escape(row.agency.name[:chars])}</text>"
             f'<text x="{x + 6}" y="{top + 36}" font-size="11" fill="#4a4a4a">'
-            f"{escape(_('answers in %(time)s') % {'time': row.duration.normalize()})}</text>"
+            f"{escape(answers % {'time': row.duration.normalize()})}</text>"
         )
     return parts
 
