@@ -12,7 +12,7 @@ from django.http import Http404
 from egov.accounts.models import Role
 from egov.core import calendar
 from egov.core.models import AuditEvent
-from egov.dossiers import consultations, processing, reception
+from egov.dossiers import consultations, processing, reception, worklists
 from egov.dossiers.models import Consultation, Dossier
 from egov.notifications.models import Notification
 from tests.catalog_fixtures import make_procedure
@@ -118,6 +118,8 @@ def test_the_step_waits_for_all_then_moves_on_by_itself(
 ):
     version = consultation_version(agencies)
     dossier = at_consultation(version, citizen, settings, consulting, time_machine, MONDAY)
+    # The handler finds it in their "to process" tab while it waits, and cannot hand it on.
+    assert dossier.pk in [d.pk for d in worklists.queue(consulting["specialist"], "process")]
     with pytest.raises(ValidationError, match=r"tự chuyển|moves on by itself"):
         processing.advance(fresh(dossier), actor=consulting["specialist"])
     health, aid = dossier.consultations.order_by("agency__code")
