@@ -2,7 +2,7 @@
 JSON), kept across saves, drawn as parallel branches, checked at publishing in words beside the
 step, copied into new drafts and described in the draft's differences."""
 
-from egov.catalog import diff, services, workflow_diagram
+from egov.catalog import diff, services, workflow, workflow_diagram
 from egov.catalog.models import ConsultedAgency, WorkflowStep
 from egov.core.models import AuditEvent
 from tests.backoffice.test_form_builder_pages import editor
@@ -121,3 +121,43 @@ def test_new_drafts_copy_consultations_and_the_diff_says_what_changed(
     lines = diff.changes(published, second)
     assert len(lines) == 1 and agencies["legal_aid"].name in lines[0][1]
     assert "→" in lines[0][1]
+
+
+def moves_posted(rows):
+    data = {"m-TOTAL_FORMS": str(len(rows)), "m-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"m-{i}-{key}"] = value
+    return data
+
+
+def test_editor_adds_custom_moves_checked_in_words_and_kept(staff_client, catalogue, agencies):
+    client = editor(staff_client, catalogue)
+    save_with_consultation(client, agencies)
+    draft = draft_of(catalogue)
+    codes = [s.code for s in draft.workflow_steps.order_by("position")]
+    # Backwards "move on" is refused in words, and nothing is saved.
+    response = client.post(
+        WORKFLOW, moves_posted([{"source": codes[2], "kind": "next", "target": codes[0]}])
+    )
+    assert response.status_code == 200
+    assert response.context["moves"].non_form_errors()
+    assert not workflow.custom_moves(draft)
+    moves = [
+        {"source": codes[1], "kind": "next", "target": codes[3]},  # skip the consultation
+        {"source": codes[2], "kind": "refuse", "target": ""},
+    ]
+    assert client.post(WORKFLOW, moves_posted(moves)).status_code == 302
+    kinds = {
+        (m.source.code, m.kind, m.target.code if m.target else None)
+        for m in workflow.custom_moves(draft)
+    }
+    assert kinds == {(codes[1], "next", codes[3]), (codes[2], "refuse", None)}
+    page = client.get(WORKFLOW)
+    assert len(page.context["moves"].initial) == 2
+    # Saving the steps as they are keeps the moves; the diagram draws the skip on the left.
+    client.post(WORKFLOW, posted_with(page.context["formset"], "s", []))
+    assert len(workflow.custom_moves(draft)) == 2
+    published = diff.published_before(draft)
+    text = " ".join(sentence for _section, sentence in diff.changes(published, draft))
+    assert text.count("→") >= 2 and "{" not in text

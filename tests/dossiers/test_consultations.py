@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from egov.accounts.models import Role
+from egov.catalog import services
 from egov.core import calendar
 from egov.core.models import AuditEvent
 from egov.dossiers import consultations, processing, reception, worklists
@@ -272,3 +273,40 @@ def test_pages_list_scope_and_answer(agencies, citizen, settings, consulting, ti
     assert page.context["consult_waiting"]
     html = page.content.decode()
     assert "Không đủ điều kiện vệ sinh" in html and "/advance/" not in html
+
+
+def test_custom_moves_skip_a_step_and_send_back_to_ask_again(
+    agencies, citizen, settings, consulting, time_machine
+):
+    """An editor's own moves: processing may move on straight to approval, and approval may
+    send the dossier back to the consultation, which then asks the agencies anew."""
+    version = consultation_version(agencies, code="2.000996")
+    draft = services.start_draft(version.procedure, actor=None)
+    services.save_moves(
+        draft,
+        actor=None,
+        moves=[
+            {"source": "xu-ly", "target": "duyet", "kind": "next"},
+            {"source": "duyet", "target": "lay-y-kien", "kind": "send_back"},
+        ],
+    )
+    version = services.publish(draft, actor=None, effective_from=datetime.date(2026, 1, 1))
+    time_machine.move_to(MONDAY, tick=False)
+    dossier = reception.receive(
+        submitted_dossier(version, citizen, settings), officer=consulting["desk"]
+    )
+    specialist, leader = consulting["specialist"], consulting["leader"]
+    dossier = processing.take(dossier, actor=specialist)
+    steps = {s.code: s for s in version.workflow_steps.all()}
+    assert [s.code for s in processing.targets(dossier, "next")] == ["lay-y-kien", "duyet"]
+    with pytest.raises(ValidationError):
+        processing.advance(dossier, actor=specialist, to=steps["tra"].pk)
+    dossier = processing.advance(fresh(dossier), actor=specialist, to=steps["duyet"].pk)
+    assert dossier.current_step.code == "duyet" and not dossier.consultations.exists()
+    back = [s.code for s in processing.targets(dossier, "send_back")]
+    assert back == ["xu-ly", "lay-y-kien"]
+    dossier = processing.send_back(
+        fresh(dossier), actor=leader, note="Cần ý kiến các sở", to=steps["lay-y-kien"].pk
+    )
+    assert dossier.current_step.code == "lay-y-kien"
+    assert dossier.consultations.filter(answered_at__isnull=True).count() == 2

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.models import Role
 from egov.backoffice.catalog_builder_forms import BaseFieldFormSet
-from egov.catalog.models import DocumentRequirement, Fee, WorkflowStep
+from egov.catalog.models import DocumentRequirement, Fee, WorkflowStep, WorkflowTransition
+from egov.catalog.workflow import CUSTOM_KINDS
 from egov.organizations.models import Agency
 
 FILE_TYPES = [
@@ -229,3 +230,26 @@ class StepForm(forms.Form):
 
 StepFormSet = forms.formset_factory(StepForm, extra=1, can_order=True, can_delete=True)
 StepFormSet.ordering_widget = forms.HiddenInput
+
+
+class MoveForm(forms.Form):
+    """One custom move between steps beyond the usual ones (a move on that skips a step, a
+    send-back further back, a refusal or pause where the usual moves have none)."""
+
+    source = forms.ChoiceField(label=_("From the step"))
+    kind = forms.ChoiceField(label=_("Move"))
+    target = forms.ChoiceField(
+        label=_("To the step"), required=False, help_text=_("None for a refusal.")
+    )
+
+    def __init__(self, *args, steps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        named = [(step.code, f"{step.position}. {step.name}") for step in steps]
+        self.fields["source"].choices = named
+        self.fields["target"].choices = [("", _("— the dossier ends —")), *named]
+        self.fields["kind"].choices = [
+            (kind, WorkflowTransition.Kind(kind).label) for kind in CUSTOM_KINDS
+        ]
+
+
+MoveFormSet = forms.formset_factory(MoveForm, extra=1, can_delete=True)

@@ -133,10 +133,13 @@ def detail(request, public_id):
             following = None
     version = dossier.procedure_version
     action = step.action if step else None
+    # What the workflow allows from this step: the usual moves and any an editor added.
+    moves = processing.move_kinds(dossier) if action not in (None, "receive", "return") else set()
     context = {
         "result_step": action in processing.RESULT_STEPS,
-        "checking_step": action in {"review", "approve", "sign"},
-        "processing_step": action in {"process", "review"},
+        "moves": moves,
+        "next_choices": processing.targets(dossier, "next") if "next" in moves else [],
+        "back_choices": processing.targets(dossier, "send_back") if "send_back" in moves else [],
         "open_clock": dossier.status in apologies.LATE_STATUSES,
         "dossier": dossier,
         "answers": eforms.answer_rows(version.form_schema, version.form_ui, dossier.form_data),
@@ -227,6 +230,12 @@ def _user_choice(request, name):
     return User.objects.filter(pk=value, kind=User.Kind.STAFF).first() if value.isdigit() else None
 
 
+def _step_choice(request):
+    """The workflow step chosen among several the move may lead to (None: the usual one)."""
+    value = request.POST.get("to", "")
+    return int(value) if value.isdigit() else None
+
+
 def _lines(request, name):
     return request.POST.get(name, "").splitlines()
 
@@ -265,12 +274,13 @@ ACTIONS = {
             note=r.POST.get("note", ""),
             assignee=_user_choice(r, "assignee"),
             revision=rev,
+            to=_step_choice(r),
         ),
         gettext_lazy("Handed on to the next step."),
     ),
     "send_back": (
         lambda r, d, rev: processing.send_back(
-            d, actor=r.user, note=r.POST.get("note", ""), revision=rev
+            d, actor=r.user, note=r.POST.get("note", ""), revision=rev, to=_step_choice(r)
         ),
         gettext_lazy("Sent back."),
     ),

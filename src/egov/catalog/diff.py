@@ -3,7 +3,7 @@ publishing: the main fields, the e-form's questions, the papers, the fees and th
 
 from django.utils.translation import gettext as _
 
-from egov.catalog import builder, fee_builder
+from egov.catalog import builder, fee_builder, workflow
 from egov.catalog.durations import working_time_text
 from egov.catalog.models import ProcedureVersion, WorkflowStep
 
@@ -111,6 +111,24 @@ def _steps(version: ProcedureVersion) -> dict[str, str]:
     return found
 
 
+def _moves(version: ProcedureVersion) -> dict[str, str]:
+    """The editor's own moves between steps, one sentence each, keyed by the steps' places."""
+    found = {}
+    for move in workflow.custom_moves(version):
+        target = move.target.position if move.target else "-"
+        found[f"move:{move.source.position}:{move.kind}:{target}"] = _(
+            "extra move from step %(source)s “%(name)s”: %(kind)s → %(target)s"
+        ) % {
+            "source": move.source.position,
+            "name": move.source.name,
+            "kind": move.get_kind_display(),
+            "target": f"{move.target.position}. {move.target.name}"
+            if move.target
+            else _("the dossier ends"),
+        }
+    return found
+
+
 def _compare(section: str, old: dict[str, str], new: dict[str, str]) -> list[tuple[str, str]]:
     lines = []
     for key, text in new.items():
@@ -153,6 +171,7 @@ def changes(published: ProcedureVersion | None, draft: ProcedureVersion) -> list
     lines += _compare(_("Papers"), _papers(published), _papers(draft))
     lines += _compare(_("Fees"), _fees(published), _fees(draft))
     lines += _compare(_("Workflow"), _steps(published), _steps(draft))
+    lines += _compare(_("Workflow"), _moves(published), _moves(draft))
     return lines
 
 

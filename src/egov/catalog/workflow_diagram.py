@@ -63,6 +63,10 @@ def step_notes(version: ProcedureVersion) -> tuple[list[StepNotes], list[str]]:
             }
         )
     by_id = {row.step.pk: row for row in rows}
+    for move in workflow.custom_moves(version):
+        problem = workflow.move_problem(move.source, move.target, move.kind)
+        if problem and move.source_id in by_id:
+            by_id[move.source_id].notes.append(problem)
     for transition in version.workflow_transitions.select_related("target"):
         source_row = by_id.get(transition.source_id)
         if source_row is None:
@@ -156,6 +160,18 @@ def svg(version: ProcedureVersion) -> str:
             parts.append(
                 f'<path d="M{x},{y1} C{bulge},{y1} {bulge},{y2} {x},{y2}" fill="none" '
                 f'stroke="{colour}" stroke-dasharray="5 3" marker-end="url(#arrow)"/>'
+            )
+        elif (
+            transition.kind == WorkflowTransition.Kind.NEXT
+            and target is not None
+            and (target > source + 1)
+        ):
+            # A move on that skips steps (an editor's own): an arc on the left.
+            y1, y2 = tops[source] + BOX_H // 2, tops[target] + BOX_H // 2
+            bulge = LEFT - 30 - 12 * (target - source)
+            parts.append(
+                f'<path d="M{LEFT},{y1} C{bulge},{y1} {bulge},{y2} {LEFT},{y2}" fill="none" '
+                'stroke="#1a1a1a" marker-end="url(#arrow)"/>'
             )
         elif transition.kind == WorkflowTransition.Kind.NEXT and target is not None:
             x = LEFT + BOX_W // 2

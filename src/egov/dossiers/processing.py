@@ -333,10 +333,46 @@ def start_workflow(dossier: Dossier, *, officer, now) -> bool:
     return True
 
 
-def next_step(dossier: Dossier) -> WorkflowStep:
-    transition = _transition(dossier, Kind.NEXT)
-    if transition is not None:
-        return transition.target
+def targets(dossier: Dossier, kind: str) -> list[WorkflowStep]:
+    """Where the current step's moves of ``kind`` lead, the usual one first (an editor may
+    have added others: a move on that skips a step, a send-back further back)."""
+    return [
+        t.target
+        for t in WorkflowTransition.objects.filter(
+            version=dossier.procedure_version, source=dossier.current_step, kind=kind
+        )
+        .select_related("target")
+        .order_by("id")
+        if t.target is not None
+    ]
+
+
+def move_kinds(dossier: Dossier) -> set[str]:
+    """The kinds of move the workflow allows from the dossier's current step."""
+    if dossier.current_step_id is None:
+        return set()
+    return set(
+        WorkflowTransition.objects.filter(
+            version=dossier.procedure_version_id, source=dossier.current_step_id
+        ).values_list("kind", flat=True)
+    )
+
+
+def _chosen(dossier: Dossier, kind: str, to) -> WorkflowStep | None:
+    """The target the officer chose among the moves of ``kind`` (the first when none)."""
+    found = targets(dossier, kind)
+    if to is None:
+        return found[0] if found else None
+    chosen = next((step for step in found if step.pk == getattr(to, "pk", to)), None)
+    if chosen is None:
+        raise ValidationError(_("The workflow does not lead from this step to the step chosen."))
+    return chosen
+
+
+def next_step(dossier: Dossier, to=None) -> WorkflowStep:
+    chosen = _chosen(dossier, Kind.NEXT, to)
+    if chosen is not None:
+        return chosen
     following = (
         dossier.procedure_version.workflow_steps.filter(position__gt=dossier.current_step.position)
         .order_by("position")
@@ -355,14 +391,17 @@ def _save(dossier: Dossier) -> None:
 
 
 @transaction.atomic
-def advance(dossier: Dossier, *, actor, note: str = "", assignee=None, revision=None) -> Dossier:
-    """Finishes the current step and hands the dossier to the next one."""
+def advance(
+    dossier: Dossier, *, actor, note: str = "", assignee=None, revision=None, to=None
+) -> Dossier:
+    """Finishes the current step and hands the dossier to the next one (or to ``to``, another
+    step the workflow moves on to from here)."""
     dossier = _locked(dossier, revision)
     _require_turn(dossier, actor)
-    return _advance(dossier, actor, note, assignee)
+    return _advance(dossier, actor, note, assignee, to)
 
 
-def _advance(dossier: Dossier, actor, note: str, assignee) -> Dossier:
+def _advance(dossier: Dossier, actor, note: str, assignee, to=None) -> Dossier:
     step = dossier.current_step
     if step.action == Action.RETURN:
         raise ValidationError(_("Return the result to the applicant to finish this dossier."))
@@ -374,7 +413,7 @@ def _advance(dossier: Dossier, actor, note: str, assignee) -> Dossier:
             )
         )
     gates.check(dossier, "advance")
-    following = next_step(dossier)
+    following = next_step(dossier, to)
     if step.action == Action.ASSIGN and assignee is None and following.role == Role.SPECIALIST:
         raise ValidationError(_("Choose the specialist who will process the dossier."))
     _check_assignee(assignee, dossier, following)
@@ -411,18 +450,18 @@ def advance_after_consultation(dossier: Dossier, actor, note: str) -> Dossier:
 
 
 @transaction.atomic
-def send_back(dossier: Dossier, *, actor, note: str, revision=None) -> Dossier:
+def send_back(dossier: Dossier, *, actor, note: str, revision=None, to=None) -> Dossier:
     """Hands the dossier back to an earlier step (an approver sends a draft back), as the
-    workflow's send-back link allows; the earlier step's person gets it again."""
+    workflow's send-back links allow (``to``: which, where there are several); the earlier
+    step's person gets it again."""
     note = note.strip()
     if not note:
         raise ValidationError(_("Say what must be corrected."))
     dossier = _locked(dossier, revision)
     _require_turn(dossier, actor)
-    transition = _transition(dossier, Kind.SEND_BACK)
-    if transition is None:
+    target = _chosen(dossier, Kind.SEND_BACK, to)
+    if target is None:
         raise ValidationError(_("The workflow does not allow sending back from this step."))
-    target = transition.target
     earlier = dossier.steps.filter(step=target).order_by("-started_at", "-id").first()
     before = {"step": dossier.current_step.code}
     now = timezone.now()
