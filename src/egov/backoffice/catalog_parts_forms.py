@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.models import Role
 from egov.backoffice.catalog_builder_forms import BaseFieldFormSet
-from egov.catalog.models import DocumentRequirement, Fee, WorkflowStep
+from egov.catalog.models import DocumentRequirement, Fee, WorkflowStep, WorkflowTransition
+from egov.catalog.workflow import CUSTOM_KINDS
 from egov.organizations.models import Agency
 
 FILE_TYPES = [
@@ -155,6 +156,100 @@ class StepForm(forms.Form):
         help_text=_("In the procedure's unit; the steps add up to the time limit."),
     )
 
+    consult_pick = forms.BooleanField(
+        label=_("The handler chooses which of these agencies to consult"),
+        required=False,
+        help_text=_("Otherwise every agency below is asked as soon as the dossier arrives."),
+    )
+
+    # Agencies a consultation step asks, each with its time to answer: a few slots per card,
+    # which an editor fills without typing any code.
+    SLOTS = 5
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number in range(1, self.SLOTS + 1):
+            self.fields[f"consult_agency_{number}"] = forms.ModelChoiceField(
+                label=_("Consulted agency %(n)s") % {"n": number},
+                queryset=Agency.objects.order_by("name"),
+                to_field_name="code",
+                required=False,
+            )
+            self.fields[f"consult_days_{number}"] = forms.DecimalField(
+                label=_("Its time to answer"),
+                min_value=0,
+                max_digits=6,
+                decimal_places=2,
+                required=False,
+                help_text=_("In the procedure's unit, counted in working time from the request."),
+            )
+        self.consult_names = ["consult_pick"] + [
+            f"consult_{kind}_{n}" for n in range(1, self.SLOTS + 1) for kind in ("agency", "days")
+        ]
+
+    def consult_fields(self):
+        return [self[name] for name in self.consult_names]
+
+    def clean(self):
+        data = super().clean()
+        consulted, seen = [], set()
+        for number in range(1, self.SLOTS + 1):
+            agency = data.get(f"consult_agency_{number}")
+            days = data.get(f"consult_days_{number}")
+            if agency is None and days is None:
+                continue
+            if agency is None:
+                self.add_error(f"consult_agency_{number}", _("Choose the agency to consult."))
+            elif days is None:
+                self.add_error(f"consult_days_{number}", _("Give the agency a time to answer."))
+            elif agency.pk in seen:
+                self.add_error(
+                    f"consult_agency_{number}", _("This agency is already consulted by the step.")
+                )
+            else:
+                seen.add(agency.pk)
+                consulted.append({"agency": agency.code, "duration": days})
+        if consulted and data.get("action") != WorkflowStep.Action.CONSULTATION:
+            raise forms.ValidationError(
+                _(
+                    "Only a step that consults several agencies asks agencies for an opinion: "
+                    "choose that kind of step, or empty the consulted agencies."
+                )
+            )
+        data["consulted"] = consulted
+        return data
+
+    @classmethod
+    def consult_initial(cls, step) -> dict:
+        initial = {"consult_pick": step.consult_pick}
+        for number, row in enumerate(step.consulted.all(), start=1):
+            initial[f"consult_agency_{number}"] = row.agency.code
+            initial[f"consult_days_{number}"] = row.duration.normalize()
+        return initial
+
 
 StepFormSet = forms.formset_factory(StepForm, extra=1, can_order=True, can_delete=True)
 StepFormSet.ordering_widget = forms.HiddenInput
+
+
+class MoveForm(forms.Form):
+    """One custom move between steps beyond the usual ones (a move on that skips a step, a
+    send-back further back, a refusal or pause where the usual moves have none)."""
+
+    source = forms.ChoiceField(label=_("From the step"))
+    kind = forms.ChoiceField(label=_("Move"))
+    target = forms.ChoiceField(
+        label=_("To the step"), required=False, help_text=_("None for a refusal.")
+    )
+
+    def __init__(self, *args, steps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        named = [(step.code, f"{step.position}. {step.name}") for step in steps]
+        self.fields["source"].choices = named
+        self.fields["target"].choices = [("", _("— the dossier ends —")), *named]
+        self.fields["kind"].choices = [
+            (kind, WorkflowTransition.Kind(kind).label) for kind in CUSTOM_KINDS
+        ]
+
+
+MoveFormSet = forms.formset_factory(MoveForm, extra=1, can_delete=True)

@@ -7,9 +7,15 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.access import staff_required
 from egov.backoffice.catalog_builder_views import ordered_forms
-from egov.backoffice.catalog_parts_forms import FeeFormSet, PaperFormSet, StepFormSet
+from egov.backoffice.catalog_parts_forms import (
+    FeeFormSet,
+    MoveFormSet,
+    PaperFormSet,
+    StepForm,
+    StepFormSet,
+)
 from egov.backoffice.catalog_views import _draft
-from egov.catalog import eforms, fee_builder, fees, services, workflow_diagram
+from egov.catalog import eforms, fee_builder, fees, services, workflow, workflow_diagram
 
 
 def _field_choices(version) -> list[tuple[str, str]]:
@@ -118,10 +124,49 @@ def fee_rules(request, code: str):
     )
 
 
+def _moves_formset(request, version):
+    """The editor's own moves between the saved steps (a separate form on the page)."""
+    steps = list(version.workflow_steps.order_by("position"))
+    if request.method == "POST" and "m-TOTAL_FORMS" in request.POST:
+        return MoveFormSet(request.POST, prefix="m", form_kwargs={"steps": steps})
+    initial = [
+        {"source": t.source.code, "kind": t.kind, "target": t.target.code if t.target else ""}
+        for t in workflow.custom_moves(version)
+    ]
+    return MoveFormSet(initial=initial, prefix="m", form_kwargs={"steps": steps})
+
+
+def _save_moves(request, version, moves) -> bool:
+    if not moves.is_valid():
+        return False
+    rows = [
+        {
+            "source": form.cleaned_data["source"],
+            "kind": form.cleaned_data["kind"],
+            "target": form.cleaned_data.get("target") or None,
+        }
+        for form in moves.forms
+        if form.has_changed()
+        and not form.cleaned_data.get("DELETE")
+        and form.cleaned_data.get("source")
+    ]
+    try:
+        services.save_moves(version, actor=request.user, moves=rows)
+    except ValidationError as exc:
+        moves.non_form_errors().extend(exc.messages)
+        return False
+    messages.success(request, _("The moves between steps were saved."))
+    return True
+
+
 @staff_required
 def workflow_steps(request, code: str):
     version = _draft(request.user, code)
-    if request.method == "POST":
+    moves = _moves_formset(request, version)
+    saving_moves = request.method == "POST" and "m-TOTAL_FORMS" in request.POST
+    if saving_moves and _save_moves(request, version, moves):
+        return redirect("backoffice:catalog_workflow", code=code)
+    if request.method == "POST" and "s-TOTAL_FORMS" in request.POST:
         formset = StepFormSet(request.POST, prefix="s")
     else:
         initial = [
@@ -133,11 +178,17 @@ def workflow_steps(request, code: str):
                 "agency": s.agency.code if s.agency else None,
                 "duration": s.duration.normalize(),
                 "ORDER": position,
+                **StepForm.consult_initial(s),
             }
-            for position, s in enumerate(version.workflow_steps.select_related("agency"), start=1)
+            for position, s in enumerate(
+                version.workflow_steps.select_related("agency").prefetch_related(
+                    "consulted__agency"
+                ),
+                start=1,
+            )
         ]
         formset = StepFormSet(initial=initial, prefix="s")
-    if request.method == "POST" and formset.is_valid():
+    if request.method == "POST" and "s-TOTAL_FORMS" in request.POST and formset.is_valid():
         steps = []
         for position, form in enumerate(
             ordered_forms(formset, request.POST.get("move", "")), start=1
@@ -152,6 +203,8 @@ def workflow_steps(request, code: str):
                     "agency_role": data["agency_role"],
                     "agency": data["agency"].code if data.get("agency") else None,
                     "duration": data["duration"],
+                    "consult_pick": data.get("consult_pick", False),
+                    "consulted": data.get("consulted", []),
                 }
             )
         try:
@@ -171,5 +224,6 @@ def workflow_steps(request, code: str):
             "rows": rows,
             "general": general,
             "diagram": workflow_diagram.svg(version),
+            "moves": moves,
         },
     )

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from egov.dossiers.models import Channel, Dossier
+from egov.dossiers.models import Channel, Consultation, Dossier
 
 
 class SearchForm(forms.Form):
@@ -76,3 +76,23 @@ class RegisterForm(forms.Form):
     def this_month(cls):
         today = timezone.localdate()
         return cls(initial={"start": today.replace(day=1), "end": today})
+
+
+class ConsultationAnswerForm(forms.Form):
+    """A consulted agency's opinion; the file is checked (type, size, malware) by the service."""
+
+    opinion = forms.ChoiceField(
+        label=_("Your agency's opinion"),
+        choices=Consultation.Opinion.choices,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("The opinion in words (required to disagree)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+    )
+    file = forms.FileField(
+        label=_("An official letter or other file (PDF, JPG, PNG, DOCX; optional)"),
+        required=False,
+    )

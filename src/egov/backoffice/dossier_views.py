@@ -24,6 +24,7 @@ from egov.core.paging import CappedPaginator, QueuePaginator
 from egov.digitization import services as digitization
 from egov.dossiers import (
     apologies,
+    consultations,
     counter,
     forms,
     processing,
@@ -35,6 +36,7 @@ from egov.dossiers import (
 )
 from egov.dossiers.models import Dossier
 from egov.dossiers.transitions import StaleDossier
+from egov.organizations.models import Agency
 
 STALE = gettext_lazy(
     "Someone else changed this dossier while you were looking at it. Check it again before acting."
@@ -132,10 +134,13 @@ def detail(request, public_id):
             following = None
     version = dossier.procedure_version
     action = step.action if step else None
+    # What the workflow allows from this step: the usual moves and any an editor added.
+    moves = processing.move_kinds(dossier) if action not in (None, "receive", "return") else set()
     context = {
         "result_step": action in processing.RESULT_STEPS,
-        "checking_step": action in {"review", "approve", "sign"},
-        "processing_step": action in {"process", "review"},
+        "moves": moves,
+        "next_choices": processing.targets(dossier, "next") if "next" in moves else [],
+        "back_choices": processing.targets(dossier, "send_back") if "send_back" in moves else [],
         "open_clock": dossier.status in apologies.LATE_STATUSES,
         "dossier": dossier,
         "answers": eforms.answer_rows(version.form_schema, version.form_ui, dossier.form_data),
@@ -168,10 +173,29 @@ def detail(request, public_id):
         ),
         "assignable": _people_for(dossier.current_role, dossier.current_agency),
         "certificates": processing.result_certificates(user, dossier),
+        **_consultation_context(user, dossier),
         "can_apologise": apologies.may_issue(user, dossier),
         "apology_by": apologies.latest_moment(dossier),
     }
     return render(request, "backoffice/dossier_detail.html", context)
+
+
+def _consultation_context(user, dossier) -> dict:
+    """The opinions asked of other agencies (every passage through a consultation step), with
+    who answered what and who is late, and the handler's choice of agencies where the step
+    lets them choose."""
+    now = timezone.now()
+    soon = processing.due_soon_limit(now)
+    requests = dossier.consultations.select_related("agency", "answered_by", "dossier_step__step")
+    can_consult = consultations.may_request(user, dossier)
+    return {
+        "consultations": [(c, consultations.state(c, now, soon)) for c in requests],
+        "consult_waiting": consultations.waiting(dossier),
+        "can_consult": can_consult,
+        "consultable": (
+            dossier.current_step.consulted.select_related("agency") if can_consult else []
+        ),
+    }
 
 
 @staff_required
@@ -196,6 +220,12 @@ def control_sheet(request, public_id):
 def _user_choice(request, name):
     value = request.POST.get(name, "")
     return User.objects.filter(pk=value, kind=User.Kind.STAFF).first() if value.isdigit() else None
+
+
+def _step_choice(request):
+    """The workflow step chosen among several the move may lead to (None: the usual one)."""
+    value = request.POST.get("to", "")
+    return int(value) if value.isdigit() else None
 
 
 def _lines(request, name):
@@ -236,12 +266,13 @@ ACTIONS = {
             note=r.POST.get("note", ""),
             assignee=_user_choice(r, "assignee"),
             revision=rev,
+            to=_step_choice(r),
         ),
         gettext_lazy("Handed on to the next step."),
     ),
     "send_back": (
         lambda r, d, rev: processing.send_back(
-            d, actor=r.user, note=r.POST.get("note", ""), revision=rev
+            d, actor=r.user, note=r.POST.get("note", ""), revision=rev, to=_step_choice(r)
         ),
         gettext_lazy("Sent back."),
     ),
@@ -266,6 +297,15 @@ ACTIONS = {
             d, actor=r.user, reason=r.POST.get("reason", ""), revision=rev
         ),
         gettext_lazy("Refused; the notice with the reason is the dossier's result."),
+    ),
+    "consult": (
+        lambda r, d, rev: consultations.request(
+            d,
+            actor=r.user,
+            agencies=list(Agency.objects.filter(code__in=r.POST.getlist("agencies"))),
+            revision=rev,
+        ),
+        gettext_lazy("The opinions were asked; each agency has its own time to answer."),
     ),
     "return": (
         lambda r, d, rev: processing.return_result(

@@ -5,6 +5,7 @@ from egov.backoffice import (
     catalog_builder_views,
     catalog_parts_views,
     catalog_views,
+    consultation_views,
     dossier_views,
     views,
 )
@@ -62,6 +63,21 @@ urlpatterns = [
         name="intake",
     ),
     path("dossiers/register/", dossier_views.register, name="register"),
+    path(
+        "dossiers/consultations/",
+        consultation_views.consultation_list,
+        name="consultations",
+    ),
+    path(
+        "dossiers/consultations/<int:pk>/",
+        consultation_views.consultation_detail,
+        name="consultation",
+    ),
+    path(
+        "dossiers/consultations/<int:pk>/file/",
+        consultation_views.consultation_file,
+        name="consultation_file",
+    ),
     path("dossiers/<uuid:public_id>/", dossier_views.detail, name="dossier"),
     path(
         "dossiers/<uuid:public_id>/control-sheet.pdf",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from egov.catalog import workflow as workflow_rules
 from egov.catalog.models import (
+    ConsultedAgency,
     DocumentRequirement,
     Fee,
     Field,
@@ -135,9 +136,11 @@ def replace_workflow(version: ProcedureVersion, steps: list[dict], transitions=N
             agency_role=row.get("agency_role", WorkflowStep.AgencyRole.DECIDING),
             agency=_agency(row.get("agency")),
             duration=Decimal(str(row["duration"])),
+            consult_pick=bool(row.get("consult_pick")),
         )
         step.full_clean(exclude=["version"])
         step.save()
+        replace_consulted(step, row.get("consulted") or [])
         by_code[step.code] = step
     if transitions is None:
         workflow_rules.default_transitions(version)
@@ -148,6 +151,23 @@ def replace_workflow(version: ProcedureVersion, steps: list[dict], transitions=N
             source=by_code[row["source"]],
             target=by_code.get(row.get("target")),
             kind=row["kind"],
+        )
+
+
+def replace_consulted(step: WorkflowStep, rows: list[dict]) -> None:
+    """The agencies a consultation step asks, each ``{"agency": code, "duration": …}``."""
+    step.consulted.all().delete()
+    seen = set()
+    for position, row in enumerate(rows, start=1):
+        agency = _agency(row.get("agency"))
+        if agency is None or agency.pk in seen:
+            continue
+        seen.add(agency.pk)
+        ConsultedAgency.objects.create(
+            step=step,
+            position=position,
+            agency=agency,
+            duration=Decimal(str(row.get("duration") or 0)),
         )
 
 
@@ -225,6 +245,17 @@ def dump(version: ProcedureVersion, *, with_files: bool = False) -> dict:
                 "agency_role": s.agency_role,
                 "agency": s.agency.code if s.agency else None,
                 "duration": str(s.duration.normalize()),
+                **(
+                    {
+                        "consult_pick": s.consult_pick,
+                        "consulted": [
+                            {"agency": c.agency.code, "duration": str(c.duration.normalize())}
+                            for c in s.consulted.select_related("agency")
+                        ],
+                    }
+                    if s.action == WorkflowStep.Action.CONSULTATION
+                    else {}
+                ),
             }
             for s in version.workflow_steps.all()
         ],

@@ -3,8 +3,9 @@ publishing: the main fields, the e-form's questions, the papers, the fees and th
 
 from django.utils.translation import gettext as _
 
-from egov.catalog import builder, fee_builder
-from egov.catalog.models import ProcedureVersion
+from egov.catalog import builder, fee_builder, workflow
+from egov.catalog.durations import working_time_text
+from egov.catalog.models import ProcedureVersion, WorkflowStep
 
 MAIN = [
     "name",
@@ -84,11 +85,48 @@ def _fees(version: ProcedureVersion) -> dict[str, str]:
 
 
 def _steps(version: ProcedureVersion) -> dict[str, str]:
-    return {
-        str(step.position): f"{step.position}. {step.name}: {step.get_action_display()}, "
-        f"{step.get_role_display()}, {step.duration.normalize()}"
-        for step in version.workflow_steps.all()
-    }
+    """One sentence per step, and one per agency a consultation step asks (keyed by the
+    step's position and the agency, so a changed time to answer reads as a change)."""
+    found = {}
+    for step in version.workflow_steps.prefetch_related("consulted__agency"):
+        found[str(step.position)] = (
+            f"{step.position}. {step.name}: {step.get_action_display()}, "
+            f"{step.get_role_display()}, {step.duration.normalize()}"
+        )
+        if step.action != WorkflowStep.Action.CONSULTATION:
+            continue
+        if step.consult_pick:
+            found[f"{step.position}:pick"] = _(
+                "step %(position)s: the handler chooses which agencies to consult"
+            ) % {"position": step.position}
+        for row in step.consulted.all():
+            found[f"{step.position}:{row.agency.code}"] = _(
+                "step %(position)s “%(step)s” asks %(agency)s for an opinion within %(time)s"
+            ) % {
+                "position": step.position,
+                "step": step.name,
+                "agency": row.agency.name,
+                "time": working_time_text(row.duration, version.time_unit),
+            }
+    return found
+
+
+def _moves(version: ProcedureVersion) -> dict[str, str]:
+    """The editor's own moves between steps, one sentence each, keyed by the steps' places."""
+    found = {}
+    for move in workflow.custom_moves(version):
+        target = move.target.position if move.target else "-"
+        found[f"move:{move.source.position}:{move.kind}:{target}"] = _(
+            "extra move from step %(source)s “%(name)s”: %(kind)s → %(target)s"
+        ) % {
+            "source": move.source.position,
+            "name": move.source.name,
+            "kind": move.get_kind_display(),
+            "target": f"{move.target.position}. {move.target.name}"
+            if move.target
+            else _("the dossier ends"),
+        }
+    return found
 
 
 def _compare(section: str, old: dict[str, str], new: dict[str, str]) -> list[tuple[str, str]]:
@@ -133,6 +171,7 @@ def changes(published: ProcedureVersion | None, draft: ProcedureVersion) -> list
     lines += _compare(_("Papers"), _papers(published), _papers(draft))
     lines += _compare(_("Fees"), _fees(published), _fees(draft))
     lines += _compare(_("Workflow"), _steps(published), _steps(draft))
+    lines += _compare(_("Workflow"), _moves(published), _moves(draft))
     return lines
 
 

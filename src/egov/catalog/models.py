@@ -268,6 +268,7 @@ class WorkflowStep(models.Model):
         PROCESS = "process", _("Process")
         REVIEW = "review", _("Review (thẩm định)")
         CONSULT = "consult", _("Consult another agency")
+        CONSULTATION = "consultation", _("Consult several agencies at once (lấy ý kiến)")
         TRANSFER = "transfer", _("Transfer to another agency (liên thông)")
         APPROVE = "approve", _("Approve")
         SIGN = "sign", _("Sign")
@@ -284,7 +285,7 @@ class WorkflowStep(models.Model):
     position = models.PositiveSmallIntegerField(_("order"))
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     role = models.CharField(_("role that acts"), max_length=20, choices=Role.choices)
     agency_role = models.CharField(
         _("acting agency"), max_length=10, choices=AgencyRole.choices, default=AgencyRole.DECIDING
@@ -303,6 +304,13 @@ class WorkflowStep(models.Model):
         decimal_places=2,
         help_text=_("In the procedure's time unit; the steps add up to the time limit."),
     )
+    # A consultation step: the handler chooses which of its agencies to consult, instead of
+    # all of them being asked as soon as the dossier reaches it.
+    consult_pick = models.BooleanField(
+        _("the handler chooses whom to consult"),
+        default=False,
+        help_text=_("Otherwise every agency listed is asked as soon as the dossier arrives."),
+    )
 
     class Meta:
         ordering = ["version", "position"]
@@ -315,6 +323,35 @@ class WorkflowStep(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ConsultedAgency(models.Model):
+    """One agency a consultation step asks for an opinion (xin ý kiến), with its own
+    sub-deadline in the procedure's time unit, counted on the working-day calendar from the
+    moment the request is sent."""
+
+    step = models.ForeignKey(WorkflowStep, on_delete=models.CASCADE, related_name="consulted")
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("consulted agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    duration = models.DecimalField(
+        _("time to answer"),
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("In the procedure's time unit, from the moment the request is sent."),
+    )
+
+    class Meta:
+        ordering = ["step", "position", "id"]
+        verbose_name = _("consulted agency")
+        verbose_name_plural = _("consulted agencies")
+        constraints = [
+            models.UniqueConstraint(fields=["step", "agency"], name="consulted_agency_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step_id} {self.agency_id} {self.duration}"
 
 
 class WorkflowTransition(models.Model):

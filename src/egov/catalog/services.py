@@ -9,7 +9,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from egov.catalog import content, eforms, fees, search, workflow
-from egov.catalog.models import DocumentRequirement, Field, Procedure, ProcedureVersion
+from egov.catalog.models import (
+    DocumentRequirement,
+    Field,
+    Procedure,
+    ProcedureVersion,
+    WorkflowTransition,
+)
 from egov.core import audit, collation, files
 from egov.core.text import normalize_search_text
 
@@ -231,11 +237,77 @@ def save_workflow(version: ProcedureVersion, *, actor, steps: list[dict]) -> Pro
     """Sets a draft's steps from the designer, with the usual moves between them (next,
     supplement, refusal, pause, send back: ``workflow.default_transitions``)."""
     version = _draft_for_update(version)
-    before = [[s.name, s.action, str(s.duration)] for s in version.workflow_steps.all()]
+    before = _workflow_record(version)
+    # The editor's own moves stay where their steps keep their code (their kind and place).
+    kept = _moves_record(version)
     content.replace_workflow(version, steps, None)
-    after = [[s.name, s.action, str(s.duration)] for s in version.workflow_steps.all()]
+    _add_moves(version, kept)
+    after = _workflow_record(version)
     _record_parts(actor, "catalog.workflow_changed", version, {"steps": before}, {"steps": after})
     return version
+
+
+def _moves_record(version: ProcedureVersion) -> list[dict]:
+    return [
+        {"source": t.source.code, "target": t.target.code if t.target else None, "kind": t.kind}
+        for t in workflow.custom_moves(version)
+    ]
+
+
+def _add_moves(version: ProcedureVersion, moves: list[dict]) -> None:
+    by_code = {step.code: step for step in version.workflow_steps.all()}
+    for move in moves:
+        source, target = by_code.get(move["source"]), by_code.get(move.get("target") or "")
+        if source is None or (move.get("target") and target is None):
+            continue
+        WorkflowTransition.objects.get_or_create(
+            version=version, source=source, target=target, kind=move["kind"]
+        )
+
+
+@transaction.atomic
+def save_moves(version: ProcedureVersion, *, actor, moves: list[dict]) -> ProcedureVersion:
+    """Sets a draft's custom moves between steps (beyond the usual ones), each
+    ``{"source": step code, "target": step code or None, "kind": …}``; a move that cannot be
+    made is refused in words and nothing is saved."""
+    version = _draft_for_update(version)
+    by_code = {step.code: step for step in version.workflow_steps.all()}
+    problems = []
+    for move in moves:
+        source, target = by_code.get(move["source"]), by_code.get(move.get("target") or "")
+        if source is None or (move.get("target") and target is None):
+            problems.append(_("A move names a step the workflow no longer has."))
+            continue
+        problem = workflow.move_problem(source, target, move["kind"])
+        if problem:
+            problems.append(f"{source.name}: {problem}")
+    if problems:
+        raise ValidationError(problems)
+    before = _moves_record(version)
+    for transition in workflow.custom_moves(version):
+        transition.delete()
+    _add_moves(version, moves)
+    _record_parts(
+        actor,
+        "catalog.workflow_changed",
+        version,
+        {"moves": before},
+        {"moves": _moves_record(version)},
+    )
+    return version
+
+
+def _workflow_record(version: ProcedureVersion) -> list[list]:
+    """What the audit trail keeps of a workflow: each step, and the agencies it consults."""
+    return [
+        [
+            s.name,
+            s.action,
+            str(s.duration),
+            *([[c.agency.code, str(c.duration)] for c in s.consulted.select_related("agency")]),
+        ]
+        for s in version.workflow_steps.all()
+    ]
 
 
 @transaction.atomic
@@ -301,10 +373,15 @@ def copy_version(
     step_map = {}
     for step in steps:
         old = step.pk
+        consulted = list(step.consulted.all())
         step.pk = None
         step.version = draft
         step.save()
         step_map[old] = step
+        for row in consulted:
+            row.pk = None
+            row.step = step
+            row.save()
     for transition in transitions:
         transition.pk = None
         transition.version = draft

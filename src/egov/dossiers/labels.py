@@ -26,6 +26,9 @@ ACTIONS = {
     "dossiers.withdrawn": _("Dossier withdrawn by the applicant"),
     "dossiers.apology_issued": _("Apology letter issued"),
     "dossiers.rated": _("Service rated by the applicant"),
+    "dossiers.consultation_requested": _("Opinions asked of other agencies"),
+    "dossiers.consultation_answered": _("Consulted agency answered"),
+    "dossiers.consultation_completed": _("Every consulted agency answered"),
     "dossiers.registry_asked": _("Shared registry asked for the applicant's papers"),
 }
 action_labels.register(ACTIONS)

@@ -519,3 +519,69 @@ class RegistryExtract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.registry} {self.outcome}"
+
+
+def consultation_path(instance, filename: str) -> str:
+    return f"dossiers/{instance.dossier.public_id}/y-kien/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Consultation(models.Model):
+    """One agency's opinion asked at a consultation step (phiếu xin ý kiến): sent to every
+    agency of the step at once, each with its own sub-deadline on the working-day calendar;
+    the step waits until all have answered. An answer after its sub-deadline is kept, marked
+    late; the dossier's appointment does not move for it."""
+
+    class Opinion(models.TextChoices):
+        AGREE = "agree", _("Agrees")
+        DISAGREE = "disagree", _("Disagrees")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consultations")
+    province_code = models.CharField(max_length=3, default=_province)
+    # The passage through the consultation step that asked (a step sent back and reached
+    # again asks anew).
+    dossier_step = models.ForeignKey(
+        DossierStep, on_delete=models.CASCADE, related_name="consultations"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("consulted agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked at"))
+    due_at = models.DateTimeField(_("answer due"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opinion = models.CharField(_("opinion"), max_length=10, choices=Opinion.choices, blank=True)
+    text = models.TextField(_("the opinion in words"), max_length=4000, blank=True)
+    file = models.FileField(upload_to=consultation_path, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    extension = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier_step", "agency"], name="consultation_once_per_agency"
+            )
+        ]
+        indexes = [
+            # An agency's open requests, soonest due first: its consultation list.
+            models.Index(
+                fields=["agency", "due_at"],
+                condition=Q(answered_at__isnull=True),
+                name="consultation_open",
+            ),
+            models.Index(fields=["agency", "-requested_at"], name="consultation_agency_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.agency_id}"
+
+    @property
+    def late(self) -> bool:
+        return self.answered_at is not None and self.answered_at > self.due_at

@@ -20,7 +20,7 @@ from egov.accounts import scoping
 from egov.accounts.models import Role
 from egov.catalog.models import TimeUnit, WorkflowStep, WorkflowTransition
 from egov.core import calendar, uploads
-from egov.dossiers import forms, gates, outcomes, signals, transitions
+from egov.dossiers import consultations, forms, gates, outcomes, signals, transitions
 from egov.dossiers.models import Attachment, Dossier, DossierStep, SupplementRequest
 from egov.dossiers.services import due_at
 from egov.signatures import services as signatures
@@ -233,6 +233,15 @@ def _require_turn(dossier: Dossier, actor) -> None:
         raise PermissionDenied
 
 
+# What the consultation module (``dossiers.consultations``) shares of this one's operations.
+def lock(dossier: Dossier, revision: int | None) -> Dossier:
+    return _locked(dossier, revision)
+
+
+def require_turn(dossier: Dossier, actor) -> None:
+    _require_turn(dossier, actor)
+
+
 def _open_step(dossier: Dossier, step: WorkflowStep, start, *, assignee=None) -> DossierStep:
     agency = acting_agency(dossier, step)
     row = DossierStep.objects.create(
@@ -253,8 +262,12 @@ def _open_step(dossier: Dossier, step: WorkflowStep, start, *, assignee=None) ->
     return row
 
 
-def _open_row(dossier: Dossier) -> DossierStep | None:
+def open_row(dossier: Dossier) -> DossierStep | None:
+    """The control sheet's row of the step the dossier is at."""
     return dossier.steps.filter(finished_at__isnull=True).order_by("-started_at", "-id").first()
+
+
+_open_row = open_row
 
 
 def _finish(dossier: Dossier, actor, outcome: str, note: str, now) -> DossierStep | None:
@@ -315,14 +328,51 @@ def start_workflow(dossier: Dossier, *, officer, now) -> bool:
     dossier.current_step = first
     _finish(dossier, officer, DossierStep.Outcome.NEXT, "", now)
     following = next_step(dossier)
-    _open_step(dossier, following, now)
+    opened = _open_step(dossier, following, now)
+    consultations.on_arrival(dossier, opened, actor=officer, now=now)
     return True
 
 
-def next_step(dossier: Dossier) -> WorkflowStep:
-    transition = _transition(dossier, Kind.NEXT)
-    if transition is not None:
-        return transition.target
+def targets(dossier: Dossier, kind: str) -> list[WorkflowStep]:
+    """Where the current step's moves of ``kind`` lead, the usual one first (an editor may
+    have added others: a move on that skips a step, a send-back further back)."""
+    return [
+        t.target
+        for t in WorkflowTransition.objects.filter(
+            version=dossier.procedure_version, source=dossier.current_step, kind=kind
+        )
+        .select_related("target")
+        .order_by("id")
+        if t.target is not None
+    ]
+
+
+def move_kinds(dossier: Dossier) -> set[str]:
+    """The kinds of move the workflow allows from the dossier's current step."""
+    if dossier.current_step_id is None:
+        return set()
+    return set(
+        WorkflowTransition.objects.filter(
+            version=dossier.procedure_version_id, source=dossier.current_step_id
+        ).values_list("kind", flat=True)
+    )
+
+
+def _chosen(dossier: Dossier, kind: str, to) -> WorkflowStep | None:
+    """The target the officer chose among the moves of ``kind`` (the first when none)."""
+    found = targets(dossier, kind)
+    if to is None:
+        return found[0] if found else None
+    chosen = next((step for step in found if step.pk == getattr(to, "pk", to)), None)
+    if chosen is None:
+        raise ValidationError(_("The workflow does not lead from this step to the step chosen."))
+    return chosen
+
+
+def next_step(dossier: Dossier, to=None) -> WorkflowStep:
+    chosen = _chosen(dossier, Kind.NEXT, to)
+    if chosen is not None:
+        return chosen
     following = (
         dossier.procedure_version.workflow_steps.filter(position__gt=dossier.current_step.position)
         .order_by("position")
@@ -341,19 +391,29 @@ def _save(dossier: Dossier) -> None:
 
 
 @transaction.atomic
-def advance(dossier: Dossier, *, actor, note: str = "", assignee=None, revision=None) -> Dossier:
-    """Finishes the current step and hands the dossier to the next one."""
+def advance(
+    dossier: Dossier, *, actor, note: str = "", assignee=None, revision=None, to=None
+) -> Dossier:
+    """Finishes the current step and hands the dossier to the next one (or to ``to``, another
+    step the workflow moves on to from here)."""
     dossier = _locked(dossier, revision)
     _require_turn(dossier, actor)
-    return _advance(dossier, actor, note, assignee)
+    return _advance(dossier, actor, note, assignee, to)
 
 
-def _advance(dossier: Dossier, actor, note: str, assignee) -> Dossier:
+def _advance(dossier: Dossier, actor, note: str, assignee, to=None) -> Dossier:
     step = dossier.current_step
     if step.action == Action.RETURN:
         raise ValidationError(_("Return the result to the applicant to finish this dossier."))
+    if consultations.waiting(dossier):
+        raise ValidationError(
+            _(
+                "This step waits for the consulted agencies' answers; the dossier moves on by "
+                "itself when all of them have answered."
+            )
+        )
     gates.check(dossier, "advance")
-    following = next_step(dossier)
+    following = next_step(dossier, to)
     if step.action == Action.ASSIGN and assignee is None and following.role == Role.SPECIALIST:
         raise ValidationError(_("Choose the specialist who will process the dossier."))
     _check_assignee(assignee, dossier, following)
@@ -376,25 +436,32 @@ def _advance(dossier: Dossier, actor, note: str, assignee) -> Dossier:
         note=_("Now at: %(step)s.") % {"step": following.name},
         before={"step": step.code},
     )
+    consultations.on_arrival(dossier, opened, actor=actor, now=now)
     signals.dossier_step_changed.send(Dossier, dossier=dossier, step=opened, previous=previous)
     if following.action == Action.RETURN:
         signals.result_issued.send(Dossier, dossier=dossier, result=_results(dossier).last())
     return dossier
 
 
+def advance_after_consultation(dossier: Dossier, actor, note: str) -> Dossier:
+    """The last consulted agency answered (``consultations.answer``, in its transaction, the
+    dossier locked): the step is done and the dossier moves on by itself."""
+    return _advance(dossier, actor, note, None)
+
+
 @transaction.atomic
-def send_back(dossier: Dossier, *, actor, note: str, revision=None) -> Dossier:
+def send_back(dossier: Dossier, *, actor, note: str, revision=None, to=None) -> Dossier:
     """Hands the dossier back to an earlier step (an approver sends a draft back), as the
-    workflow's send-back link allows; the earlier step's person gets it again."""
+    workflow's send-back links allow (``to``: which, where there are several); the earlier
+    step's person gets it again."""
     note = note.strip()
     if not note:
         raise ValidationError(_("Say what must be corrected."))
     dossier = _locked(dossier, revision)
     _require_turn(dossier, actor)
-    transition = _transition(dossier, Kind.SEND_BACK)
-    if transition is None:
+    target = _chosen(dossier, Kind.SEND_BACK, to)
+    if target is None:
         raise ValidationError(_("The workflow does not allow sending back from this step."))
-    target = transition.target
     earlier = dossier.steps.filter(step=target).order_by("-started_at", "-id").first()
     before = {"step": dossier.current_step.code}
     now = timezone.now()
@@ -408,6 +475,7 @@ def send_back(dossier: Dossier, *, actor, note: str, revision=None) -> Dossier:
         note=_("Sent back to: %(step)s.") % {"step": target.name},
         before=before,
     )
+    consultations.on_arrival(dossier, opened, actor=actor, now=now)
     signals.dossier_step_changed.send(Dossier, dossier=dossier, step=opened, previous=previous)
     return dossier
 

@@ -18,4 +18,5 @@ apology_issued = Signal()  # letter=<ApologyLetter>
 dossier_withdrawn = Signal()  # reason=<str>
 # Sent after every recorded change of a dossier (any status or date), with action=<audit action>.
 dossier_changed = Signal()
+consultation_requested = Signal()  # consultation=<Consultation>: an agency's opinion asked
 deadline_near = Signal()  # recipients=<list of User>: the deciding agency's leaders

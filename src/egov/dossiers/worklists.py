@@ -27,7 +27,13 @@ from egov.dossiers import processing
 from egov.dossiers.models import Dossier
 
 Action = WorkflowStep.Action
-PROCESSING_ACTIONS = [Action.PROCESS, Action.REVIEW, Action.CONSULT, Action.TRANSFER]
+PROCESSING_ACTIONS = [
+    Action.PROCESS,
+    Action.REVIEW,
+    Action.CONSULT,
+    Action.CONSULTATION,  # the handler waits for the answers there, or picks whom to ask
+    Action.TRANSFER,
+]
 DECIDING_ACTIONS = [Action.APPROVE, Action.SIGN]
 REVIEWERS = processing.SUPERVISORS
 

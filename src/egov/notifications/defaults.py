@@ -282,6 +282,39 @@ Electronic one-stop system of {{ site_name }}""",
         "body": _ZALO_DOSSIER + 'appointment: {{ appointment|date:"H:i d/m/Y" }}\n'
         'apology_by: {{ apology_by|date:"H:i d/m/Y" }}',
     },
+    # --- Opinion asked of another agency (to its staff) --------------------------------------
+    ("dossier.consultation_requested", "email", "vi"): {
+        "subject": "Đề nghị cho ý kiến về hồ sơ {{ dossier_code }}",
+        "body": """Kính gửi {{ citizen_name }},
+
+{{ asking_agency }} đề nghị {{ agency_name }} cho ý kiến về hồ sơ “{{ procedure_name }}” (mã {{ dossier_code }}), bước “{{ step_name }}”.
+
+Hạn trả lời: {{ answer_due|date:"H:i d/m/Y" }}. Vui lòng vào mục “Xin ý kiến” của hệ thống một cửa điện tử để xem hồ sơ và trả lời.
+
+Hệ thống một cửa điện tử {{ site_name }}""",
+    },
+    ("dossier.consultation_requested", "email", "en"): {
+        "subject": "Your opinion is asked on dossier {{ dossier_code }}",
+        "body": """Dear {{ citizen_name }},
+
+{{ asking_agency }} asks {{ agency_name }} for its opinion on the dossier for “{{ procedure_name }}” (code {{ dossier_code }}), step “{{ step_name }}”.
+
+Answer by: {{ answer_due|date:"H:i d/m/Y" }}. Open “Opinions asked of your agency” in the electronic one-stop system to read the dossier and answer.
+
+Electronic one-stop system of {{ site_name }}""",
+    },
+    ("dossier.consultation_requested", "sms", "vi"): {
+        "body": 'Đề nghị cho ý kiến hồ sơ {{ dossier_code }}, hạn {{ answer_due|date:"H:i d/m/Y" }}.',
+    },
+    ("dossier.consultation_requested", "sms", "en"): {
+        "body": 'Opinion asked on dossier {{ dossier_code }}, due {{ answer_due|date:"H:i d/m/Y" }}.',
+    },
+    ("dossier.consultation_requested", "zalo", "vi"): {
+        "body": _ZALO_DOSSIER + 'answer_due: {{ answer_due|date:"H:i d/m/Y" }}',
+    },
+    ("dossier.consultation_requested", "zalo", "en"): {
+        "body": _ZALO_DOSSIER + 'answer_due: {{ answer_due|date:"H:i d/m/Y" }}',
+    },
     # --- Apology and new date ----------------------------------------------------------------
     ("dossier.apology", "email", "vi"): {
         "subject": "Xin lỗi và hẹn lại ngày trả kết quả hồ sơ {{ dossier_code }}",

@@ -175,6 +175,28 @@ DEADLINE_NEAR = register(
         },
     )
 )
+CONSULTATION_REQUESTED = register(
+    EventType(
+        "dossier.consultation_requested",
+        _("Opinion asked of another agency (to its staff)"),
+        {
+            **_DOSSIER,
+            "citizen_name": _("the staff member's full name"),
+            "agency_name": _("the agency whose opinion is asked"),
+            "asking_agency": _("the agency that asks"),
+            "step_name": _("the workflow step that asks"),
+            "answer_due": _("when the answer is due"),
+        },
+        {
+            **_SAMPLE,
+            "citizen_name": "Lê Văn Chuyên Viên",
+            "agency_name": "Sở Y tế",
+            "asking_agency": "Sở Tư pháp",
+            "step_name": "Lấy ý kiến các sở liên quan",
+            "answer_due": datetime.datetime(2026, 1, 22, 17, 0),
+        },
+    )
+)
 PAYMENT_DUE = register(
     EventType(
         "payment.due",

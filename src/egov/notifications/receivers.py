@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from egov.core import events
-from egov.dossiers import apologies, signals
+from egov.dossiers import apologies, consultations, signals
 from egov.dossiers.models import Channel, Dossier
 from egov.dossiers.receipts import tracking_url
 from egov.notifications import feedback_events  # noqa: F401 - citizen reports subscribe there
@@ -125,6 +125,28 @@ def on_apology(sender, *, dossier, letter, **kwargs):
             "new_date": timezone.localtime(letter.new_due_at).date(),
         },
     )
+
+
+@receiver(signals.consultation_requested)
+def on_consultation_requested(sender, *, dossier, consultation, **kwargs):
+    """Each official who may answer for the consulted agency is told by e-mail."""
+    asking = dossier.current_agency or dossier.deciding_agency or dossier.receiving_agency
+    for person in consultations.answerers(consultation.agency):
+        notify(
+            "dossier.consultation_requested",
+            recipient=person,
+            about=dossier,
+            agency_id=consultation.agency_id,
+            channels=["email"],
+            context={
+                **_common(dossier),
+                "citizen_name": person.full_name or person.username,
+                "agency_name": consultation.agency.name,
+                "asking_agency": asking.name,
+                "step_name": consultation.dossier_step.step.name,
+                "answer_due": timezone.localtime(consultation.due_at),
+            },
+        )
 
 
 @receiver(signals.deadline_near)
