@@ -133,6 +133,7 @@ def detail(request, public_id):
     action = step.action if step else None
     context = {
         "result_step": action in processing.RESULT_STEPS,
+        "result_template": processing.has_result_template(dossier),
         "checking_step": action in {"review", "approve", "sign"},
         "processing_step": action in {"process", "review"},
         "open_clock": dossier.status in apologies.LATE_STATUSES,
@@ -353,8 +354,9 @@ def act(request, public_id, action: str):
                 actor=request.user,
                 certificate=_chosen_certificate(request, dossier),
                 revision=revision,
+                decision_number=request.POST.get("decision_number", ""),
             )
-            messages.success(request, _("The result was drafted from the declaration; check it."))
+            messages.success(request, _("The result was drafted; check it."))
         elif action == "apology":
             _apologise(request, dossier, revision)
             messages.success(request, _("The apology letter was sent with the new date."))

@@ -346,3 +346,34 @@ class WorkflowTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.code} → {self.target.code if self.target else '∅'} ({self.kind})"
+
+
+class ResultTemplate(models.Model):
+    """Mẫu kết quả: the official layout of the paper a version issues (a certificate, a licence),
+    drawn as a PDF at the signing step with the dossier's answers and the decision's data.
+
+    The body is a small markup (headings, paragraphs, lists, tables, bold) with placeholders
+    ``{{ to_khai.<field> }}`` and ``{{ ho_so.<key> }}``; see :mod:`egov.catalog.result_templates`.
+    """
+
+    version = models.OneToOneField(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="result_template"
+    )
+    parent_agency = models.CharField(
+        _("governing body (above the agency's name)"), max_length=200, blank=True
+    )
+    place = models.CharField(_("place name in the date line"), max_length=100)
+    title = models.CharField(_("title of the paper"), max_length=300)
+    body = models.TextField(_("content"))
+    signer_title = models.CharField(_("signer's title"), max_length=200)
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"), null=True, blank=True
+    )
+    recipients = models.TextField(_("recipients (nơi nhận)"), blank=True)
+
+    class Meta:
+        verbose_name = _("result template")
+        verbose_name_plural = _("result templates")
+
+    def __str__(self) -> str:
+        return self.title

@@ -8,8 +8,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from egov.catalog import content, eforms, fees, search, workflow
-from egov.catalog.models import DocumentRequirement, Field, Procedure, ProcedureVersion
+from egov.catalog import content, eforms, fees, result_templates, search, workflow
+from egov.catalog.models import (
+    DocumentRequirement,
+    Field,
+    Procedure,
+    ProcedureVersion,
+    ResultTemplate,
+)
 from egov.core import audit, collation, files
 from egov.core.text import normalize_search_text
 
@@ -283,6 +289,7 @@ def copy_version(
     fee_rows = list(source.fees.all())
     steps = list(source.workflow_steps.all())
     transitions = list(source.workflow_transitions.all())
+    template = ResultTemplate.objects.filter(version=source).first()
     receiving = list(source.receiving_agencies.all())
     draft = ProcedureVersion.objects.get(pk=source.pk)
     draft.pk = None
@@ -311,7 +318,57 @@ def copy_version(
         transition.source = step_map[transition.source_id]
         transition.target = step_map.get(transition.target_id)
         transition.save()
+    if template is not None:
+        template.pk = None
+        template.version = draft
+        template.save()
     return draft
+
+
+RESULT_TEMPLATE_FIELDS = [
+    "parent_agency",
+    "place",
+    "title",
+    "body",
+    "signer_title",
+    "validity_months",
+    "recipients",
+]
+
+
+@transaction.atomic
+def save_result_template(version: ProcedureVersion, *, actor, **values) -> ResultTemplate:
+    """Stores the draft's result template after checking its placeholders (nothing in it is
+    ever run: see ``result_templates``)."""
+    version = _draft_for_update(version)
+    result_templates.check(values.get("body", ""), version)
+    template = ResultTemplate.objects.filter(version=version).first()
+    before = audit.snapshot(template, RESULT_TEMPLATE_FIELDS) if template else None
+    template = template or ResultTemplate(version=version)
+    for name in RESULT_TEMPLATE_FIELDS:
+        setattr(template, name, values.get(name, getattr(template, name)))
+    template.full_clean()
+    template.save()
+    _record_parts(
+        actor,
+        "catalog.result_template_changed",
+        version,
+        before,
+        audit.snapshot(template, RESULT_TEMPLATE_FIELDS),
+    )
+    return template
+
+
+@transaction.atomic
+def remove_result_template(version: ProcedureVersion, *, actor) -> None:
+    """Without a template the official uploads the result at the signing step again."""
+    version = _draft_for_update(version)
+    template = ResultTemplate.objects.filter(version=version).first()
+    if template is None:
+        return
+    before = audit.snapshot(template, RESULT_TEMPLATE_FIELDS)
+    template.delete()
+    _record_parts(actor, "catalog.result_template_changed", version, before, None)
 
 
 def publication_problems(version: ProcedureVersion) -> list[str]:
