@@ -157,7 +157,10 @@ def test_copies_and_the_draft_changes_carry_the_template(catalogue):
     next_draft = services.start_draft(published.procedure, actor=None)
     assert next_draft.result_template.body == BODY
     copy = services.copy_procedure(
-        next_draft, actor=None, code="1.999999", owner_agency=published.procedure.owner_agency,
+        next_draft,
+        actor=None,
+        code="1.999999",
+        owner_agency=published.procedure.owner_agency,
         name="Đăng ký khai sinh (bản sao)",
     )
     assert copy.result_template.title == TEMPLATE["title"]

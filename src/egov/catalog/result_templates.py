@@ -70,7 +70,9 @@ def check(body: str, version) -> None:
     which; nothing in a body is ever run."""
     problems = []
     if len(body) > MAX_BODY:
-        problems.append(_("The content is too long (at most %(max)d characters).") % {"max": MAX_BODY})
+        problems.append(
+            _("The content is too long (at most %(max)d characters).") % {"max": MAX_BODY}
+        )
     if TEMPLATE_CODE.search(body):
         problems.append(
             _(

@@ -5,28 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0009_procedureversion_requires_identity_level_2'),
+        ("catalog", "0009_procedureversion_requires_identity_level_2"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ResultTemplate',
+            name="ResultTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('parent_agency', models.CharField(blank=True, max_length=200, verbose_name="governing body (above the agency's name)")),
-                ('place', models.CharField(max_length=100, verbose_name='place name in the date line')),
-                ('title', models.CharField(max_length=300, verbose_name='title of the paper')),
-                ('body', models.TextField(verbose_name='content')),
-                ('signer_title', models.CharField(max_length=200, verbose_name="signer's title")),
-                ('validity_months', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='valid for (months)')),
-                ('recipients', models.TextField(blank=True, verbose_name='recipients (nơi nhận)')),
-                ('version', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='result_template', to='catalog.procedureversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "parent_agency",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name="governing body (above the agency's name)",
+                    ),
+                ),
+                (
+                    "place",
+                    models.CharField(max_length=100, verbose_name="place name in the date line"),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title of the paper")),
+                ("body", models.TextField(verbose_name="content")),
+                ("signer_title", models.CharField(max_length=200, verbose_name="signer's title")),
+                (
+                    "validity_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="valid for (months)"
+                    ),
+                ),
+                ("recipients", models.TextField(blank=True, verbose_name="recipients (nơi nhận)")),
+                (
+                    "version",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="result_template",
+                        to="catalog.procedureversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'result template',
-                'verbose_name_plural': 'result templates',
+                "verbose_name": "result template",
+                "verbose_name_plural": "result templates",
             },
         ),
     ]
