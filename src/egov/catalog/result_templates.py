@@ -19,9 +19,9 @@ by the platform, and an unknown one is refused when the editor saves. The page a
 import datetime
 import html
 import re
+from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -265,35 +265,52 @@ def sample_values(version, template) -> dict[str, str]:
     )
 
 
+STYLESHEET = Path(__file__).resolve().parent / "static" / "catalog" / "result_paper.css"
+
+
+def paper_context(template, values: dict[str, str], *, agency_name: str, day) -> dict:
+    return {
+        "template": template,
+        "agency_name": agency_name,
+        "number": values.get("ho_so.so_quyet_dinh", ""),
+        "place_date": f"{template.place}, {long_date(day)}",
+        "body": body_html(template.body, values),
+        "signer": values.get("ho_so.nguoi_ky", ""),
+        "recipients": [r.strip() for r in template.recipients.splitlines() if r.strip()],
+    }
+
+
 def render_pdf(template, values: dict[str, str], *, agency_name: str, day: datetime.date) -> bytes:
     """The paper: the Nghị định 30/2020 header, the title, the body with ``values``, the
     signer's block. Always in Vietnamese: it is an administrative paper."""
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     from egov.core import fonts
 
     with translation.override("vi"):
         page = render_to_string(
             "catalog/result_paper.html",
-            {
-                "template": template,
-                "agency_name": agency_name,
-                "number": values.get("ho_so.so_quyet_dinh", ""),
-                "place_date": f"{template.place}, {long_date(day)}",
-                "body": body_html(template.body, values),
-                "signer": values.get("ho_so.nguoi_ky", ""),
-                "recipients": [r.strip() for r in template.recipients.splitlines() if r.strip()],
-                "site_name": settings.EGOV_SITE_NAME,
-            },
+            paper_context(template, values, agency_name=agency_name, day=day),
         )
-    return HTML(string=page).write_pdf(**fonts.pdf_options())
+    options = fonts.pdf_options()
+    options["stylesheets"] = [
+        *options.get("stylesheets", []),
+        CSS(filename=str(STYLESHEET), font_config=options.get("font_config")),
+    ]
+    return HTML(string=page).write_pdf(**options)
+
+
+def _sample_context(version, template) -> tuple[dict[str, str], str]:
+    agency = version.deciding_agency.name if version.deciding_agency_id else ""
+    return sample_values(version, template), agency or _("NAME OF THE AGENCY")
+
+
+def preview_context(version, template) -> dict:
+    """What the designer's page shows beside the editor: the paper with sample answers."""
+    values, agency = _sample_context(version, template)
+    return paper_context(template, values, agency_name=agency, day=timezone.localdate())
 
 
 def preview_pdf(version, template) -> bytes:
-    agency = version.deciding_agency.name if version.deciding_agency_id else ""
-    return render_pdf(
-        template,
-        sample_values(version, template),
-        agency_name=agency or _("NAME OF THE AGENCY"),
-        day=timezone.localdate(),
-    )
+    values, agency = _sample_context(version, template)
+    return render_pdf(template, values, agency_name=agency, day=timezone.localdate())
