@@ -39,6 +39,11 @@ urlpatterns = [
     ),
     path("catalog/<str:code>/papers/", catalog_parts_views.papers, name="catalog_papers"),
     path(
+        "catalog/<str:code>/papers/new-type/",
+        catalog_parts_views.new_paper_type,
+        name="catalog_new_paper_type",
+    ),
+    path(
         "catalog/<str:code>/result/",
         catalog_result_views.result_template,
         name="catalog_result_template",

@@ -32,6 +32,24 @@ class Field(models.Model):
         return self.name
 
 
+class PaperType(models.Model):
+    """Loại giấy tờ: a kind of paper procedures ask for. Its code becomes the code of the papers
+    that name it, which is how a paper in the citizen's store is matched with what another
+    procedure asks for (digitization.kinds)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("paper type")
+        verbose_name_plural = _("paper types")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Procedure(models.Model):
     code = models.CharField(
         _("procedure code"), max_length=30, unique=True, help_text=_("National code, e.g. 1.001193")

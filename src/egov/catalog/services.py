@@ -1,6 +1,7 @@
 """Operations on the catalogue: the only code that creates, edits and publishes procedures."""
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from egov.catalog import content, eforms, fees, result_templates, search, workfl
 from egov.catalog.models import (
     DocumentRequirement,
     Field,
+    PaperType,
     Procedure,
     ProcedureVersion,
     ResultTemplate,
@@ -120,6 +122,39 @@ def create_field(*, actor, name: str, agency_id: int | None = None) -> Field:
 
 
 @transaction.atomic
+def create_paper_type(
+    *, actor, name: str, code: str = "", agency_id: int | None = None
+) -> PaperType:
+    """A paper type (loại giấy tờ) created from the designer when the list lacks it; one of the
+    same name (accents and case aside) or code is returned instead of a duplicate."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": [_("Write the name of the paper type.")]})
+    code = code.strip().lower()
+    if code and not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,59}", code):
+        raise ValidationError(
+            {"code": [_("A code has only letters without accents, digits, “.”, “-” and “_”.")]}
+        )
+    key = normalize_search_text(name).strip()
+    for known in PaperType.objects.all():
+        if normalize_search_text(known.name).strip() == key or (code and known.code == code):
+            return known
+    code = code or content.requirement_code(
+        name, set(PaperType.objects.values_list("code", flat=True))
+    )
+    paper_type = PaperType.objects.create(code=code, name=name)
+    audit.record(
+        actor=actor,
+        action="catalog.paper_type_created",
+        obj=paper_type,
+        object_repr=name[:300],
+        agency_id=agency_id,
+        after={"code": code, "name": name},
+    )
+    return paper_type
+
+
+@transaction.atomic
 def save_form(version: ProcedureVersion, *, actor, schema: dict, ui: dict) -> ProcedureVersion:
     """Stores an e-form built in the designer, after the same check as publishing makes."""
     version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
@@ -208,9 +243,11 @@ def save_requirements(version: ProcedureVersion, *, actor, rows: list[dict]) -> 
     taken = {r.code for r in existing.values()}
     for position, row in enumerate(rows, start=1):
         requirement = existing.get(row.get("id") or 0) or DocumentRequirement(version=version)
-        if requirement.pk is None:
+        if row.get("code"):
+            requirement.code = row["code"]  # a paper type chosen in the designer
+        elif requirement.pk is None:
             requirement.code = content.requirement_code(row["name"], taken)
-            taken.add(requirement.code)
+        taken.add(requirement.code)
         requirement.position = position
         for name in REQUIREMENT_FIELDS:
             if name in row:
