@@ -238,7 +238,7 @@ def _sample(name: str, spec: dict, label: str) -> Any:
     if spec.get("type") == "boolean":
         return True
     if spec.get("type") in ("integer", "number"):
-        return spec.get("minimum", 1)
+        return max(spec.get("minimum", 1), 1)
     if spec.get("format") == "date":
         return "2026-01-15"
     return f"‹{label}›"

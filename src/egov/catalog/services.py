@@ -378,6 +378,10 @@ def save_result_template(version: ProcedureVersion, *, actor, **values) -> Resul
     """Stores the draft's result template after checking its placeholders (nothing in it is
     ever run: see ``result_templates``)."""
     version = _draft_for_update(version)
+    values = {
+        name: value.replace("\r\n", "\n") if isinstance(value, str) else value
+        for name, value in values.items()
+    }
     result_templates.check(values.get("body", ""), version)
     template = ResultTemplate.objects.filter(version=version).first()
     before = audit.snapshot(template, RESULT_TEMPLATE_FIELDS) if template else None

@@ -37,8 +37,13 @@
         var old = area.value.length - at - rest.length;
         replace(at, at + old, prefix);
       } else if (button.dataset.block) {
-        var before = start > 0 && area.value[start - 1] !== "\n" ? "\n" : "";
-        replace(start, end, before + button.dataset.block + "\n");
+        // A new row after the current line; its first "…" is selected, so typing replaces it.
+        var lineEnd = area.value.indexOf("\n", start);
+        if (lineEnd < 0) lineEnd = area.value.length;
+        var empty = lineStart(start) === lineEnd;
+        var row = (empty ? "" : "\n") + button.dataset.block;
+        var cell = lineEnd + row.indexOf("…");
+        replace(lineEnd, lineEnd, row, cell, cell + 1);
       }
     });
   }
