@@ -111,3 +111,21 @@ def test_without_a_template_an_upload_is_no_override(received, people):
     # ... and the draft still comes from the procedure's results and the declaration.
     result = processing.generate_result(Dossier.objects.get(pk=received.pk), actor=people["leader"])
     assert result.file.read().startswith(b"%PDF")
+
+
+def test_the_dossier_page_offers_the_template_and_passes_the_number(
+    templated, people, client, tmp_path
+):
+    dossier = at_signing_step(templated, people)
+    client.force_login(people["leader"])
+    page = client.get(f"/staff/dossiers/{dossier.public_id}/")
+    assert page.context["result_template"] is True
+    assert 'name="decision_number"' in page.content.decode()
+    response = client.post(
+        f"/staff/dossiers/{dossier.public_id}/generate_result/",
+        {"revision": dossier.revision, "decision_number": "9/GP-STP"},
+    )
+    assert response.status_code == 302
+    result = templated.attachments.get(kind=Attachment.Kind.RESULT)
+    assert "Số: 9/GP-STP" in text_of(tmp_path, result.file.read())
+    assert not AuditEvent.objects.filter(action="dossiers.result_template_overridden").exists()

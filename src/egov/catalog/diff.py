@@ -102,7 +102,7 @@ def _result_template(version: ProcedureVersion) -> tuple[dict[str, str], list[st
     rows = {}
     for name in ["title", "parent_agency", "place", "signer_title", "validity_months"]:
         value = getattr(template, name)
-        label = ResultTemplate._meta.get_field(name).verbose_name
+        label = getattr(ResultTemplate._meta.get_field(name), "verbose_name", name)
         rows[name] = f"{label}: {value or '—'}"
     lines = [line.strip() for line in template.body.splitlines() if line.strip()]
     return rows, lines
