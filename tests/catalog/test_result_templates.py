@@ -170,3 +170,21 @@ def test_copies_and_the_draft_changes_carry_the_template(catalogue):
     )
     lines = "\n".join(s for _section, s in diff.changes(draft, next_draft))
     assert "Ghi chú: {{ ho_so.ma }}" in lines
+
+
+def test_the_catalogue_bundle_carries_the_template(catalogue):
+    import json
+
+    from egov.catalog import exchange
+    from egov.catalog.models import Procedure, ProcedureVersion
+
+    draft = services.start_draft(catalogue["birth"].procedure, actor=None)
+    services.save_result_template(draft, actor=None, **TEMPLATE)
+    bundle = json.loads(json.dumps(exchange.export_bundle()))
+    ProcedureVersion.objects.all().delete()
+    Procedure.objects.all().delete()
+    assert exchange.import_bundle(bundle, actor=None).ok
+    moved = ResultTemplate.objects.get(version__procedure__code="1.001193")
+    assert (moved.body, moved.validity_months) == (BODY, 12)
+    assert moved.recipients == TEMPLATE["recipients"]
+    assert ResultTemplate.objects.count() == 1  # only the draft had one
