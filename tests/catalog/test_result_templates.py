@@ -45,11 +45,11 @@ def pdf_text(tmp_path, data: bytes) -> str:
 def test_the_markup_is_escaped_and_filled():
     html = result_templates.body_html(
         "# Tiêu đề\nDòng **đậm** {{ to_khai.x }}\n<script>alert(1)</script>\n\n| a | b |\n- một",
-        {"to_khai.x": "<b>Ông Ấn</b>"},
+        {"to_khai.x": "<b>Ông Ấn</b> **x**"},
     )
     assert "<h2>Tiêu đề</h2>" in html
     assert "<strong>đậm</strong>" in html
-    assert "&lt;b&gt;Ông Ấn&lt;/b&gt;" in html  # an answer is text, never markup
+    assert "&lt;b&gt;Ông Ấn&lt;/b&gt; **x**" in html  # an answer is text, never markup
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<table><tr><td>a</td><td>b</td></tr></table>" in html
     assert "<ul><li>một</li></ul>" in html

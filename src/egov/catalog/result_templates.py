@@ -96,16 +96,22 @@ def check(body: str, version) -> None:
 
 
 def _inline(text: str, values: dict[str, str]) -> str:
-    """Escapes a line, then fills its placeholders (escaped too) and bolds ``**…**``."""
-    parts = []
-    position = 0
-    for match in PLACEHOLDER.finditer(text):
-        parts.append(html.escape(text[position : match.start()]))
-        value = values.get(match.group(1).strip(), "")
-        parts.append(f'<span class="value">{html.escape(value)}</span>')
-        position = match.end()
-    parts.append(html.escape(text[position:]))
-    return BOLD.sub(r"<strong>\1</strong>", "".join(parts))
+    """Escapes a line, bolds ``**…**``, then fills its placeholders (escaped too): an answer is
+    always text, never markup or markup of this language."""
+    found: list[str] = []
+
+    def hold(match: re.Match) -> str:
+        found.append(values.get(match.group(1).strip(), ""))
+        return f"\x00{len(found) - 1}\x00"
+
+    line = BOLD.sub(
+        r"<strong>\1</strong>", html.escape(PLACEHOLDER.sub(hold, text.replace("\x00", "")))
+    )
+    return re.sub(
+        r"\x00(\d+)\x00",
+        lambda m: f'<span class="value">{html.escape(found[int(m.group(1))])}</span>',
+        line,
+    )
 
 
 def _cells(line: str) -> list[str]:
