@@ -45,6 +45,23 @@ class PaperForm(forms.Form):
         required=False,
     )
     filled_by_eform = forms.BooleanField(label=_("Filled in by the e-form"), required=False)
+    paper_type = forms.ChoiceField(label=_("Paper type (loại giấy tờ)"), required=False)
+
+    def __init__(self, *args, paper_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["paper_type"]).choices = [
+            ("", _("— not listed —")),
+            *paper_types,
+        ]
+
+
+class PaperTypeForm(forms.Form):
+    name = forms.CharField(label=_("Name of the new paper type"), max_length=500)
+    code = forms.CharField(
+        label=_("Code (optional; e.g. the national database's code)"),
+        max_length=60,
+        required=False,
+    )
 
 
 PaperFormSet = forms.formset_factory(PaperForm, extra=1, can_order=True, can_delete=True)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from egov.accounts.access import staff_required
 from egov.backoffice.catalog_builder_views import ordered_forms
@@ -11,11 +12,14 @@ from egov.backoffice.catalog_parts_forms import (
     FeeFormSet,
     MoveFormSet,
     PaperFormSet,
+    PaperTypeForm,
     StepForm,
     StepFormSet,
 )
 from egov.backoffice.catalog_views import _draft
 from egov.catalog import eforms, fee_builder, fees, services, workflow, workflow_diagram
+from egov.catalog.models import PaperType
+from egov.core import flash
 
 
 def _field_choices(version) -> list[tuple[str, str]]:
@@ -26,6 +30,7 @@ def _field_choices(version) -> list[tuple[str, str]]:
 
 
 def _paper_initial(version) -> list[dict]:
+    types = set(PaperType.objects.values_list("code", flat=True))
     return [
         {
             "id": r.pk,
@@ -38,6 +43,7 @@ def _paper_initial(version) -> list[dict]:
             "template_title": r.template_name,
             "registry": r.registry,
             "filled_by_eform": r.filled_by_eform,
+            "paper_type": r.code if r.code in types else "",
             "ORDER": position,
             "template": r.template_file.name.rsplit("/", 1)[-1] if r.template_file else "",
         }
@@ -45,13 +51,18 @@ def _paper_initial(version) -> list[dict]:
     ]
 
 
+def _paper_types() -> list[tuple[str, str]]:
+    return [(t.code, f"{t.name} ({t.code})") for t in PaperType.objects.all()]
+
+
 @staff_required
 def papers(request, code: str):
     version = _draft(request.user, code)
+    kinds = {"paper_types": _paper_types()}
     if request.method == "POST":
-        formset = PaperFormSet(request.POST, request.FILES, prefix="p")
+        formset = PaperFormSet(request.POST, request.FILES, prefix="p", form_kwargs=kinds)
     else:
-        formset = PaperFormSet(initial=_paper_initial(version), prefix="p")
+        formset = PaperFormSet(initial=_paper_initial(version), prefix="p", form_kwargs=kinds)
     if request.method == "POST" and formset.is_valid():
         rows = []
         for form in ordered_forms(formset, request.POST.get("move", "")):
@@ -61,6 +72,7 @@ def papers(request, code: str):
                 row["template_upload"] = {"name": upload.name, "data": upload.read()}
             row["registry"] = row.get("registry") or ""
             row["template_name"] = row.pop("template_title", "")
+            row["code"] = row.pop("paper_type", "")
             rows.append(row)
         try:
             services.save_requirements(version, actor=request.user, rows=rows)
@@ -70,8 +82,34 @@ def papers(request, code: str):
             messages.success(request, _("The papers were saved."))
             return redirect("backoffice:catalog_papers", code=code)
     return render(
-        request, "backoffice/catalog_papers.html", {"version": version, "formset": formset}
+        request,
+        "backoffice/catalog_papers.html",
+        {"version": version, "formset": formset, "type_form": PaperTypeForm(prefix="t")},
     )
+
+
+@staff_required
+@require_POST
+def new_paper_type(request, code: str):
+    """The designer's "add a paper type" form: the type joins the list every paper picks from."""
+    version = _draft(request.user, code)
+    form = PaperTypeForm(request.POST, prefix="t")
+    if form.is_valid():
+        try:
+            created = services.create_paper_type(
+                actor=request.user,
+                agency_id=version.procedure.owner_agency_id,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            flash.errors(request, exc)
+        else:
+            messages.success(
+                request, _("The paper type “%(name)s” is in the list.") % {"name": created.name}
+            )
+    else:
+        flash.errors(request, ValidationError(form.errors))
+    return redirect("backoffice:catalog_papers", code=code)
 
 
 def _try_it(request, version) -> dict:

@@ -141,6 +141,9 @@ def detail(request, public_id):
         "moves": moves,
         "next_choices": processing.targets(dossier, "next") if "next" in moves else [],
         "back_choices": processing.targets(dossier, "send_back") if "send_back" in moves else [],
+        "result_template": processing.has_result_template(dossier),
+        "checking_step": action in {"review", "approve", "sign"},
+        "processing_step": action in {"process", "review"},
         "open_clock": dossier.status in apologies.LATE_STATUSES,
         "dossier": dossier,
         "answers": eforms.answer_rows(version.form_schema, version.form_ui, dossier.form_data),
@@ -385,8 +388,9 @@ def act(request, public_id, action: str):
                 actor=request.user,
                 certificate=_chosen_certificate(request, dossier),
                 revision=revision,
+                decision_number=request.POST.get("decision_number", ""),
             )
-            messages.success(request, _("The result was drafted from the declaration; check it."))
+            messages.success(request, _("The result was drafted; check it."))
         elif action == "apology":
             _apologise(request, dossier, revision)
             messages.success(request, _("The apology letter was sent with the new date."))

@@ -4,6 +4,7 @@ from egov.backoffice import (
     calendar_views,
     catalog_builder_views,
     catalog_parts_views,
+    catalog_result_views,
     catalog_views,
     consultation_views,
     dossier_views,
@@ -38,6 +39,26 @@ urlpatterns = [
         name="catalog_form_builder",
     ),
     path("catalog/<str:code>/papers/", catalog_parts_views.papers, name="catalog_papers"),
+    path(
+        "catalog/<str:code>/papers/new-type/",
+        catalog_parts_views.new_paper_type,
+        name="catalog_new_paper_type",
+    ),
+    path(
+        "catalog/<str:code>/result/",
+        catalog_result_views.result_template,
+        name="catalog_result_template",
+    ),
+    path(
+        "catalog/<str:code>/result/preview.pdf",
+        catalog_result_views.result_template_pdf,
+        name="catalog_result_template_pdf",
+    ),
+    path(
+        "catalog/<str:code>/result/remove/",
+        catalog_result_views.result_template_remove,
+        name="catalog_result_template_remove",
+    ),
     path("catalog/<str:code>/fees/", catalog_parts_views.fee_rules, name="catalog_fees"),
     path(
         "catalog/<str:code>/workflow/",

@@ -20,6 +20,7 @@ from egov.catalog.models import (
     Fee,
     Field,
     ProcedureVersion,
+    ResultTemplate,
     WorkflowStep,
     WorkflowTransition,
 )
@@ -177,6 +178,30 @@ def apply(version: ProcedureVersion, data: dict) -> None:
     replace_requirements(version, data.get("requirements", []))
     replace_fees(version, data.get("fees", []))
     replace_workflow(version, data.get("workflow", []), data.get("transitions"))
+    if data.get("result_template"):
+        ResultTemplate.objects.update_or_create(
+            version=version, defaults=_template_fields(data["result_template"])
+        )
+
+
+TEMPLATE_KEYS = ["parent_agency", "place", "title", "body", "signer_title", "validity_months"]
+
+
+def _template_fields(data: dict) -> dict:
+    fields = {key: data.get(key) or "" for key in TEMPLATE_KEYS}
+    fields["validity_months"] = data.get("validity_months") or None
+    fields["recipients"] = "\n".join(data.get("recipients") or [])
+    return fields
+
+
+def _template_dump(version: ProcedureVersion) -> dict | None:
+    template = ResultTemplate.objects.filter(version=version).first()
+    if template is None:
+        return None
+    return {
+        **{key: getattr(template, key) for key in TEMPLATE_KEYS},
+        "recipients": [line for line in template.recipients.splitlines() if line.strip()],
+    }
 
 
 def dump(version: ProcedureVersion, *, with_files: bool = False) -> dict:
@@ -263,4 +288,5 @@ def dump(version: ProcedureVersion, *, with_files: bool = False) -> dict:
             {"source": t.source.code, "target": t.target.code if t.target else None, "kind": t.kind}
             for t in version.workflow_transitions.select_related("source", "target")
         ],
+        "result_template": _template_dump(version),
     }

@@ -1,11 +1,14 @@
 """What a draft changes from the published version, in words an editor reads before
-publishing: the main fields, the e-form's questions, the papers, the fees and the steps."""
+publishing: the main fields, the e-form's questions, the papers, the fees, the steps and the
+result template."""
+
+import difflib
 
 from django.utils.translation import gettext as _
 
 from egov.catalog import builder, fee_builder, workflow
 from egov.catalog.durations import working_time_text
-from egov.catalog.models import ProcedureVersion, WorkflowStep
+from egov.catalog.models import ProcedureVersion, ResultTemplate, WorkflowStep
 
 MAIN = [
     "name",
@@ -129,6 +132,36 @@ def _moves(version: ProcedureVersion) -> dict[str, str]:
     return found
 
 
+def _result_template(version: ProcedureVersion) -> tuple[dict[str, str], list[str]]:
+    """The template's settings in words, and its content's lines."""
+    template = ResultTemplate.objects.filter(version=version).first()
+    if template is None:
+        return {}, []
+    rows = {}
+    for name in ["title", "parent_agency", "place", "signer_title", "validity_months"]:
+        value = getattr(template, name)
+        label = getattr(ResultTemplate._meta.get_field(name), "verbose_name", name)
+        rows[name] = f"{label}: {value or '—'}"
+    lines = [line.strip() for line in template.body.splitlines() if line.strip()]
+    return rows, lines
+
+
+def _template_changes(old: ProcedureVersion, new: ProcedureVersion) -> list[tuple[str, str]]:
+    section = _("Result template")
+    (old_rows, old_lines), (new_rows, new_lines) = _result_template(old), _result_template(new)
+    if not old_rows and new_rows:
+        return [(section, _("Added: %(what)s") % {"what": new_rows["title"]})]
+    if old_rows and not new_rows:
+        return [(section, _("Removed: %(what)s") % {"what": old_rows["title"]})]
+    found = _compare(section, old_rows, new_rows)
+    for line in difflib.ndiff(old_lines, new_lines):
+        if line.startswith("+ "):
+            found.append((section, _("Line added: %(line)s") % {"line": line[2:]}))
+        elif line.startswith("- "):
+            found.append((section, _("Line removed: %(line)s") % {"line": line[2:]}))
+    return found
+
+
 def _compare(section: str, old: dict[str, str], new: dict[str, str]) -> list[tuple[str, str]]:
     lines = []
     for key, text in new.items():
@@ -172,6 +205,7 @@ def changes(published: ProcedureVersion | None, draft: ProcedureVersion) -> list
     lines += _compare(_("Fees"), _fees(published), _fees(draft))
     lines += _compare(_("Workflow"), _steps(published), _steps(draft))
     lines += _compare(_("Workflow"), _moves(published), _moves(draft))
+    lines += _template_changes(published, draft)
     return lines
 
 

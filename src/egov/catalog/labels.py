@@ -18,6 +18,10 @@ ACTIONS = {
     "catalog.workflow_changed": _("Workflow of a draft procedure version changed in the designer"),
     "catalog.procedure_copied": _("Procedure started as a copy of another"),
     "catalog.field_created": _("Field (lĩnh vực) of procedures created"),
+    "catalog.paper_type_created": _("Paper type (loại giấy tờ) created"),
+    "catalog.result_template_changed": _(
+        "Result template of a draft procedure version changed in the designer"
+    ),
     "catalog.imported": _("Procedures imported from a workbook"),
     "catalog.bundle_imported": _("Procedure catalogue imported"),
     "catalog.boundary_free_changed": _(

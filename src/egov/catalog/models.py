@@ -32,6 +32,24 @@ class Field(models.Model):
         return self.name
 
 
+class PaperType(models.Model):
+    """Loại giấy tờ: a kind of paper procedures ask for. Its code becomes the code of the papers
+    that name it, which is how a paper in the citizen's store is matched with what another
+    procedure asks for (digitization.kinds)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("paper type")
+        verbose_name_plural = _("paper types")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Procedure(models.Model):
     code = models.CharField(
         _("procedure code"), max_length=30, unique=True, help_text=_("National code, e.g. 1.001193")
@@ -383,3 +401,34 @@ class WorkflowTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.code} → {self.target.code if self.target else '∅'} ({self.kind})"
+
+
+class ResultTemplate(models.Model):
+    """Mẫu kết quả: the official layout of the paper a version issues (a certificate, a licence),
+    drawn as a PDF at the signing step with the dossier's answers and the decision's data.
+
+    The body is a small markup (headings, paragraphs, lists, tables, bold) with placeholders
+    ``{{ to_khai.<field> }}`` and ``{{ ho_so.<key> }}``; see :mod:`egov.catalog.result_templates`.
+    """
+
+    version = models.OneToOneField(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="result_template"
+    )
+    parent_agency = models.CharField(
+        _("governing body (above the agency's name)"), max_length=200, blank=True
+    )
+    place = models.CharField(_("place name in the date line"), max_length=100)
+    title = models.CharField(_("title of the paper"), max_length=300)
+    body = models.TextField(_("content"))
+    signer_title = models.CharField(_("signer's title"), max_length=200)
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"), null=True, blank=True
+    )
+    recipients = models.TextField(_("recipients (nơi nhận)"), blank=True)
+
+    class Meta:
+        verbose_name = _("result template")
+        verbose_name_plural = _("result templates")
+
+    def __str__(self) -> str:
+        return self.title

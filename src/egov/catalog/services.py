@@ -1,6 +1,7 @@
 """Operations on the catalogue: the only code that creates, edits and publishes procedures."""
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,12 +9,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from egov.catalog import content, eforms, fees, search, workflow
+from egov.catalog import content, eforms, fees, result_templates, search, workflow
 from egov.catalog.models import (
     DocumentRequirement,
     Field,
+    PaperType,
     Procedure,
     ProcedureVersion,
+    ResultTemplate,
     WorkflowTransition,
 )
 from egov.core import audit, collation, files
@@ -120,6 +123,39 @@ def create_field(*, actor, name: str, agency_id: int | None = None) -> Field:
 
 
 @transaction.atomic
+def create_paper_type(
+    *, actor, name: str, code: str = "", agency_id: int | None = None
+) -> PaperType:
+    """A paper type (loại giấy tờ) created from the designer when the list lacks it; one of the
+    same name (accents and case aside) or code is returned instead of a duplicate."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": [_("Write the name of the paper type.")]})
+    code = code.strip().lower()
+    if code and not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,59}", code):
+        raise ValidationError(
+            {"code": [_("A code has only letters without accents, digits, “.”, “-” and “_”.")]}
+        )
+    key = normalize_search_text(name).strip()
+    for known in PaperType.objects.all():
+        if normalize_search_text(known.name).strip() == key or (code and known.code == code):
+            return known
+    code = code or content.requirement_code(
+        name, set(PaperType.objects.values_list("code", flat=True))
+    )
+    paper_type = PaperType.objects.create(code=code, name=name)
+    audit.record(
+        actor=actor,
+        action="catalog.paper_type_created",
+        obj=paper_type,
+        object_repr=name[:300],
+        agency_id=agency_id,
+        after={"code": code, "name": name},
+    )
+    return paper_type
+
+
+@transaction.atomic
 def save_form(version: ProcedureVersion, *, actor, schema: dict, ui: dict) -> ProcedureVersion:
     """Stores an e-form built in the designer, after the same check as publishing makes."""
     version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
@@ -208,9 +244,11 @@ def save_requirements(version: ProcedureVersion, *, actor, rows: list[dict]) -> 
     taken = {r.code for r in existing.values()}
     for position, row in enumerate(rows, start=1):
         requirement = existing.get(row.get("id") or 0) or DocumentRequirement(version=version)
-        if requirement.pk is None:
+        if row.get("code"):
+            requirement.code = row["code"]  # a paper type chosen in the designer
+        elif requirement.pk is None:
             requirement.code = content.requirement_code(row["name"], taken)
-            taken.add(requirement.code)
+        taken.add(requirement.code)
         requirement.position = position
         for name in REQUIREMENT_FIELDS:
             if name in row:
@@ -355,6 +393,7 @@ def copy_version(
     fee_rows = list(source.fees.all())
     steps = list(source.workflow_steps.all())
     transitions = list(source.workflow_transitions.all())
+    template = ResultTemplate.objects.filter(version=source).first()
     receiving = list(source.receiving_agencies.all())
     draft = ProcedureVersion.objects.get(pk=source.pk)
     draft.pk = None
@@ -388,7 +427,61 @@ def copy_version(
         transition.source = step_map[transition.source_id]
         transition.target = step_map.get(transition.target_id)
         transition.save()
+    if template is not None:
+        template.pk = None
+        template.version = draft
+        template.save()
     return draft
+
+
+RESULT_TEMPLATE_FIELDS = [
+    "parent_agency",
+    "place",
+    "title",
+    "body",
+    "signer_title",
+    "validity_months",
+    "recipients",
+]
+
+
+@transaction.atomic
+def save_result_template(version: ProcedureVersion, *, actor, **values) -> ResultTemplate:
+    """Stores the draft's result template after checking its placeholders (nothing in it is
+    ever run: see ``result_templates``)."""
+    version = _draft_for_update(version)
+    values = {
+        name: value.replace("\r\n", "\n") if isinstance(value, str) else value
+        for name, value in values.items()
+    }
+    result_templates.check(values.get("body", ""), version)
+    template = ResultTemplate.objects.filter(version=version).first()
+    before = audit.snapshot(template, RESULT_TEMPLATE_FIELDS) if template else None
+    template = template or ResultTemplate(version=version)
+    for name in RESULT_TEMPLATE_FIELDS:
+        setattr(template, name, values.get(name, getattr(template, name)))
+    template.full_clean()
+    template.save()
+    _record_parts(
+        actor,
+        "catalog.result_template_changed",
+        version,
+        before,
+        audit.snapshot(template, RESULT_TEMPLATE_FIELDS),
+    )
+    return template
+
+
+@transaction.atomic
+def remove_result_template(version: ProcedureVersion, *, actor) -> None:
+    """Without a template the official uploads the result at the signing step again."""
+    version = _draft_for_update(version)
+    template = ResultTemplate.objects.filter(version=version).first()
+    if template is None:
+        return
+    before = audit.snapshot(template, RESULT_TEMPLATE_FIELDS)
+    template.delete()
+    _record_parts(actor, "catalog.result_template_changed", version, before, None)
 
 
 def publication_problems(version: ProcedureVersion) -> list[str]:

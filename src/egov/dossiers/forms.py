@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 
-from egov.catalog import eforms
+from egov.catalog import eforms, result_templates
+from egov.catalog.models import ResultTemplate
 from egov.core import files, fonts
 from egov.dossiers.models import Attachment
 
@@ -65,9 +66,13 @@ def refusal_notice_pdf(dossier, *, reason: str, officer) -> bytes:
     )
 
 
-def result_pdf(dossier, *, officer) -> bytes:
-    """A result drafted from the procedure's declared results and the applicant's declaration."""
+def result_pdf(dossier, *, officer, decision_number: str = "") -> bytes:
+    """The result in the layout of the version's result template when it has one; otherwise a
+    result drafted from the procedure's declared results and the applicant's declaration."""
     version = dossier.procedure_version
+    template = ResultTemplate.objects.filter(version=version).first()
+    if template is not None:
+        return templated_result_pdf(dossier, template, officer=officer, number=decision_number)
     return render_pdf(
         "dossiers/forms/result.html",
         {
@@ -77,6 +82,26 @@ def result_pdf(dossier, *, officer) -> bytes:
             "answers": eforms.answer_rows(version.form_schema, version.form_ui, dossier.form_data),
         },
     )
+
+
+def templated_result_pdf(dossier, template, *, officer, number: str) -> bytes:
+    version = dossier.procedure_version
+    agency = dossier.deciding_agency or dossier.receiving_agency
+    day = timezone.localdate()
+    values = result_templates.answer_values(version, dossier.form_data) | (
+        result_templates.decision_values(
+            template,
+            code=dossier.code,
+            applicant=dossier.applicant_name,
+            received=timezone.localtime(dossier.received_at) if dossier.received_at else None,
+            agency=agency.name,
+            number=number,
+            day=day,
+            signer=officer.full_name or officer.username,
+            procedure=version.name,
+        )
+    )
+    return result_templates.render_pdf(template, values, agency_name=agency.name, day=day)
 
 
 def store_apology_form(letter) -> Attachment:

@@ -19,6 +19,9 @@ ACTIONS = {
     "dossiers.advanced": _("Handed on to the next step"),
     "dossiers.sent_back": _("Sent back to an earlier step"),
     "dossiers.result_attached": _("Result attached"),
+    "dossiers.result_template_overridden": _(
+        "Result uploaded by hand instead of the procedure's result template"
+    ),
     "dossiers.paused": _("Processing paused"),
     "dossiers.resumed": _("Processing resumed"),
     "dossiers.refused": _("Dossier refused by the agency"),

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from egov.accounts import scoping
 from egov.accounts.models import Role
-from egov.catalog.models import TimeUnit, WorkflowStep, WorkflowTransition
-from egov.core import calendar, uploads
+from egov.catalog.models import ResultTemplate, TimeUnit, WorkflowStep, WorkflowTransition
+from egov.core import audit, calendar, uploads
 from egov.dossiers import consultations, forms, gates, outcomes, signals, transitions
 from egov.dossiers.models import Attachment, Dossier, DossierStep, SupplementRequest
 from egov.dossiers.services import due_at
@@ -537,12 +537,16 @@ def attach_result(
 
 
 @transaction.atomic
-def generate_result(dossier: Dossier, *, actor, certificate=None, revision=None) -> Attachment:
-    """Drafts the result from the procedure's results and the declaration (a PDF the official
-    checks, then signs), for procedures whose result is a standard paper."""
+def generate_result(
+    dossier: Dossier, *, actor, certificate=None, revision=None, decision_number: str = ""
+) -> Attachment:
+    """Draws the result (a PDF the official checks, then signs): in the layout of the version's
+    result template when it has one (with the decision's number), otherwise from the
+    procedure's results and the declaration."""
     dossier = _locked(dossier, revision)
     _require_turn(dossier, actor)
-    data = forms.result_pdf(dossier, officer=actor)
+    decision_number = " ".join(decision_number.split())[:100]
+    data = forms.result_pdf(dossier, officer=actor, decision_number=decision_number)
     return _keep_result(dossier, actor, data, certificate, generated=True)
 
 
@@ -569,7 +573,21 @@ def _keep_result(dossier: Dossier, actor, data: bytes, certificate, *, generated
         dossier,
         {"signed": certificate is not None, "generated": generated},
     )
+    if not generated and has_result_template(dossier):
+        # The version has an official layout: a file uploaded instead is an override, on record.
+        audit.record(
+            actor=actor,
+            action="dossiers.result_template_overridden",
+            obj=dossier,
+            object_repr=str(dossier),
+            agency_id=dossier.receiving_agency_id,
+            after={"file": result.original_name, "sha256": result.sha256},
+        )
     return result
+
+
+def has_result_template(dossier: Dossier) -> bool:
+    return ResultTemplate.objects.filter(version_id=dossier.procedure_version_id).exists()
 
 
 @transaction.atomic
