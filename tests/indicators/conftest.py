@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from egov.digitization.models import Paper
 from egov.reports.models import MonthTally
 from tests.dossiers.conftest import people, record_version  # noqa: F401
 
@@ -32,3 +33,15 @@ def tally(agency, month=OCTOBER, mode="full", level=4, field_id=1, **metrics):
         legacy_level=level,
         **metrics,
     )
+
+
+def open_store(owner, day):
+    """A citizen's own paper added on ``day``: the citizens' document store (the digitisation
+    data the index reads) was open from then."""
+    paper = Paper.objects.create(
+        owner=owner, kind="cccd", kind_name="Căn cước", file="papers/x.pdf", size=1,
+        sha256="0" * 64, source=Paper.Source.CITIZEN,
+    )  # fmt: skip
+    moment = datetime.datetime.combine(day, datetime.time(9), tzinfo=TODAY.tzinfo)
+    Paper.objects.filter(pk=paper.pk).update(created_at=moment)
+    return paper

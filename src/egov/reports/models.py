@@ -57,6 +57,14 @@ class DossierFact(models.Model):
     came_by_post = models.BooleanField(default=False)
     digitised = models.BooleanField(default=False)
     sent_by_post_on = models.DateField(null=True)
+    # For the QĐ 766 index (indicators 4.1-4.4 and 5.3): papers in the citizen's store made from
+    # the dossier, a paper reused from the store, an electronic copy certified by the desk, the
+    # result issued as a file, rated not satisfied.
+    stored = models.BooleanField(default=False)
+    reusing = models.BooleanField(default=False)
+    certified_copy = models.BooleanField(default=False)
+    electronic_result = models.BooleanField(default=False)
+    rated_unsatisfied = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"fact of dossier {self.dossier_id}"
@@ -90,6 +98,15 @@ class Tally(models.Model):
     overdue_closed = models.IntegerField(default=0)
     sent_by_post = models.IntegerField(default=0)
     sent_by_post_both_ways = models.IntegerField(default=0)
+    # The QĐ 766 index's counts (docs/index.md): on the day of receipt, dossiers with papers in
+    # the citizen's store, reusing a paper from it, with an electronic copy certified by the
+    # desk; on the day of resolution, those with a result file and those resolved late or rated
+    # not satisfied.
+    stored = models.IntegerField(default=0)
+    reusing = models.IntegerField(default=0)
+    certified_copies = models.IntegerField(default=0)
+    resolved_electronic = models.IntegerField(default=0)
+    resolved_unhappy = models.IntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -114,6 +131,11 @@ class Tally(models.Model):
         "overdue_closed",
         "sent_by_post",
         "sent_by_post_both_ways",
+        "stored",
+        "reusing",
+        "certified_copies",
+        "resolved_electronic",
+        "resolved_unhappy",
     )
     KEY = ("province_code", "agency_id", "field_id", "online_mode", "legacy_level")
 

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from egov.core import audit
 from egov.dossiers.models import Dossier
 from egov.reports import facts as facts_module
-from egov.reports.models import DayTally, DossierFact, MonthTally, ReceiptDayTally
+from egov.reports.models import DayTally, DossierFact, MonthTally, ReceiptDayTally, Resolution
 
 # pg_advisory_xact_lock's key for the turn at the tallies ("tally" in ASCII).
 TURN = 0x74616C6C79
@@ -47,6 +47,9 @@ def contributions(fact: DossierFact | None, sign: int = 1, into: Buckets | None 
         add(day, "paid_online", fact.paid_online)
         add(day, "came_by_post", fact.came_by_post)
         add(day, "digitised", fact.digitised)
+        add(day, "stored", fact.stored)
+        add(day, "reusing", fact.reusing)
+        add(day, "certified_copies", fact.certified_copy)
         if fact.closed_on:
             add(fact.closed_on, "closed")
         if fact.overdue_on:
@@ -55,6 +58,12 @@ def contributions(fact: DossierFact | None, sign: int = 1, into: Buckets | None 
                 add(fact.closed_on, "overdue_closed")
     if fact.resolved_on:
         add(fact.resolved_on, f"resolved_{fact.resolution}")
+        add(fact.resolved_on, "resolved_electronic", fact.electronic_result)
+        add(
+            fact.resolved_on,
+            "resolved_unhappy",
+            fact.resolution == Resolution.LATE or fact.rated_unsatisfied,
+        )
     if fact.refused_on:
         add(fact.refused_on, "refused")
     if fact.withdrawn_on:
