@@ -2,9 +2,10 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import F
 
 from egov.digitization.models import Paper
-from egov.reports.models import MonthTally
+from egov.reports.models import AgencyMonthTally, MonthTally
 from tests.dossiers.conftest import people, record_version  # noqa: F401
 
 # Every test looks back from a fixed day: October 2026 is then a whole month in the past.
@@ -25,7 +26,7 @@ def today(time_machine):
 def tally(agency, month=OCTOBER, mode="full", level=4, field_id=1, **metrics):
     """One month's sums for an agency, as the statistics keep them (the counts a test writes
     are the platform's data the index reads)."""
-    return MonthTally.objects.create(
+    row = MonthTally.objects.create(
         month=month,
         agency_id=agency.pk,
         field_id=field_id,
@@ -33,6 +34,16 @@ def tally(agency, month=OCTOBER, mode="full", level=4, field_id=1, **metrics):
         legacy_level=level,
         **metrics,
     )
+    # And the same sums by agency and online mode (what the index reads), as the statistics
+    # keep them beside.
+    rolled, made = AgencyMonthTally.objects.get_or_create(
+        month=month, agency_id=agency.pk, online_mode=mode, defaults=metrics
+    )
+    if not made:
+        AgencyMonthTally.objects.filter(pk=rolled.pk).update(
+            **{name: F(name) + value for name, value in metrics.items()}
+        )
+    return row
 
 
 def open_store(owner, day):

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from egov.accounts.models import Role
 from egov.digitization import figures as digitisation
@@ -20,7 +21,7 @@ from egov.dossiers.models import Attachment, Rating
 from egov.indicators import index, services
 from egov.indicators.index import ENTERED, MEASURED, NOT_MEASURED
 from egov.indicators.readings import Unit
-from egov.reports import tallies
+from egov.reports import figures, tallies
 from egov.reports.figures import Scope
 from egov.reports.models import DossierFact
 from tests.dossiers import closing
@@ -182,5 +183,8 @@ def test_the_tallies_agree_with_the_rows(record_version, citizen, people, time_m
     assert (rows.dossiers, rows.dossiers_digitised, rows.dossiers_reusing) == (4, 2, 1)
     assert unit.totals["certified_copies"] == 1
     assert unit.resolved == {"total": 1, "electronic": 1, "unhappy": 1}
+    # The tallies by agency the index reads hold the sums of the full tallies.
+    every_key = figures.sums(Q(), day, day, ("agency_id", "online_mode"))
+    assert figures.sums(Q(), day, day, ("agency_id", "online_mode"), by_agency=True) == every_key
     # What the events kept is what a recount from the dossiers finds.
     assert tallies.differences() == []

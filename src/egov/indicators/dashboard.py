@@ -120,7 +120,7 @@ def _within(queryset: QuerySet, allowed: list[int] | None, column: str) -> Query
 
 def received_today(day: datetime.date, allowed: list[int] | None) -> dict[int, int]:
     condition = Q() if allowed is None else Q(agency_id__in=allowed)
-    rows = sums(condition, day, day, ("agency_id",), RECEIVED)
+    rows = sums(condition, day, day, ("agency_id",), RECEIVED, by_agency=True)
     return {key[0]: sum(row.values()) for key, row in rows.items()}
 
 

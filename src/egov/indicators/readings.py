@@ -102,7 +102,12 @@ class Readings:
     @cached_property
     def tallies(self) -> dict[tuple[int, str], dict[str, int]]:
         rows = figures.sums(
-            self._of_agencies(), self.start, self.end, ("agency_id", "online_mode"), TALLY_METRICS
+            self._of_agencies(),
+            self.start,
+            self.end,
+            ("agency_id", "online_mode"),
+            TALLY_METRICS,
+            by_agency=True,
         )
         return {(key[0], key[1]): row for key, row in rows.items()}
 
@@ -116,7 +121,7 @@ class Readings:
     @cached_property
     def stock(self) -> Rows:
         """Open and overdue at the end of the period."""
-        rows = figures.stock(self._of_agencies(), self.end, ("agency_id",))
+        rows = figures.stock(self._of_agencies(), self.end, ("agency_id",), by_agency=True)
         return {key[0]: row for key, row in rows.items()}
 
     @cached_property

@@ -19,7 +19,14 @@ from egov.catalog.models import Field, Level, OnlineMode
 from egov.catalog.search import current_versions
 from egov.core import shares
 from egov.organizations.models import AdministrativeUnit, Agency
-from egov.reports.models import DayTally, MonthTally, ReceiptDayTally, Tally
+from egov.reports.models import (
+    AgencyDayTally,
+    AgencyMonthTally,
+    DayTally,
+    MonthTally,
+    ReceiptDayTally,
+    Tally,
+)
 
 MODES = (OnlineMode.FULL, OnlineMode.PARTIAL)
 LEVELS = (3, 4)
@@ -94,17 +101,23 @@ def sums(
     end: datetime.date,
     group_by: tuple[str, ...] = (),
     metrics: tuple[str, ...] = Tally.METRICS,
+    by_agency: bool = False,
 ) -> dict[tuple, dict[str, int]]:
-    """The metrics summed over [start, end] (from the beginning when start is None), grouped."""
+    """The metrics summed over [start, end] (from the beginning when start is None), grouped.
+    ``by_agency``: from the tallies by agency and online mode only (``AgencyMonthTally``,
+    ``AgencyDayTally``: a tenth of the rows or less), for a filter and a grouping on those."""
     months, days = split(start, end)
+    month_model, day_model = (
+        (AgencyMonthTally, AgencyDayTally) if by_agency else (MonthTally, DayTally)
+    )
     queries = []
     if months is not None:
         first, last = months
         month_filter = Q(month__lte=last) if first is None else Q(month__range=(first, last))
-        queries.append(MonthTally.objects.using(reading()).filter(scope_filter, month_filter))
+        queries.append(month_model.objects.using(reading()).filter(scope_filter, month_filter))
     for since, until in days:
         queries.append(
-            DayTally.objects.using(reading()).filter(scope_filter, day__range=(since, until))
+            day_model.objects.using(reading()).filter(scope_filter, day__range=(since, until))
         )
     totals: dict[tuple, dict[str, int]] = {}
     aggregates = {name: Sum(name) for name in metrics}
@@ -192,7 +205,9 @@ def scope_filter(scope: Scope, agency_ids: list[int] | None) -> Q:
     return condition
 
 
-def stock(condition: Q, day: datetime.date, group_by: tuple[str, ...] = ()) -> dict[tuple, dict]:
+def stock(
+    condition: Q, day: datetime.date, group_by: tuple[str, ...] = (), by_agency: bool = False
+) -> dict[tuple, dict]:
     """Open and overdue at the end of ``day``."""
     rows = sums(
         condition,
@@ -200,6 +215,7 @@ def stock(condition: Q, day: datetime.date, group_by: tuple[str, ...] = ()) -> d
         day,
         group_by,
         ("opened", "closed", "overdue_opened", "overdue_closed"),
+        by_agency=by_agency,
     )
     return {
         key: {

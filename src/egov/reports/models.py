@@ -70,14 +70,8 @@ class DossierFact(models.Model):
         return f"fact of dossier {self.dossier_id}"
 
 
-class Tally(models.Model):
-    """Sums of dossier contributions for one bucket and one combination of dimensions."""
-
-    province_code = models.CharField(max_length=3, default=_province)
-    agency_id = models.IntegerField()
-    field_id = models.IntegerField()
-    online_mode = models.CharField(max_length=10)
-    legacy_level = models.PositiveSmallIntegerField()
+class Sums(models.Model):
+    """The sums every tally keeps, whatever its dimensions."""
 
     received_online = models.IntegerField(default=0)
     received_desk = models.IntegerField(default=0)
@@ -137,6 +131,20 @@ class Tally(models.Model):
         "resolved_electronic",
         "resolved_unhappy",
     )
+
+
+class Tally(Sums):
+    """Sums of dossier contributions for one bucket and one combination of dimensions."""
+
+    province_code = models.CharField(max_length=3, default=_province)
+    agency_id = models.IntegerField()
+    field_id = models.IntegerField()
+    online_mode = models.CharField(max_length=10)
+    legacy_level = models.PositiveSmallIntegerField()
+
+    class Meta:
+        abstract = True
+
     KEY = ("province_code", "agency_id", "field_id", "online_mode", "legacy_level")
 
 
@@ -165,6 +173,50 @@ class MonthTally(Tally):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} agency {self.agency_id}"
+
+
+class AgencyTally(Sums):
+    """The same sums by agency and online mode only (every field and level together): what
+    the QĐ 766 index and the operations dashboard read. At 20 million dossiers a year a year's
+    month tallies hold about a million rows (tens of thousands of combinations a month) and the
+    index summed them all at every request; these hold a few thousand a month."""
+
+    province_code = models.CharField(max_length=3, default=_province)
+    agency_id = models.IntegerField()
+    online_mode = models.CharField(max_length=10)
+
+    class Meta:
+        abstract = True
+
+    KEY = ("province_code", "agency_id", "online_mode")
+
+
+class AgencyDayTally(AgencyTally):
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", *AgencyTally.KEY], name="agencydaytally_once_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} agency {self.agency_id} ({self.online_mode})"
+
+
+class AgencyMonthTally(AgencyTally):
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", *AgencyTally.KEY], name="agencymonthtally_once_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} agency {self.agency_id} ({self.online_mode})"
 
 
 class ReceiptDayTally(models.Model):

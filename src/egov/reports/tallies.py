@@ -16,7 +16,15 @@ from django.db import connection, transaction
 from egov.core import audit
 from egov.dossiers.models import Dossier
 from egov.reports import facts as facts_module
-from egov.reports.models import DayTally, DossierFact, MonthTally, ReceiptDayTally, Resolution
+from egov.reports.models import (
+    AgencyDayTally,
+    AgencyMonthTally,
+    DayTally,
+    DossierFact,
+    MonthTally,
+    ReceiptDayTally,
+    Resolution,
+)
 
 # pg_advisory_xact_lock's key for the turn at the tallies ("tally" in ASCII).
 TURN = 0x74616C6C79
@@ -94,6 +102,14 @@ def by_month(days: Buckets) -> Buckets:
     return months
 
 
+def by_agency(buckets: Buckets) -> Buckets:
+    """The same sums by agency and online mode only (``AgencyDayTally``, ``AgencyMonthTally``)."""
+    rolled: Buckets = defaultdict(Counter)
+    for (day, key), metrics in buckets.items():
+        rolled[(day, (key[0], key[1], key[3]))].update(metrics)
+    return rolled
+
+
 def increment_sql(table: str, key: Iterable[str], sums: Iterable[str]) -> str:
     """An upsert that adds to the sums of the row with this key (PostgreSQL and SQLite).
     Only column names of our own models go into the text; the values are parameters."""
@@ -144,8 +160,11 @@ def apply(old: DossierFact | None, new: DossierFact | None) -> None:
     if not deltas and not by_desk:
         return
     take_turn((new or old).agency_id)
+    months = by_month(deltas)
     _add(DayTally, "day", deltas)
-    _add(MonthTally, "month", by_month(deltas))
+    _add(MonthTally, "month", months)
+    _add(AgencyDayTally, "day", by_agency(deltas))
+    _add(AgencyMonthTally, "month", by_agency(months))
     _add(ReceiptDayTally, "day", by_desk)
 
 
@@ -213,9 +232,14 @@ FACT_COLUMNS = [field.attname for field in DossierFact._meta.concrete_fields]
 def rebuild(batch_size: int = 5000, progress=None) -> int:
     """Replaces every fact and tally by a recount; returns the number of facts."""
     with transaction.atomic():
-        DayTally.objects.all().delete()
-        MonthTally.objects.all().delete()
-        ReceiptDayTally.objects.all().delete()
+        for model in (
+            DayTally,
+            MonthTally,
+            AgencyDayTally,
+            AgencyMonthTally,
+            ReceiptDayTally,
+        ):
+            model.objects.all().delete()
         DossierFact.objects.all().delete()
         days: Buckets = defaultdict(Counter)
         by_desk: Buckets = defaultdict(Counter)
@@ -233,9 +257,12 @@ def rebuild(batch_size: int = 5000, progress=None) -> int:
             count += len(batch)
             if progress:
                 progress(count)
+        months = by_month(days)
         for model, bucket, buckets in (
             (DayTally, "day", days),
-            (MonthTally, "month", by_month(days)),
+            (MonthTally, "month", months),
+            (AgencyDayTally, "day", by_agency(days)),
+            (AgencyMonthTally, "month", by_agency(months)),
             (ReceiptDayTally, "day", by_desk),
         ):
             _insert(
@@ -268,9 +295,12 @@ def differences(batch_size: int = 5000, limit: int = 20) -> list[str]:
     if extra > 0:
         problems.append(f"{extra} stored facts belong to dossiers that count nowhere")
     recounted = _clean(recounted)
+    months = by_month(recounted)
     for model, bucket, expected in (
         (DayTally, "day", recounted),
-        (MonthTally, "month", _clean(by_month(recounted))),
+        (MonthTally, "month", _clean(months)),
+        (AgencyDayTally, "day", _clean(by_agency(recounted))),
+        (AgencyMonthTally, "month", _clean(by_agency(months))),
         (ReceiptDayTally, "day", _clean(by_desk)),
     ):
         actual = stored(model, bucket)
