@@ -6,12 +6,12 @@ dossiers (bench/generate.py needs hours for 20 million). Used by bench/indicator
 - The statistics' tallies (`reports_daytally`, `reports_monthtally`) of the last year and a
   half, day by day: combinations of agency, field, online mode and level (half of a commune
   committee's or one-stop centre's possible combinations, 30 % of a department's, 10 % of the
-  other agencies': tens of thousands of combinations on the generated city's tree) receive
-  dossiers with a skewed (Zipf-like) share of N a year; each day's counts are drawn around that share (their sum is N a
-  year on average), and the other metrics (channel, fees, digitisation, reuse, certified
-  copies, resolutions, opened and closed) as fixed shares of them. The months are the sums of
-  their days, and the tallies by agency and online mode the sums of those. These replace the tallies the generated dossiers had (the dossier rows no longer
-  add up to them: ``check_reports`` would say so).
+  other agencies') receive dossiers with a skewed (Zipf-like) share of N a year; each day's
+  counts are drawn around that share (their sum is N a year on average), and the other metrics
+  (channel, fees, digitisation, reuse, certified copies, resolutions, opened and closed) as
+  fixed shares of them. The months are the sums of their days, and the tallies by agency and
+  online mode the sums of those. These replace the tallies the generated dossiers had (the
+  dossier rows no longer add up to them: ``check_reports`` would say so).
 - Open dossiers (``--open``, a few hundred thousand): copies of the generated open dossiers,
   held by the same agencies, with appointments spread from three days ago to twenty days
   ahead; and the dossiers returned today (N / 365 × 0.8), copies of returned ones.

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Count, Q, Sum
 
 from egov.catalog.models import Field, Level, OnlineMode
@@ -107,17 +108,20 @@ def sums(
     ``by_agency``: from the tallies by agency and online mode only (``AgencyMonthTally``,
     ``AgencyDayTally``: a tenth of the rows or less), for a filter and a grouping on those."""
     months, days = split(start, end)
-    month_model, day_model = (
-        (AgencyMonthTally, AgencyDayTally) if by_agency else (MonthTally, DayTally)
-    )
+    month_model: type[models.Model] = AgencyMonthTally if by_agency else MonthTally
+    day_model: type[models.Model] = AgencyDayTally if by_agency else DayTally
     queries = []
     if months is not None:
         first, last = months
         month_filter = Q(month__lte=last) if first is None else Q(month__range=(first, last))
-        queries.append(month_model.objects.using(reading()).filter(scope_filter, month_filter))
+        queries.append(
+            month_model._default_manager.using(reading()).filter(scope_filter, month_filter)
+        )
     for since, until in days:
         queries.append(
-            day_model.objects.using(reading()).filter(scope_filter, day__range=(since, until))
+            day_model._default_manager.using(reading()).filter(
+                scope_filter, day__range=(since, until)
+            )
         )
     totals: dict[tuple, dict[str, int]] = {}
     aggregates = {name: Sum(name) for name in metrics}

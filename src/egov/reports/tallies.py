@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
+from django.db.models import Model
 
 from egov.core import audit
 from egov.dossiers.models import Dossier
@@ -232,14 +233,15 @@ FACT_COLUMNS = [field.attname for field in DossierFact._meta.concrete_fields]
 def rebuild(batch_size: int = 5000, progress=None) -> int:
     """Replaces every fact and tally by a recount; returns the number of facts."""
     with transaction.atomic():
-        for model in (
+        tables: tuple[type[Model], ...] = (
             DayTally,
             MonthTally,
             AgencyDayTally,
             AgencyMonthTally,
             ReceiptDayTally,
-        ):
-            model.objects.all().delete()
+        )
+        for model in tables:
+            model._default_manager.all().delete()
         DossierFact.objects.all().delete()
         days: Buckets = defaultdict(Counter)
         by_desk: Buckets = defaultdict(Counter)

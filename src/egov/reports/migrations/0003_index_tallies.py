@@ -22,11 +22,13 @@ def roll_up(apps, schema_editor):
         ("day", "reports_daytally", "reports_agencydaytally"),
         ("month", "reports_monthtally", "reports_agencymonthtally"),
     ):
-        schema_editor.execute(
-            f"INSERT INTO {target} ({bucket}, province_code, agency_id, online_mode, {columns}) "
+        # Our own table and column names only.
+        sql = (
+            f"INSERT INTO {target} ({bucket}, province_code, agency_id, online_mode, {columns}) "  # noqa: S608
             f"SELECT {bucket}, province_code, agency_id, online_mode, {sums} FROM {source} "
             f"GROUP BY {bucket}, province_code, agency_id, online_mode"
         )
+        schema_editor.execute(sql)
 
 
 class Migration(migrations.Migration):
