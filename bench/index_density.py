@@ -17,7 +17,7 @@ dossiers (bench/generate.py needs hours for 20 million). Used by bench/indicator
   ahead; and the dossiers returned today (N / 365 × 0.8), copies of returned ones.
 - Payments: an order for each copied dossier, the day's payments (N / 365 × 0.5, 60 % online)
   and thirty days of earlier ones.
-- Citizen reports: N / 100 a year, a third open (``feedback_report``).
+- Citizen reports: N / 100 a year, half of the last ten days' still open (``feedback_report``).
 """
 
 import datetime
@@ -130,14 +130,16 @@ INSERT INTO feedback_report (
 SELECT 'PA-IDX-' || lpad(p.i::text, 9, '0'), gen_random_uuid(), %(province)s,
        (SELECT id FROM feedback_category ORDER BY id LIMIT 1),
        'Phản ánh tạo cho đo hiệu năng số ' || p.i, '', '{}',
-       CASE WHEN p.r < 0.33 THEN 'in_progress' ELSE 'answered' END,
+       CASE WHEN p.open THEN 'in_progress' ELSE 'answered' END,
        a.id, NULL, NULL, NULL, '', a.unit_id, 'address', '', '', '', 'portal', '', '',
        p.received, p.received + interval '5 days',
-       CASE WHEN p.r >= 0.33 THEN p.received + random() * interval '8 days' END,
+       CASE WHEN NOT p.open THEN p.received + random() * interval '8 days' END,
        NULL, '', '', 0, '', p.received, '', 0, ''
-  FROM (SELECT i, random() AS r, now() - random() * interval '365 days' AS received,
-               1 + floor(random() * %(agencies)s)::int AS pick
-          FROM generate_series(1, %(count)s) AS i) p
+  FROM (SELECT i, received, received > now() - interval '10 days' AND random() < 0.5 AS open,
+               pick
+          FROM (SELECT i, now() - random() * interval '365 days' AS received,
+                       1 + floor(random() * %(agencies)s)::int AS pick
+                  FROM generate_series(1, %(count)s) AS i) r) p
   JOIN (SELECT id, unit_id, row_number() OVER (ORDER BY id) AS n
           FROM organizations_agency) a ON a.n = p.pick;
 """
