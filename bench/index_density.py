@@ -80,6 +80,8 @@ SELECT day, %(province)s, agency_id, field_id, online_mode, level,
                floor(n * %(closing)s + random())::int AS closed
           FROM bench_days) d;
 DROP TABLE bench_days;
+-- Every result resolved is handed over the same day (the dashboard's "returned today").
+UPDATE reports_daytally SET returned = resolved_early + resolved_on_time + resolved_late;
 INSERT INTO reports_monthtally (
     month, province_code, agency_id, field_id, online_mode, legacy_level, {metrics})
 SELECT date_trunc('month', day)::date, province_code, agency_id, field_id, online_mode,

@@ -21,7 +21,8 @@ The rules (docs/reports.md):
   digitisation figures' "dossiers digitised"); *reusing* when at least one of its papers was
   taken from the store; *certified copy* when the desk signed an electronic copy of one of its
   papers; *electronic result* when its result was issued as a file; *rated not satisfied* when
-  its rating totals under 6 of 18 (the grade "Yếu").
+  its rating totals under 6 of 18 (the grade "Yếu"); *returned* on the day its result was
+  handed over (the operations dashboard's "returned today").
 """
 
 import datetime
@@ -53,6 +54,7 @@ DOSSIER_FIELDS = (
     "received_at",
     "due_at",
     "decided_at",
+    "returned_at",
 )
 
 
@@ -197,6 +199,7 @@ def compute_rows(rows: list[dict], id_range=None) -> dict[int, DossierFact | Non
             electronic_result=pk in results,
             rated_unsatisfied=pk in unhappy,
             sent_by_post_on=_day(shipments.get((pk, Shipment.Direction.DELIVERY))),
+            returned_on=_day(row["returned_at"]) if row["received_at"] is not None else None,
         )
         letter = apologies.get(pk)
         if letter is not None:

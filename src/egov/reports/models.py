@@ -65,6 +65,8 @@ class DossierFact(models.Model):
     certified_copy = models.BooleanField(default=False)
     electronic_result = models.BooleanField(default=False)
     rated_unsatisfied = models.BooleanField(default=False)
+    # The day its result was handed over (the operations dashboard's "returned today").
+    returned_on = models.DateField(null=True)
 
     def __str__(self) -> str:
         return f"fact of dossier {self.dossier_id}"
@@ -101,6 +103,8 @@ class Sums(models.Model):
     certified_copies = models.IntegerField(default=0)
     resolved_electronic = models.IntegerField(default=0)
     resolved_unhappy = models.IntegerField(default=0)
+    # Results handed over that day (the operations dashboard).
+    returned = models.IntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -130,6 +134,7 @@ class Sums(models.Model):
         "certified_copies",
         "resolved_electronic",
         "resolved_unhappy",
+        "returned",
     )
 
 

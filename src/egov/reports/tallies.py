@@ -73,6 +73,8 @@ def contributions(fact: DossierFact | None, sign: int = 1, into: Buckets | None 
             "resolved_unhappy",
             fact.resolution == Resolution.LATE or fact.rated_unsatisfied,
         )
+    if fact.returned_on:
+        add(fact.returned_on, "returned")
     if fact.refused_on:
         add(fact.refused_on, "refused")
     if fact.withdrawn_on:
