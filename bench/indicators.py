@@ -21,6 +21,14 @@ work), each over --runs runs after one warm-up run:
   site (every agency's and commune's line) and on the wall screen (the twelve worst of each).
 Targets (issue 32): the index p95 < 500 ms, the dashboard refresh p95 < 200 ms at 20 million
 dossiers a year. `--reuse` measures an existing database again.
+
+At the target density, generating the dossiers takes hours; instead
+
+    .venv/bin/python bench/indicators.py --dossiers 20000 --density 20000000 --open 300000
+
+generates a small city, then fills in SQL the year's tallies, a few hundred thousand open
+dossiers, today's returns and payments and a year of citizen reports at the density of
+--density dossiers a year (bench/index_density.py), and measures on that.
 """
 
 import argparse
@@ -37,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from bench import generate  # noqa: E402
+from bench import generate, index_density  # noqa: E402
 
 TARGETS_MS = {
     "index_city_year": 500,
@@ -145,6 +153,18 @@ def measure(runs: int, ranking_runs: int) -> dict:
 
     board = dashboard.board(None)
     extra = {}
+
+    def tallies_every_key():
+        # What the index read before it had the tallies by agency: every combination's rows.
+        from django.db.models import Q
+
+        from egov.indicators.readings import TALLY_METRICS
+        from egov.reports import figures
+
+        figures.sums(Q(), start, end, ("agency_id", "online_mode"), TALLY_METRICS)
+        figures.stock(Q(), end, ("agency_id",))
+
+    extra["index_tallies_every_key_before"] = timed(tallies_every_key, max(3, runs // 4))
     if ranking_runs:
         extra["index_ranking_year"] = timed(
             lambda: index.ranking(start, end, None, None), ranking_runs
@@ -183,7 +203,23 @@ def main() -> None:
         help="also time the ranking of every agency and commune (slow: tens of seconds a run)",
     )
     parser.add_argument("--reuse", action="store_true", help="measure an existing database")
+    parser.add_argument(
+        "--density",
+        type=int,
+        default=0,
+        help="fill the tallies and the rows the index and dashboard read at this many dossiers "
+        "a year, in SQL (bench/index_density.py), before measuring",
+    )
+    parser.add_argument("--open", type=int, default=300_000, help="open dossiers, with --density")
+    parser.add_argument(
+        "--template",
+        default="",
+        help="an existing template database to copy instead of bench/generate.py's own (whose "
+        "creation drops the other egov_bench_template_* databases)",
+    )
     args = parser.parse_args()
+    if args.template:
+        generate.template_name = lambda: args.template
     os.environ["EGOV_MALWARE_SCANNER"] = "none"
     result: dict = {"benchmark": "service index and operations dashboard"}
     if not args.reuse:
@@ -212,6 +248,17 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     result["density_per_year"] = round(args.dossiers / args.years)
+    if args.density:
+        from django.conf import settings
+        from django.utils import timezone
+
+        started = time.perf_counter()
+        result["loaded"] = index_density.load(
+            args.density, args.open, timezone.localdate(), settings.EGOV_PROVINCE_CODE
+        )
+        result["load_s"] = round(time.perf_counter() - started, 1)
+        result["density_per_year"] = args.density
+        print("loaded:", json.dumps(result["loaded"]), f"in {result['load_s']} s")
     result["timings"] = measure(args.runs, args.ranking_runs)
     result["machine"] = {"cpus": os.cpu_count(), "load_average": os.getloadavg()}
     for name, figure in result["timings"].items():
@@ -225,7 +272,7 @@ def main() -> None:
     print("check:", json.dumps(result["timings"]["check"]))
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"indicators-{args.dossiers}.json"
+    path = out / f"indicators-{args.density or args.dossiers}.json"
     path.write_text(json.dumps(result, indent=2, default=str))
     print(f"written to {path.relative_to(ROOT)}")
 

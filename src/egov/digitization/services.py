@@ -26,7 +26,7 @@ from egov.catalog.models import DocumentRequirement
 from egov.catalog.search import current_versions
 from egov.core import audit, files, uploads
 from egov.core.text import normalize_search_text
-from egov.digitization import kinds, ocr
+from egov.digitization import kinds, ocr, signals
 from egov.digitization.models import Paper, Reuse
 from egov.dossiers import processing
 from egov.dossiers import services as dossiers
@@ -184,6 +184,7 @@ def digitise(
         data = _certify(paper, made.pdf, dossier)
         _store(paper, data)
         paper.save()
+        signals.papers_changed.send(Paper, dossier=dossier)
         audit.record(
             actor=actor,
             action="digitization.paper_digitised",
@@ -313,6 +314,8 @@ def record_submission(dossier: Dossier) -> list[Paper]:
             )
         )
     Paper.objects.bulk_create(made)
+    if made:
+        signals.papers_changed.send(Paper, dossier=dossier)
     return made
 
 
@@ -396,6 +399,7 @@ def reuse(
         attachment=attachment,
         agency=dossier.receiving_agency,
     )
+    signals.papers_changed.send(Paper, dossier=dossier)
     audit.record(
         actor=applicant,
         action="digitization.paper_reused",

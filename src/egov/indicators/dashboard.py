@@ -2,8 +2,8 @@
 handful of grouped queries on indexed columns, so that a wall screen may ask every few seconds.
 
 - received today: the statistics' day tally of today (one row per agency and dimension);
-- returned today: the dossiers whose result was handed over since midnight (an index on the
-  moment of return, covering the two agencies: read from the index alone);
+- returned today: the statistics' day tally of today too (a dossier's fact holds the day its
+  result was handed over);
 - on time, due soon, overdue: the open dossiers grouped by the agency that holds them now,
   from the partial covering index of the work queues (``dossier_open_current``);
 - queues, payments, failing notifications, citizen reports, documents awaiting direction: one
@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from egov.core import shares
@@ -120,23 +119,16 @@ def _within(queryset: QuerySet, allowed: list[int] | None, column: str) -> Query
 
 def received_today(day: datetime.date, allowed: list[int] | None) -> dict[int, int]:
     condition = Q() if allowed is None else Q(agency_id__in=allowed)
-    rows = sums(condition, day, day, ("agency_id",), RECEIVED)
+    rows = sums(condition, day, day, ("agency_id",), RECEIVED, by_agency=True)
     return {key[0]: sum(row.values()) for key, row in rows.items()}
 
 
 def returned_today(day: datetime.date, allowed: list[int] | None) -> dict[int, int]:
-    """By the agency answering for the dossier (the deciding one, else the receiving one), as
-    the statistics count it."""
-    begin, finish = moments(day, day)
-    answering = Coalesce("deciding_agency_id", "receiving_agency_id")
-    rows = (
-        Dossier.objects.using(reading())
-        .filter(returned_at__gte=begin, returned_at__lt=finish)
-        .annotate(answering=answering)
-    )
-    rows = _within(rows, allowed, "answering")
-    counted = rows.values("answering").annotate(n=Count("pk")).order_by()
-    return {row["answering"]: row["n"] for row in counted}
+    """By the agency answering for the dossier, as the statistics count it: the tallies by
+    agency of today (a dossier's fact holds the day its result was handed over)."""
+    condition = Q() if allowed is None else Q(agency_id__in=allowed)
+    rows = sums(condition, day, day, ("agency_id",), ("returned",), by_agency=True)
+    return {key[0]: row["returned"] for key, row in rows.items()}
 
 
 def deadlines(now: datetime.datetime, allowed: list[int] | None) -> dict[int, dict[str, int]]:

@@ -38,7 +38,9 @@ class Measure:
     full_when_empty: bool = False
 
 
-Measurer = Callable[[Unit], Measure]
+# None: the platform held no data for the indicator in the period (e.g. before the citizens'
+# document store opened): "not measured yet", or the figure an administrator entered.
+Measurer = Callable[[Unit], Measure | None]
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,18 @@ class Indicator:
     # The rate that earns the whole weight (points = weight × min(1, rate / full_at)).
     full_at: Decimal = Decimal(100)
     note: Promise | str = ""
+    # Measured only for periods in which its data exists (its measure may give None); for the
+    # others an administrator may enter the figure.
+    entered_before_data: bool = False
 
     @property
     def measured(self) -> bool:
         return self.measure is not None
+
+    @property
+    def enterable(self) -> bool:
+        """Whether an administrator may enter its figure for some period."""
+        return self.measure is None or self.entered_before_data
 
     def points(self, rate: Decimal | None) -> Decimal | None:
         if rate is None:
@@ -155,15 +165,50 @@ def electronic_results(unit: Unit) -> Measure:
     )
 
 
-def digitised(unit: Unit) -> Measure:
-    """4.2: dossiers received in the period whose papers are on file electronically, over all
-    the dossiers received."""
+def digitised(unit: Unit) -> Measure | None:
+    """4.2: dossiers received in the period with at least one paper in the citizen's document
+    store made from them (digitised at the desk or submitted online: the digitisation figures'
+    ``dossiers_digitised``), over all the dossiers received. None before the store opened."""
+    if not unit.has_store:
+        return None
     totals = unit.totals
     return Measure(
-        _share(totals["digitised"], _received(totals)),
+        _share(totals["stored"], _received(totals)),
         [
             (_("Dossiers received"), _received(totals)),
-            (_("With their papers digitised"), totals["digitised"]),
+            (_("With papers digitised into the store"), totals["stored"]),
+        ],
+    )
+
+
+def certified_copies(unit: Unit) -> Measure | None:
+    """4.3: the communes (of the unit, on the period's tree) where a desk certified an
+    electronic copy from an original (bản sao điện tử từ bản chính) of a dossier's paper in the
+    period, over the communes. None before the store opened."""
+    if not unit.has_store:
+        return None
+    counts = unit.communes
+    return Measure(
+        _share(counts["certifying"], counts["total"]),
+        [
+            (_("Communes and wards"), counts["total"]),
+            (_("Certifying electronic copies"), counts["certifying"]),
+        ],
+    )
+
+
+def reusing(unit: Unit) -> Measure | None:
+    """4.4: dossiers received in the period with at least one paper taken from the citizen's
+    document store (the digitisation figures' ``dossiers_reusing``), over all the dossiers
+    received. None before the store opened."""
+    if not unit.has_store:
+        return None
+    totals = unit.totals
+    return Measure(
+        _share(totals["reusing"], _received(totals)),
+        [
+            (_("Dossiers received"), _received(totals)),
+            (_("Reusing a paper from the store"), totals["reusing"]),
         ],
     )
 
@@ -329,9 +374,13 @@ INDICATORS = (
         "4.2",
         _("Dossiers digitised"),
         D(4),
-        _("Dossiers received with their papers on file electronically / dossiers received × 100"),
+        _(
+            "Dossiers received with papers digitised into the citizen's document store / "
+            "dossiers received × 100"
+        ),
         f"{DECISION}; {GUIDANCE}, 4.2",
         measure=digitised,
+        entered_before_data=True,
     ),
     Indicator(
         "ELECTRONIC_CERTIFIED_COPY",
@@ -341,6 +390,12 @@ INDICATORS = (
         D(2),
         _("Communes offering electronic certified copies / communes × 100"),
         f"{DECISION}; {PORTAL_TABLE}",
+        measure=certified_copies,
+        entered_before_data=True,
+        note=_(
+            "A commune offers it when one of its desks certified an electronic copy of a "
+            "dossier's paper received in the period."
+        ),
     ),
     Indicator(
         "REUSED_DIGITISED_DATA",
@@ -353,7 +408,9 @@ INDICATORS = (
             "100; all points from 80%"
         ),
         f"{DECISION}; {GUIDANCE}, 4.3",
+        measure=reusing,
         full_at=D(80),
+        entered_before_data=True,
     ),
     Indicator(
         "SYNCED_PERSONAL_STORAGE",

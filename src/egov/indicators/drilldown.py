@@ -4,14 +4,14 @@ read from the statistics' dossier facts and narrowed to what the person may open
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from egov.catalog.models import OnlineMode
 from egov.dossiers import processing
-from egov.dossiers.models import Attachment, Channel, Dossier
-from egov.indicators.readings import UNSATISFIED_BELOW, Unit
+from egov.dossiers.models import Channel, Dossier
+from egov.indicators.readings import Unit
 from egov.reports.models import DossierFact, Resolution
 
 
@@ -43,15 +43,13 @@ def not_paid_online(unit: Unit) -> Q:
 
 
 def no_electronic_result(unit: Unit) -> Q:
-    result_file = Attachment.objects.filter(
-        dossier_id=OuterRef("dossier_id"), kind=Attachment.Kind.RESULT
-    )
-    return Q(resolved_on__range=(unit.start, unit.end)) & ~Q(Exists(result_file))
+    return Q(resolved_on__range=(unit.start, unit.end), electronic_result=False)
 
 
 def unsatisfied(unit: Unit) -> Q:
+    """The dossiers the tallies count as late or rated not satisfied (the facts' columns)."""
     return Q(resolved_on__range=(unit.start, unit.end)) & (
-        Q(resolution=Resolution.LATE) | Q(dossier__rating__total__lt=UNSATISFIED_BELOW)
+        Q(resolution=Resolution.LATE) | Q(rated_unsatisfied=True)
     )
 
 

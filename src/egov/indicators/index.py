@@ -108,8 +108,10 @@ def entries_history(
 
 
 def result(indicator: Indicator, unit: Unit, entry: EnteredFigure | None) -> Result:
+    measure: Measure | None = None
     if indicator.measure is not None:
-        measure: Measure = indicator.measure(unit)
+        measure = indicator.measure(unit)
+    if measure is not None:
         points = indicator.points(measure.rate)
         if measure.rate is None and measure.full_when_empty:
             points = indicator.weight

@@ -12,13 +12,12 @@ from django.utils import timezone
 
 from egov.catalog.models import DocumentRequirement, Level, OnlineMode, ProcedureVersion
 from egov.catalog.search import current_versions
-from egov.dossiers.models import Attachment
+from egov.digitization.models import Paper
 from egov.feedback.models import Rating as ReportRating
 from egov.feedback.models import Report
-from egov.organizations.models import Agency
+from egov.organizations.models import AdministrativeUnit, Agency
 from egov.reports import figures
 from egov.reports.figures import Scope, reading
-from egov.reports.models import DossierFact, Resolution
 
 TALLY_METRICS = (
     "received_online",
@@ -30,12 +29,13 @@ TALLY_METRICS = (
     "resolved_early",
     "resolved_on_time",
     "resolved_late",
+    "resolved_electronic",
+    "resolved_unhappy",
+    "stored",
+    "reusing",
+    "certified_copies",
 )
-RESOLVED = ("total", "electronic", "unhappy")
 REPORTS = ("total", "on_time", "unhappy", "open", "open_within")
-# A dossier rating under this total (of 18) is graded "Yếu" (dossiers.ratings.GRADES): the
-# applicant was not satisfied.
-UNSATISFIED_BELOW = 6
 
 Rows = dict[int, dict[str, int]]
 
@@ -102,7 +102,12 @@ class Readings:
     @cached_property
     def tallies(self) -> dict[tuple[int, str], dict[str, int]]:
         rows = figures.sums(
-            self._of_agencies(), self.start, self.end, ("agency_id", "online_mode"), TALLY_METRICS
+            self._of_agencies(),
+            self.start,
+            self.end,
+            ("agency_id", "online_mode"),
+            TALLY_METRICS,
+            by_agency=True,
         )
         return {(key[0], key[1]): row for key, row in rows.items()}
 
@@ -116,36 +121,32 @@ class Readings:
     @cached_property
     def stock(self) -> Rows:
         """Open and overdue at the end of the period."""
-        rows = figures.stock(self._of_agencies(), self.end, ("agency_id",))
+        rows = figures.stock(self._of_agencies(), self.end, ("agency_id",), by_agency=True)
         return {key[0]: row for key, row in rows.items()}
 
     @cached_property
-    def resolved(self) -> Rows:
-        """Dossiers resolved in the period: how many, with a result file, late or rated not
-        satisfied."""
-        result_file = Attachment.objects.filter(
-            dossier_id=OuterRef("dossier_id"), kind=Attachment.Kind.RESULT
+    def store_opened(self) -> datetime.date | None:
+        """The day the citizens' document store (the digitisation app) took its first paper:
+        before it the platform holds no digitisation data, and the indicators read from it are
+        "not measured yet" rather than 0. The first paper by id, read from the primary key."""
+        first = Paper.objects.using(reading()).order_by("pk").values_list("created_at").first()
+        return None if first is None else timezone.localdate(first[0])
+
+    @cached_property
+    def communes(self) -> set[int]:
+        """The communes and wards of the period's organisation tree."""
+        units = AdministrativeUnit.objects.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=self.end),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.start),
+            level=AdministrativeUnit.Level.COMMUNE,
         )
-        unhappy = Q(resolution=Resolution.LATE) | Q(dossier__rating__total__lt=UNSATISFIED_BELOW)
-        rows = (
-            DossierFact.objects.using(reading())
-            .filter(self._of_agencies(), resolved_on__range=(self.start, self.end))
-            .values("agency_id")
-            .annotate(
-                total=Count("pk"),
-                electronic=Count("pk", filter=Q(Exists(result_file))),
-                unhappy=Count("pk", filter=unhappy),
-            )
-            .order_by()
-        )
-        return {
-            row["agency_id"]: {
-                "total": row["total"],
-                "electronic": row["electronic"],
-                "unhappy": row["unhappy"],
-            }
-            for row in rows
-        }
+        return set(units.values_list("pk", flat=True))
+
+    @cached_property
+    def placed(self) -> dict[int, int]:
+        """Each agency of the period's tree placed in one of its communes: that commune."""
+        communes = self.communes
+        return {pk: unit for pk, _path, unit in self.tree if unit in communes}
 
     def _reports(self, key: str) -> Rows:
         """Citizen reports answered in the period (how many, by their deadline, late, rated
@@ -289,7 +290,46 @@ class Unit:
 
     @cached_property
     def resolved(self) -> dict[str, int]:
-        return self._sum(self.readings.resolved, RESOLVED)
+        """Dossiers resolved in the period: how many, with a result file, late or rated not
+        satisfied (the tallies' counts, kept by the statistics)."""
+        totals = self.totals
+        return {
+            "total": totals["resolved_early"]
+            + totals["resolved_on_time"]
+            + totals["resolved_late"],
+            "electronic": totals["resolved_electronic"],
+            "unhappy": totals["resolved_unhappy"],
+        }
+
+    @property
+    def has_store(self) -> bool:
+        """Whether the citizens' document store was open by the end of the period."""
+        opened = self.readings.store_opened
+        return opened is not None and opened <= self.end
+
+    @cached_property
+    def communes(self) -> dict[str, int]:
+        """The communes of the unit on the period's tree (the city: all of them; a commune:
+        itself; an agency: those its agencies are placed in), and of them those where an agency
+        placed there certified an electronic copy of a dossier's paper (QĐ 766, 4.3)."""
+        readings = self.readings
+        placed = readings.placed
+        if self.scope.commune is not None:
+            every = {self.scope.commune.pk} & readings.communes
+        elif self.ids is None:
+            every = set(readings.communes)
+        else:
+            every = {placed[pk] for pk in self._id_set if pk in placed}
+        by_agency = readings.tallies_by_agency
+        # A ranking counts thousands of units: only the unit's own agencies are looked up.
+        agencies = placed.keys() if self.ids is None else self._id_set & placed.keys()
+        certifying = {
+            placed[agency_id]
+            for agency_id in agencies
+            if placed[agency_id] in every
+            and any(row["certified_copies"] for _mode, row in by_agency.get(agency_id, ()))
+        }
+        return {"total": len(every), "certifying": len(certifying)}
 
     @cached_property
     def citizen_reports(self) -> dict[str, int]:

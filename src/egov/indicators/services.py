@@ -14,6 +14,7 @@ from egov.core import audit
 from egov.indicators import access, assessment
 from egov.indicators.definitions import BY_CODE
 from egov.indicators.models import EnteredFigure
+from egov.indicators.readings import Unit
 from egov.reports.figures import Scope
 
 AUDIT_FIELDS = ["indicator", "start", "end", "agency_id", "commune_id", "rate", "source"]
@@ -32,7 +33,10 @@ def enter_figure(
     definition = BY_CODE.get(indicator)
     if definition is None:
         raise ValidationError(_("There is no indicator %(code)s.") % {"code": indicator})
-    if definition.measured:
+    if definition.measure is not None and (
+        not definition.entered_before_data
+        or definition.measure(Unit(start, end, scope)) is not None
+    ):
         raise ValidationError(
             _("The platform measures this indicator itself; its figure cannot be entered.")
         )

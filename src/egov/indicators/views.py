@@ -209,7 +209,7 @@ def dossiers_page(request: HttpRequest) -> HttpResponse:
 def enter(request: HttpRequest, code: str) -> HttpResponse:
     allowed = access.allowed_agencies(request.user)
     indicator = BY_CODE.get(code)
-    if indicator is None or indicator.measured:
+    if indicator is None or not indicator.enterable:
         raise Http404
     try:
         choice = read_choice(request, allowed)

@@ -15,7 +15,14 @@ The rules (docs/reports.md):
   the day the desk first handed its result to the post;
 - *digitised*: its papers are on file electronically (a submitted or supplemented document);
 - *fees due* when its fees came to more than nothing; *paid online* when a payment through a
-  gateway settled them.
+  gateway settled them;
+- for the QĐ 766 index (docs/index.md): *stored* when at least one of its papers is in the
+  citizen's document store made from it (digitised at the desk or submitted online: the
+  digitisation figures' "dossiers digitised"); *reusing* when at least one of its papers was
+  taken from the store; *certified copy* when the desk signed an electronic copy of one of its
+  papers; *electronic result* when its result was issued as a file; *rated not satisfied* when
+  its rating totals under 6 of 18 (the grade "Yếu"); *returned* on the day its result was
+  handed over (the operations dashboard's "returned today").
 """
 
 import datetime
@@ -25,13 +32,16 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from egov.catalog.models import ProcedureVersion
-from egov.dossiers.models import ApologyLetter, Attachment, Channel, Dossier, DossierEvent
+from egov.digitization.models import Paper, Reuse
+from egov.dossiers.models import ApologyLetter, Attachment, Channel, Dossier, DossierEvent, Rating
 from egov.payments.models import Payment, PaymentOrder
 from egov.postal.models import Shipment
 from egov.reports.models import DossierFact, Resolution
 
 S = Dossier.Status
 RESOLVED = {S.RESULT_READY, S.RETURNED}
+# A rating under this total (of 18) is graded "Yếu" (dossiers.ratings.GRADES): not satisfied.
+UNSATISFIED_BELOW = 6
 STOPPED_CLOCK = {S.SUPPLEMENT_REQUESTED, S.PAUSED}
 DOSSIER_FIELDS = (
     "id",
@@ -44,6 +54,7 @@ DOSSIER_FIELDS = (
     "received_at",
     "due_at",
     "decided_at",
+    "returned_at",
 )
 
 
@@ -146,6 +157,24 @@ def compute_rows(rows: list[dict], id_range=None) -> dict[int, DossierFact | Non
             **of_these(), kind__in=[Attachment.Kind.SUBMISSION, Attachment.Kind.SUPPLEMENT]
         ).values_list("dossier_id", flat=True)
     )
+    results = set(
+        Attachment.objects.filter(**of_these(), kind=Attachment.Kind.RESULT).values_list(
+            "dossier_id", flat=True
+        )
+    )
+    unhappy = set(
+        Rating.objects.filter(**of_these(), total__lt=UNSATISFIED_BELOW).values_list(
+            "dossier_id", flat=True
+        )
+    )
+    stored, certified = set(), set()
+    for dossier_id, source, signed in Paper.objects.filter(
+        **of_these(), source__in=[Paper.Source.DESK, Paper.Source.ONLINE]
+    ).values_list("dossier_id", "source", "signed"):
+        stored.add(dossier_id)
+        if source == Paper.Source.DESK and signed:
+            certified.add(dossier_id)
+    reusing = set(Reuse.objects.filter(**of_these()).values_list("dossier_id", flat=True))
     for row in rows:
         pk = row["id"]
         field_id, mode, level, version_agency = versions[row["procedure_version_id"]]
@@ -164,7 +193,13 @@ def compute_rows(rows: list[dict], id_range=None) -> dict[int, DossierFact | Non
             came_by_post=row["channel"] == Channel.POST
             or (pk, Shipment.Direction.PICK_UP) in shipments,
             digitised=pk in digitised,
+            stored=pk in stored,
+            reusing=pk in reusing,
+            certified_copy=pk in certified,
+            electronic_result=pk in results,
+            rated_unsatisfied=pk in unhappy,
             sent_by_post_on=_day(shipments.get((pk, Shipment.Direction.DELIVERY))),
+            returned_on=_day(row["returned_at"]) if row["received_at"] is not None else None,
         )
         letter = apologies.get(pk)
         if letter is not None:

@@ -13,13 +13,21 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Count, Q, Sum
 
 from egov.catalog.models import Field, Level, OnlineMode
 from egov.catalog.search import current_versions
 from egov.core import shares
 from egov.organizations.models import AdministrativeUnit, Agency
-from egov.reports.models import DayTally, MonthTally, ReceiptDayTally, Tally
+from egov.reports.models import (
+    AgencyDayTally,
+    AgencyMonthTally,
+    DayTally,
+    MonthTally,
+    ReceiptDayTally,
+    Tally,
+)
 
 MODES = (OnlineMode.FULL, OnlineMode.PARTIAL)
 LEVELS = (3, 4)
@@ -94,17 +102,26 @@ def sums(
     end: datetime.date,
     group_by: tuple[str, ...] = (),
     metrics: tuple[str, ...] = Tally.METRICS,
+    by_agency: bool = False,
 ) -> dict[tuple, dict[str, int]]:
-    """The metrics summed over [start, end] (from the beginning when start is None), grouped."""
+    """The metrics summed over [start, end] (from the beginning when start is None), grouped.
+    ``by_agency``: from the tallies by agency and online mode only (``AgencyMonthTally``,
+    ``AgencyDayTally``: a tenth of the rows or less), for a filter and a grouping on those."""
     months, days = split(start, end)
+    month_model: type[models.Model] = AgencyMonthTally if by_agency else MonthTally
+    day_model: type[models.Model] = AgencyDayTally if by_agency else DayTally
     queries = []
     if months is not None:
         first, last = months
         month_filter = Q(month__lte=last) if first is None else Q(month__range=(first, last))
-        queries.append(MonthTally.objects.using(reading()).filter(scope_filter, month_filter))
+        queries.append(
+            month_model._default_manager.using(reading()).filter(scope_filter, month_filter)
+        )
     for since, until in days:
         queries.append(
-            DayTally.objects.using(reading()).filter(scope_filter, day__range=(since, until))
+            day_model._default_manager.using(reading()).filter(
+                scope_filter, day__range=(since, until)
+            )
         )
     totals: dict[tuple, dict[str, int]] = {}
     aggregates = {name: Sum(name) for name in metrics}
@@ -192,7 +209,9 @@ def scope_filter(scope: Scope, agency_ids: list[int] | None) -> Q:
     return condition
 
 
-def stock(condition: Q, day: datetime.date, group_by: tuple[str, ...] = ()) -> dict[tuple, dict]:
+def stock(
+    condition: Q, day: datetime.date, group_by: tuple[str, ...] = (), by_agency: bool = False
+) -> dict[tuple, dict]:
     """Open and overdue at the end of ``day``."""
     rows = sums(
         condition,
@@ -200,6 +219,7 @@ def stock(condition: Q, day: datetime.date, group_by: tuple[str, ...] = ()) -> d
         day,
         group_by,
         ("opened", "closed", "overdue_opened", "overdue_closed"),
+        by_agency=by_agency,
     )
     return {
         key: {

@@ -57,19 +57,23 @@ class DossierFact(models.Model):
     came_by_post = models.BooleanField(default=False)
     digitised = models.BooleanField(default=False)
     sent_by_post_on = models.DateField(null=True)
+    # For the QĐ 766 index (indicators 4.1-4.4 and 5.3): papers in the citizen's store made from
+    # the dossier, a paper reused from the store, an electronic copy certified by the desk, the
+    # result issued as a file, rated not satisfied.
+    stored = models.BooleanField(default=False)
+    reusing = models.BooleanField(default=False)
+    certified_copy = models.BooleanField(default=False)
+    electronic_result = models.BooleanField(default=False)
+    rated_unsatisfied = models.BooleanField(default=False)
+    # The day its result was handed over (the operations dashboard's "returned today").
+    returned_on = models.DateField(null=True)
 
     def __str__(self) -> str:
         return f"fact of dossier {self.dossier_id}"
 
 
-class Tally(models.Model):
-    """Sums of dossier contributions for one bucket and one combination of dimensions."""
-
-    province_code = models.CharField(max_length=3, default=_province)
-    agency_id = models.IntegerField()
-    field_id = models.IntegerField()
-    online_mode = models.CharField(max_length=10)
-    legacy_level = models.PositiveSmallIntegerField()
+class Sums(models.Model):
+    """The sums every tally keeps, whatever its dimensions."""
 
     received_online = models.IntegerField(default=0)
     received_desk = models.IntegerField(default=0)
@@ -90,6 +94,17 @@ class Tally(models.Model):
     overdue_closed = models.IntegerField(default=0)
     sent_by_post = models.IntegerField(default=0)
     sent_by_post_both_ways = models.IntegerField(default=0)
+    # The QĐ 766 index's counts (docs/index.md): on the day of receipt, dossiers with papers in
+    # the citizen's store, reusing a paper from it, with an electronic copy certified by the
+    # desk; on the day of resolution, those with a result file and those resolved late or rated
+    # not satisfied.
+    stored = models.IntegerField(default=0)
+    reusing = models.IntegerField(default=0)
+    certified_copies = models.IntegerField(default=0)
+    resolved_electronic = models.IntegerField(default=0)
+    resolved_unhappy = models.IntegerField(default=0)
+    # Results handed over that day (the operations dashboard).
+    returned = models.IntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -114,7 +129,27 @@ class Tally(models.Model):
         "overdue_closed",
         "sent_by_post",
         "sent_by_post_both_ways",
+        "stored",
+        "reusing",
+        "certified_copies",
+        "resolved_electronic",
+        "resolved_unhappy",
+        "returned",
     )
+
+
+class Tally(Sums):
+    """Sums of dossier contributions for one bucket and one combination of dimensions."""
+
+    province_code = models.CharField(max_length=3, default=_province)
+    agency_id = models.IntegerField()
+    field_id = models.IntegerField()
+    online_mode = models.CharField(max_length=10)
+    legacy_level = models.PositiveSmallIntegerField()
+
+    class Meta:
+        abstract = True
+
     KEY = ("province_code", "agency_id", "field_id", "online_mode", "legacy_level")
 
 
@@ -143,6 +178,50 @@ class MonthTally(Tally):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} agency {self.agency_id}"
+
+
+class AgencyTally(Sums):
+    """The same sums by agency and online mode only (every field and level together): what
+    the QĐ 766 index and the operations dashboard read. At 20 million dossiers a year a year's
+    month tallies hold about a million rows (tens of thousands of combinations a month) and the
+    index summed them all at every request; these hold a few thousand a month."""
+
+    province_code = models.CharField(max_length=3, default=_province)
+    agency_id = models.IntegerField()
+    online_mode = models.CharField(max_length=10)
+
+    class Meta:
+        abstract = True
+
+    KEY = ("province_code", "agency_id", "online_mode")
+
+
+class AgencyDayTally(AgencyTally):
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", *AgencyTally.KEY], name="agencydaytally_once_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} agency {self.agency_id} ({self.online_mode})"
+
+
+class AgencyMonthTally(AgencyTally):
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", *AgencyTally.KEY], name="agencymonthtally_once_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} agency {self.agency_id} ({self.online_mode})"
 
 
 class ReceiptDayTally(models.Model):

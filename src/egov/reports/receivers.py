@@ -3,6 +3,7 @@ transaction that makes the change."""
 
 from django.dispatch import receiver
 
+from egov.digitization import signals as digitization_signals
 from egov.dossiers import signals as dossier_signals
 from egov.dossiers.models import Dossier, Rating
 from egov.payments import signals as payment_signals
@@ -14,6 +15,8 @@ from egov.reports import satisfaction, tallies
 def _on_dossier_changed(sender, dossier, action="", **kwargs):
     if action == "dossiers.rated":
         satisfaction.add(Rating.objects.get(dossier_id=dossier.pk))
+        # A rating under "Yếu" makes the dossier count as not satisfied (QĐ 766, 5.3).
+        tallies.refresh(dossier.pk)
         return
     # Before its receipt a dossier counts nowhere unless refused or withdrawn, and these are
     # final: most changes of a draft or a submission need no look at the tallies at all.
@@ -35,3 +38,12 @@ def _on_payment(sender, order, **kwargs):
 @receiver(postal_signals.shipment_requested, dispatch_uid="reports.shipment_requested")
 def _on_shipment_requested(sender, shipment, **kwargs):
     tallies.refresh(shipment.dossier_id)
+
+
+# Papers joining the store or taken from it (QĐ 766, 4.2-4.4): a desk digitises papers after
+# the receipt; a reuse on a draft counts nowhere until the dossier is received.
+@receiver(digitization_signals.papers_changed, dispatch_uid="reports.papers_changed")
+def _on_papers_changed(sender, dossier, **kwargs):
+    if dossier.received_at is None:
+        return
+    tallies.refresh(dossier.pk)

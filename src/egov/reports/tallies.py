@@ -12,11 +12,20 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
+from django.db.models import Model
 
 from egov.core import audit
 from egov.dossiers.models import Dossier
 from egov.reports import facts as facts_module
-from egov.reports.models import DayTally, DossierFact, MonthTally, ReceiptDayTally
+from egov.reports.models import (
+    AgencyDayTally,
+    AgencyMonthTally,
+    DayTally,
+    DossierFact,
+    MonthTally,
+    ReceiptDayTally,
+    Resolution,
+)
 
 # pg_advisory_xact_lock's key for the turn at the tallies ("tally" in ASCII).
 TURN = 0x74616C6C79
@@ -47,6 +56,9 @@ def contributions(fact: DossierFact | None, sign: int = 1, into: Buckets | None 
         add(day, "paid_online", fact.paid_online)
         add(day, "came_by_post", fact.came_by_post)
         add(day, "digitised", fact.digitised)
+        add(day, "stored", fact.stored)
+        add(day, "reusing", fact.reusing)
+        add(day, "certified_copies", fact.certified_copy)
         if fact.closed_on:
             add(fact.closed_on, "closed")
         if fact.overdue_on:
@@ -55,6 +67,14 @@ def contributions(fact: DossierFact | None, sign: int = 1, into: Buckets | None 
                 add(fact.closed_on, "overdue_closed")
     if fact.resolved_on:
         add(fact.resolved_on, f"resolved_{fact.resolution}")
+        add(fact.resolved_on, "resolved_electronic", fact.electronic_result)
+        add(
+            fact.resolved_on,
+            "resolved_unhappy",
+            fact.resolution == Resolution.LATE or fact.rated_unsatisfied,
+        )
+    if fact.returned_on:
+        add(fact.returned_on, "returned")
     if fact.refused_on:
         add(fact.refused_on, "refused")
     if fact.withdrawn_on:
@@ -83,6 +103,14 @@ def by_month(days: Buckets) -> Buckets:
     for (day, key), metrics in days.items():
         months[(day.replace(day=1), key)].update(metrics)
     return months
+
+
+def by_agency(buckets: Buckets) -> Buckets:
+    """The same sums by agency and online mode only (``AgencyDayTally``, ``AgencyMonthTally``)."""
+    rolled: Buckets = defaultdict(Counter)
+    for (day, key), metrics in buckets.items():
+        rolled[(day, (key[0], key[1], key[3]))].update(metrics)
+    return rolled
 
 
 def increment_sql(table: str, key: Iterable[str], sums: Iterable[str]) -> str:
@@ -135,8 +163,11 @@ def apply(old: DossierFact | None, new: DossierFact | None) -> None:
     if not deltas and not by_desk:
         return
     take_turn((new or old).agency_id)
+    months = by_month(deltas)
     _add(DayTally, "day", deltas)
-    _add(MonthTally, "month", by_month(deltas))
+    _add(MonthTally, "month", months)
+    _add(AgencyDayTally, "day", by_agency(deltas))
+    _add(AgencyMonthTally, "month", by_agency(months))
     _add(ReceiptDayTally, "day", by_desk)
 
 
@@ -204,9 +235,15 @@ FACT_COLUMNS = [field.attname for field in DossierFact._meta.concrete_fields]
 def rebuild(batch_size: int = 5000, progress=None) -> int:
     """Replaces every fact and tally by a recount; returns the number of facts."""
     with transaction.atomic():
-        DayTally.objects.all().delete()
-        MonthTally.objects.all().delete()
-        ReceiptDayTally.objects.all().delete()
+        tables: tuple[type[Model], ...] = (
+            DayTally,
+            MonthTally,
+            AgencyDayTally,
+            AgencyMonthTally,
+            ReceiptDayTally,
+        )
+        for model in tables:
+            model._default_manager.all().delete()
         DossierFact.objects.all().delete()
         days: Buckets = defaultdict(Counter)
         by_desk: Buckets = defaultdict(Counter)
@@ -224,9 +261,12 @@ def rebuild(batch_size: int = 5000, progress=None) -> int:
             count += len(batch)
             if progress:
                 progress(count)
+        months = by_month(days)
         for model, bucket, buckets in (
             (DayTally, "day", days),
-            (MonthTally, "month", by_month(days)),
+            (MonthTally, "month", months),
+            (AgencyDayTally, "day", by_agency(days)),
+            (AgencyMonthTally, "month", by_agency(months)),
             (ReceiptDayTally, "day", by_desk),
         ):
             _insert(
@@ -259,9 +299,12 @@ def differences(batch_size: int = 5000, limit: int = 20) -> list[str]:
     if extra > 0:
         problems.append(f"{extra} stored facts belong to dossiers that count nowhere")
     recounted = _clean(recounted)
+    months = by_month(recounted)
     for model, bucket, expected in (
         (DayTally, "day", recounted),
-        (MonthTally, "month", _clean(by_month(recounted))),
+        (MonthTally, "month", _clean(months)),
+        (AgencyDayTally, "day", _clean(by_agency(recounted))),
+        (AgencyMonthTally, "month", _clean(by_agency(months))),
         (ReceiptDayTally, "day", _clean(by_desk)),
     ):
         actual = stored(model, bucket)
