@@ -208,7 +208,7 @@ class StepForm(forms.Form):
         return [self[name] for name in self.consult_names]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         consulted, seen = [], set()
         for number in range(1, self.SLOTS + 1):
             agency = data.get(f"consult_agency_{number}")
@@ -262,9 +262,12 @@ class MoveForm(forms.Form):
     def __init__(self, *args, steps=(), **kwargs):
         super().__init__(*args, **kwargs)
         named = [(step.code, f"{step.position}. {step.name}") for step in steps]
-        self.fields["source"].choices = named
-        self.fields["target"].choices = [("", _("— the dossier ends —")), *named]
-        self.fields["kind"].choices = [
+        cast(forms.ChoiceField, self.fields["source"]).choices = named
+        cast(forms.ChoiceField, self.fields["target"]).choices = [
+            ("", _("— the dossier ends —")),
+            *named,
+        ]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
             (kind, WorkflowTransition.Kind(kind).label) for kind in CUSTOM_KINDS
         ]
 

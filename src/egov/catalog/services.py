@@ -417,10 +417,10 @@ def copy_version(
         step.version = draft
         step.save()
         step_map[old] = step
-        for row in consulted:
-            row.pk = None
-            row.step = step
-            row.save()
+        for link in consulted:
+            link.pk = None
+            link.step = step
+            link.save()
     for transition in transitions:
         transition.pk = None
         transition.version = draft

@@ -94,7 +94,9 @@ CHECKING = {WorkflowStep.Action.REVIEW, WorkflowStep.Action.APPROVE, WorkflowSte
 def default_links(steps: list[WorkflowStep]) -> list[tuple]:
     """The usual moves as (source, target, kind): next-step links, supplement and refusal from
     receiving and processing steps, pause while processing, send back from checking steps."""
-    links = [(current, following, Kind.NEXT) for current, following in itertools.pairwise(steps)]
+    links: list[tuple] = [
+        (current, following, Kind.NEXT) for current, following in itertools.pairwise(steps)
+    ]
     first = steps[0] if steps else None
     for step in steps:
         if step.action in {WorkflowStep.Action.RECEIVE, WorkflowStep.Action.PROCESS}:
