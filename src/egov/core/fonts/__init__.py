@@ -152,6 +152,7 @@ def _factory_class():
     class LayoutFreeFactory(GlyphAccumulatorFactory):
         def create_font_engine(self, writer, obj_stream=None):
             engine = super().create_font_engine(writer, obj_stream=obj_stream)
+            # Same object, one method changed: pyHanko's own construction stays as it is.
             engine.__class__ = LayoutFreeAccumulator
             return engine
 
