@@ -116,8 +116,9 @@ bench: venv messages
 	else echo "PostgreSQL is not running: PostgreSQL benchmarks skipped"; fi
 	$(PY) bench/signatures.py
 	$(PY) bench/notifications.py
-	$(PY) bench/documents.py --documents 1000
-	@if pg_isready -q -h 127.0.0.1 -p 5432; then $(PY) bench/documents.py --search-only --rows 1000000; fi
+	@if pg_isready -q -h 127.0.0.1 -p 5432; then $(PY) bench/documents.py --database postgres --documents 10000 \
+	&& $(PY) bench/documents.py --search-only --rows 1000000; \
+	else $(PY) bench/documents.py --documents 1000; fi
 
 # The city-scale benchmark at a chosen size: make bench-city N=1000000 (up to 20000000; see
 # docs/performance.md for the time and disk each size needs). ARGS passes more options.

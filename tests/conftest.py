@@ -56,6 +56,14 @@ def _files_stay_in_a_temporary_folder(settings, _media_root):
 
 
 @pytest.fixture(autouse=True)
+def _no_revocation_answers_from_an_earlier_test():
+    # The OCSP responses and CRLs that signing reuses (signatures.revinfo) live in the process.
+    from egov.signatures import revinfo
+
+    revinfo.forget()
+
+
+@pytest.fixture(autouse=True)
 def _no_lockouts_between_tests(settings):
     # Each test starts with a clean login-failure count; lock-out has tests of its own.
     settings.AXES_ENABLED = True

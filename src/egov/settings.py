@@ -450,6 +450,11 @@ EGOV_SIGNATURE_NETWORK_TIMEOUT = int(os.environ.get("EGOV_SIGNATURE_NETWORK_TIME
 EGOV_SIGNATURE_DEFAULT_LEVEL = os.environ.get("EGOV_SIGNATURE_DEFAULT_LEVEL", "B-LT")
 # "hard-fail": a certificate that names a CRL or OCSP responder that cannot be reached is refused.
 EGOV_SIGNATURE_REVOCATION_MODE = os.environ.get("EGOV_SIGNATURE_REVOCATION_MODE", "hard-fail")
+# An OCSP response or CRL is reused until its nextUpdate, at most this many seconds after it was
+# fetched (0: asked again for every signature and verification). See signatures/revinfo.py.
+EGOV_SIGNATURE_REVOCATION_CACHE_SECONDS = int(
+    os.environ.get("EGOV_SIGNATURE_REVOCATION_CACHE_SECONDS", "3600")
+)
 # The PKCS#11 module (shared library) of the hardware tokens or HSM that hold signing keys.
 EGOV_PKCS11_MODULE = os.environ.get("EGOV_PKCS11_MODULE", "")
 # Public address of the verification page, printed as a QR code on signed documents.

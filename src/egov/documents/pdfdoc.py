@@ -21,7 +21,6 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from pyhanko.pdf_utils import content, generic, layout
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import TextStamp, TextStampStyle
@@ -201,9 +200,7 @@ def _appearance(writer, text: str, width: float, height: float, italic: bool):
     style = TextStampStyle(
         stamp_text="%(text)s",
         text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(
-                fonts.vietnamese_subset(ITALIC if italic else FONT), font_size=12.5
-            ),
+            font=fonts.pdf_text_font(ITALIC if italic else FONT, 12.5),
             font_size=12.5,
             leading=14,
             box_layout_rule=layout.SimpleBoxLayoutRule(

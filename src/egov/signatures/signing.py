@@ -8,6 +8,7 @@ turns bytes into signed bytes.
 import asyncio
 import contextlib
 import io
+import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image
 from pyhanko.pdf_utils import generic, layout
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
@@ -185,14 +185,14 @@ def pin_context(certificate: SigningCertificate) -> str:
     return f"signatures.pin:{certificate.fingerprint}"
 
 
-def _font(size: int) -> GlyphAccumulatorFactory:
+def _font(size: int):
     path = Path(settings.EGOV_SIGNATURE_FONT)
     if not path.is_file():
         raise SignatureError(
             _("The font of the visible signature is missing (EGOV_SIGNATURE_FONT: %(path)s).")
             % {"path": path}
         )
-    return GlyphAccumulatorFactory(fonts.vietnamese_subset(path), font_size=size)
+    return fonts.pdf_text_font(path, size)
 
 
 def signature_style(seal_png: bytes | None) -> TextStampStyle:
@@ -281,6 +281,24 @@ def existing_signature_count(writer: IncrementalPdfFileWriter) -> int:
     return sum(1 for _field in fields.enumerate_sig_fields(writer.prev, filled_status=True))
 
 
+# The room kept in the file for the signature (hex digits of /Contents). Unless told, pyHanko
+# finds it by building and encoding a whole dummy signature first (its size plus a 50% margin),
+# a fifth of a signature's time; the room found for a certificate, level and time-stamp
+# authority is reused for their next signatures in this process. A signature that fails
+# forgets it, so the one after measures again.
+_RESERVED: dict[tuple, int] = {}
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
+
+
+def _remember_reserved(key: tuple, signed: bytes) -> None:
+    ranges = _BYTE_RANGE.findall(signed)
+    if ranges:
+        _start, first_length, second_start, _length = (int(v) for v in ranges[-1])
+        if len(_RESERVED) > 1000:
+            _RESERVED.clear()
+        _RESERVED[key] = second_start - first_length - 2
+
+
 def sign(
     writer: IncrementalPdfFileWriter,
     signer: signers.Signer,
@@ -311,7 +329,7 @@ def sign(
         on_page=request.placement.page,
         box=tuple(round(v) for v in box) if visible else None,
     )
-    context = trust.validation_context(chain)
+    context = trust.validation_context(chain, reuse_revocation=True)
     metadata = signers.PdfSignatureMetadata(
         field_name=request.field_name,
         md_algorithm="sha256",
@@ -329,16 +347,24 @@ def sign(
         new_field_spec=field_spec,
     )
     params = {"lines": "\n".join(request.appearance_lines)} if visible else None
+    size_key = (signer.signing_cert.sha256, request.level, settings.EGOV_TSA_URL)
+    reserved = _RESERVED.get(size_key)
 
     async def run():
         try:
             await _check_certificate(signer.signing_cert, chain, context)
-            return await pdf_signer.async_sign_pdf(writer, appearance_text_params=params)
+            return await pdf_signer.async_sign_pdf(
+                writer, appearance_text_params=params, bytes_reserved=reserved
+            )
         finally:
             await context.aclose()
 
     try:
-        output = run_sync(run())
+        try:
+            output = run_sync(run())
+        except Exception:
+            _RESERVED.pop(size_key, None)  # the next signature measures its room afresh
+            raise
     except SigningError as exc:
         cause = exc.__cause__
         if isinstance(cause, errors.PathValidationError | errors.PathBuildingError):
@@ -351,4 +377,7 @@ def sign(
             _("The time-stamp authority did not answer (%(url)s); try again later.")
             % {"url": settings.EGOV_TSA_URL}
         ) from exc
-    return output.getvalue()
+    signed = output.getvalue()
+    if reserved is None:
+        _remember_reserved(size_key, signed)
+    return signed

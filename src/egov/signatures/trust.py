@@ -12,6 +12,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 from pyhanko_certvalidator.fetchers.api import OwnedFetcherBackend
 
+from egov.signatures import revinfo
 from egov.signatures.devpki import DEV_PKI_ORGANIZATION, DevelopmentPKI
 
 logger = logging.getLogger(__name__)
@@ -76,15 +77,24 @@ def intermediates() -> list[asn1_x509.Certificate]:
     )
 
 
-def validation_context(extra_certificates=()) -> ValidationContext:
-    """A fresh context: trust anchors, known intermediates, CRL and OCSP fetched over HTTP."""
+def validation_context(extra_certificates=(), *, reuse_revocation=False) -> ValidationContext:
+    """A fresh context: trust anchors, known intermediates, CRL and OCSP fetched over HTTP;
+    ``reuse_revocation`` (the check before signing) reuses answers within their validity."""
     return ValidationContext(
         trust_roots=trust_roots(),
         other_certs=[*intermediates(), *extra_certificates],
         allow_fetching=True,
         revocation_mode=settings.EGOV_SIGNATURE_REVOCATION_MODE,
         # Owned: the context closes the HTTP session when the operation is over (aclose()).
-        fetcher_backend=OwnedFetcherBackend(
-            AIOHttpFetcherBackend(per_request_timeout=settings.EGOV_SIGNATURE_NETWORK_TIMEOUT)
-        ),
+        fetcher_backend=OwnedFetcherBackend(fetcher_backend(reuse_revocation)),
     )
+
+
+def fetcher_backend(reuse_revocation: bool = False):
+    """HTTP fetching of CRLs, OCSP responses and issuers' certificates; with
+    ``reuse_revocation``, the revocation answers are reused within their validity
+    (``revinfo``) unless that cache is turned off."""
+    backend = AIOHttpFetcherBackend(per_request_timeout=settings.EGOV_SIGNATURE_NETWORK_TIMEOUT)
+    if reuse_revocation and revinfo.enabled():
+        return revinfo.CachingFetcherBackend(backend)
+    return backend

@@ -118,3 +118,42 @@ def _subset(path: str, _mtime_ns: int) -> str:
     subset.save_font(font, temporary, options)
     font.close()
     return temporary
+
+
+# The OpenType layout tables (positioning, substitution, glyph classes). pyHanko shapes text with
+# HarfBuzz from the font's bytes, then embeds a subset of its own fontTools copy of the font that
+# drops these three tables; fontTools still decompiles and rewrites them on that copy first
+# (half the time of every text pyHanko writes: three times per issued document).
+LAYOUT_TABLES = ("GDEF", "GSUB", "GPOS")
+
+
+def pdf_text_font(path: Path | str, size: float):
+    """The pyHanko font engine factory for text written into PDFs (a document's number and date,
+    a signature's stamp): ``path``'s Vietnamese subset (:func:`vietnamese_subset`), whose
+    embedded copy leaves out the layout tables before it is subset rather than after. The text is
+    shaped and drawn exactly as with pyHanko's own ``GlyphAccumulatorFactory``."""
+    return _factory_class()(vietnamese_subset(path), font_size=size)
+
+
+@functools.cache
+def _factory_class():
+    from dataclasses import dataclass
+
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+
+    class LayoutFreeAccumulator(GlyphAccumulator):
+        def _extract_subset(self, options=None):
+            for tag in LAYOUT_TABLES:
+                if tag in self.tt:
+                    del self.tt[tag]
+            super()._extract_subset(options)
+
+    @dataclass(frozen=True)
+    class LayoutFreeFactory(GlyphAccumulatorFactory):
+        def create_font_engine(self, writer, obj_stream=None):
+            engine = super().create_font_engine(writer, obj_stream=obj_stream)
+            # Same object, one method changed: pyHanko's own construction stays as it is.
+            engine.__class__ = LayoutFreeAccumulator
+            return engine
+
+    return LayoutFreeFactory
