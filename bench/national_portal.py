@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
-UNIT, SECRET = "000.00.00.H13", "bench-portal-secret"
+UNIT, USERNAME, PASSWORD = "000.00.00.H13", "egov-bench", "bench-portal-password"
 
 
 def prepare(database: str) -> str:
@@ -72,7 +72,8 @@ def setup_django(url: str, portal_url: str) -> None:
         EGOV_NATIONAL_PORTAL_ENABLED="1",
         EGOV_NATIONAL_PORTAL_URL=portal_url,
         EGOV_NATIONAL_PORTAL_UNIT_CODE=UNIT,
-        EGOV_NATIONAL_PORTAL_SECRET=SECRET,
+        EGOV_NATIONAL_PORTAL_USERNAME=USERNAME,
+        EGOV_NATIONAL_PORTAL_PASSWORD=PASSWORD,
     )
     import django
 
@@ -215,7 +216,7 @@ def main() -> None:
     from egov.national_portal import portal_server
 
     server, state = portal_server.make_server(
-        Path(tempfile.mkdtemp()), units={UNIT: SECRET}, port=0
+        Path(tempfile.mkdtemp()), accounts={USERNAME: PASSWORD}, port=0
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     setup_django(prepare(args.database), f"http://127.0.0.1:{server.server_address[1]}")

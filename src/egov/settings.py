@@ -631,17 +631,22 @@ EGOV_DOCUMENTS_EXCHANGE_POLL_SECONDS = int(
 # Whether dossier changes are queued for the portal (Cổng Dịch vụ công quốc gia): off until the
 # province holds its connection (the outbox then fills from the next change on).
 EGOV_NATIONAL_PORTAL_ENABLED = env_bool("EGOV_NATIONAL_PORTAL_ENABLED", False)
-# The portal's address, the unit code and the secret the province was given. In development:
-# the local portal (manage.py serve_national_portal).
+# The portal's address, the unit code (madonvi) and the user name and password the province was
+# given for the portal's session token (POST to the auth path). In development: the local portal
+# (manage.py serve_national_portal).
 EGOV_NATIONAL_PORTAL_URL = os.environ.get(
     "EGOV_NATIONAL_PORTAL_URL", "" if PRODUCTION else f"http://127.0.0.1:{EGOV_PORT + 792}"
 )
 EGOV_NATIONAL_PORTAL_UNIT_CODE = os.environ.get(
     "EGOV_NATIONAL_PORTAL_UNIT_CODE", "" if PRODUCTION else "000.00.00.H13"
 )
-EGOV_NATIONAL_PORTAL_SECRET = os.environ.get(
-    "EGOV_NATIONAL_PORTAL_SECRET", "" if PRODUCTION else "development-portal-secret"
+EGOV_NATIONAL_PORTAL_USERNAME = os.environ.get(
+    "EGOV_NATIONAL_PORTAL_USERNAME", "" if PRODUCTION else "egov-development"
 )
+EGOV_NATIONAL_PORTAL_PASSWORD = os.environ.get(
+    "EGOV_NATIONAL_PORTAL_PASSWORD", "" if PRODUCTION else "development-portal-password"
+)
+EGOV_NATIONAL_PORTAL_AUTH_PATH = os.environ.get("EGOV_NATIONAL_PORTAL_AUTH_PATH", "/api/auth")
 EGOV_NATIONAL_PORTAL_TIMEOUT = float(os.environ.get("EGOV_NATIONAL_PORTAL_TIMEOUT", "20"))
 # Back-off of the outbox while the portal is down: doubles from this, up to an hour; never gives up.
 EGOV_NATIONAL_PORTAL_RETRY_SECONDS = int(os.environ.get("EGOV_NATIONAL_PORTAL_RETRY_SECONDS", "30"))

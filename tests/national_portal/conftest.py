@@ -8,6 +8,7 @@ from contextlib import closing
 import pytest
 
 from egov.national_portal import portal_server
+from egov.national_portal.client import forget_sessions
 from tests.dossiers.conftest import (  # noqa: F401 - the dossier fixtures
     MONDAY,
     PDF,
@@ -20,7 +21,7 @@ from tests.dossiers.conftest import (  # noqa: F401 - the dossier fixtures
     submitted_dossier,
 )
 
-UNIT, SECRET = "000.00.00.H13", "portal-test-secret"
+UNIT, USERNAME, PASSWORD = "000.00.00.H13", "egov-test", "portal-test-password"
 
 
 def free_port() -> int:
@@ -35,10 +36,15 @@ class RunningPortal:
         self.url = f"http://127.0.0.1:{port}"
         self.server, self.state = None, None
         self.procedures = []  # what LayThuTuc answers (set before start)
+        self.session_seconds = 1800
 
     def start(self):
         self.server, self.state = portal_server.make_server(
-            self.data_dir, units={UNIT: SECRET}, procedures=self.procedures, port=self.port
+            self.data_dir,
+            accounts={USERNAME: PASSWORD},
+            procedures=self.procedures,
+            port=self.port,
+            session_seconds=self.session_seconds,
         )
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
@@ -69,8 +75,11 @@ def portal(tmp_path, settings):
     settings.EGOV_NATIONAL_PORTAL_ENABLED = True
     settings.EGOV_NATIONAL_PORTAL_URL = running.url
     settings.EGOV_NATIONAL_PORTAL_UNIT_CODE = UNIT
-    settings.EGOV_NATIONAL_PORTAL_SECRET = SECRET
+    settings.EGOV_NATIONAL_PORTAL_USERNAME = USERNAME
+    settings.EGOV_NATIONAL_PORTAL_PASSWORD = PASSWORD
     settings.EGOV_NATIONAL_PORTAL_TIMEOUT = 5
     settings.EGOV_NATIONAL_PORTAL_RETRY_SECONDS = 30
+    forget_sessions()  # each test's portal gives its own sessions
     yield running
     running.stop()
+    forget_sessions()

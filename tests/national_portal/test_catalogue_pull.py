@@ -49,13 +49,18 @@ def national(tmp_path, settings, agencies):
         _national("2.002516", "Đăng ký kết hôn có yếu tố nước ngoài", days=15),
     ]
     running.start()
-    from tests.national_portal.conftest import SECRET, UNIT
+    from egov.national_portal.client import forget_sessions
+    from tests.national_portal.conftest import PASSWORD, UNIT, USERNAME
+
+    forget_sessions()
 
     settings.EGOV_NATIONAL_PORTAL_URL = running.url
     settings.EGOV_NATIONAL_PORTAL_UNIT_CODE = UNIT
-    settings.EGOV_NATIONAL_PORTAL_SECRET = SECRET
+    settings.EGOV_NATIONAL_PORTAL_USERNAME = USERNAME
+    settings.EGOV_NATIONAL_PORTAL_PASSWORD = PASSWORD
     yield running
     running.stop()
+    forget_sessions()
 
 
 def _pull(owner_code):

@@ -7,7 +7,7 @@ import pytest
 
 from egov.dossiers import processing
 from egov.national_portal import outbox
-from egov.national_portal.client import PortalClient, PortalRefused
+from egov.national_portal.client import PortalClient, PortalRefused, forget_sessions
 
 
 class _Answer:
@@ -25,12 +25,21 @@ class _Session:
         self.answer, self.posted = answer, []
 
     def post(self, url, json, headers, timeout):
+        if url.endswith("/api/auth"):  # the session token (kept afterwards)
+            return _Answer({"error_code": 0, "session": "s-1", "expires_in": 600})
         self.posted.append(json)
         return _Answer(self.answer)
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_session():
+    forget_sessions()
+    yield
+    forget_sessions()
+
+
 def _client(session):
-    return PortalClient("http://portal.test", "000.00.00.H13", "secret", session=session)
+    return PortalClient("http://portal.test", "000.00.00.H13", "user", "password", session=session)
 
 
 @pytest.mark.parametrize("code", [0, "0", "00", " 00"])
@@ -52,7 +61,7 @@ def test_is_updating_goes_in_the_envelope_only_when_given():
     client.call("DongBoHoSoMC", [{"MaHoSo": "X"}], updating=True)
     client.call("CapNhatTienDoHoSoMC", [{"MaHoSo": "X"}])
     assert [body.get("isUpdating") for body in session.posted] == ["False", "True", None]
-    assert session.posted[0]["madonvi"] == "000.00.00.H13"
+    assert session.posted[0]["madonvi"] == "000.00.00.H13" and session.posted[0]["session"] == "s-1"
 
 
 @pytest.mark.django_db

@@ -46,7 +46,7 @@ def test_the_walk_from_receipt_to_return_sends_each_code(portal, received, peopl
     processing.return_result(dossier, actor=people["desk"])
     outbox.send_due()
     sent = [
-        (c["service"], c["data"].get("TrangThaiHoSo", c["data"].get("TrangThai")))
+        (c["service"], int(c["data"].get("TrangThaiHoSo", c["data"].get("TrangThai"))))
         for c in portal.state.calls(received.code)
     ]
     assert sent == [

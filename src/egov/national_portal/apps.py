@@ -8,8 +8,9 @@ class NationalPortalConfig(AppConfig):
     verbose_name = _("National Public Service Portal")
 
     def ready(self) -> None:
-        # labels: the audit actions' names; receivers: the dossier events that fill the outbox
-        from egov.national_portal import labels, receivers  # noqa: F401
+        # checks: check --deploy; labels: the audit actions' names;
+        # receivers: the dossier events that fill the outbox
+        from egov.national_portal import checks, labels, receivers  # noqa: F401
 
 
 # The staff menu links here with this label; listed so that this app's catalogue translates it.

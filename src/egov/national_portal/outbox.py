@@ -21,7 +21,12 @@ from django.utils import timezone
 from egov.core import audit
 from egov.dossiers.models import Dossier
 from egov.national_portal import mapping, payloads
-from egov.national_portal.client import PortalClient, PortalRefused, PortalUnavailable
+from egov.national_portal.client import (
+    PortalAuthFailed,
+    PortalClient,
+    PortalRefused,
+    PortalUnavailable,
+)
 from egov.national_portal.models import OutboxMessage
 
 logger = logging.getLogger("egov.national_portal")
@@ -143,7 +148,9 @@ def send_due(*, client: PortalClient | None = None, limit: int = 200) -> dict[st
                 blocked.add(dossier_id)
                 continue
             outcome = _deliver(message, client)
-        counts[outcome] += 1
+        counts["retry" if outcome == "signin" else outcome] += 1
+        if outcome == "signin":  # no call can go until the credentials are fixed: stop the round
+            break
         if outcome != "sent":
             blocked.add(dossier_id)
     return counts
@@ -161,9 +168,11 @@ def _deliver(message: OutboxMessage, client: PortalClient) -> str:
             updating=message.sequence > 1 if message.service == Service.SYNC else None,
         )
     except PortalUnavailable as exc:
+        # An outage, or the portal refusing the platform's sign-in (PortalAuthFailed): the call
+        # stays waiting, with the reason on the sync page, and goes once the cause is fixed.
         message.last_error = str(exc)[:500]
         message.next_attempt_at = timezone.now() + _backoff(message.attempts)
-        outcome = "retry"
+        outcome = "signin" if isinstance(exc, PortalAuthFailed) else "retry"
     except PortalRefused as exc:
         message.state = State.FAILED
         message.error_code = exc.code[:30]

@@ -102,7 +102,7 @@ def dossier_record(dossier: Dossier, portal_code: int) -> dict[str, Any]:
             "TenLinhVuc": version.field.name,
             "KenhThucHien": CHANNELS[Channel(dossier.channel)],
             "ChuHoSo": dossier.applicant_name or _person(applicant),
-            "LoaiDoiTuong": 1,  # a person (công dân): the platform has no business accounts yet
+            "LoaiDoiTuong": "1",  # a person (công dân): the platform has no business accounts yet
             "MaDoiTuong": applicant.citizen_id or "",
             "Email": applicant.email or "",
             "SoDienThoai": applicant.phone or "",
@@ -113,7 +113,7 @@ def dossier_record(dossier: Dossier, portal_code: int) -> dict[str, Any]:
             "NgayHenTra": portal_time(dossier.due_at),
             "NgayKetThucXuLy": portal_time(dossier.decided_at),
             "NgayTra": portal_time(dossier.returned_at),
-            "TrangThaiHoSo": portal_code,
+            "TrangThaiHoSo": str(portal_code),  # text, as OpenCPS sends it
             "HinhThucTra": RESULT_DELIVERY[Channel(dossier.result_delivery)],
             "DonViTiepNhan": dossier.receiving_agency.name,
             "MaDonViTiepNhan": dossier.receiving_agency.code,
@@ -150,7 +150,7 @@ def progress(dossier: Dossier, portal_code: int, transition: str) -> dict[str, A
             "ThoiDiemXuLy": portal_time(when),
             "PhongBanXuLy": department,
             "NoiDungXuLy": f"{what}: {note}" if note else what,
-            "TrangThai": portal_code,
+            "TrangThai": str(portal_code),
             "NgayBatDau": portal_time(current.started_at if current else None),
             "NgayKetThucTheoQuyDinh": portal_time(current.due_at if current else None),
             "BuocHienTai": current.step.name if current else "",

@@ -7,13 +7,20 @@ Idempotency-Key) with its first answer, so a retry never makes a second dossier 
 It is a separate program, as the portal is: ``manage.py serve_national_portal --port 8792``. For
 the tests it can be told to be down (every call 503) or to refuse a dossier with an error code,
 in process (``PortalState``) or over HTTP at ``/_control/…``. It never runs inside the platform.
+
+Like the real portal it wants a session token: ``POST /api/auth`` with ``{"username",
+"password"}`` answers ``{"session", "error_code": 0, "expires_in"}``; every call carries it as
+``session`` in its body, and a call with a session unknown or past its expiry is answered HTTP
+401 with ``error_code`` "401".
 """
 
 import argparse
 import json
 import re
+import secrets
 import sqlite3
 import threading
+import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -56,8 +63,18 @@ def _now() -> str:
 class PortalState:
     """What the portal holds, and how a test wants it to behave."""
 
-    def __init__(self, data_dir: Path, *, units: dict[str, str], procedures: list[dict]):
-        self.units = units  # unit code → secret
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        accounts: dict[str, str],
+        procedures: list[dict],
+        session_seconds: float = 1800,
+    ):
+        self.accounts = accounts  # user name → password
+        self.session_seconds = session_seconds
+        self.sessions: dict[str, float] = {}  # session token → monotonic time it expires
+        self.sessions_issued = 0
         self.procedures = {p["MaTTHC"]: p for p in procedures}
         data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / "portal.sqlite3"
@@ -78,9 +95,23 @@ class PortalState:
         db.execute("PRAGMA synchronous=NORMAL")
         return db
 
-    def authenticated(self, unit: str, authorization: str) -> bool:
-        secret = self.units.get(unit)
-        return secret is not None and authorization == f"Bearer {secret}"
+    def sign_in(self, username: str, password: str) -> dict[str, Any]:
+        expected = self.accounts.get(username)
+        if expected is None or not secrets.compare_digest(expected, password):
+            return {"error_code": "-8", "message": "sai tên đăng nhập hoặc mật khẩu"}
+        token = secrets.token_urlsafe(24)
+        with self.lock:
+            self.sessions[token] = time.monotonic() + self.session_seconds
+            self.sessions_issued += 1
+        return {"error_code": 0, "session": token, "expires_in": self.session_seconds}
+
+    def valid_session(self, token: str) -> bool:
+        return self.sessions.get(token, 0.0) > time.monotonic()
+
+    def expire_sessions(self) -> None:
+        """As when the portal's sessions time out: every session given so far is refused."""
+        with self.lock:
+            self.sessions.clear()
 
     # --- dossier calls ---------------------------------------------------------------------------
 
@@ -92,7 +123,7 @@ class PortalState:
             if item.get(name) and not PORTAL_TIME.fullmatch(str(item[name])):
                 return "-2", f"{name} phải có dạng yyyyMMddHHmmss"
         status = item.get("TrangThaiHoSo", item.get("TrangThai"))
-        if status not in range(1, 11):
+        if str(status) not in {str(code) for code in range(1, 11)}:
             return "-3", "trạng thái hồ sơ phải từ 1 đến 10"
         for key in (item["MaHoSo"], item.get("MaTTHC", "")):
             if key in self.refusals:
@@ -128,12 +159,12 @@ class PortalState:
                     "INSERT INTO dossiers (code, status, record, updated_at) VALUES (?,?,?,?) "
                     "ON CONFLICT (code) DO UPDATE SET status = excluded.status, "
                     "record = excluded.record, updated_at = excluded.updated_at",
-                    (item["MaHoSo"], status, json.dumps(item, ensure_ascii=False), _now()),
+                    (item["MaHoSo"], int(status), json.dumps(item, ensure_ascii=False), _now()),
                 )
             else:
                 db.execute(
                     "UPDATE dossiers SET status = ?, updated_at = ? WHERE code = ?",
-                    (status, _now(), item["MaHoSo"]),
+                    (int(status), _now(), item["MaHoSo"]),
                 )
             answer = {"error_code": "0", "message": "Thành công", "MaHoSo": item["MaHoSo"]}
             if key and updating is not None:
@@ -247,11 +278,16 @@ def handler_for(state: PortalState) -> type[BaseHTTPRequestHandler]:
                 return self._control(self.path.removeprefix("/_control/"), body)
             if state.down:
                 return self._answer(503, {"error_code": "503", "message": "bảo trì hệ thống"})
+            if self.path == "/api/auth":
+                answer = state.sign_in(str(body.get("username", "")), str(body.get("password", "")))
+                return self._answer(200, answer)
             if self.path != "/api/integration":
                 return self._answer(404, {"error_code": "404", "message": "not found"})
-            unit = str(body.get("madonvi", ""))
-            if not state.authenticated(unit, self.headers.get("Authorization", "")):
-                return self._answer(401, {"error_code": "401", "message": "sai mã đơn vị/khóa"})
+            if not state.valid_session(str(body.get("session", ""))):
+                return self._answer(
+                    401,
+                    {"error_code": "401", "message": "phiên làm việc không hợp lệ hoặc hết hạn"},
+                )
             service, data = body.get("service"), body.get("data") or []
             if service in REQUIRED:
                 key = self.headers.get("Idempotency-Key", "")
@@ -278,6 +314,8 @@ def handler_for(state: PortalState) -> type[BaseHTTPRequestHandler]:
                     str(body.get("error_code", "-6")),
                     str(body.get("message", "")),
                 )
+            elif what == "expire":
+                state.expire_sessions()
             elif what == "accept":
                 state.refusals.pop(str(body.get("code", "")), None)
             else:
@@ -290,12 +328,15 @@ def handler_for(state: PortalState) -> type[BaseHTTPRequestHandler]:
 def make_server(
     data_dir: Path,
     *,
-    units: dict[str, str],
+    accounts: dict[str, str],
     procedures: list[dict] | None = None,
     host: str = "127.0.0.1",
     port: int = 8792,
+    session_seconds: float = 1800,
 ) -> tuple[ThreadingHTTPServer, PortalState]:
-    state = PortalState(data_dir, units=units, procedures=procedures or [])
+    state = PortalState(
+        data_dir, accounts=accounts, procedures=procedures or [], session_seconds=session_seconds
+    )
     server = ThreadingHTTPServer((host, port), handler_for(state))
     server.daemon_threads = True
     return server, state
@@ -305,18 +346,26 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Local National Public Service Portal.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8792)
-    parser.add_argument("--unit", action="append", default=[], help="code=secret (repeatable)")
+    parser.add_argument(
+        "--account", action="append", default=[], help="username=password (repeatable)"
+    )
+    parser.add_argument("--session-seconds", type=float, default=1800)
     parser.add_argument("--procedures", help="JSON file of national procedures (LayThuTuc)")
     parser.add_argument("--data", required=True, help="folder for what the portal keeps")
     options = parser.parse_args(argv)
-    units = dict(item.split("=", 1) for item in options.unit)
+    accounts = dict(item.split("=", 1) for item in options.account)
     procedures = (
         json.loads(Path(options.procedures).read_text(encoding="utf-8"))
         if options.procedures
         else []
     )
     server, _state = make_server(
-        Path(options.data), units=units, procedures=procedures, host=options.host, port=options.port
+        Path(options.data),
+        accounts=accounts,
+        procedures=procedures,
+        host=options.host,
+        port=options.port,
+        session_seconds=options.session_seconds,
     )
     print(f"National portal on http://{options.host}:{server.server_address[1]}", flush=True)
     try:

@@ -11,7 +11,8 @@ from egov.national_portal import portal_server
 class Command(BaseCommand):
     help = (
         "Runs the local National Public Service Portal (development and demo only), accepting "
-        "this platform's unit code and secret (EGOV_NATIONAL_PORTAL_UNIT_CODE/_SECRET)."
+        "this platform's user name and password for its session token "
+        "(EGOV_NATIONAL_PORTAL_USERNAME/_PASSWORD)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,7 +37,9 @@ class Command(BaseCommand):
         )
         server, _state = portal_server.make_server(
             Path(options["data"]),
-            units={settings.EGOV_NATIONAL_PORTAL_UNIT_CODE: settings.EGOV_NATIONAL_PORTAL_SECRET},
+            accounts={
+                settings.EGOV_NATIONAL_PORTAL_USERNAME: settings.EGOV_NATIONAL_PORTAL_PASSWORD
+            },
             procedures=procedures,
             port=options["port"],
         )
