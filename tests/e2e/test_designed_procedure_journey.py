@@ -85,6 +85,7 @@ def design(browser, live_server, check_page, agencies):
     editor.fill("#id_p-0-name", "Tờ khai đề nghị cấp bản sao trích lục")
     save(editor, "Lưu thành phần hồ sơ")
     editor.fill("#id_p-1-name", "Giấy ủy quyền")
+    editor.uncheck("#id_p-1-mandatory")
     editor.fill("#id_p-1-condition", "Khi người khác nộp thay")
     save(editor, "Lưu thành phần hồ sơ")
     check_page(editor, "journey33-designer-papers")
