@@ -239,7 +239,7 @@ def test_a_designed_procedure_from_the_designer_to_the_signed_result(
         ("trogiup", "Đồng ý", "Trung tâm thống nhất cấp"),
     ]:
         staff = watched(signed_in(browser, live_server, username))
-        staff.goto(live_server.url + "/staff/dossiers/consultations/")
+        staff.get_by_role("link", name="Đề nghị cho ý kiến gửi cơ quan").click()
         check_page(staff, f"journey33-consultations-{username}")
         staff.get_by_role("link", name=code).first.click()
         staff.get_by_label(opinion, exact=True).check()
