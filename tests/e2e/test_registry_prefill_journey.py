@@ -135,6 +135,8 @@ def test_identity_from_the_registry_submitted_and_the_look_up_in_the_account(
     page.get_by_label("Trực tuyến").check()
     page.get_by_role("button", name="Lưu và tiếp tục").click()
     expect(page.get_by_role("button", name="Nộp hồ sơ")).to_be_visible()
+    taken = "Căn cước công dân: đã lấy từ Cơ sở dữ liệu quốc gia về dân cư lúc"
+    expect(page.locator(".registry-taken")).to_contain_text(taken)
     check_page(page, "registry-prefill-review")
     page.get_by_role("button", name="Nộp hồ sơ").click()
     expect(page.locator("h1")).to_contain_text("Hồ sơ ")
@@ -143,6 +145,7 @@ def test_identity_from_the_registry_submitted_and_the_look_up_in_the_account(
     assert not dossier.attachments.exists()  # uploaded nothing
     extract = RegistryExtract.objects.get(dossier=dossier)
     assert extract.outcome == RegistryExtract.Outcome.TAKEN and extract.message_id
+    expect(page.locator(".registry-taken")).to_contain_text(taken)
     check_page(page, "registry-prefill-submitted")
 
     page.goto(f"{live_server.url}/tai-khoan/thong-tin/")
