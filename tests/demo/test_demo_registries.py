@@ -130,3 +130,14 @@ def test_the_demo_citizen_is_in_the_population_registry_and_a_demo_procedure_tak
         )
     ]
     assert "3.000333" in online  # the judicial record certificate: its identity paper
+
+
+def test_the_demo_catalogue_says_the_parents_marriage_is_the_marriage_record():
+    from egov.demo.catalog import version_data
+
+    catalogue = json.loads((ROOT / "src/egov/catalog/data/demo_catalog.json").read_text())
+    birth = next(item for item in catalogue if item["code"] == "1.001193")
+    papers = {r["name"]: r for r in version_data(birth)["requirements"]}
+    marriage = papers["Thông tin Giấy chứng nhận kết hôn của cha, mẹ"]
+    assert marriage["registry"] == "civil_status"
+    assert marriage["civil_status_record"] == "marriage"
