@@ -47,6 +47,8 @@ setup: preflight venv messages
 	$(MANAGE) prepare_demo
 
 WEB := http://$(HOST):$(PORT)
+# The web server asks the demo registries (published by prepare_demo) through the platform's gateway.
+run: export EGOV_DEMO_REGISTRIES := $(CURDIR)/var/demo-registries.json
 # The web server first; the workers and the local services start once it answers, so that they do
 # not slow its start (each process loads the whole platform).
 run: setup
@@ -61,6 +63,10 @@ run: setup
 	keep_running $(MANAGE) exchange_worker --loop & \
 	keep_running $(MANAGE) deliver_webhooks --loop & \
 	keep_running $(MANAGE) stamp_message_log --loop & \
+	$(MANAGE) serve_population_registry & \
+	$(MANAGE) serve_civil_status_registry & \
+	$(MANAGE) serve_business_registry & \
+	$(MANAGE) serve_land_registry & \
 	wait
 
 worker: venv

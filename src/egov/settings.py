@@ -486,6 +486,20 @@ EGOV_POPULATION_REGISTRY = json.loads(os.environ.get("EGOV_POPULATION_REGISTRY")
 EGOV_CIVIL_STATUS_REGISTRY = json.loads(os.environ.get("EGOV_CIVIL_STATUS_REGISTRY") or "null")
 EGOV_BUSINESS_REGISTRY = json.loads(os.environ.get("EGOV_BUSINESS_REGISTRY") or "null")
 EGOV_LAND_REGISTRY = json.loads(os.environ.get("EGOV_LAND_REGISTRY") or "null")
+# The registries' local servers (serve_*_registry, started by `make run`): port + 795 … + 798.
+EGOV_POPULATION_REGISTRY_PORT = EGOV_PORT + 795
+EGOV_CIVIL_STATUS_REGISTRY_PORT = EGOV_PORT + 796
+EGOV_BUSINESS_REGISTRY_PORT = EGOV_PORT + 797
+EGOV_LAND_REGISTRY_PORT = EGOV_PORT + 798
+# Development: the file prepare_demo writes (var/demo-registries.json, the demo's one-stop client
+# of the four local registries); `make run` names it here. A registry set above keeps its setting.
+EGOV_DEMO_REGISTRIES = "" if PRODUCTION else os.environ.get("EGOV_DEMO_REGISTRIES", "")
+if EGOV_DEMO_REGISTRIES and Path(EGOV_DEMO_REGISTRIES).is_file():
+    _demo_registries = json.loads(Path(EGOV_DEMO_REGISTRIES).read_text())
+    EGOV_POPULATION_REGISTRY = EGOV_POPULATION_REGISTRY or _demo_registries.get("population")
+    EGOV_CIVIL_STATUS_REGISTRY = EGOV_CIVIL_STATUS_REGISTRY or _demo_registries.get("civil_status")
+    EGOV_BUSINESS_REGISTRY = EGOV_BUSINESS_REGISTRY or _demo_registries.get("business")
+    EGOV_LAND_REGISTRY = EGOV_LAND_REGISTRY or _demo_registries.get("land")
 
 # --- Logging: personal identifiers are masked in every record -----------------------------------
 LOGGING = {

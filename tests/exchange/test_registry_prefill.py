@@ -126,6 +126,9 @@ def test_a_paper_taken_from_the_registry_needs_no_upload_and_the_desk_sees_it(
     dossier.refresh_from_db()
     assert services.missing_items(dossier) == []
     services.submit(dossier, applicant=applicant)
+    mine = client.get(reverse("portal:dossier", args=[dossier.public_id])).content.decode()
+    assert "Căn cước công dân: đã lấy từ Cơ sở dữ liệu quốc gia về dân cư lúc" in mine
+    assert "Chưa đính kèm tệp nào" not in mine
     desk, _user = staff_client()
     page = desk.get(reverse("backoffice:dossier", args=[dossier.public_id])).content.decode()
     assert "Đã lấy từ các cơ sở dữ liệu dùng chung" in page

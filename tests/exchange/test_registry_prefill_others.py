@@ -298,3 +298,36 @@ def test_the_desk_names_an_older_extract_by_the_forms_labels(applicant, marriage
         ("Lý do", "Bản sao"),  # the form's label
         ("ma_cu", "42"),
     ]
+
+
+def test_the_catalogue_says_which_civil_status_record_a_paper_is(
+    client, applicant, marriage_dossier, registries, use
+):
+    """The catalogue's civil_status_record wins over the paper's name: a paper named with
+    "kết hôn" that the catalogue marks as the birth record asks the birth register, and one
+    whose name says nothing that it marks as the marriage record asks the marriage register."""
+    papers = marriage_dossier.procedure_version.requirements
+    Record = DocumentRequirement.CivilStatusRecord
+    papers.filter(name="Trích lục khai sinh").update(
+        name="Thông tin hộ tịch của người yêu cầu", civil_status_record=Record.MARRIAGE
+    )
+    papers.filter(name="Giấy chứng nhận kết hôn").update(
+        name="Trích lục khai sinh (kèm giấy kết hôn nếu có)", civil_status_record=Record.BIRTH
+    )
+    use(registries)
+    client.force_login(applicant)
+    take(client, marriage_dossier, "civil_status")
+    extracts = {e.requirement.name: e for e in marriage_dossier.registry_extracts.all()}
+    assert extracts["Thông tin hộ tịch của người yêu cầu"].data["so_dang_ky_ket_hon"] == "42"
+    assert extracts["Trích lục khai sinh (kèm giấy kết hôn nếu có)"].data["ho_ten_me"] == (
+        "Võ Thị Lan"
+    )
+
+
+def test_without_the_catalogue_saying_the_name_decides():
+    Record = DocumentRequirement.CivilStatusRecord
+    assert registry_prefill.is_marriage_paper(DocumentRequirement(name="Giấy chứng nhận kết hôn"))
+    assert not registry_prefill.is_marriage_paper(DocumentRequirement(name="Trích lục khai sinh"))
+    assert not registry_prefill.is_marriage_paper(
+        DocumentRequirement(name="Giấy chứng nhận kết hôn", civil_status_record=Record.BIRTH)
+    )

@@ -96,6 +96,7 @@ def replace_requirements(version: ProcedureVersion, rows: list[dict]) -> None:
             accepted_types=list(row.get("accepted_types") or ["pdf", "jpg", "png"]),
             template_name=row.get("template_name", ""),
             registry=row.get("registry") or "",
+            civil_status_record=row.get("civil_status_record") or "",
             filled_by_eform=bool(row.get("filled_by_eform", False)),
         )
         requirement.full_clean(exclude=["version", "template_file"])
@@ -245,6 +246,7 @@ def dump(version: ProcedureVersion, *, with_files: bool = False) -> dict:
                 "accepted_types": r.accepted_types,
                 "template_name": r.template_name,
                 "registry": r.registry,
+                "civil_status_record": r.civil_status_record,
                 "filled_by_eform": r.filled_by_eform,
                 "template_file": template(r),
             }

@@ -217,6 +217,11 @@ class DocumentRequirement(models.Model):
         LAND = "land", _("Land database")
         INSURANCE = "insurance", _("Social insurance database")
 
+    class CivilStatusRecord(models.TextChoices):
+        NONE = "", _("not said (from the paper's name)")
+        BIRTH = "birth", _("Birth record")
+        MARRIAGE = "marriage", _("Marriage record")
+
     version = models.ForeignKey(
         ProcedureVersion, on_delete=models.CASCADE, related_name="requirements"
     )
@@ -236,6 +241,15 @@ class DocumentRequirement(models.Model):
     template_file = models.FileField(_("template file"), upload_to=TEMPLATE_UPLOAD_TO, blank=True)
     registry = models.CharField(
         _("can be taken from"), max_length=20, choices=Registry.choices, blank=True, default=""
+    )
+    # Which civil status record a paper taken from the civil status database is (khai sinh, kết
+    # hôn); blank: its name says ("kết hôn": the marriage record, else the birth record).
+    civil_status_record = models.CharField(
+        _("civil status record"),
+        max_length=10,
+        choices=CivilStatusRecord.choices,
+        blank=True,
+        default="",
     )
     # The declaration (tờ khai, đơn đề nghị) whose content is the e-form: filled in online, it is
     # not asked for again as a file.

@@ -229,6 +229,7 @@ REQUIREMENT_FIELDS = [
     "accepted_types",
     "template_name",
     "registry",
+    "civil_status_record",
     "filled_by_eform",
 ]
 

@@ -156,6 +156,7 @@ def version_data(item: dict) -> dict:
                 "condition": r.get("condition", ""),
                 "accepted_types": r["accepted_types"],
                 "registry": r.get("registry") or "",
+                "civil_status_record": r.get("civil_status_record") or "",
                 "filled_by_eform": index == declaration,
                 "template_name": (
                     f"{r['template']['name']} ({r['template']['form_ref']})"

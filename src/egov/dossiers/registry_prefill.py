@@ -219,8 +219,11 @@ def answers_from(registry: str, facts: dict[str, Any], schema: dict) -> dict[str
 
 
 def is_marriage_paper(paper: DocumentRequirement) -> bool:
-    """A civil status paper is the marriage record when the catalogue names it so (giấy chứng
-    nhận kết hôn, trích lục kết hôn); else the birth record."""
+    """A civil status paper is the marriage record when the catalogue says so
+    (``civil_status_record``); a catalogue that does not say falls back on the paper's name
+    (giấy chứng nhận kết hôn, trích lục kết hôn); else the birth record."""
+    if paper.civil_status_record:
+        return paper.civil_status_record == DocumentRequirement.CivilStatusRecord.MARRIAGE
     text = f"{paper.name} {paper.code}".lower()
     return "kết hôn" in text or "ket-hon" in text or "ket_hon" in text
 

@@ -398,10 +398,20 @@ def review(request, public_id):
             "step": 4,
             "problems": services.missing_items(dossier),
             "answers": eforms.answer_rows(version.form_schema, version.form_ui, dossier.form_data),
+            "taken": _taken(dossier),
             "fee_lines": fee_lines,
             "total": sum(line.amount for line in fee_lines),
         },
     )
+
+
+def _taken(dossier) -> list[RegistryExtract]:
+    """The papers taken from a shared registry (their newest extract), listed beside the files."""
+    return [
+        extract
+        for extract in registry_prefill.latest(dossier).values()
+        if extract.outcome == RegistryExtract.Outcome.TAKEN
+    ]
 
 
 @login_required
@@ -421,6 +431,7 @@ def detail(request, public_id):
             else None,
             "results": [f for f in files if f.kind == Attachment.Kind.RESULT],
             "attachments": [f for f in files if f.kind != Attachment.Kind.RESULT],
+            "taken": _taken(dossier),
             "rating": rating,
             "rating_total": rating and ratings.total(rating),
             "rating_grade": rating and ratings.grade(ratings.total(rating)),

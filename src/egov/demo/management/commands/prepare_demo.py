@@ -10,7 +10,10 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from egov.accounts.models import User
+from egov.demo import registries as demo_registries
 from egov.demo.management.commands.load_demo import DEMO_STAFF
+from egov.signatures.devpki import DevelopmentPKI
+from egov.signatures.management.commands import create_dev_pki
 
 SRC = Path(__file__).resolve().parents[4]  # src/
 # What load_demo reads: the demo package and the reference data of the city's units.
@@ -69,6 +72,14 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already loaded (unchanged since); as loaded:")
             self.stdout.write(saved.get("output", ""), ending="")
         call_command("create_dev_pki", if_missing=True, demo=True, stdout=self.stdout)
+        self._registries()
+
+    def _registries(self):
+        """The shared registries' local servers on the data sharing platform (egov.demo.registries),
+        with the development PKI's responders answering while the one-stop client is checked."""
+        pki = DevelopmentPKI(settings.EGOV_DEV_PKI_DIR)
+        with create_dev_pki.responders(pki, settings.EGOV_DEV_PKI_URL.rstrip("/")):
+            demo_registries.publish(pki, out=self.stdout)
 
     def _migrate(self) -> bool:
         connection = connections[DEFAULT_DB_ALIAS]

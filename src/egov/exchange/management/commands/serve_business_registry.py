@@ -2,4 +2,4 @@
 
 from egov.exchange.registries import business, serving
 
-Command = serving.command(business, "business registration database", 8793)
+Command = serving.command(business, "business registration database", "EGOV_BUSINESS_REGISTRY_PORT")

@@ -2,4 +2,4 @@
 
 from egov.exchange.registries import civil_status, serving
 
-Command = serving.command(civil_status, "civil status database", 8792)
+Command = serving.command(civil_status, "civil status database", "EGOV_CIVIL_STATUS_REGISTRY_PORT")

@@ -2,4 +2,4 @@
 
 from egov.exchange.registries import land, serving
 
-Command = serving.command(land, "land database", 8794)
+Command = serving.command(land, "land database", "EGOV_LAND_REGISTRY_PORT")

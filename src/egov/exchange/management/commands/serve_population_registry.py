@@ -2,4 +2,6 @@
 
 from egov.exchange.registries import population, serving
 
-Command = serving.command(population, "national population database", 8791)
+Command = serving.command(
+    population, "national population database", "EGOV_POPULATION_REGISTRY_PORT"
+)

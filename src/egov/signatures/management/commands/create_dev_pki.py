@@ -84,7 +84,7 @@ class Command(BaseCommand):
         if options["demo"]:
             missing = self._missing_demo(pki, directory / "demo")
             if missing:
-                with _responders(pki, url):
+                with responders(pki, url):
                     self._demo(pki, directory / "demo", missing)
 
     def _holders(self):
@@ -141,7 +141,7 @@ class Command(BaseCommand):
 
 
 @contextlib.contextmanager
-def _responders(pki: DevelopmentPKI, url: str):
+def responders(pki: DevelopmentPKI, url: str):
     """Runs the responders while the demo certificates are imported (their CRL and OCSP are
     checked), unless ``serve_dev_pki`` already answers on that port for this very PKI; another
     program or another instance's PKI there is refused with what to do."""
