@@ -3,7 +3,7 @@ from django.core import checks
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def portal_credentials(app_configs, **kwargs):
+def portal_credentials(app_configs: object, **kwargs: object) -> list[checks.CheckMessage]:
     """With the connector on, each call needs the portal's session token, obtained with the user
     name and password the province was given: without them every call waits in the outbox."""
     if not settings.EGOV_NATIONAL_PORTAL_ENABLED:

@@ -153,7 +153,8 @@ class PortalState:
                     problem = ("-4", "hồ sơ chưa được đồng bộ (DongBoHoSoMC)")
             if problem is not None:
                 return {"error_code": problem[0], "message": problem[1]}
-            status = item.get("TrangThaiHoSo", item.get("TrangThai"))
+            # _problem above refused a call without a status; the codes come as text or numbers.
+            status = str(item.get("TrangThaiHoSo", item.get("TrangThai")))
             if service == "DongBoHoSoMC":
                 db.execute(
                     "INSERT INTO dossiers (code, status, record, updated_at) VALUES (?,?,?,?) "

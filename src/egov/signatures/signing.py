@@ -347,7 +347,8 @@ def sign(
         new_field_spec=field_spec,
     )
     params = {"lines": "\n".join(request.appearance_lines)} if visible else None
-    size_key = (signer.signing_cert.sha256, request.level, settings.EGOV_TSA_URL)
+    certificate = signer.signing_cert
+    size_key = (certificate.sha256 if certificate else b"", request.level, settings.EGOV_TSA_URL)
     reserved = _RESERVED.get(size_key)
 
     async def run():
