@@ -64,7 +64,7 @@ INSERT INTO reports_daytally (
     received_online, received_desk, received_post, fees_due, paid_online, came_by_post,
     digitised, resolved_early, resolved_on_time, resolved_late, refused, withdrawn, apologies,
     opened, closed, overdue_opened, overdue_closed, sent_by_post, sent_by_post_both_ways,
-    stored, reusing, certified_copies, resolved_electronic, resolved_unhappy)
+    stored, reusing, certified_copies, resolved_electronic, resolved_unhappy, synced)
 SELECT day, %(province)s, agency_id, field_id, online_mode, level,
        online, n - online - post, post,
        floor(n * 0.6 + random()), floor(n * 0.35 + random()), post,
@@ -74,7 +74,7 @@ SELECT day, %(province)s, agency_id, field_id, online_mode, level,
        n, closed, floor(n * 0.05 + random()), floor(n * 0.048 + random()),
        floor(n * 0.05 + random()), post,
        floor(n * 0.7 + random()), floor(n * 0.2 + random()), floor(n * 0.1 + random()),
-       floor(n * 0.8 + random()), floor(n * 0.1 + random())
+       floor(n * 0.8 + random()), floor(n * 0.1 + random()), floor(n * 0.95 + random())
   FROM (SELECT *, floor(n * 0.45 + random())::int AS online,
                least(floor(n * 0.05 + random())::int, n - floor(n * 0.45)::int) AS post,
                floor(n * %(closing)s + random())::int AS closed

@@ -100,6 +100,22 @@ def complete_procedures(unit: Unit) -> Measure:
     )
 
 
+def synchronised(unit: Unit) -> Measure | None:
+    """1.4: dossiers received in the period whose record (DongBoHoSoMC) the national portal
+    acknowledged, over all the dossiers received. None while the connector is off or before
+    the portal first acknowledged one of its calls."""
+    if not unit.has_sync:
+        return None
+    totals = unit.totals
+    return Measure(
+        _share(totals["synced"], _received(totals)),
+        [
+            (_("Dossiers received"), _received(totals)),
+            (_("Acknowledged by the national portal"), totals["synced"]),
+        ],
+    )
+
+
 def on_time(unit: Unit) -> Measure:
     """2.1: resolved early or on time in the period, and still open within their time at its
     end, over everything resolved in the period and still open at its end."""
@@ -319,7 +335,13 @@ INDICATORS = (
         D(6),
         _("Dossiers synchronised with the national portal / dossiers received in the period × 100"),
         f"{DECISION}; {GUIDANCE}, 1.4",
-        note=_("Measured by the national portal until the platform's link with it exists."),
+        measure=synchronised,
+        entered_before_data=True,
+        note=_(
+            "Synchronised: the national portal acknowledged the dossier's record "
+            "(DongBoHoSoMC). Entered while the connector is off or before its first "
+            "acknowledged call."
+        ),
     ),
     Indicator(
         "ON_TIME",

@@ -15,6 +15,8 @@ from egov.catalog.search import current_versions
 from egov.digitization.models import Paper
 from egov.feedback.models import Rating as ReportRating
 from egov.feedback.models import Report
+from egov.national_portal import outbox
+from egov.national_portal.models import OutboxMessage
 from egov.organizations.models import AdministrativeUnit, Agency
 from egov.reports import figures
 from egov.reports.figures import Scope, reading
@@ -34,6 +36,7 @@ TALLY_METRICS = (
     "stored",
     "reusing",
     "certified_copies",
+    "synced",
 )
 REPORTS = ("total", "on_time", "unhappy", "open", "open_within")
 
@@ -130,6 +133,23 @@ class Readings:
         before it the platform holds no digitisation data, and the indicators read from it are
         "not measured yet" rather than 0. The first paper by id, read from the primary key."""
         first = Paper.objects.using(reading()).order_by("pk").values_list("created_at").first()
+        return None if first is None else timezone.localdate(first[0])
+
+    @cached_property
+    def sync_started(self) -> datetime.date | None:
+        """The day the national portal first acknowledged a call of the platform's connector
+        (None: never, or the connector is switched off): before it the platform holds no data on
+        synchronisation, and 1.4 is "not measured yet" rather than 0. Read from the outbox's
+        (state, acknowledged_at) index."""
+        if not outbox.enabled():
+            return None
+        first = (
+            OutboxMessage.objects.using(reading())
+            .filter(state=OutboxMessage.State.SENT, acknowledged_at__isnull=False)
+            .order_by("acknowledged_at")
+            .values_list("acknowledged_at")
+            .first()
+        )
         return None if first is None else timezone.localdate(first[0])
 
     @cached_property
@@ -306,6 +326,13 @@ class Unit:
         """Whether the citizens' document store was open by the end of the period."""
         opened = self.readings.store_opened
         return opened is not None and opened <= self.end
+
+    @property
+    def has_sync(self) -> bool:
+        """Whether the national portal had acknowledged a call of the connector by the end of
+        the period (and the connector is on)."""
+        started = self.readings.sync_started
+        return started is not None and started <= self.end
 
     @cached_property
     def communes(self) -> dict[str, int]:

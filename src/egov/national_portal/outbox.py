@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from egov.core import audit
 from egov.dossiers.models import Dossier
-from egov.national_portal import mapping, payloads
+from egov.national_portal import mapping, payloads, signals
 from egov.national_portal.client import (
     PortalAuthFailed,
     PortalClient,
@@ -187,7 +187,21 @@ def _deliver(message: OutboxMessage, client: PortalClient) -> str:
         message.next_attempt_at = None
         outcome = "sent"
     message.save()
+    if outcome == "sent" and message.service == Service.SYNC and _first_record(message):
+        signals.record_acknowledged.send(OutboxMessage, dossier_id=message.dossier_id)
     return outcome
+
+
+def _first_record(message: OutboxMessage) -> bool:
+    """Whether ``message`` is the first of its dossier's record calls the portal acknowledged
+    (a dossier's calls go in order, so it is its first call; asked rather than assumed)."""
+    return (
+        not OutboxMessage.objects.filter(
+            dossier_id=message.dossier_id, service=Service.SYNC, state=State.SENT
+        )
+        .exclude(pk=message.pk)
+        .exists()
+    )
 
 
 @transaction.atomic

@@ -22,7 +22,8 @@ The rules (docs/reports.md):
   taken from the store; *certified copy* when the desk signed an electronic copy of one of its
   papers; *electronic result* when its result was issued as a file; *rated not satisfied* when
   its rating totals under 6 of 18 (the grade "Yếu"); *returned* on the day its result was
-  handed over (the operations dashboard's "returned today").
+  handed over (the operations dashboard's "returned today"); *synced* when the national portal
+  acknowledged its record (a ``DongBoHoSoMC`` call marked sent: QĐ 766, 1.4).
 """
 
 import datetime
@@ -34,6 +35,7 @@ from django.utils import timezone
 from egov.catalog.models import ProcedureVersion
 from egov.digitization.models import Paper, Reuse
 from egov.dossiers.models import ApologyLetter, Attachment, Channel, Dossier, DossierEvent, Rating
+from egov.national_portal.models import OutboxMessage
 from egov.payments.models import Payment, PaymentOrder
 from egov.postal.models import Shipment
 from egov.reports.models import DossierFact, Resolution
@@ -175,6 +177,13 @@ def compute_rows(rows: list[dict], id_range=None) -> dict[int, DossierFact | Non
         if source == Paper.Source.DESK and signed:
             certified.add(dossier_id)
     reusing = set(Reuse.objects.filter(**of_these()).values_list("dossier_id", flat=True))
+    synced = set(
+        OutboxMessage.objects.filter(
+            **of_these(),
+            service=OutboxMessage.Service.SYNC,
+            state=OutboxMessage.State.SENT,
+        ).values_list("dossier_id", flat=True)
+    )
     for row in rows:
         pk = row["id"]
         field_id, mode, level, version_agency = versions[row["procedure_version_id"]]
@@ -198,6 +207,7 @@ def compute_rows(rows: list[dict], id_range=None) -> dict[int, DossierFact | Non
             certified_copy=pk in certified,
             electronic_result=pk in results,
             rated_unsatisfied=pk in unhappy,
+            synced=pk in synced,
             sent_by_post_on=_day(shipments.get((pk, Shipment.Direction.DELIVERY))),
             returned_on=_day(row["returned_at"]) if row["received_at"] is not None else None,
         )

@@ -67,6 +67,8 @@ class DossierFact(models.Model):
     rated_unsatisfied = models.BooleanField(default=False)
     # The day its result was handed over (the operations dashboard's "returned today").
     returned_on = models.DateField(null=True)
+    # The national portal acknowledged its record (DongBoHoSoMC) at least once (QĐ 766, 1.4).
+    synced = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"fact of dossier {self.dossier_id}"
@@ -105,6 +107,8 @@ class Sums(models.Model):
     resolved_unhappy = models.IntegerField(default=0)
     # Results handed over that day (the operations dashboard).
     returned = models.IntegerField(default=0)
+    # On the day of receipt, dossiers whose record the national portal acknowledged (QĐ 766, 1.4).
+    synced = models.IntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -135,6 +139,7 @@ class Sums(models.Model):
         "resolved_electronic",
         "resolved_unhappy",
         "returned",
+        "synced",
     )
 
 

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from egov.digitization import signals as digitization_signals
 from egov.dossiers import signals as dossier_signals
 from egov.dossiers.models import Dossier, Rating
+from egov.national_portal import signals as portal_signals
 from egov.payments import signals as payment_signals
 from egov.postal import signals as postal_signals
 from egov.reports import satisfaction, tallies
@@ -47,3 +48,15 @@ def _on_papers_changed(sender, dossier, **kwargs):
     if dossier.received_at is None:
         return
     tallies.refresh(dossier.pk)
+
+
+# The national portal acknowledged a dossier's record for the first time (QĐ 766, 1.4). The
+# dossier's row is locked first, as its own changes do, so that a change of the dossier at the
+# same moment moves its fact after this one (or this one after it), never both from the same.
+@receiver(portal_signals.record_acknowledged, dispatch_uid="reports.record_acknowledged")
+def _on_record_acknowledged(sender, dossier_id, **kwargs):
+    found = Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("received_at")
+    row = found.first()
+    if row is None or row[0] is None:
+        return
+    tallies.refresh(dossier_id)

@@ -59,6 +59,7 @@ def contributions(fact: DossierFact | None, sign: int = 1, into: Buckets | None 
         add(day, "stored", fact.stored)
         add(day, "reusing", fact.reusing)
         add(day, "certified_copies", fact.certified_copy)
+        add(day, "synced", fact.synced)
         if fact.closed_on:
             add(fact.closed_on, "closed")
         if fact.overdue_on:
