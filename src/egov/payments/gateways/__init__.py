@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import requests
 from django.conf import settings
 from django.utils.module_loading import import_string
 
@@ -124,6 +125,21 @@ class Gateway(ABC):
     def refund(self, request: RefundRequest) -> RefundResult:
         """Asks the gateway to give money back. Raises GatewayError when it cannot be reached or
         answers something unreadable, InvalidSignature when its answer is not signed by it."""
+
+
+def post_json(url: str, body: dict) -> dict:
+    """POSTs a gateway's server-to-server call and returns its JSON answer. Raises GatewayError
+    when the gateway cannot be reached or answers something that is not a JSON object."""
+    try:
+        response = requests.post(
+            url, json=body, timeout=settings.EGOV_PAYMENT_GATEWAY_TIMEOUT_SECONDS
+        )
+        answer = response.json()
+    except (requests.RequestException, ValueError) as exc:
+        raise GatewayError(str(exc)[:300]) from exc
+    if not isinstance(answer, dict):
+        raise GatewayError(f"unreadable answer (HTTP {response.status_code})")
+    return answer
 
 
 def enabled() -> list[str]:

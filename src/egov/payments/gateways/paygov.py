@@ -24,7 +24,6 @@ import json
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
-import requests
 from django.conf import settings
 from django.urls import reverse
 
@@ -38,6 +37,7 @@ from egov.payments.gateways import (
     Outcome,
     RefundRequest,
     RefundResult,
+    post_json,
 )
 from egov.payments.gateways.vnpay import parse_time, vnpay_time
 
@@ -215,18 +215,7 @@ class PayGovGateway(Gateway):
     def refund(self, request: RefundRequest) -> RefundResult:
         if not self.api_url:
             raise GatewayError("PayGov's refund address (PAYGOV_API_URL) is not set")
-        try:
-            response = requests.post(
-                self.api_url,
-                json=self.refund_body(request),
-                timeout=settings.EGOV_PAYMENT_GATEWAY_TIMEOUT_SECONDS,
-            )
-            answer = response.json()
-        except (requests.RequestException, ValueError) as exc:
-            raise GatewayError(str(exc)[:300]) from exc
-        if not isinstance(answer, dict):
-            raise GatewayError(f"unreadable answer (HTTP {response.status_code})")
-        return self.read_refund_answer(answer, request)
+        return self.read_refund_answer(post_json(self.api_url, self.refund_body(request)), request)
 
     def read_refund_answer(self, answer: Mapping, request: RefundRequest) -> RefundResult:
         if not has_valid_checksum(answer, REFUND_ANSWER_SIGNED, self.secret):

@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
-import requests
 from django.conf import settings
 from django.urls import reverse
 
@@ -34,6 +33,7 @@ from egov.payments.gateways import (
     Outcome,
     RefundRequest,
     RefundResult,
+    post_json,
 )
 
 VERSION = "2.1.0"
@@ -221,18 +221,7 @@ class VNPayGateway(Gateway):
     def refund(self, request: RefundRequest) -> RefundResult:
         if not self.api_url:
             raise GatewayError("VNPAY's merchant API address (VNPAY_API_URL) is not set")
-        try:
-            response = requests.post(
-                self.api_url,
-                json=self.refund_body(request),
-                timeout=settings.EGOV_PAYMENT_GATEWAY_TIMEOUT_SECONDS,
-            )
-            answer = response.json()
-        except (requests.RequestException, ValueError) as exc:
-            raise GatewayError(str(exc)[:300]) from exc
-        if not isinstance(answer, dict):
-            raise GatewayError(f"unreadable answer (HTTP {response.status_code})")
-        return self.read_refund_answer(answer, request)
+        return self.read_refund_answer(post_json(self.api_url, self.refund_body(request)), request)
 
     def read_refund_answer(self, answer: Mapping, request: RefundRequest) -> RefundResult:
         if not has_valid_hash(answer, REFUND_ANSWER_SIGNED, self.hash_secret):
