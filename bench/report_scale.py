@@ -55,6 +55,13 @@ PROPORTIONS = {
     "overdue_closed": 70,
     "sent_by_post": 30,
     "sent_by_post_both_ways": 10,
+    "stored": 500,
+    "reusing": 200,
+    "certified_copies": 50,
+    "resolved_electronic": 800,
+    "resolved_unhappy": 80,
+    "returned": 940,
+    "synced": 990,
 }
 
 
@@ -75,6 +82,11 @@ def combinations(agencies, fields, per_commune: int, per_agency: int, rng: rando
 
 def day_rows(combos, first: datetime.date, days: int, per_year: int, province: str, seed: int):
     """Yields (day, key, metrics) for every day and combination, and keeps month sums."""
+    from egov.reports.models import Tally
+
+    # In the tallies' column order: the COPY below names Tally.METRICS (a KeyError here names
+    # a count added to the tallies that this generator does not fill yet).
+    METRICS = Tally.METRICS
     rng = random.Random(seed)
     mean = per_year / 365.25 / len(combos)
     for offset in range(days):
@@ -82,7 +94,7 @@ def day_rows(combos, first: datetime.date, days: int, per_year: int, province: s
         weekend = day.weekday() >= 5
         for agency_id, field_id, mode, level in combos:
             received = int(rng.random() * 2 * mean * (0.25 if weekend else 1.3) + 0.5)
-            metrics = [received * share // 1000 for share in PROPORTIONS.values()]
+            metrics = [received * PROPORTIONS[name] // 1000 for name in METRICS]
             metrics[0] = received - metrics[1] - metrics[2]  # the channels add up to it
             yield day, (province, agency_id, field_id, mode, level), metrics
 
